@@ -1,0 +1,41 @@
+# Two commands: `make demo` and `make test`. Everything else is a helper.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: demo test install check lint typecheck messages clean
+
+$(BIN)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+install: $(BIN)/.installed
+
+demo: install
+	ZHUSAN_DEBUG=true $(BIN)/zhusan migrate --noinput
+	ZHUSAN_DEBUG=true $(BIN)/zhusan demo --if-empty
+	ZHUSAN_DEBUG=true $(BIN)/zhusan runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	ZHUSAN_DEBUG=true $(BIN)/mypy
+
+check: lint typecheck
+	ZHUSAN_DEBUG=true $(BIN)/zhusan makemigrations --check --dry-run
+
+messages: install
+	cd zhusan && ZHUSAN_DEBUG=true ../$(BIN)/zhusan makemessages -l ru -l kk -l ar --no-obsolete
+	cd zhusan && ZHUSAN_DEBUG=true ../$(BIN)/zhusan compilemessages
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,171 @@
+"""The one permission map: what each role may see and do.
+
+Everything that decides access reads this module; nothing else hard-codes a
+role. A user's effective rights for a person are the union of the rights of
+each of their active role grants whose scope covers that person (see
+``zhusan.accounts.access``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+    PROGRAMME_MANAGER = "programme_manager", _("Programme manager")
+    CASE_MANAGER = "case_manager", _("Case manager")
+    CONSULAR_OFFICER = "consular_officer", _("Consular officer")
+    PSYCHOLOGIST = "psychologist", _("Psychologist")
+    THEOLOGIAN = "theologian", _("Theologian")
+    SOCIAL_WORKER = "social_worker", _("Social worker")
+    DOCTOR = "doctor", _("Doctor")
+    TEACHER = "teacher", _("Teacher")
+    LAWYER = "lawyer", _("Lawyer")
+    SECURITY_LIAISON = "security_liaison", _("Security liaison")
+    ANALYST = "analyst", _("Analyst (aggregates only)")
+    AUDITOR = "auditor", _("Auditor (audit trail only)")
+
+
+class Scope(models.TextChoices):
+    OWN = "own", _("Own (assigned cases)")
+    UNIT = "unit", _("Unit")
+    ORGANISATION = "organisation", _("Organisation")
+    ALL = "all", _("All")
+
+
+class Compartment(models.TextChoices):
+    IDENTITY = "identity", _("Identity")
+    FAMILY = "family", _("Family")
+    CONTACT_LOCATION = "contact_location", _("Contact and location")
+    DOCUMENTS = "documents", _("Documents")
+    HEALTH = "health", _("Health")
+    PSYCHOSOCIAL = "psychosocial", _("Psychosocial notes")
+    RELIGIOUS = "religious", _("Religious-counselling notes")
+    JUSTICE_SECURITY = "justice_security", _("Justice and security")
+
+
+# Compartments whose values are "severe": encrypted at rest, never in clear
+# in the audit trail, never in bulk exports.
+SEVERE_COMPARTMENTS = frozenset(
+    {
+        Compartment.HEALTH,
+        Compartment.PSYCHOSOCIAL,
+        Compartment.RELIGIOUS,
+        Compartment.JUSTICE_SECURITY,
+    }
+)
+
+
+class Capability(models.TextChoices):
+    CREATE_PERSON = "create_person", _("Register persons")
+    CHANGE_STAGE = "change_stage", _("Move a person through the lifecycle")
+    BREAK_GLASS = "break_glass", _("Break-the-glass access")
+    SUPERVISE = "supervise", _("See break-the-glass use in the organisation")
+    VIEW_AUDIT = "view_audit", _("Browse the audit trail")
+    VIEW_AGGREGATES = "view_aggregates", _("See aggregate figures")
+    ISSUE_API_TOKEN = "issue_api_token", _("Issue personal API tokens")
+    ADMINISTER = "administer", _("Configure organisations, units and users")
+
+
+C = Compartment
+CORE_CASE = frozenset({C.IDENTITY, C.FAMILY, C.CONTACT_LOCATION, C.DOCUMENTS})
+
+
+@dataclass(frozen=True)
+class RolePolicy:
+    scope: Scope | None
+    read: frozenset[Compartment] = frozenset()
+    write: frozenset[Compartment] = frozenset()
+    capabilities: frozenset[Capability] = frozenset()
+    sees_restriction_flag: bool = field(default=True)
+
+    def __post_init__(self) -> None:
+        assert self.write <= self.read, "a role cannot write what it cannot read"
+
+
+CAP = Capability
+POLICIES: dict[Role, RolePolicy] = {
+    Role.SYSTEM_ADMIN: RolePolicy(
+        scope=None, capabilities=frozenset({CAP.ADMINISTER}), sees_restriction_flag=False
+    ),
+    Role.PROGRAMME_MANAGER: RolePolicy(
+        scope=Scope.ALL,
+        read=CORE_CASE,
+        capabilities=frozenset(
+            {CAP.SUPERVISE, CAP.VIEW_AGGREGATES, CAP.ISSUE_API_TOKEN, CAP.BREAK_GLASS}
+        ),
+    ),
+    Role.CASE_MANAGER: RolePolicy(
+        scope=Scope.OWN,
+        read=CORE_CASE | {C.HEALTH},
+        write=CORE_CASE,
+        capabilities=frozenset(
+            {CAP.CREATE_PERSON, CAP.CHANGE_STAGE, CAP.BREAK_GLASS, CAP.ISSUE_API_TOKEN}
+        ),
+    ),
+    Role.CONSULAR_OFFICER: RolePolicy(
+        scope=Scope.ORGANISATION,
+        read=CORE_CASE,
+        write=CORE_CASE,
+        capabilities=frozenset({CAP.CREATE_PERSON, CAP.CHANGE_STAGE, CAP.ISSUE_API_TOKEN}),
+    ),
+    Role.PSYCHOLOGIST: RolePolicy(
+        scope=Scope.UNIT,
+        read=frozenset({C.IDENTITY, C.FAMILY, C.HEALTH, C.PSYCHOSOCIAL}),
+        write=frozenset({C.PSYCHOSOCIAL}),
+    ),
+    Role.THEOLOGIAN: RolePolicy(
+        scope=Scope.UNIT,
+        read=frozenset({C.IDENTITY, C.RELIGIOUS}),
+        write=frozenset({C.RELIGIOUS}),
+    ),
+    Role.SOCIAL_WORKER: RolePolicy(
+        scope=Scope.UNIT,
+        read=CORE_CASE,
+        write=frozenset({C.FAMILY, C.CONTACT_LOCATION, C.DOCUMENTS}),
+        capabilities=frozenset({CAP.CHANGE_STAGE}),
+    ),
+    Role.DOCTOR: RolePolicy(
+        scope=Scope.UNIT,
+        read=frozenset({C.IDENTITY, C.HEALTH}),
+        write=frozenset({C.HEALTH}),
+    ),
+    Role.TEACHER: RolePolicy(scope=Scope.UNIT, read=frozenset({C.IDENTITY})),
+    Role.LAWYER: RolePolicy(
+        scope=Scope.ORGANISATION,
+        read=frozenset({C.IDENTITY, C.FAMILY, C.DOCUMENTS}),
+        write=frozenset({C.DOCUMENTS}),
+    ),
+    Role.SECURITY_LIAISON: RolePolicy(
+        scope=Scope.ALL,
+        read=frozenset({C.IDENTITY, C.FAMILY, C.CONTACT_LOCATION, C.JUSTICE_SECURITY}),
+        write=frozenset({C.JUSTICE_SECURITY}),
+        capabilities=frozenset({CAP.CHANGE_STAGE}),
+    ),
+    Role.ANALYST: RolePolicy(
+        scope=None, capabilities=frozenset({CAP.VIEW_AGGREGATES}), sees_restriction_flag=False
+    ),
+    Role.AUDITOR: RolePolicy(
+        scope=None, capabilities=frozenset({CAP.VIEW_AUDIT}), sees_restriction_flag=False
+    ),
+}
+
+# Which compartment each registry record type belongs to.
+RECORD_COMPARTMENT: dict[str, Compartment] = {
+    "person": C.IDENTITY,
+    "name": C.IDENTITY,
+    "evidence": C.IDENTITY,
+    "consent": C.IDENTITY,
+    "relationship": C.FAMILY,
+    "household": C.FAMILY,
+    "location": C.CONTACT_LOCATION,
+    "document": C.DOCUMENTS,
+}
+
+
+def policy(role: str) -> RolePolicy:
+    return POLICIES[Role(role)]

@@ -1,0 +1,87 @@
+"""The append-only, hash-chained audit trail."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    VIEW = "view", _("View")
+    LIST = "list", _("List")
+    SEARCH = "search", _("Search")
+    EXPORT = "export", _("Export")
+    CREATE = "create", _("Create")
+    UPDATE = "update", _("Update")
+    DELETE = "delete", _("Delete")
+    LOGIN = "login", _("Login")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOGOUT = "logout", _("Logout")
+    MFA_FAILED = "mfa_failed", _("Failed second factor")
+    MFA_ENROLLED = "mfa_enrolled", _("Second factor enrolled")
+    PERMISSION_DENIED = "permission_denied", _("Permission denied")
+    BREAK_GLASS = "break_glass", _("Break-the-glass access")
+    TOKEN_ISSUED = "token_issued", _("API token issued")
+    TOKEN_REVOKED = "token_revoked", _("API token revoked")
+
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditEvent(models.Model):
+    """One event. Never updated or deleted: on PostgreSQL a trigger refuses it.
+
+    ``hash`` covers every other column and the previous event's hash, so a
+    change anywhere breaks the chain from that event on.
+    """
+
+    seq = models.PositiveBigIntegerField(unique=True, editable=False)
+    at = models.DateTimeField(editable=False, db_index=True)
+    actor_id = models.BigIntegerField(null=True, editable=False, db_index=True)
+    actor_username = models.CharField(max_length=150, blank=True, editable=False)
+    action = models.CharField(max_length=30, choices=Action.choices, editable=False, db_index=True)
+    object_type = models.CharField(max_length=60, blank=True, editable=False)
+    object_ref = models.CharField(max_length=64, blank=True, editable=False)
+    person_ref = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    ip = models.CharField(max_length=64, blank=True, editable=False)
+    user_agent = models.CharField(max_length=300, blank=True, editable=False)
+    path = models.CharField(max_length=500, blank=True, editable=False)
+    via = models.CharField(max_length=10, blank=True, editable=False)  # ui, api, cli
+    changes = models.JSONField(default=dict, blank=True, editable=False)
+    detail = models.JSONField(default=dict, blank=True, editable=False)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        ordering = ["-seq"]
+        verbose_name = _("audit event")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type} {self.object_ref}"
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "at": self.at.isoformat(),
+            "actor_id": self.actor_id,
+            "actor_username": self.actor_username,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_ref": self.object_ref,
+            "person_ref": self.person_ref,
+            "ip": self.ip,
+            "user_agent": self.user_agent,
+            "path": self.path,
+            "via": self.via,
+            "changes": self.changes,
+            "detail": self.detail,
+            "prev_hash": self.prev_hash,
+        }
+
+    def compute_hash(self) -> str:
+        canonical = json.dumps(self.payload(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

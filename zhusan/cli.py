@@ -1,0 +1,15 @@
+"""The ``zhusan`` command: every Django management command under one name."""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhusan.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["zhusan", *sys.argv[1:]])
+
+
+if __name__ == "__main__":
+    main()

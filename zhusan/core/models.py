@@ -1,0 +1,62 @@
+"""Base mixins shared by every domain model, and the dataset marker."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UUIDModel(models.Model):
+    """A random UUID is the only key that leaves the server (URLs, API)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class VersionedModel(models.Model):
+    """Optimistic concurrency: every write names the version it was based on.
+
+    Services call :func:`zhusan.core.concurrency.save_versioned`, which
+    updates the row only where the stored version still equals the expected
+    one, so two editors can never silently overwrite each other.
+    """
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class DatasetMarker(models.Model):
+    """One row saying what kind of data this installation holds.
+
+    ``zhusan demo`` sets ``is_synthetic``; every page and export then says so.
+    """
+
+    is_synthetic = models.BooleanField(default=False)
+    description = models.CharField(max_length=200, blank=True)
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("dataset marker")
+
+    def __str__(self) -> str:
+        return self.description or ("synthetic" if self.is_synthetic else "live")
+
+    @classmethod
+    def current(cls) -> DatasetMarker | None:
+        return cls.objects.order_by("-pk").first()
+

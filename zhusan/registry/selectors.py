@@ -1,0 +1,169 @@
+"""Scoped, audited reads of the registry.
+
+``get_person_for_user`` and ``get_record_for_user`` are the only ways a view
+or API view fetches a record: they apply scope and compartments, audit the
+read (or the denial), and raise 404 for what the user may not see so that the
+existence of a record is not revealed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from zhusan.accounts.access import PersonAccess, access_for, restrict
+from zhusan.accounts.permissions import RECORD_COMPARTMENT, Compartment
+from zhusan.audit.models import Action
+from zhusan.audit.services import Actor, record
+
+from .dates import birth_window_for_age
+from .models import Person, PersonName, Site
+from .text import search_forms
+
+AGE_BANDS: dict[str, tuple[int, int | None]] = {
+    "0-4": (0, 4),
+    "5-11": (5, 11),
+    "12-17": (12, 17),
+    "18-59": (18, 59),
+    "60+": (60, None),
+}
+
+M = TypeVar("M", bound=Model)
+
+
+def _parse_ref(ref: object) -> uuid.UUID:
+    try:
+        return ref if isinstance(ref, uuid.UUID) else uuid.UUID(str(ref))
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise Http404("No such record") from exc
+
+
+def _deny(actor: Actor, *, object_type: str, ref: object, person: Person | None, why: str) -> None:
+    record(
+        actor,
+        Action.PERMISSION_DENIED,
+        object_type=object_type,
+        object_ref=ref,
+        person_ref=person.uuid if person else "",
+        detail={"why": why},
+    )
+
+
+def get_person_for_user(
+    actor: Actor,
+    ref: object,
+    *,
+    write: Compartment | str | None = None,
+    audit_view: bool = True,
+) -> tuple[Person, PersonAccess]:
+    """The person with UUID ``ref`` if the actor may see it (and write ``write``)."""
+    assert actor.user is not None
+    person = Person.objects.select_related("managing_unit__organisation").filter(uuid=_parse_ref(ref)).first()
+    access = access_for(actor.user, person) if person else None
+    if person is None or access is None or not access.visible:
+        _deny(actor, object_type="person", ref=ref, person=person, why="not in scope")
+        raise Http404("No such person")
+    if write is not None and not access.can_write(write):
+        _deny(actor, object_type="person", ref=ref, person=person, why=f"no write on {write}")
+        raise PermissionDenied(f"You may not change {Compartment(write).label} data of this person.")
+    if access.via_break_glass:
+        actor = Actor(**{**actor.__dict__, "break_glass": True})
+    if audit_view and write is None:
+        record(actor, Action.VIEW, object_type="person", object_ref=person.uuid, person_ref=person.uuid)
+    return person, access
+
+
+def get_record_for_user(
+    actor: Actor, model: type[M], ref: object, *, write: bool = False
+) -> tuple[M, Person, PersonAccess]:
+    """A record that belongs to a person (a name, a document …), checked by its compartment."""
+    assert actor.user is not None
+    record_type = model._meta.model_name or ""
+    compartment = RECORD_COMPARTMENT[_RECORD_TYPES[record_type]]
+    obj = model._default_manager.select_related("person").filter(uuid=_parse_ref(ref)).first()  # type: ignore[misc]
+    if obj is None:
+        raise Http404("No such record")
+    person = obj.person  # type: ignore[attr-defined]
+    person, access = get_person_for_user(actor, person.uuid, audit_view=False)
+    if not access.can_read(compartment) or (write and not access.can_write(compartment)):
+        _deny(actor, object_type=record_type, ref=ref, person=person, why=f"compartment {compartment}")
+        if not access.can_read(compartment):
+            raise Http404("No such record")
+        raise PermissionDenied(f"You may not change {compartment.label} data of this person.")
+    if not write:
+        record(actor, Action.VIEW, object_type=record_type, object_ref=ref, person_ref=person.uuid)
+    return obj, person, access
+
+
+_RECORD_TYPES = {
+    "personname": "name",
+    "identityevidence": "evidence",
+    "consent": "consent",
+    "childassent": "consent",
+    "relationship": "relationship",
+    "household": "household",
+    "locationstay": "location",
+    "document": "document",
+}
+
+
+@dataclass
+class PersonFilters:
+    q: str = ""
+    stage: str = ""
+    sex: str = ""
+    age_band: str = ""
+    site: Site | None = None
+    vulnerability: str = ""
+    record_type: str = "subject"
+
+    def as_audit(self) -> dict[str, Any]:
+        out = {k: v for k, v in self.__dict__.items() if v and k != "site"}
+        if self.site is not None:
+            out["site"] = str(self.site.uuid)
+        return out
+
+
+def persons_for_user(actor: Actor, filters: PersonFilters, *, today: date | None = None) -> QuerySet[Person]:
+    """Persons the actor may see, filtered; audited as a list or a search."""
+    assert actor.user is not None
+    qs = restrict(Person.objects.all(), actor.user)
+    if filters.record_type:
+        qs = qs.filter(record_type=filters.record_type)
+    if filters.q:
+        keys = search_forms(filters.q)
+        if keys:
+            cond = Q()
+            for key in keys:
+                cond |= Q(names__search_key__contains=key)
+            qs = qs.filter(cond).distinct()
+        else:
+            qs = qs.none()
+    if filters.stage:
+        qs = qs.filter(stage=filters.stage)
+    if filters.sex:
+        qs = qs.filter(sex=filters.sex)
+    if filters.age_band in AGE_BANDS:
+        lo, hi = AGE_BANDS[filters.age_band]
+        earliest, latest = birth_window_for_age(lo, hi, today or timezone.localdate())
+        qs = qs.born_between(earliest, latest)
+    if filters.site is not None:
+        qs = qs.filter(stays__site=filters.site, stays__ended_on__isnull=True).distinct()
+    if filters.vulnerability:
+        qs = qs.with_vulnerability(filters.vulnerability)
+    record(
+        actor,
+        Action.SEARCH if filters.q else Action.LIST,
+        object_type="person",
+        detail={"filters": filters.as_audit()},
+    )
+    return qs.select_related("managing_unit").prefetch_related(
+        Prefetch("names", queryset=PersonName.objects.order_by("-is_primary", "pk"))
+    )

@@ -1,0 +1,672 @@
+"""Every write to the registry: keyword-only, typed, atomic, audited.
+
+Each action takes the ``Actor`` (who, from where), checks what the actor may
+do through the scoped access model, validates, writes, and records the audit
+event with old and new values in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Model
+from django.forms.models import model_to_dict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhusan.accounts.access import access_for, has_capability
+from zhusan.accounts.models import BreakGlassAccess, Unit
+from zhusan.accounts.permissions import SEVERE_COMPARTMENTS, Capability, Compartment
+from zhusan.audit.models import Action
+from zhusan.audit.services import Actor, diff, record
+from zhusan.core.concurrency import save_versioned
+
+from .dates import BirthDate, BirthPrecision, midpoint
+from .models import (
+    TRANSITIONS,
+    AssentChoice,
+    CaseAssignment,
+    CaseCounter,
+    ChildAssent,
+    Consent,
+    ConsentGiver,
+    ConsentPurpose,
+    ConsentStatus,
+    Document,
+    Household,
+    HouseholdMember,
+    IdentityEvidence,
+    LawfulBasis,
+    LocationStay,
+    NationalityStatus,
+    Person,
+    PersonName,
+    PersonNationality,
+    PersonVulnerability,
+    ProtectedNote,
+    RecordType,
+    Relationship,
+    Stage,
+    TimelineEntry,
+)
+from .text import search_key
+
+PERSON_FIELDS = [
+    "sex",
+    "birth_precision",
+    "birth_year",
+    "birth_month",
+    "birth_day",
+    "stated_age",
+    "stated_age_on",
+    "place_of_birth",
+    "country_of_birth",
+    "languages",
+]
+
+
+def _user(actor: Actor) -> Any:
+    if actor.user is None:
+        raise PermissionDenied("An authenticated user is required.")
+    return actor.user
+
+
+def _require_write(actor: Actor, person: Person, compartment: Compartment) -> None:
+    access = access_for(_user(actor), person)
+    if not access.can_write(compartment):
+        record(
+            actor,
+            Action.PERMISSION_DENIED,
+            object_type="person",
+            object_ref=person.uuid,
+            person_ref=person.uuid,
+            detail={"why": f"no write on {compartment}"},
+        )
+        raise PermissionDenied(_("You may not change %(c)s data of this person.") % {"c": compartment.label})
+
+
+def _snapshot(obj: Model, fields: list[str]) -> dict[str, Any]:
+    return model_to_dict(obj, fields=fields)
+
+
+# --- Persons ---------------------------------------------------------------
+
+
+@dataclass
+class NameInput:
+    script: str
+    kind: str
+    given: str = ""
+    patronymic: str = ""
+    family: str = ""
+    is_primary: bool = False
+
+
+@dataclass
+class PersonInput:
+    sex: str
+    lawful_basis: str
+    managing_unit: Unit
+    birth_precision: str = BirthPrecision.UNKNOWN
+    birth_year: int | None = None
+    birth_month: int | None = None
+    birth_day: int | None = None
+    stated_age: int | None = None
+    stated_age_on: date | None = None
+    place_of_birth: str = ""
+    country_of_birth: str = ""
+    languages: str = ""
+    lawful_basis_note: str = ""
+    record_type: str = RecordType.SUBJECT
+    stage: str | None = Stage.IDENTIFIED
+    names: list[NameInput] = field(default_factory=list)
+    vulnerabilities: list[str] = field(default_factory=list)
+    nationalities: list[tuple[str, str]] = field(default_factory=list)
+
+
+def validate_birth(values: dict[str, Any], *, today: date | None = None) -> BirthDate:
+    """Check the birth fields fit their precision; return the value object."""
+    today = today or timezone.localdate()
+    precision = values.get("birth_precision") or BirthPrecision.UNKNOWN
+    errors: dict[str, str] = {}
+    year, month, day = values.get("birth_year"), values.get("birth_month"), values.get("birth_day")
+    need = {
+        BirthPrecision.EXACT: ["birth_year", "birth_month", "birth_day"],
+        BirthPrecision.MONTH: ["birth_year", "birth_month"],
+        BirthPrecision.YEAR: ["birth_year"],
+        BirthPrecision.ESTIMATED: ["stated_age", "stated_age_on"],
+        BirthPrecision.UNKNOWN: [],
+    }[BirthPrecision(precision)]
+    for name in need:
+        if values.get(name) in (None, ""):
+            errors[name] = _("Required for this precision.")
+    # A year-only date must not carry an invented month or day.
+    allowed = set(need)
+    for name in ["birth_year", "birth_month", "birth_day", "stated_age", "stated_age_on"]:
+        if name not in allowed and values.get(name) not in (None, ""):
+            errors[name] = _("Leave empty: the precision says this is not known.")
+    if year is not None and "birth_year" not in errors and not (1900 <= int(year) <= today.year):
+        errors["birth_year"] = _("Enter a year between 1900 and this year.")
+    stated_age = values.get("stated_age")
+    if stated_age is not None and "stated_age" not in errors and not (0 <= int(stated_age) <= 120):
+        errors["stated_age"] = _("Enter an age between 0 and 120.")
+    stated_on = values.get("stated_age_on")
+    if stated_on is not None and "stated_age_on" not in errors and stated_on > today:
+        errors["stated_age_on"] = _("The date an age was stated cannot be in the future.")
+    if not errors and precision in (BirthPrecision.EXACT, BirthPrecision.MONTH):
+        try:
+            date(int(year), int(month), int(day) if day else 1)  # type: ignore[arg-type]
+        except (ValueError, TypeError):
+            errors["birth_day" if precision == BirthPrecision.EXACT else "birth_month"] = _("This date does not exist.")
+    birth = BirthDate(
+        precision=BirthPrecision(precision),
+        year=year,
+        month=month,
+        day=day,
+        stated_age=stated_age,
+        stated_on=stated_on,
+    )
+    if not errors:
+        low, _high = birth.bounds()
+        if low is not None and low > today:
+            errors["birth_year"] = _("A birth date cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    return birth
+
+
+def _apply_birth(person: Person, birth: BirthDate) -> None:
+    low, high = birth.bounds()
+    person.birth_date_low, person.birth_date_high = low, high
+    person.birth_date_mid = midpoint(low, high) if low and high else None
+
+
+def _next_case_number() -> str:
+    prefix = settings.ZHUSAN_CASE_PREFIX
+    counter, _created = CaseCounter.objects.select_for_update().get_or_create(prefix=prefix)
+    CaseCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    counter.refresh_from_db()
+    return f"{prefix}-{counter.last:06d}"
+
+
+def _validate_name(name: NameInput) -> None:
+    limit = settings.ZHUSAN_MAX_NAME_LENGTH
+    errors = {}
+    for part in ("given", "patronymic", "family"):
+        value = getattr(name, part)
+        if len(value) > limit:
+            errors[part] = _("At most %(n)s characters.") % {"n": limit}
+        if any(ch in value for ch in "<>{}\x00"):
+            errors[part] = _("Names cannot contain < > { } or control characters.")
+    if not (name.given.strip() or name.family.strip() or name.patronymic.strip()):
+        errors["given"] = _("Enter at least one part of the name.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _name_values(name: NameInput) -> dict[str, Any]:
+    return {
+        "script": name.script,
+        "kind": name.kind,
+        "given": name.given.strip(),
+        "patronymic": name.patronymic.strip(),
+        "family": name.family.strip(),
+        "is_primary": name.is_primary,
+        "search_key": search_key(name.given, name.patronymic, name.family),
+    }
+
+
+@transaction.atomic
+def person_create(*, actor: Actor, data: PersonInput) -> Person:
+    user = _user(actor)
+    if not has_capability(user, Capability.CREATE_PERSON):
+        record(actor, Action.PERMISSION_DENIED, object_type="person", detail={"why": "cannot create"})
+        raise PermissionDenied(_("Your role cannot register persons."))
+    if data.lawful_basis not in LawfulBasis.values:
+        raise ValidationError({"lawful_basis": _("Record the lawful basis before creating a person.")})
+    if not data.names:
+        raise ValidationError({"names": _("A person needs at least one name.")})
+    values = {f: getattr(data, f) for f in PERSON_FIELDS}
+    birth = validate_birth(values)
+    for name in data.names:
+        _validate_name(name)
+    if data.record_type == RecordType.SUBJECT and not data.stage:
+        raise ValidationError({"stage": _("A person in the programme needs a stage.")})
+    person = Person(
+        **values,
+        record_type=data.record_type,
+        stage=data.stage if data.record_type == RecordType.SUBJECT else None,
+        stage_changed_at=timezone.now() if data.record_type == RecordType.SUBJECT else None,
+        managing_unit=data.managing_unit,
+        lawful_basis=data.lawful_basis,
+        lawful_basis_note=data.lawful_basis_note,
+        created_by=user,
+        case_number=_next_case_number(),
+    )
+    _apply_birth(person, birth)
+    person.full_clean(exclude=["case_number"])
+    person.save()
+    if not any(n.is_primary for n in data.names):
+        data.names[0].is_primary = True
+    PersonName.objects.bulk_create([PersonName(person=person, **_name_values(n)) for n in data.names])
+    PersonVulnerability.objects.bulk_create(
+        [PersonVulnerability(person=person, kind=k) for k in sorted(set(data.vulnerabilities))]
+    )
+    PersonNationality.objects.bulk_create(
+        [PersonNationality(person=person, country=c.upper(), status=s) for c, s in data.nationalities]
+    )
+    if person.stage:
+        TimelineEntry.objects.create(
+            person=person, from_stage="", to_stage=person.stage, by=user, reason=_("Registered")
+        )
+    CaseAssignment.objects.create(person=person, user=user)
+    record(
+        actor,
+        Action.CREATE,
+        object_type="person",
+        object_ref=person.uuid,
+        person_ref=person.uuid,
+        changes=diff({}, {**_snapshot(person, PERSON_FIELDS + ["stage", "lawful_basis"]), "names": [
+            str(PersonName(**_name_values(n))) for n in data.names
+        ]}),
+        detail={"case_number": person.case_number},
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: Actor, person: Person, expected_version: int, **changes: Any) -> Person:
+    """Change identity fields of a person, refusing a write based on a stale version."""
+    _require_write(actor, person, Compartment.IDENTITY)
+    unknown = set(changes) - set(PERSON_FIELDS) - {"lawful_basis", "lawful_basis_note", "vulnerabilities"}
+    if unknown:
+        raise ValidationError({k: _("This field cannot be changed here.") for k in unknown})
+    vulnerabilities = changes.pop("vulnerabilities", None)
+    before = _snapshot(person, PERSON_FIELDS + ["lawful_basis", "lawful_basis_note"])
+    before_vuln = sorted(person.vulnerabilities.values_list("kind", flat=True))
+    for key, value in changes.items():
+        setattr(person, key, value)
+    birth = validate_birth({f: getattr(person, f) for f in PERSON_FIELDS})
+    _apply_birth(person, birth)
+    person.full_clean(exclude=["case_number"])
+    save_versioned(
+        person,
+        expected_version=expected_version,
+        fields=[*changes.keys(), "birth_date_low", "birth_date_high", "birth_date_mid"],
+    )
+    after = _snapshot(person, PERSON_FIELDS + ["lawful_basis", "lawful_basis_note"])
+    if vulnerabilities is not None:
+        wanted = sorted(set(vulnerabilities))
+        person.vulnerabilities.exclude(kind__in=wanted).delete()
+        PersonVulnerability.objects.bulk_create(
+            [PersonVulnerability(person=person, kind=k) for k in wanted if k not in before_vuln]
+        )
+        before["vulnerabilities"], after["vulnerabilities"] = before_vuln, wanted
+    record(
+        actor,
+        Action.UPDATE,
+        object_type="person",
+        object_ref=person.uuid,
+        person_ref=person.uuid,
+        changes=diff(before, after),
+        detail={"version": person.version},
+    )
+    return person
+
+
+def allowed_transitions(person: Person) -> list[Stage]:
+    if not person.stage:
+        return []
+    return sorted(TRANSITIONS[Stage(person.stage)], key=lambda s: list(Stage).index(s))
+
+
+@transaction.atomic
+def stage_change(*, actor: Actor, person: Person, to_stage: str, reason: str, expected_version: int) -> Person:
+    """Move a person along the lifecycle; only defined transitions, always with a reason."""
+    user = _user(actor)
+    if not has_capability(user, Capability.CHANGE_STAGE) or not access_for(user, person).visible:
+        record(actor, Action.PERMISSION_DENIED, object_type="person", object_ref=person.uuid,
+               person_ref=person.uuid, detail={"why": "cannot change stage"})
+        raise PermissionDenied(_("Your role cannot change the stage of this person."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the stage changes.")})
+    if to_stage not in Stage.values:
+        raise ValidationError({"to_stage": _("Unknown stage.")})
+    if person.record_type != RecordType.SUBJECT or not person.stage:
+        raise ValidationError({"to_stage": _("Relatives at home have no lifecycle stage.")})
+    current = Stage(person.stage)
+    target = Stage(to_stage)
+    if target not in TRANSITIONS[current]:
+        raise ValidationError(
+            {"to_stage": _("%(a)s cannot move to %(b)s.") % {"a": current.label, "b": target.label}}
+        )
+    person.stage = target
+    person.stage_changed_at = timezone.now()
+    save_versioned(person, expected_version=expected_version, fields=["stage", "stage_changed_at"])
+    TimelineEntry.objects.create(person=person, from_stage=current, to_stage=target, by=user, reason=reason.strip())
+    record(
+        actor,
+        Action.UPDATE,
+        object_type="person",
+        object_ref=person.uuid,
+        person_ref=person.uuid,
+        changes=diff({"stage": current.value}, {"stage": target.value}),
+        detail={"reason": reason.strip()},
+    )
+    return person
+
+
+# --- Names ------------------------------------------------------------------
+
+
+@transaction.atomic
+def name_add(*, actor: Actor, person: Person, name: NameInput) -> PersonName:
+    _require_write(actor, person, Compartment.IDENTITY)
+    _validate_name(name)
+    values = _name_values(name)
+    if name.is_primary:
+        person.names.filter(is_primary=True).update(is_primary=False)
+    obj = PersonName.objects.create(person=person, **values)
+    record(actor, Action.CREATE, object_type="name", object_ref=obj.uuid, person_ref=person.uuid,
+           changes=diff({}, {k: v for k, v in values.items() if k != "search_key"}))
+    return obj
+
+
+@transaction.atomic
+def name_update(*, actor: Actor, name: PersonName, data: NameInput) -> PersonName:
+    _require_write(actor, name.person, Compartment.IDENTITY)
+    _validate_name(data)
+    fields = ["script", "kind", "given", "patronymic", "family", "is_primary"]
+    before = _snapshot(name, fields)
+    values = _name_values(data)
+    if data.is_primary:
+        name.person.names.exclude(pk=name.pk).filter(is_primary=True).update(is_primary=False)
+    for key, value in values.items():
+        setattr(name, key, value)
+    name.save()
+    record(actor, Action.UPDATE, object_type="name", object_ref=name.uuid, person_ref=name.person.uuid,
+           changes=diff(before, _snapshot(name, fields)))
+    return name
+
+
+@transaction.atomic
+def name_delete(*, actor: Actor, name: PersonName) -> None:
+    person = name.person
+    _require_write(actor, person, Compartment.IDENTITY)
+    if person.names.count() <= 1:
+        raise ValidationError(_("A person keeps at least one name."))
+    fields = ["script", "kind", "given", "patronymic", "family"]
+    before = _snapshot(name, fields)
+    ref = name.uuid
+    was_primary = name.is_primary
+    name.delete()
+    if was_primary:
+        first = person.names.order_by("pk").first()
+        if first:
+            PersonName.objects.filter(pk=first.pk).update(is_primary=True)
+    record(actor, Action.DELETE, object_type="name", object_ref=ref, person_ref=person.uuid, changes=diff(before, {}))
+
+
+# --- Family -----------------------------------------------------------------
+
+
+@transaction.atomic
+def relationship_add(
+    *,
+    actor: Actor,
+    from_person: Person,
+    to_person: Person,
+    kind: str,
+    established_by: str,
+    reference: str = "",
+    established_on: date | None = None,
+) -> Relationship:
+    for p in (from_person, to_person):
+        _require_write(actor, p, Compartment.FAMILY)
+    if from_person.pk == to_person.pk:
+        raise ValidationError({"to_person": _("A person cannot be related to themselves.")})
+    if Relationship.objects.filter(from_person=from_person, to_person=to_person, kind=kind).exists():
+        raise ValidationError({"kind": _("This relationship is already recorded.")})
+    rel = Relationship(
+        from_person=from_person,
+        to_person=to_person,
+        kind=kind,
+        established_by=established_by,
+        reference=reference,
+        established_on=established_on or timezone.localdate(),
+        recorded_by=_user(actor),
+    )
+    rel.full_clean()
+    rel.save()
+    snap = {"from": str(from_person.uuid), "to": str(to_person.uuid), "kind": kind, "established_by": established_by}
+    for p in (from_person, to_person):
+        record(actor, Action.CREATE, object_type="relationship", object_ref=rel.uuid, person_ref=p.uuid,
+               changes=diff({}, snap))
+    return rel
+
+
+@transaction.atomic
+def relationship_delete(*, actor: Actor, relationship: Relationship, reason: str) -> None:
+    for p in (relationship.from_person, relationship.to_person):
+        _require_write(actor, p, Compartment.FAMILY)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the relationship is removed.")})
+    snap = {"from": str(relationship.from_person.uuid), "to": str(relationship.to_person.uuid), "kind": relationship.kind}
+    ref = relationship.uuid
+    people = (relationship.from_person, relationship.to_person)
+    relationship.delete()
+    for p in people:
+        record(actor, Action.DELETE, object_type="relationship", object_ref=ref, person_ref=p.uuid,
+               changes=diff(snap, {}), detail={"reason": reason})
+
+
+@transaction.atomic
+def household_create(*, actor: Actor, label: str, members: list[tuple[Person, str]]) -> Household:
+    if not label.strip():
+        raise ValidationError({"label": _("Give the household a label.")})
+    for person, _role in members:
+        _require_write(actor, person, Compartment.FAMILY)
+    household = Household.objects.create(label=label.strip())
+    HouseholdMember.objects.bulk_create(
+        [HouseholdMember(household=household, person=p, role=role) for p, role in members]
+    )
+    for person, role in members:
+        record(actor, Action.CREATE, object_type="household", object_ref=household.uuid, person_ref=person.uuid,
+               changes=diff({}, {"label": label, "role": role}))
+    return household
+
+
+@transaction.atomic
+def household_add_member(*, actor: Actor, household: Household, person: Person, role: str) -> HouseholdMember:
+    _require_write(actor, person, Compartment.FAMILY)
+    if household.memberships.filter(person=person).exists():
+        raise ValidationError({"person": _("Already a member of this household.")})
+    member = HouseholdMember.objects.create(household=household, person=person, role=role)
+    record(actor, Action.UPDATE, object_type="household", object_ref=household.uuid, person_ref=person.uuid,
+           changes=diff({}, {"member": str(person.uuid), "role": role}))
+    return member
+
+
+# --- Evidence, documents, stays ---------------------------------------------
+
+
+def _create_child_record(
+    actor: Actor, person: Person, compartment: Compartment, model: type[Model], object_type: str,
+    values: dict[str, Any], *, sensitive: tuple[str, ...] = (),
+) -> Any:
+    _require_write(actor, person, compartment)
+    obj = model(person=person, **values)
+    obj.full_clean()
+    obj.save()
+    record(actor, Action.CREATE, object_type=object_type, object_ref=obj.uuid, person_ref=person.uuid,  # type: ignore[attr-defined]
+           changes=diff({}, values, sensitive=sensitive))
+    return obj
+
+
+def _update_child_record(
+    actor: Actor, obj: Any, compartment: Compartment, object_type: str, values: dict[str, Any],
+    *, sensitive: tuple[str, ...] = (),
+) -> Any:
+    _require_write(actor, obj.person, compartment)
+    before = _snapshot(obj, list(values))
+    for key, value in values.items():
+        setattr(obj, key, value)
+    obj.full_clean()
+    obj.save()
+    record(actor, Action.UPDATE, object_type=object_type, object_ref=obj.uuid, person_ref=obj.person.uuid,
+           changes=diff(before, _snapshot(obj, list(values)), sensitive=sensitive))
+    return obj
+
+
+@transaction.atomic
+def evidence_add(*, actor: Actor, person: Person, **values: Any) -> IdentityEvidence:
+    if values.get("decision") in ("accepted", "rejected"):
+        values.setdefault("decided_by", _user(actor))
+        values.setdefault("decided_on", timezone.localdate())
+    obj: IdentityEvidence = _create_child_record(
+        actor, person, Compartment.IDENTITY, IdentityEvidence, "evidence", values, sensitive=("reference",)
+    )
+    if obj.topic == "nationality" and obj.decision == "accepted" and obj.outcome == "confirmed":
+        country = settings.ZHUSAN_CASE_PREFIX[:2].upper()
+        PersonNationality.objects.update_or_create(
+            person=person, country=country, defaults={"status": NationalityStatus.VERIFIED}
+        )
+    return obj
+
+
+@transaction.atomic
+def document_add(*, actor: Actor, person: Person, **values: Any) -> Document:
+    return _create_child_record(actor, person, Compartment.DOCUMENTS, Document, "document", values)  # type: ignore[no-any-return]
+
+
+@transaction.atomic
+def document_update(*, actor: Actor, document: Document, **values: Any) -> Document:
+    return _update_child_record(actor, document, Compartment.DOCUMENTS, "document", values)  # type: ignore[no-any-return]
+
+
+@transaction.atomic
+def stay_add(*, actor: Actor, person: Person, **values: Any) -> LocationStay:
+    return _create_child_record(actor, person, Compartment.CONTACT_LOCATION, LocationStay, "location", values)  # type: ignore[no-any-return]
+
+
+@transaction.atomic
+def stay_update(*, actor: Actor, stay: LocationStay, **values: Any) -> LocationStay:
+    return _update_child_record(actor, stay, Compartment.CONTACT_LOCATION, "location", values)  # type: ignore[no-any-return]
+
+
+# --- Consent and assent -------------------------------------------------------
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor: Actor,
+    person: Person,
+    purpose: str,
+    status: str,
+    given_by: str,
+    given_by_person: Person | None = None,
+    given_on: date | None = None,
+    witnesses: str = "",
+) -> Consent:
+    if purpose not in ConsentPurpose.values or status not in ConsentStatus.values:
+        raise ValidationError({"purpose": _("Unknown consent purpose or status.")})
+    if person.is_child() and given_by == ConsentGiver.SELF:
+        raise ValidationError({"given_by": _("For a child, consent is given by a parent, guardian or authority; record the child's own view as assent.")})
+    values = {
+        "purpose": purpose,
+        "status": status,
+        "given_by": given_by,
+        "given_by_person": given_by_person,
+        "given_on": given_on or timezone.localdate(),
+        "witnesses": witnesses,
+        "recorded_by": _user(actor),
+    }
+    return _create_child_record(actor, person, Compartment.IDENTITY, Consent, "consent", values)  # type: ignore[no-any-return]
+
+
+@transaction.atomic
+def assent_record(
+    *, actor: Actor, person: Person, purpose: str, assent: str, views: str = "", recorded_on: date | None = None
+) -> ChildAssent:
+    if not person.is_child():
+        raise ValidationError({"assent": _("Assent is recorded for children; adults give consent.")})
+    if assent not in AssentChoice.values:
+        raise ValidationError({"assent": _("Unknown assent value.")})
+    values = {
+        "purpose": purpose,
+        "assent": assent,
+        "views": views,
+        "recorded_on": recorded_on or timezone.localdate(),
+        "recorded_by": _user(actor),
+    }
+    return _create_child_record(actor, person, Compartment.IDENTITY, ChildAssent, "consent", values)  # type: ignore[no-any-return]
+
+
+def consent_allows(person: Person, purpose: str) -> bool:
+    """The latest recorded consent for ``purpose`` is a grant."""
+    latest = person.consents.filter(purpose=purpose).order_by("-given_on", "-recorded_at").first()
+    return latest is not None and latest.status == ConsentStatus.GRANTED
+
+
+# --- Protected notes -----------------------------------------------------------
+
+
+@transaction.atomic
+def protected_note_add(*, actor: Actor, person: Person, compartment: str, body: str) -> ProtectedNote:
+    comp = Compartment(compartment)
+    if comp not in SEVERE_COMPARTMENTS:
+        raise ValidationError({"compartment": _("Protected notes belong to a severe compartment.")})
+    if not body.strip():
+        raise ValidationError({"body": _("The note is empty.")})
+    if comp == Compartment.JUSTICE_SECURITY and not person.definitely_at_least(
+        settings.ZHUSAN_AGE_OF_CRIMINAL_RESPONSIBILITY
+    ):
+        raise ValidationError(
+            {"compartment": _("Persons below the age of criminal responsibility cannot have justice and security data.")}
+        )
+    return _create_child_record(  # type: ignore[no-any-return]
+        actor, person, comp, ProtectedNote, "note",
+        {"compartment": comp.value, "body": body.strip(), "author": _user(actor)}, sensitive=("body",),
+    )
+
+
+def has_justice_restriction(person: Person) -> bool:
+    return person.protected_notes.filter(compartment=Compartment.JUSTICE_SECURITY).exists()
+
+
+# --- Assignment and break-the-glass ------------------------------------------------
+
+
+@transaction.atomic
+def assignment_add(*, actor: Actor, person: Person, user: Any) -> CaseAssignment:
+    _require_write(actor, person, Compartment.IDENTITY)
+    assignment, created = CaseAssignment.objects.get_or_create(person=person, user=user, ended_at=None)
+    if created:
+        record(actor, Action.UPDATE, object_type="assignment", object_ref=user.uuid, person_ref=person.uuid,
+               changes=diff({}, {"assigned": user.get_username()}))
+    return assignment
+
+
+@transaction.atomic
+def break_glass_open(*, actor: Actor, person: Person, reason: str) -> BreakGlassAccess:
+    user = _user(actor)
+    if not has_capability(user, Capability.BREAK_GLASS):
+        record(actor, Action.PERMISSION_DENIED, object_type="person", object_ref=person.uuid,
+               person_ref=person.uuid, detail={"why": "no break-the-glass"})
+        raise PermissionDenied(_("Your role cannot use break-the-glass access."))
+    if len(reason.strip()) < 10:
+        raise ValidationError({"reason": _("Explain the emergency in at least 10 characters.")})
+    now = timezone.now()
+    grant = BreakGlassAccess.objects.create(
+        user=user, person=person, reason=reason.strip(), started_at=now,
+        expires_at=now + timezone.timedelta(minutes=settings.ZHUSAN_BREAK_GLASS_MINUTES),
+    )
+    record(actor, Action.BREAK_GLASS, object_type="person", object_ref=person.uuid, person_ref=person.uuid,
+           detail={"reason": reason.strip(), "expires_at": grant.expires_at.isoformat()})
+    return grant

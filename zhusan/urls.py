@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.generic import RedirectView
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="registry:person_list", permanent=False)),
+    path("accounts/", include("zhusan.accounts.urls")),
+    path("persons/", include("zhusan.registry.urls")),
+    path("audit/", include("zhusan.audit.urls")),
+    path("api/", include("zhusan.api_urls")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("admin/", admin.site.urls),
+]
+
