@@ -50,9 +50,7 @@ class Unit(UUIDModel, TimeStampedModel):
     class Meta:
         ordering = ["organisation__name", "name"]
         verbose_name = _("unit")
-        constraints = [
-            models.UniqueConstraint(fields=["organisation", "name"], name="unit_name_unique_in_org")
-        ]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="unit_name_unique_in_org")]
 
     def __str__(self) -> str:
         return f"{self.organisation.name} — {self.name}"
@@ -60,9 +58,7 @@ class Unit(UUIDModel, TimeStampedModel):
 
 class User(AbstractUser):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
-    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="members")
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

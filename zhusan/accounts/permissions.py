@@ -89,23 +89,17 @@ class RolePolicy:
 
 CAP = Capability
 POLICIES: dict[Role, RolePolicy] = {
-    Role.SYSTEM_ADMIN: RolePolicy(
-        scope=None, capabilities=frozenset({CAP.ADMINISTER}), sees_restriction_flag=False
-    ),
+    Role.SYSTEM_ADMIN: RolePolicy(scope=None, capabilities=frozenset({CAP.ADMINISTER}), sees_restriction_flag=False),
     Role.PROGRAMME_MANAGER: RolePolicy(
         scope=Scope.ALL,
         read=CORE_CASE,
-        capabilities=frozenset(
-            {CAP.SUPERVISE, CAP.VIEW_AGGREGATES, CAP.ISSUE_API_TOKEN, CAP.BREAK_GLASS}
-        ),
+        capabilities=frozenset({CAP.SUPERVISE, CAP.VIEW_AGGREGATES, CAP.ISSUE_API_TOKEN, CAP.BREAK_GLASS}),
     ),
     Role.CASE_MANAGER: RolePolicy(
         scope=Scope.OWN,
         read=CORE_CASE | {C.HEALTH},
         write=CORE_CASE,
-        capabilities=frozenset(
-            {CAP.CREATE_PERSON, CAP.CHANGE_STAGE, CAP.BREAK_GLASS, CAP.ISSUE_API_TOKEN}
-        ),
+        capabilities=frozenset({CAP.CREATE_PERSON, CAP.CHANGE_STAGE, CAP.BREAK_GLASS, CAP.ISSUE_API_TOKEN}),
     ),
     Role.CONSULAR_OFFICER: RolePolicy(
         scope=Scope.ORGANISATION,
@@ -146,12 +140,8 @@ POLICIES: dict[Role, RolePolicy] = {
         write=frozenset({C.JUSTICE_SECURITY}),
         capabilities=frozenset({CAP.CHANGE_STAGE}),
     ),
-    Role.ANALYST: RolePolicy(
-        scope=None, capabilities=frozenset({CAP.VIEW_AGGREGATES}), sees_restriction_flag=False
-    ),
-    Role.AUDITOR: RolePolicy(
-        scope=None, capabilities=frozenset({CAP.VIEW_AUDIT}), sees_restriction_flag=False
-    ),
+    Role.ANALYST: RolePolicy(scope=None, capabilities=frozenset({CAP.VIEW_AGGREGATES}), sees_restriction_flag=False),
+    Role.AUDITOR: RolePolicy(scope=None, capabilities=frozenset({CAP.VIEW_AUDIT}), sees_restriction_flag=False),
 }
 
 # Which compartment each registry record type belongs to.

@@ -7,10 +7,13 @@ a committed one always has its event.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import functools
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -21,6 +24,9 @@ from .models import GENESIS_HASH, Action, AuditEvent
 
 if TYPE_CHECKING:
     from zhusan.accounts.models import User
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -113,9 +119,7 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def diff(
-    before: dict[str, Any], after: dict[str, Any], *, sensitive: Iterable[str] = ()
-) -> dict[str, dict[str, Any]]:
+def diff(before: dict[str, Any], after: dict[str, Any], *, sensitive: Iterable[str] = ()) -> dict[str, dict[str, Any]]:
     """Changed fields as ``{field: {"old": …, "new": …}}``.
 
     Values of sensitive fields are stored encrypted, never in clear.
@@ -173,3 +177,49 @@ def verify_chain(progress: Any = None) -> VerifyResult:
         if progress is not None:
             progress()
     return VerifyResult(True, checked)
+
+
+class Denied(PermissionDenied):
+    """A refusal that must be audited even though the write it refused rolls back."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        actor: Actor,
+        object_type: str = "",
+        object_ref: object = "",
+        person_ref: object = "",
+        why: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.actor = actor
+        self.audit = {
+            "object_type": object_type,
+            "object_ref": object_ref,
+            "person_ref": person_ref,
+            "detail": {"why": why or message},
+        }
+
+
+_depth = threading.local()
+
+
+def write_action(fn: Callable[P, T]) -> Callable[P, T]:
+    """Run a service atomically; if it refuses with :class:`Denied`, record the
+    denial after the outermost service has rolled back, so it survives."""
+
+    @functools.wraps(fn)
+    def inner(*args: P.args, **kwargs: P.kwargs) -> T:
+        _depth.n = getattr(_depth, "n", 0) + 1
+        try:
+            with transaction.atomic():
+                return fn(*args, **kwargs)
+        except Denied as exc:
+            if _depth.n == 1:
+                record(exc.actor, Action.PERMISSION_DENIED, **exc.audit)
+            raise
+        finally:
+            _depth.n -= 1
+
+    return inner

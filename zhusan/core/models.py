@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -59,4 +58,3 @@ class DatasetMarker(models.Model):
     @classmethod
     def current(cls) -> DatasetMarker | None:
         return cls.objects.order_by("-pk").first()
-

@@ -500,7 +500,9 @@ class Document(UUIDModel, TimeStampedModel):
         verbose_name = _("document")
         constraints = [
             models.CheckConstraint(
-                condition=Q(expires_on__isnull=True) | Q(issued_on__isnull=True) | Q(expires_on__gte=models.F("issued_on")),
+                condition=Q(expires_on__isnull=True)
+                | Q(issued_on__isnull=True)
+                | Q(expires_on__gte=models.F("issued_on")),
                 name="document_expires_after_issue",
             )
         ]
@@ -523,7 +525,9 @@ class LocationStay(UUIDModel, TimeStampedModel):
         verbose_name = _("stay")
         constraints = [
             models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(started_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                condition=Q(ended_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(ended_on__gte=models.F("started_on")),
                 name="stay_ends_after_start",
             ),
             models.CheckConstraint(condition=Q(site__isnull=False) | ~Q(address=""), name="stay_has_place"),

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import F, Model
 from django.forms.models import model_to_dict
 from django.utils import timezone
@@ -23,7 +22,7 @@ from zhusan.accounts.access import access_for, has_capability
 from zhusan.accounts.models import BreakGlassAccess, Unit
 from zhusan.accounts.permissions import SEVERE_COMPARTMENTS, Capability, Compartment
 from zhusan.audit.models import Action
-from zhusan.audit.services import Actor, diff, record
+from zhusan.audit.services import Actor, Denied, diff, record, write_action
 from zhusan.core.concurrency import save_versioned
 
 from .dates import BirthDate, BirthPrecision, midpoint
@@ -79,15 +78,14 @@ def _user(actor: Actor) -> Any:
 def _require_write(actor: Actor, person: Person, compartment: Compartment) -> None:
     access = access_for(_user(actor), person)
     if not access.can_write(compartment):
-        record(
-            actor,
-            Action.PERMISSION_DENIED,
+        raise Denied(
+            _("You may not change %(c)s data of this person.") % {"c": compartment.label},
+            actor=actor,
             object_type="person",
             object_ref=person.uuid,
             person_ref=person.uuid,
-            detail={"why": f"no write on {compartment}"},
+            why=f"no write on {compartment}",
         )
-        raise PermissionDenied(_("You may not change %(c)s data of this person.") % {"c": compartment.label})
 
 
 def _snapshot(obj: Model, fields: list[str]) -> dict[str, Any]:
@@ -221,12 +219,11 @@ def _name_values(name: NameInput) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
+@write_action
 def person_create(*, actor: Actor, data: PersonInput) -> Person:
     user = _user(actor)
     if not has_capability(user, Capability.CREATE_PERSON):
-        record(actor, Action.PERMISSION_DENIED, object_type="person", detail={"why": "cannot create"})
-        raise PermissionDenied(_("Your role cannot register persons."))
+        raise Denied(_("Your role cannot register persons."), actor=actor, object_type="person", why="cannot create")
     if data.lawful_basis not in LawfulBasis.values:
         raise ValidationError({"lawful_basis": _("Record the lawful basis before creating a person.")})
     if not data.names:
@@ -271,15 +268,19 @@ def person_create(*, actor: Actor, data: PersonInput) -> Person:
         object_type="person",
         object_ref=person.uuid,
         person_ref=person.uuid,
-        changes=diff({}, {**_snapshot(person, PERSON_FIELDS + ["stage", "lawful_basis"]), "names": [
-            str(PersonName(**_name_values(n))) for n in data.names
-        ]}),
+        changes=diff(
+            {},
+            {
+                **_snapshot(person, PERSON_FIELDS + ["stage", "lawful_basis"]),
+                "names": [str(PersonName(**_name_values(n))) for n in data.names],
+            },
+        ),
         detail={"case_number": person.case_number},
     )
     return person
 
 
-@transaction.atomic
+@write_action
 def person_update(*, actor: Actor, person: Person, expected_version: int, **changes: Any) -> Person:
     """Change identity fields of a person, refusing a write based on a stale version."""
     _require_write(actor, person, Compartment.IDENTITY)
@@ -325,14 +326,19 @@ def allowed_transitions(person: Person) -> list[Stage]:
     return sorted(TRANSITIONS[Stage(person.stage)], key=lambda s: list(Stage).index(s))
 
 
-@transaction.atomic
+@write_action
 def stage_change(*, actor: Actor, person: Person, to_stage: str, reason: str, expected_version: int) -> Person:
     """Move a person along the lifecycle; only defined transitions, always with a reason."""
     user = _user(actor)
     if not has_capability(user, Capability.CHANGE_STAGE) or not access_for(user, person).visible:
-        record(actor, Action.PERMISSION_DENIED, object_type="person", object_ref=person.uuid,
-               person_ref=person.uuid, detail={"why": "cannot change stage"})
-        raise PermissionDenied(_("Your role cannot change the stage of this person."))
+        raise Denied(
+            _("Your role cannot change the stage of this person."),
+            actor=actor,
+            object_type="person",
+            object_ref=person.uuid,
+            person_ref=person.uuid,
+            why="cannot change stage",
+        )
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the stage changes.")})
     if to_stage not in Stage.values:
@@ -342,9 +348,7 @@ def stage_change(*, actor: Actor, person: Person, to_stage: str, reason: str, ex
     current = Stage(person.stage)
     target = Stage(to_stage)
     if target not in TRANSITIONS[current]:
-        raise ValidationError(
-            {"to_stage": _("%(a)s cannot move to %(b)s.") % {"a": current.label, "b": target.label}}
-        )
+        raise ValidationError({"to_stage": _("%(a)s cannot move to %(b)s.") % {"a": current.label, "b": target.label}})
     person.stage = target
     person.stage_changed_at = timezone.now()
     save_versioned(person, expected_version=expected_version, fields=["stage", "stage_changed_at"])
@@ -364,7 +368,7 @@ def stage_change(*, actor: Actor, person: Person, to_stage: str, reason: str, ex
 # --- Names ------------------------------------------------------------------
 
 
-@transaction.atomic
+@write_action
 def name_add(*, actor: Actor, person: Person, name: NameInput) -> PersonName:
     _require_write(actor, person, Compartment.IDENTITY)
     _validate_name(name)
@@ -372,12 +376,18 @@ def name_add(*, actor: Actor, person: Person, name: NameInput) -> PersonName:
     if name.is_primary:
         person.names.filter(is_primary=True).update(is_primary=False)
     obj = PersonName.objects.create(person=person, **values)
-    record(actor, Action.CREATE, object_type="name", object_ref=obj.uuid, person_ref=person.uuid,
-           changes=diff({}, {k: v for k, v in values.items() if k != "search_key"}))
+    record(
+        actor,
+        Action.CREATE,
+        object_type="name",
+        object_ref=obj.uuid,
+        person_ref=person.uuid,
+        changes=diff({}, {k: v for k, v in values.items() if k != "search_key"}),
+    )
     return obj
 
 
-@transaction.atomic
+@write_action
 def name_update(*, actor: Actor, name: PersonName, data: NameInput) -> PersonName:
     _require_write(actor, name.person, Compartment.IDENTITY)
     _validate_name(data)
@@ -389,12 +399,18 @@ def name_update(*, actor: Actor, name: PersonName, data: NameInput) -> PersonNam
     for key, value in values.items():
         setattr(name, key, value)
     name.save()
-    record(actor, Action.UPDATE, object_type="name", object_ref=name.uuid, person_ref=name.person.uuid,
-           changes=diff(before, _snapshot(name, fields)))
+    record(
+        actor,
+        Action.UPDATE,
+        object_type="name",
+        object_ref=name.uuid,
+        person_ref=name.person.uuid,
+        changes=diff(before, _snapshot(name, fields)),
+    )
     return name
 
 
-@transaction.atomic
+@write_action
 def name_delete(*, actor: Actor, name: PersonName) -> None:
     person = name.person
     _require_write(actor, person, Compartment.IDENTITY)
@@ -415,7 +431,7 @@ def name_delete(*, actor: Actor, name: PersonName) -> None:
 # --- Family -----------------------------------------------------------------
 
 
-@transaction.atomic
+@write_action
 def relationship_add(
     *,
     actor: Actor,
@@ -445,27 +461,44 @@ def relationship_add(
     rel.save()
     snap = {"from": str(from_person.uuid), "to": str(to_person.uuid), "kind": kind, "established_by": established_by}
     for p in (from_person, to_person):
-        record(actor, Action.CREATE, object_type="relationship", object_ref=rel.uuid, person_ref=p.uuid,
-               changes=diff({}, snap))
+        record(
+            actor,
+            Action.CREATE,
+            object_type="relationship",
+            object_ref=rel.uuid,
+            person_ref=p.uuid,
+            changes=diff({}, snap),
+        )
     return rel
 
 
-@transaction.atomic
+@write_action
 def relationship_delete(*, actor: Actor, relationship: Relationship, reason: str) -> None:
     for p in (relationship.from_person, relationship.to_person):
         _require_write(actor, p, Compartment.FAMILY)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the relationship is removed.")})
-    snap = {"from": str(relationship.from_person.uuid), "to": str(relationship.to_person.uuid), "kind": relationship.kind}
+    snap = {
+        "from": str(relationship.from_person.uuid),
+        "to": str(relationship.to_person.uuid),
+        "kind": relationship.kind,
+    }
     ref = relationship.uuid
     people = (relationship.from_person, relationship.to_person)
     relationship.delete()
     for p in people:
-        record(actor, Action.DELETE, object_type="relationship", object_ref=ref, person_ref=p.uuid,
-               changes=diff(snap, {}), detail={"reason": reason})
+        record(
+            actor,
+            Action.DELETE,
+            object_type="relationship",
+            object_ref=ref,
+            person_ref=p.uuid,
+            changes=diff(snap, {}),
+            detail={"reason": reason},
+        )
 
 
-@transaction.atomic
+@write_action
 def household_create(*, actor: Actor, label: str, members: list[tuple[Person, str]]) -> Household:
     if not label.strip():
         raise ValidationError({"label": _("Give the household a label.")})
@@ -476,19 +509,31 @@ def household_create(*, actor: Actor, label: str, members: list[tuple[Person, st
         [HouseholdMember(household=household, person=p, role=role) for p, role in members]
     )
     for person, role in members:
-        record(actor, Action.CREATE, object_type="household", object_ref=household.uuid, person_ref=person.uuid,
-               changes=diff({}, {"label": label, "role": role}))
+        record(
+            actor,
+            Action.CREATE,
+            object_type="household",
+            object_ref=household.uuid,
+            person_ref=person.uuid,
+            changes=diff({}, {"label": label, "role": role}),
+        )
     return household
 
 
-@transaction.atomic
+@write_action
 def household_add_member(*, actor: Actor, household: Household, person: Person, role: str) -> HouseholdMember:
     _require_write(actor, person, Compartment.FAMILY)
     if household.memberships.filter(person=person).exists():
         raise ValidationError({"person": _("Already a member of this household.")})
     member = HouseholdMember.objects.create(household=household, person=person, role=role)
-    record(actor, Action.UPDATE, object_type="household", object_ref=household.uuid, person_ref=person.uuid,
-           changes=diff({}, {"member": str(person.uuid), "role": role}))
+    record(
+        actor,
+        Action.UPDATE,
+        object_type="household",
+        object_ref=household.uuid,
+        person_ref=person.uuid,
+        changes=diff({}, {"member": str(person.uuid), "role": role}),
+    )
     return member
 
 
@@ -496,21 +541,38 @@ def household_add_member(*, actor: Actor, household: Household, person: Person, 
 
 
 def _create_child_record(
-    actor: Actor, person: Person, compartment: Compartment, model: type[Model], object_type: str,
-    values: dict[str, Any], *, sensitive: tuple[str, ...] = (),
+    actor: Actor,
+    person: Person,
+    compartment: Compartment,
+    model: type[Model],
+    object_type: str,
+    values: dict[str, Any],
+    *,
+    sensitive: tuple[str, ...] = (),
 ) -> Any:
     _require_write(actor, person, compartment)
     obj = model(person=person, **values)
     obj.full_clean()
     obj.save()
-    record(actor, Action.CREATE, object_type=object_type, object_ref=obj.uuid, person_ref=person.uuid,  # type: ignore[attr-defined]
-           changes=diff({}, values, sensitive=sensitive))
+    record(
+        actor,
+        Action.CREATE,
+        object_type=object_type,
+        object_ref=obj.uuid,
+        person_ref=person.uuid,  # type: ignore[attr-defined]
+        changes=diff({}, values, sensitive=sensitive),
+    )
     return obj
 
 
 def _update_child_record(
-    actor: Actor, obj: Any, compartment: Compartment, object_type: str, values: dict[str, Any],
-    *, sensitive: tuple[str, ...] = (),
+    actor: Actor,
+    obj: Any,
+    compartment: Compartment,
+    object_type: str,
+    values: dict[str, Any],
+    *,
+    sensitive: tuple[str, ...] = (),
 ) -> Any:
     _require_write(actor, obj.person, compartment)
     before = _snapshot(obj, list(values))
@@ -518,12 +580,18 @@ def _update_child_record(
         setattr(obj, key, value)
     obj.full_clean()
     obj.save()
-    record(actor, Action.UPDATE, object_type=object_type, object_ref=obj.uuid, person_ref=obj.person.uuid,
-           changes=diff(before, _snapshot(obj, list(values)), sensitive=sensitive))
+    record(
+        actor,
+        Action.UPDATE,
+        object_type=object_type,
+        object_ref=obj.uuid,
+        person_ref=obj.person.uuid,
+        changes=diff(before, _snapshot(obj, list(values)), sensitive=sensitive),
+    )
     return obj
 
 
-@transaction.atomic
+@write_action
 def evidence_add(*, actor: Actor, person: Person, **values: Any) -> IdentityEvidence:
     if values.get("decision") in ("accepted", "rejected"):
         values.setdefault("decided_by", _user(actor))
@@ -539,22 +607,22 @@ def evidence_add(*, actor: Actor, person: Person, **values: Any) -> IdentityEvid
     return obj
 
 
-@transaction.atomic
+@write_action
 def document_add(*, actor: Actor, person: Person, **values: Any) -> Document:
     return _create_child_record(actor, person, Compartment.DOCUMENTS, Document, "document", values)  # type: ignore[no-any-return]
 
 
-@transaction.atomic
+@write_action
 def document_update(*, actor: Actor, document: Document, **values: Any) -> Document:
     return _update_child_record(actor, document, Compartment.DOCUMENTS, "document", values)  # type: ignore[no-any-return]
 
 
-@transaction.atomic
+@write_action
 def stay_add(*, actor: Actor, person: Person, **values: Any) -> LocationStay:
     return _create_child_record(actor, person, Compartment.CONTACT_LOCATION, LocationStay, "location", values)  # type: ignore[no-any-return]
 
 
-@transaction.atomic
+@write_action
 def stay_update(*, actor: Actor, stay: LocationStay, **values: Any) -> LocationStay:
     return _update_child_record(actor, stay, Compartment.CONTACT_LOCATION, "location", values)  # type: ignore[no-any-return]
 
@@ -562,7 +630,7 @@ def stay_update(*, actor: Actor, stay: LocationStay, **values: Any) -> LocationS
 # --- Consent and assent -------------------------------------------------------
 
 
-@transaction.atomic
+@write_action
 def consent_record(
     *,
     actor: Actor,
@@ -577,7 +645,13 @@ def consent_record(
     if purpose not in ConsentPurpose.values or status not in ConsentStatus.values:
         raise ValidationError({"purpose": _("Unknown consent purpose or status.")})
     if person.is_child() and given_by == ConsentGiver.SELF:
-        raise ValidationError({"given_by": _("For a child, consent is given by a parent, guardian or authority; record the child's own view as assent.")})
+        raise ValidationError(
+            {
+                "given_by": _(
+                    "For a child, consent is given by a parent, guardian or authority; record the child's own view as assent."
+                )
+            }
+        )
     values = {
         "purpose": purpose,
         "status": status,
@@ -590,7 +664,7 @@ def consent_record(
     return _create_child_record(actor, person, Compartment.IDENTITY, Consent, "consent", values)  # type: ignore[no-any-return]
 
 
-@transaction.atomic
+@write_action
 def assent_record(
     *, actor: Actor, person: Person, purpose: str, assent: str, views: str = "", recorded_on: date | None = None
 ) -> ChildAssent:
@@ -617,7 +691,7 @@ def consent_allows(person: Person, purpose: str) -> bool:
 # --- Protected notes -----------------------------------------------------------
 
 
-@transaction.atomic
+@write_action
 def protected_note_add(*, actor: Actor, person: Person, compartment: str, body: str) -> ProtectedNote:
     comp = Compartment(compartment)
     if comp not in SEVERE_COMPARTMENTS:
@@ -628,11 +702,20 @@ def protected_note_add(*, actor: Actor, person: Person, compartment: str, body: 
         settings.ZHUSAN_AGE_OF_CRIMINAL_RESPONSIBILITY
     ):
         raise ValidationError(
-            {"compartment": _("Persons below the age of criminal responsibility cannot have justice and security data.")}
+            {
+                "compartment": _(
+                    "Persons below the age of criminal responsibility cannot have justice and security data."
+                )
+            }
         )
     return _create_child_record(  # type: ignore[no-any-return]
-        actor, person, comp, ProtectedNote, "note",
-        {"compartment": comp.value, "body": body.strip(), "author": _user(actor)}, sensitive=("body",),
+        actor,
+        person,
+        comp,
+        ProtectedNote,
+        "note",
+        {"compartment": comp.value, "body": body.strip(), "author": _user(actor)},
+        sensitive=("body",),
     )
 
 
@@ -643,30 +726,50 @@ def has_justice_restriction(person: Person) -> bool:
 # --- Assignment and break-the-glass ------------------------------------------------
 
 
-@transaction.atomic
+@write_action
 def assignment_add(*, actor: Actor, person: Person, user: Any) -> CaseAssignment:
     _require_write(actor, person, Compartment.IDENTITY)
     assignment, created = CaseAssignment.objects.get_or_create(person=person, user=user, ended_at=None)
     if created:
-        record(actor, Action.UPDATE, object_type="assignment", object_ref=user.uuid, person_ref=person.uuid,
-               changes=diff({}, {"assigned": user.get_username()}))
+        record(
+            actor,
+            Action.UPDATE,
+            object_type="assignment",
+            object_ref=user.uuid,
+            person_ref=person.uuid,
+            changes=diff({}, {"assigned": user.get_username()}),
+        )
     return assignment
 
 
-@transaction.atomic
+@write_action
 def break_glass_open(*, actor: Actor, person: Person, reason: str) -> BreakGlassAccess:
     user = _user(actor)
     if not has_capability(user, Capability.BREAK_GLASS):
-        record(actor, Action.PERMISSION_DENIED, object_type="person", object_ref=person.uuid,
-               person_ref=person.uuid, detail={"why": "no break-the-glass"})
-        raise PermissionDenied(_("Your role cannot use break-the-glass access."))
+        raise Denied(
+            _("Your role cannot use break-the-glass access."),
+            actor=actor,
+            object_type="person",
+            object_ref=person.uuid,
+            person_ref=person.uuid,
+            why="no break-the-glass",
+        )
     if len(reason.strip()) < 10:
         raise ValidationError({"reason": _("Explain the emergency in at least 10 characters.")})
     now = timezone.now()
     grant = BreakGlassAccess.objects.create(
-        user=user, person=person, reason=reason.strip(), started_at=now,
+        user=user,
+        person=person,
+        reason=reason.strip(),
+        started_at=now,
         expires_at=now + timezone.timedelta(minutes=settings.ZHUSAN_BREAK_GLASS_MINUTES),
     )
-    record(actor, Action.BREAK_GLASS, object_type="person", object_ref=person.uuid, person_ref=person.uuid,
-           detail={"reason": reason.strip(), "expires_at": grant.expires_at.isoformat()})
+    record(
+        actor,
+        Action.BREAK_GLASS,
+        object_type="person",
+        object_ref=person.uuid,
+        person_ref=person.uuid,
+        detail={"reason": reason.strip(), "expires_at": grant.expires_at.isoformat()},
+    )
     return grant
