@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -60,12 +61,12 @@ class User(AbstractUser):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="members")
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]
         swappable = "AUTH_USER_MODEL"
 
 
 class RoleGrantQuerySet(models.QuerySet["RoleGrant"]):
-    def active(self, at: timezone.datetime | None = None) -> RoleGrantQuerySet:
+    def active(self, at: datetime | None = None) -> RoleGrantQuerySet:
         at = at or timezone.now()
         return self.filter(valid_from__lte=at).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=at))
 

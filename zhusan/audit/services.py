@@ -194,12 +194,10 @@ class Denied(PermissionDenied):
     ) -> None:
         super().__init__(message)
         self.actor = actor
-        self.audit = {
-            "object_type": object_type,
-            "object_ref": object_ref,
-            "person_ref": person_ref,
-            "detail": {"why": why or message},
-        }
+        self.object_type = object_type
+        self.object_ref = object_ref
+        self.person_ref = person_ref
+        self.why = why or message
 
 
 _depth = threading.local()
@@ -217,7 +215,14 @@ def write_action(fn: Callable[P, T]) -> Callable[P, T]:
                 return fn(*args, **kwargs)
         except Denied as exc:
             if _depth.n == 1:
-                record(exc.actor, Action.PERMISSION_DENIED, **exc.audit)
+                record(
+                    exc.actor,
+                    Action.PERMISSION_DENIED,
+                    object_type=exc.object_type,
+                    object_ref=exc.object_ref,
+                    person_ref=exc.person_ref,
+                    detail={"why": exc.why},
+                )
             raise
         finally:
             _depth.n -= 1

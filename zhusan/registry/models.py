@@ -387,7 +387,9 @@ class Relationship(UUIDModel, TimeStampedModel):
 
 class Household(UUIDModel, TimeStampedModel):
     label = models.CharField(_("label"), max_length=200)
-    members = models.ManyToManyField(Person, through="HouseholdMember", related_name="households")
+    members: models.ManyToManyField[Person, HouseholdMember] = models.ManyToManyField(
+        Person, through="HouseholdMember", related_name="households"
+    )
 
     class Meta:
         verbose_name = _("household")

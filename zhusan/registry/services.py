@@ -8,7 +8,7 @@ event with old and new values in the same transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -558,8 +558,8 @@ def _create_child_record(
         actor,
         Action.CREATE,
         object_type=object_type,
-        object_ref=obj.uuid,
-        person_ref=person.uuid,  # type: ignore[attr-defined]
+        object_ref=obj.uuid,  # type: ignore[attr-defined]
+        person_ref=person.uuid,
         changes=diff({}, values, sensitive=sensitive),
     )
     return obj
@@ -762,7 +762,7 @@ def break_glass_open(*, actor: Actor, person: Person, reason: str) -> BreakGlass
         person=person,
         reason=reason.strip(),
         started_at=now,
-        expires_at=now + timezone.timedelta(minutes=settings.ZHUSAN_BREAK_GLASS_MINUTES),
+        expires_at=now + timedelta(minutes=settings.ZHUSAN_BREAK_GLASS_MINUTES),
     )
     record(
         actor,
