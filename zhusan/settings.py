@@ -282,6 +282,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "kind" or "status" with different choices: name each set.
+    "ENUM_NAME_OVERRIDES": {
+        "StageEnum": "zhusan.registry.models.Stage",
+        "NameKindEnum": "zhusan.registry.models.NameKind",
+        "SiteKindEnum": "zhusan.registry.models.SiteKind",
+        "RelationKindEnum": "zhusan.registry.models.RelationKind",
+        "DocumentStatusEnum": "zhusan.registry.models.DocumentStatus",
+        "ConsentStatusEnum": "zhusan.registry.models.ConsentStatus",
+        "NationalityStatusEnum": "zhusan.registry.models.NationalityStatus",
+    },
 }
 
 # Programme configuration.
