@@ -24,7 +24,7 @@ from zhusan.audit.models import Action
 from zhusan.audit.services import Actor, record
 
 from .dates import birth_window_for_age
-from .models import Person, PersonName, Site
+from .models import Person, PersonName, PersonQuerySet, Site
 from .text import search_forms
 
 AGE_BANDS: dict[str, tuple[int, int | None]] = {
@@ -134,7 +134,7 @@ class PersonFilters:
 def persons_for_user(actor: Actor, filters: PersonFilters, *, today: date | None = None) -> QuerySet[Person]:
     """Persons the actor may see, filtered; audited as a list or a search."""
     assert actor.user is not None
-    qs = restrict(Person.objects.all(), actor.user)
+    qs: PersonQuerySet = restrict(Person.objects.all(), actor.user)  # type: ignore[assignment]
     if filters.record_type:
         qs = qs.filter(record_type=filters.record_type)
     if filters.q:
@@ -167,3 +167,29 @@ def persons_for_user(actor: Actor, filters: PersonFilters, *, today: date | None
     return qs.select_related("managing_unit").prefetch_related(
         Prefetch("names", queryset=PersonName.objects.order_by("-is_primary", "pk"))
     )
+
+
+def get_person_by_case_number_for_user(
+    actor: Actor, case_number: str, *, write: Compartment | str | None = None
+) -> tuple[Person, PersonAccess]:
+    """Like ``get_person_for_user``, for a case number typed by staff (404 when out of scope)."""
+    ref = Person.objects.filter(case_number=case_number.strip().upper()).values_list("uuid", flat=True).first()
+    if ref is None:
+        raise Http404("No such person")
+    return get_person_for_user(actor, ref, write=write, audit_view=write is None)
+
+
+def find_person_for_break_glass(actor: Actor, case_number: str) -> Person | None:
+    """The person behind a case number, in or out of scope, for a break-the-glass request.
+
+    Only for users holding the capability; the opening itself is audited by
+    ``services.break_glass_open`` and gives read-only access for a limited time.
+    """
+    from zhusan.accounts.access import has_capability
+    from zhusan.accounts.permissions import Capability
+
+    assert actor.user is not None
+    if not has_capability(actor.user, Capability.BREAK_GLASS):
+        _deny(actor, object_type="person", ref=case_number[:40], person=None, why="no break-the-glass")
+        raise PermissionDenied("Your role cannot use break-the-glass access.")
+    return Person.objects.filter(case_number=case_number.strip().upper()).first()

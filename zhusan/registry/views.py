@@ -1,0 +1,662 @@
+"""Server-rendered registry pages.
+
+Thin function views: every lookup goes through ``selectors`` (scope,
+compartments, audit), every write through ``services``. Login is required
+globally by LoginRequiredMiddleware.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from zhusan.accounts.access import PersonAccess, active_grants, has_capability
+from zhusan.accounts.models import Unit
+from zhusan.accounts.permissions import Capability, Compartment, policy
+from zhusan.audit.services import Actor
+from zhusan.core.concurrency import StaleVersionError
+
+from . import services
+from .dates import BirthPrecision
+from .forms import (
+    AssentForm,
+    BreakGlassForm,
+    ConsentForm,
+    DocumentForm,
+    EvidenceForm,
+    NameForm,
+    PersonCreateForm,
+    PersonEditForm,
+    PersonFilterForm,
+    ProtectedNoteForm,
+    RelationshipForm,
+    StageForm,
+    StayForm,
+    add_service_errors,
+)
+from .graph import family_graph
+from .models import LocationStay, Person, PersonName, RecordType
+from .selectors import (
+    find_person_for_break_glass,
+    get_person_by_case_number_for_user,
+    get_person_for_user,
+    get_record_for_user,
+    persons_for_user,
+)
+
+PAGE_SIZE = 25
+C = Compartment
+
+# The person page's tabs: url name, label, the compartment that opens it.
+TABS: list[tuple[str, Any, Compartment]] = [
+    ("person_detail", gettext_lazy("Summary"), C.IDENTITY),
+    ("person_names", gettext_lazy("Names"), C.IDENTITY),
+    ("person_family", gettext_lazy("Family"), C.FAMILY),
+    ("person_documents", gettext_lazy("Identity and documents"), C.IDENTITY),
+    ("person_locations", gettext_lazy("Locations"), C.CONTACT_LOCATION),
+    ("person_timeline", gettext_lazy("Timeline"), C.IDENTITY),
+]
+NOTE_COMPARTMENTS = [C.HEALTH, C.PSYCHOSOCIAL, C.RELIGIOUS, C.JUSTICE_SECURITY]
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return Actor.from_request(request)
+
+
+def _reads_persons(user: Any) -> bool:
+    return any(policy(g.role).read for g in active_grants(user))
+
+
+def _list_compartments(user: Any) -> frozenset[Compartment]:
+    """Compartments every person in the user's list may be shown with: the
+    intersection over the user's reading roles, so that a column is never
+    shown for a row the user could not open."""
+    sets = [policy(g.role).read for g in active_grants(user) if policy(g.role).read]
+    if not sets:
+        return frozenset()
+    out = frozenset(sets[0])
+    for s in sets[1:]:
+        out &= s
+    return out
+
+
+def _no_person_access(request: HttpRequest) -> HttpResponse:
+    return render(request, "registry/no_access.html", status=403)
+
+
+# --- List and create -------------------------------------------------------------
+
+
+def person_list(request: HttpRequest) -> HttpResponse:
+    if not _reads_persons(request.user):
+        return _no_person_access(request)
+    form = PersonFilterForm(request.GET or None)
+    filters = form.filters() if request.GET else PersonFilterForm().filters()
+    qs = persons_for_user(_actor(request), filters).prefetch_related(
+        Prefetch(
+            "stays",
+            queryset=LocationStay.objects.filter(ended_on__isnull=True).select_related("site"),
+            to_attr="current_stays",
+        )
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = _list_compartments(request.user)
+    rows = [_row(p) for p in page.object_list]
+    return render(
+        request,
+        "registry/person_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "rows": rows,
+            "show_location": C.CONTACT_LOCATION in shown,
+            "can_create": has_capability(request.user, Capability.CREATE_PERSON),
+            "can_break_glass": has_capability(request.user, Capability.BREAK_GLASS),
+            "filtered": any(v for k, v in request.GET.items() if k != "page"),
+        },
+    )
+
+
+def _row(person: Person) -> dict[str, Any]:
+    names = list(person.names.all())
+    primary = names[0] if names else None
+    age = person.age()
+    stays = getattr(person, "current_stays", [])
+    return {
+        "person": person,
+        "primary": primary,
+        "other_names": names[1:],
+        "age": age,
+        "age_approximate": age is not None and person.birth_precision != BirthPrecision.EXACT,
+        "location": stays[0] if stays else None,
+    }
+
+
+def _name_input(data: dict[str, Any], *, is_primary: bool = False) -> services.NameInput:
+    return services.NameInput(
+        script=data["script"],
+        kind=data["kind"],
+        given=data.get("given") or "",
+        patronymic=data.get("patronymic") or "",
+        family=data.get("family") or "",
+        is_primary=is_primary,
+    )
+
+
+def person_create(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if not has_capability(user, Capability.CREATE_PERSON):
+        raise PermissionDenied(_("Your role cannot register persons."))
+    units = Unit.objects.filter(organisation_id=user.unit.organisation_id) if user.unit_id else Unit.objects.none()
+    form = PersonCreateForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person_input = services.PersonInput(
+            sex=data["sex"],
+            lawful_basis=data["lawful_basis"],
+            lawful_basis_note=data["lawful_basis_note"],
+            managing_unit=data["managing_unit"],
+            birth_precision=data["birth_precision"],
+            birth_year=data["birth_year"],
+            birth_month=data["birth_month"],
+            birth_day=data["birth_day"],
+            stated_age=data["stated_age"],
+            stated_age_on=data["stated_age_on"],
+            place_of_birth=data["place_of_birth"],
+            country_of_birth=data["country_of_birth"],
+            languages=data["languages"],
+            vulnerabilities=data["vulnerabilities"],
+            names=[_name_input(data, is_primary=True)],
+        )
+        try:
+            person = services.person_create(actor=_actor(request), data=person_input)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Registered %(case)s.") % {"case": person.case_number})
+            return redirect(person.get_absolute_url())
+    return render(
+        request,
+        "registry/person_form.html",
+        {"form": form, "title": _("Register a person"), "cancel_url": reverse("registry:person_list")},
+    )
+
+
+# --- Person pages (tabs) ------------------------------------------------------------
+
+
+def _tabs(person: Person, access: PersonAccess, current: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "url": reverse(f"registry:{name}", args=[person.uuid]),
+            "label": label,
+            "current": name == current,
+        }
+        for name, label, compartment in TABS
+        if access.can_read(compartment)
+    ]
+
+
+def _person_page(
+    request: HttpRequest,
+    person_uuid: uuid.UUID,
+    tab: str,
+    template: str,
+    extra: Callable[[Person, PersonAccess], dict[str, Any]] | None = None,
+) -> HttpResponse:
+    person, access = get_person_for_user(_actor(request), person_uuid)
+    compartment = next(c for name, _label, c in TABS if name == tab)
+    allowed = access.can_read(compartment)
+    context: dict[str, Any] = {
+        "person": person,
+        "access": access,
+        "names": list(person.names.all()),
+        "tabs": _tabs(person, access, tab),
+        "tab": tab,
+        "tab_allowed": allowed,
+        "restricted": (
+            not access.can_read(C.JUSTICE_SECURITY)
+            and access.sees_restriction_flag
+            and services.has_justice_restriction(person)
+        ),
+        "can_write_identity": access.can_write(C.IDENTITY),
+    }
+    if allowed and extra is not None:
+        context.update(extra(person, access))
+    return render(request, template, context, status=200 if allowed else 403)
+
+
+def person_detail(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+    def extra(person: Person, access: PersonAccess) -> dict[str, Any]:
+        readable = [c for c in NOTE_COMPARTMENTS if access.can_read(c)]
+        notes = person.protected_notes.filter(compartment__in=readable).select_related("author")
+        return {
+            "age": person.age(),
+            "age_approximate": person.birth_precision != BirthPrecision.EXACT,
+            "vulnerabilities": list(person.vulnerabilities.all()),
+            "notes": list(notes),
+            "note_compartments": [c.label for c in readable],
+            "can_add_note": any(access.can_write(c) for c in NOTE_COMPARTMENTS),
+            "is_subject": person.record_type == RecordType.SUBJECT,
+        }
+
+    return _person_page(request, person_uuid, "person_detail", "registry/person_summary.html", extra)
+
+
+def person_names(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+    return _person_page(request, person_uuid, "person_names", "registry/person_names.html")
+
+
+def person_family(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+    def extra(person: Person, access: PersonAccess) -> dict[str, Any]:
+        graph, relatives = family_graph(person, request.user)  # type: ignore[arg-type]
+        from .graph import established_label, relation_label
+
+        households = []
+        for membership in person.household_memberships.select_related("household"):
+            members = []
+            for other in membership.household.memberships.select_related("person").prefetch_related("person__names"):
+                if other.person_id == person.pk:
+                    continue
+                from zhusan.accounts.access import access_for
+
+                visible = access_for(request.user, other.person).visible  # type: ignore[arg-type]
+                members.append({"member": other, "visible": visible})
+            households.append({"membership": membership, "members": members})
+        return {
+            "graph": graph,
+            "relatives": [
+                {"rel": r, "relation": relation_label(r.relation), "established": established_label(r.established_by)}
+                for r in relatives
+            ],
+            "households": households,
+            "can_write_family": access.can_write(C.FAMILY),
+        }
+
+    return _person_page(request, person_uuid, "person_family", "registry/person_family.html", extra)
+
+
+def person_documents(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+    def extra(person: Person, access: PersonAccess) -> dict[str, Any]:
+        can_docs = access.can_read(C.DOCUMENTS)
+        return {
+            "evidence": list(person.evidence.all()),
+            "nationalities": list(person.nationalities.all()),
+            "consents": list(person.consents.all()),
+            "assents": list(person.assents.all()),
+            "is_child": person.is_child(),
+            "can_read_documents": can_docs,
+            "documents": list(person.documents.all()) if can_docs else [],
+            "can_write_documents": access.can_write(C.DOCUMENTS),
+        }
+
+    return _person_page(request, person_uuid, "person_documents", "registry/person_documents.html", extra)
+
+
+def person_locations(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+    def extra(person: Person, access: PersonAccess) -> dict[str, Any]:
+        return {
+            "stays": list(person.stays.select_related("site")),
+            "can_write_location": access.can_write(C.CONTACT_LOCATION),
+        }
+
+    return _person_page(request, person_uuid, "person_locations", "registry/person_locations.html", extra)
+
+
+def person_timeline(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+    def extra(person: Person, access: PersonAccess) -> dict[str, Any]:
+        allowed = services.allowed_transitions(person)
+        can_change = has_capability(request.user, Capability.CHANGE_STAGE) and bool(allowed)  # type: ignore[arg-type]
+        form = StageForm(initial={"version": person.version}, allowed=allowed) if can_change else None
+        return {"entries": list(person.timeline.select_related("by")), "stage_form": form}
+
+    return _person_page(request, person_uuid, "person_timeline", "registry/person_timeline.html", extra)
+
+
+@require_POST
+def person_stage(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+    actor = _actor(request)
+    person, access = get_person_for_user(actor, person_uuid, audit_view=False)
+    form = StageForm(request.POST, allowed=services.allowed_transitions(person))
+    if form.is_valid():
+        try:
+            services.stage_change(
+                actor=actor,
+                person=person,
+                to_stage=form.cleaned_data["to_stage"],
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleVersionError:
+            form.add_error(None, _stale_message())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Stage changed."))
+            return redirect("registry:person_timeline", person.uuid)
+    return render(
+        request,
+        "registry/person_timeline.html",
+        {
+            "person": person,
+            "access": access,
+            "names": list(person.names.all()),
+            "tabs": _tabs(person, access, "person_timeline"),
+            "tab_allowed": True,
+            "entries": list(person.timeline.select_related("by")),
+            "stage_form": form,
+        },
+        status=400,
+    )
+
+
+def _stale_message() -> str:
+    return _(
+        "This record was changed by someone else while you were editing it. "
+        "Nothing was saved: reload the page to see the current version, then make your change again."
+    )
+
+
+# --- Edit forms -------------------------------------------------------------------
+
+
+def _person_form(
+    request: HttpRequest,
+    person_uuid: uuid.UUID,
+    *,
+    compartment: Compartment,
+    form_class: type[forms.Form],
+    title: str,
+    back: str,
+    save: Callable[[Actor, Person, dict[str, Any]], Any],
+    form_kwargs: Callable[[Person, PersonAccess], dict[str, Any]] | None = None,
+    check: Callable[[Person], None] | None = None,
+) -> HttpResponse:
+    """A form that adds one record to a person the user may write."""
+    actor = _actor(request)
+    person, access = get_person_for_user(actor, person_uuid, write=compartment)
+    if check is not None:
+        check(person)
+    kwargs = form_kwargs(person, access) if form_kwargs else {}
+    form = form_class(request.POST or None, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(actor, person, form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(back, person.uuid)
+    return render(
+        request,
+        "registry/person_form.html",
+        {
+            "form": form,
+            "title": title,
+            "person": person,
+            "cancel_url": reverse(back, args=[person.uuid]),
+        },
+    )
+
+
+def person_edit(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+    actor = _actor(request)
+    person, _access = get_person_for_user(actor, person_uuid, write=C.IDENTITY)
+    fields = [*services.PERSON_FIELDS, "lawful_basis", "lawful_basis_note"]
+    initial = {f: getattr(person, f) for f in fields}
+    initial["vulnerabilities"] = list(person.vulnerabilities.values_list("kind", flat=True))
+    initial["version"] = person.version
+    form = PersonEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changes = {f: form.cleaned_data[f] for f in fields}
+        changes["vulnerabilities"] = form.cleaned_data["vulnerabilities"]
+        try:
+            services.person_update(actor=actor, person=person, expected_version=form.cleaned_data["version"], **changes)
+        except StaleVersionError:
+            form.add_error(None, _stale_message())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(person.get_absolute_url())
+    return render(
+        request,
+        "registry/person_form.html",
+        {
+            "form": form,
+            "title": _("Edit %(case)s") % {"case": person.case_number},
+            "person": person,
+            "cancel_url": person.get_absolute_url(),
+        },
+    )
+
+
+def name_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+    return _person_form(
+        request,
+        person_uuid,
+        compartment=C.IDENTITY,
+        form_class=NameForm,
+        title=_("Add a name"),
+        back="registry:person_names",
+        save=lambda actor, person, data: services.name_add(
+            actor=actor, person=person, name=_name_input(data, is_primary=data["is_primary"])
+        ),
+    )
+
+
+def _name_for(request: HttpRequest, person_uuid: uuid.UUID, name_uuid: uuid.UUID) -> tuple[Actor, PersonName]:
+    actor = _actor(request)
+    name, person, _access = get_record_for_user(actor, PersonName, name_uuid, write=True)
+    if person.uuid != person_uuid:
+        raise Http404("No such name")
+    return actor, name
+
+
+def name_edit(request: HttpRequest, person_uuid: uuid.UUID, name_uuid: uuid.UUID) -> HttpResponse:
+    actor, name = _name_for(request, person_uuid, name_uuid)
+    initial = {f: getattr(name, f) for f in ["script", "kind", "given", "patronymic", "family", "is_primary"]}
+    form = NameForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.name_update(
+                actor=actor, name=name, data=_name_input(form.cleaned_data, is_primary=form.cleaned_data["is_primary"])
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("registry:person_names", person_uuid)
+    return render(
+        request,
+        "registry/person_form.html",
+        {
+            "form": form,
+            "title": _("Edit a name"),
+            "person": name.person,
+            "cancel_url": reverse("registry:person_names", args=[person_uuid]),
+        },
+    )
+
+
+@require_POST
+def name_delete(request: HttpRequest, person_uuid: uuid.UUID, name_uuid: uuid.UUID) -> HttpResponse:
+    actor, name = _name_for(request, person_uuid, name_uuid)
+    try:
+        services.name_delete(actor=actor, name=name)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Name removed."))
+    return redirect("registry:person_names", person_uuid)
+
+
+def relationship_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+    def save(actor: Actor, person: Person, data: dict[str, Any]) -> Any:
+        try:
+            other, _access = get_person_by_case_number_for_user(actor, data["other_case_number"], write=C.FAMILY)
+        except (Http404, PermissionDenied) as exc:
+            raise ValidationError(
+                {"other_case_number": _("No person with this case number whose family you may change.")}
+            ) from exc
+        # "The other person is the mother of this person" is stored as other → this.
+        from_person, to_person = (other, person) if data["direction"] == "other_is" else (person, other)
+        return services.relationship_add(
+            actor=actor,
+            from_person=from_person,
+            to_person=to_person,
+            kind=data["kind"],
+            established_by=data["established_by"],
+            reference=data["reference"],
+            established_on=data["established_on"],
+        )
+
+    return _person_form(
+        request,
+        person_uuid,
+        compartment=C.FAMILY,
+        form_class=RelationshipForm,
+        title=_("Add a relationship"),
+        back="registry:person_family",
+        save=save,
+    )
+
+
+def _values(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def document_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+    return _person_form(
+        request,
+        person_uuid,
+        compartment=C.DOCUMENTS,
+        form_class=DocumentForm,
+        title=_("Add a document"),
+        back="registry:person_documents",
+        save=lambda actor, person, data: services.document_add(actor=actor, person=person, **_values(data)),
+    )
+
+
+def evidence_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+    return _person_form(
+        request,
+        person_uuid,
+        compartment=C.IDENTITY,
+        form_class=EvidenceForm,
+        title=_("Add identity evidence"),
+        back="registry:person_documents",
+        save=lambda actor, person, data: services.evidence_add(actor=actor, person=person, **_values(data)),
+    )
+
+
+def stay_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+    return _person_form(
+        request,
+        person_uuid,
+        compartment=C.CONTACT_LOCATION,
+        form_class=StayForm,
+        title=_("Add a stay"),
+        back="registry:person_locations",
+        save=lambda actor, person, data: services.stay_add(
+            actor=actor, person=person, **{**_values(data), "site": data["site"]}
+        ),
+    )
+
+
+def consent_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+    return _person_form(
+        request,
+        person_uuid,
+        compartment=C.IDENTITY,
+        form_class=ConsentForm,
+        title=_("Record consent"),
+        back="registry:person_documents",
+        save=lambda actor, person, data: services.consent_record(actor=actor, person=person, **_values(data)),
+    )
+
+
+def assent_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+    def only_children(person: Person) -> None:
+        if not person.is_child():
+            raise Http404("Assent is recorded for children only")
+
+    return _person_form(
+        request,
+        person_uuid,
+        compartment=C.IDENTITY,
+        form_class=AssentForm,
+        title=_("Record the child's assent"),
+        back="registry:person_documents",
+        check=only_children,
+        save=lambda actor, person, data: services.assent_record(actor=actor, person=person, **_values(data)),
+    )
+
+
+def note_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+    actor = _actor(request)
+    person, access = get_person_for_user(actor, person_uuid, audit_view=False)
+    writable = frozenset(c for c in NOTE_COMPARTMENTS if access.can_write(c))
+    if not writable:
+        raise PermissionDenied(_("You may not add protected notes to this person."))
+    form = ProtectedNoteForm(request.POST or None, writable=writable)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.protected_note_add(
+                actor=actor, person=person, compartment=form.cleaned_data["compartment"], body=form.cleaned_data["body"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Note saved."))
+            return redirect(person.get_absolute_url())
+    return render(
+        request,
+        "registry/person_form.html",
+        {
+            "form": form,
+            "title": _("Add a protected note"),
+            "person": person,
+            "cancel_url": person.get_absolute_url(),
+        },
+    )
+
+
+# --- Break the glass ------------------------------------------------------------------
+
+
+def break_glass(request: HttpRequest) -> HttpResponse:
+    if not has_capability(request.user, Capability.BREAK_GLASS):  # type: ignore[arg-type]
+        raise PermissionDenied(_("Your role cannot use break-the-glass access."))
+    form = BreakGlassForm(request.POST or None, initial={"case_number": request.GET.get("case", "")})
+    if request.method == "POST" and form.is_valid():
+        actor = _actor(request)
+        person = find_person_for_break_glass(actor, form.cleaned_data["case_number"])
+        if person is None:
+            form.add_error("case_number", _("No person has this case number."))
+        else:
+            try:
+                services.break_glass_open(actor=actor, person=person, reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.warning(
+                    request,
+                    _("Emergency read-only access opened. It is logged and expires automatically."),
+                )
+                return redirect(person.get_absolute_url())
+    return render(request, "registry/break_glass.html", {"form": form})
