@@ -65,4 +65,3 @@ def test_it_refuses_an_expired_token(alice):
 def test_it_accepts_a_live_token(alice):
     response = token_client(alice).get("/api/v1/persons/")
     assert response.status_code == 200
-

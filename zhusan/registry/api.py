@@ -27,8 +27,8 @@ from zhusan.accounts.permissions import Compartment
 from zhusan.audit.models import Action
 from zhusan.audit.services import Actor, record
 
-from . import services
 from . import serializers as s
+from . import services
 from .models import Document, Person, PersonName
 from .selectors import PersonFilters, get_person_for_user, get_record_for_user, persons_for_user
 
@@ -40,7 +40,7 @@ class ExpiringTokenScheme(OpenApiAuthenticationExtension):
     name = "tokenAuth"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
-        return build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Token")
+        return build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Token")  # noqa: S106 (a scheme name, not a secret)
 
 
 class VerifiedSessionScheme(OpenApiAuthenticationExtension):
@@ -149,7 +149,7 @@ class PersonListCreate(generics.ListCreateAPIView):
         responses={200: s.PersonSummarySerializer(many=True), 400: BAD, 403: FORBIDDEN},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        if visible_persons_filter(request.user) is None:
+        if visible_persons_filter(request.user) is None:  # type: ignore[arg-type]
             record(_actor(request), Action.PERMISSION_DENIED, object_type="person", detail={"why": "no read role"})
             raise PermissionDenied(_("Your role does not read case records."))
         return self.list(request, *args, **kwargs)
@@ -162,7 +162,7 @@ class PersonListCreate(generics.ListCreateAPIView):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         actor = _actor(request)
         data = _valid(s.PersonCreateSerializer, request.data, context={"user": request.user})
-        unit = data.pop("managing_unit", None) or request.user.unit
+        unit = data.pop("managing_unit", None) or request.user.unit  # type: ignore[union-attr]
         if unit is None:
             raise exceptions.ValidationError({"managing_unit": [_("Choose the managing unit.")]})
         names = [services.NameInput(**n) for n in data.pop("names")]
@@ -337,7 +337,12 @@ class DocumentDetail(APIView):
     @extend_schema(
         summary="Change a document",
         request=s.DocumentPatchSerializer,
-        responses={200: s.DocumentSerializer, 400: BAD, 403: FORBIDDEN, 404: OpenApiResponse(description="No such document.")},
+        responses={
+            200: s.DocumentSerializer,
+            400: BAD,
+            403: FORBIDDEN,
+            404: OpenApiResponse(description="No such document."),
+        },
     )
     def patch(self, request: Request, document_uuid: str) -> Response:
         actor = _actor(request)
@@ -403,9 +408,7 @@ class PersonStays(APIView):
 
 
 class PersonConsents(APIView):
-    @extend_schema(
-        summary="Consents and the child's assents", responses={200: s.ConsentsSerializer, 404: PERSON_404}
-    )
+    @extend_schema(summary="Consents and the child's assents", responses={200: s.ConsentsSerializer, 404: PERSON_404})
     def get(self, request: Request, person_uuid: str) -> Response:
         actor = _actor(request)
         person, access = get_person_for_user(actor, person_uuid)

@@ -44,8 +44,8 @@ from .models import (
     PersonName,
     ProtectedNote,
     RecordType,
-    Relationship,
     RelationKind,
+    Relationship,
     Script,
     Sex,
     Site,
@@ -71,9 +71,20 @@ class StrictSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+def _no_markup(value: str) -> None:
+    # The services refuse these too; checking here puts the error on the right field.
+    if any(ch in value for ch in "<>{}") or any(ord(ch) < 32 for ch in value):
+        raise serializers.ValidationError(_("Names cannot contain < > { } or control characters."))
+
+
 def _name_part(label: str) -> serializers.CharField:
     return serializers.CharField(
-        label=label, required=False, allow_blank=True, max_length=settings.ZHUSAN_MAX_NAME_LENGTH, trim_whitespace=True
+        label=label,
+        required=False,
+        allow_blank=True,
+        max_length=settings.ZHUSAN_MAX_NAME_LENGTH,
+        trim_whitespace=True,
+        validators=[_no_markup],
     )
 
 
@@ -127,8 +138,8 @@ class PersonCreateSerializer(StrictSerializer, BirthFieldsMixin):
         required=False,
         help_text="UUID of a unit of your organisation; defaults to your own unit.",
     )
-    names = NameInputSerializer(many=True, allow_empty=False, max_length=20)
-    nationalities = NationalityInputSerializer(many=True, required=False, max_length=10)
+    names = NameInputSerializer(many=True, allow_empty=False, max_length=20)  # type: ignore[call-arg]
+    nationalities = NationalityInputSerializer(many=True, required=False, max_length=10)  # type: ignore[call-arg]
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
@@ -280,7 +291,18 @@ class PersonSummarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Person
-        fields = ["uuid", "case_number", "record_type", "primary_name", "names", "sex", "birth", "age", "stage", "version"]
+        fields = [
+            "uuid",
+            "case_number",
+            "record_type",
+            "primary_name",
+            "names",
+            "sex",
+            "birth",
+            "age",
+            "stage",
+            "version",
+        ]
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_primary_name(self, person: Person) -> str | None:
@@ -312,7 +334,7 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 
 class StaySerializer(serializers.ModelSerializer):
-    site = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    site: serializers.SlugRelatedField[Site] = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
     site_name = serializers.CharField(source="site.name", read_only=True, allow_null=True, default=None)
 
     class Meta:
@@ -323,7 +345,9 @@ class StaySerializer(serializers.ModelSerializer):
 class EvidenceSerializer(serializers.ModelSerializer):
     """The laboratory reference only for those who may write identity data."""
 
-    matched_relative = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    matched_relative: serializers.SlugRelatedField[Person] = serializers.SlugRelatedField(
+        slug_field="uuid", read_only=True
+    )
     reference = serializers.CharField(required=False, help_text="Present only if you may write identity data.")
 
     class Meta:
@@ -339,7 +363,9 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
 
 class ConsentSerializer(serializers.ModelSerializer):
-    given_by_person = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    given_by_person: serializers.SlugRelatedField[Person] = serializers.SlugRelatedField(
+        slug_field="uuid", read_only=True
+    )
 
     class Meta:
         model = Consent
@@ -358,7 +384,7 @@ class ConsentsSerializer(serializers.Serializer):
 
 
 class TimelineSerializer(serializers.ModelSerializer):
-    by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = TimelineEntry
@@ -366,7 +392,7 @@ class TimelineSerializer(serializers.ModelSerializer):
 
 
 class NoteSerializer(serializers.ModelSerializer):
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    author: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = ProtectedNote
@@ -389,7 +415,7 @@ class PersonDetailSerializer(PersonSummarySerializer):
     """A person as the reader may see them: compartments they cannot read are absent."""
 
     names = NameSerializer(many=True, read_only=True, required=False)  # type: ignore[assignment]
-    managing_unit = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    managing_unit: serializers.SlugRelatedField[Unit] = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
     vulnerabilities = serializers.SerializerMethodField()
     nationalities = serializers.SerializerMethodField()
     relationships = serializers.SerializerMethodField(required=False)
