@@ -1,0 +1,77 @@
+import pytest
+
+from zhusan.matching.translit import icao, kazakh_latin, match_key, phonetic_key, romanise_arabic, script_of, to_latin
+
+
+@pytest.mark.parametrize(
+    ("letter", "icao_latin", "kazakh_2021"),
+    [
+        ("ә", "A", "Ä"),
+        ("ғ", "G", "Ğ"),
+        ("қ", "K", "Q"),
+        ("ң", "N", "Ñ"),
+        ("ө", "O", "Ö"),
+        ("ұ", "U", "Ū"),
+        ("ү", "U", "Ü"),
+        ("һ", "H", "H"),
+        ("і", "I", "I"),
+    ],
+)
+def test_every_kazakh_letter_has_a_passport_and_a_2021_latin_form(letter, icao_latin, kazakh_2021):
+    assert icao(letter) == icao_latin
+    assert icao(letter.upper()) == icao_latin
+    assert kazakh_latin(letter) == kazakh_2021
+
+
+@pytest.mark.parametrize(
+    ("cyrillic", "latin"),
+    [
+        ("Жүсіп", "ZHUSIP"),
+        ("Щербакова", "SHCHERBAKOVA"),
+        ("Юлия", "IULIIA"),
+        ("Хасанов", "KHASANOV"),
+        ("Цой", "TSOI"),
+        ("Объедков", "OBIEEDKOV"),
+        ("Ильяс", "ILIAS"),
+        ("Нұрсұлтан Әбішұлы", "NURSULTAN ABISHULY"),
+        ("Шыңғыс", "SHYNGYS"),
+    ],
+)
+def test_cyrillic_follows_icao_9303_table_a(cyrillic, latin):
+    assert icao(cyrillic) == latin
+
+
+def test_the_2021_alphabet_keeps_dotted_and_dotless_i_apart():
+    assert kazakh_latin("Ильяс Ілияс") == "İlias Iliias"
+    assert kazakh_latin("Шыңғыс Жүсіпов") == "Şyñğys Jüsıpov"
+
+
+def test_arabic_names_are_romanised_with_their_long_vowels():
+    assert romanise_arabic("يوسف") == "yusf"
+    assert romanise_arabic("عمر") == "amr"
+    assert to_latin("محمد") == "mhmd"
+
+
+def test_scripts_are_recognised():
+    assert script_of("Айша") == "cyrillic"
+    assert script_of("عائشة") == "arabic"
+    assert script_of("Aisha") == "latin"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Жүсіпова", "Zhussipova"),
+        ("Mukhammed", "Muhammed"),
+        ("Dzhamal", "Jamal"),
+        ("Yusuf", "Yousouf"),
+        ("Qasim", "Kasim"),
+    ],
+)
+def test_informal_spellings_share_a_match_key(a, b):
+    assert match_key(a) == match_key(b)
+
+
+def test_phonetic_keys_ignore_vowels_after_the_first_letter():
+    assert phonetic_key("Muhammad") == phonetic_key("Mukhammed") == phonetic_key("محمد")
+    assert phonetic_key("Aisha") != phonetic_key("Fatima")

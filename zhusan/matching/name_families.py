@@ -1,0 +1,65 @@
+"""The table of given-name families (data/name_families.csv).
+
+A family is one name across traditions and scripts: Yusuf, Zhusip, Jusup,
+Iosif, Юсуф, Жүсіп and يوسف are one family. Each variant is indexed by its
+:func:`~zhusan.matching.translit.match_key`, so spellings that fold together
+need no row of their own.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from .translit import match_key
+
+DATA = Path(__file__).parent / "data" / "name_families.csv"
+
+
+@dataclass(frozen=True)
+class NameFamily:
+    id: str
+    canonical: str
+    sex: str
+    variants: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FamilyTable:
+    families: dict[str, NameFamily]
+    by_key: dict[str, frozenset[str]]
+
+    def ids(self, name: str) -> frozenset[str]:
+        """The family ids of a given name (empty when unknown). Arabic
+        spellings without vowels can belong to more than one family."""
+        return self.by_key.get(match_key(name), frozenset())
+
+    def same_family(self, a: str, b: str) -> bool:
+        return bool(self.ids(a) & self.ids(b))
+
+    def primary(self, name: str) -> str | None:
+        """One family id for blocking: the first in sort order."""
+        ids = self.ids(name)
+        return min(ids) if ids else None
+
+
+def load(path: Path = DATA) -> FamilyTable:
+    families: dict[str, NameFamily] = {}
+    by_key: dict[str, set[str]] = {}
+    with path.open(encoding="utf-8") as fh:
+        rows = csv.DictReader(line for line in fh if not line.startswith("#"))
+        for row in rows:
+            variants = tuple(v.strip() for v in row["variants"].split("|") if v.strip())
+            if row["id"] in families:
+                raise ValueError(f"name family {row['id']!r} is listed twice in {path.name}")
+            families[row["id"]] = NameFamily(row["id"], row["canonical"], row["sex"], variants)
+            for variant in (row["canonical"], *variants):
+                by_key.setdefault(match_key(variant), set()).add(row["id"])
+    return FamilyTable(families, {k: frozenset(v) for k, v in by_key.items() if k})
+
+
+@cache
+def table() -> FamilyTable:
+    return load()

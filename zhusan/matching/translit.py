@@ -1,0 +1,196 @@
+"""Transliteration of names between Cyrillic, Arabic and Latin script.
+
+Three renderings are offered, each for its own purpose:
+
+* :func:`icao` -- the machine-readable-zone Latin of ICAO Doc 9303 Part 3
+  (Table A for Cyrillic), with the Kazakh letters as Kazakhstan's passports
+  render them (ә→A, ғ→G, қ→K, ң→N, ө→O, ұ→U, ү→U, һ→H, і→I).
+* :func:`kazakh_latin` -- the Kazakh Latin alphabet of 2021 (ä, ğ, q, ñ, ö, ū,
+  ü, ş, ç, ı, i̇), for display where the reader expects it.
+* :func:`romanise_arabic` -- a plain romanisation of Arabic script. Arabic
+  writes no short vowels, so this is a consonantal skeleton with long vowels.
+
+:func:`to_latin` picks the right one per script; :func:`match_key` reduces a
+Latin form further so that common informal spellings meet (kh/h, zh/j/dzh,
+doubled letters, y/i); :func:`phonetic_key` is a short consonant skeleton for
+blocking. The original spelling is always kept by the caller; these are keys.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# ICAO Doc 9303 Part 3, Table A (Cyrillic), lower case. Letters of other
+# Cyrillic alphabets listed there are included; Kazakh letters follow the
+# Kazakh passport practice.
+ICAO_CYRILLIC = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
+    "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
+    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "shch", "ъ": "ie", "ы": "y", "ь": "", "э": "e", "ю": "iu", "я": "ia",
+    # Other Cyrillic letters in Table A
+    "є": "ie", "ї": "i", "ґ": "g", "ў": "u", "ѕ": "dz", "ј": "j", "љ": "lj", "њ": "nj",
+    "џ": "dz", "ђ": "d", "ћ": "c", "ќ": "kj", "ѓ": "gj",
+    # Kazakh (passport practice); і is also Ukrainian/Belarusian I in Table A
+    "ә": "a", "ғ": "g", "қ": "k", "ң": "n", "ө": "o", "ұ": "u", "ү": "u", "һ": "h", "і": "i",
+    # Kyrgyz, Tajik, Uzbek Cyrillic letters seen on camp lists
+    "ҳ": "kh", "ҷ": "j", "ӣ": "i", "ӯ": "u", "ҡ": "k", "ҙ": "z", "ҫ": "s", "ӊ": "n",
+}  # fmt: skip
+
+# Kazakh Latin alphabet, 2021 version (Presidential decree of 2017 as amended
+# in 2021). Russian-only letters are written as in the ICAO table.
+KAZAKH_LATIN_2021 = {
+    "а": "a", "ә": "ä", "б": "b", "в": "v", "г": "g", "ғ": "ğ", "д": "d", "е": "e", "ё": "io",
+    "ж": "j", "з": "z", "и": "i", "й": "i", "к": "k", "қ": "q", "л": "l", "м": "m", "н": "n",
+    "ң": "ñ", "о": "o", "ө": "ö", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ұ": "ū",
+    "ү": "ü", "ф": "f", "х": "h", "һ": "h", "ц": "ts", "ч": "ç", "ш": "ş", "щ": "şş", "ъ": "",
+    "ы": "y", "і": "ı", "ь": "", "э": "e", "ю": "iu", "я": "ia",
+}  # fmt: skip
+
+# Arabic script to Latin, for names. Long vowels only; hamza and ayn dropped
+# (they are dropped in almost every informal Latin spelling of a name).
+ARABIC_TO_LATIN = {
+    "ا": "a", "أ": "a", "إ": "i", "آ": "a", "ٱ": "a", "ب": "b", "ت": "t", "ث": "th", "ج": "j",
+    "ح": "h", "خ": "kh", "د": "d", "ذ": "dh", "ر": "r", "ز": "z", "س": "s", "ش": "sh",
+    "ص": "s", "ض": "d", "ط": "t", "ظ": "z", "ع": "", "غ": "gh", "ف": "f", "ق": "q", "ك": "k",
+    "ل": "l", "م": "m", "ن": "n", "ه": "h", "ة": "a", "و": "w", "ي": "y", "ى": "a", "ئ": "",
+    "ؤ": "", "ء": "", "ـ": "",
+    # Persian / Urdu letters
+    "پ": "p", "چ": "ch", "ژ": "zh", "گ": "g", "ک": "k", "ی": "y", "ۀ": "a",
+    # Harakat, when written, give the short vowels
+    "\u064e": "a", "\u064f": "u", "\u0650": "i", "\u0652": "", "\u0651": "",
+    "\u064b": "", "\u064c": "", "\u064d": "", "\u0670": "a",
+}  # fmt: skip
+
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_ARABIC = re.compile("[\u0600-\u06ff]")
+_SPACES = re.compile(r"\s+")
+_NOT_WORD = re.compile(r"[^a-z\s]")
+
+
+def script_of(text: str) -> str:
+    """'cyrillic', 'arabic', 'latin' or 'mixed' (by letters present)."""
+    cyr = bool(_CYRILLIC.search(text))
+    arb = bool(_ARABIC.search(text))
+    if cyr and arb:
+        return "mixed"
+    if cyr:
+        return "cyrillic"
+    if arb:
+        return "arabic"
+    return "latin"
+
+
+def _map(text: str, table: dict[str, str]) -> str:
+    out = []
+    for ch in unicodedata.normalize("NFC", text).casefold():
+        out.append(table.get(ch, ch))
+    return "".join(out)
+
+
+def icao(text: str) -> str:
+    """ICAO 9303 Latin of a name, upper case as in a passport's MRZ."""
+    return to_latin(text).upper()
+
+
+def kazakh_latin(text: str) -> str:
+    """Kazakh Latin (2021) of a Kazakh Cyrillic name, title case."""
+    mapped = _map(text, KAZAKH_LATIN_2021)
+    # Dotted and dotless i keep their identity in upper case (İ i, I ı).
+    upper = {"i": "İ", "ı": "I"}
+    return " ".join(upper.get(w[:1], w[:1].upper()) + w[1:] for w in mapped.split())
+
+
+def _arabic_vowels(latin: str) -> str:
+    # و and ي between consonants are long vowels u and i; at a word start or
+    # after a vowel they are the consonants w and y.
+    out = []
+    for i, ch in enumerate(latin):
+        prev = latin[i - 1] if i else " "
+        if ch == "w" and prev not in " aeiou":
+            out.append("u")
+        elif ch == "y" and prev not in " aeiou":
+            out.append("i")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def romanise_arabic(text: str) -> str:
+    """A plain Latin romanisation of an Arabic-script name, lower case."""
+    words = []
+    for word in unicodedata.normalize("NFC", text).split():
+        # The article al- is written joined; keep it as a separate prefix.
+        # An initial ayn carries a vowel in every Latin spelling (Ali, Umar).
+        head = "a" if word[:1] == "ع" else ""
+        latin = head + "".join(ARABIC_TO_LATIN.get(ch, ch) for ch in word)
+        words.append(_arabic_vowels(latin))
+    return _SPACES.sub(" ", " ".join(words)).strip()
+
+
+def _strip_marks(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Mn" and ch.isascii())
+
+
+@lru_cache(maxsize=200_000)
+def to_latin(text: str) -> str:
+    """Plain lower-case ASCII Latin of a name in any supported script."""
+    if not text:
+        return ""
+    parts = []
+    for word in text.split():
+        script = script_of(word)
+        if script == "cyrillic":
+            word = _map(word, ICAO_CYRILLIC)
+        elif script == "arabic":
+            word = romanise_arabic(word)
+        elif script == "mixed":
+            word = _map(romanise_arabic(word), ICAO_CYRILLIC)
+        parts.append(word)
+    latin = _strip_marks(" ".join(parts).replace("ı", "i").replace("ğ", "g")).lower()
+    latin = latin.replace("-", " ").replace("'", "").replace("`", "").replace("’", "")
+    latin = _NOT_WORD.sub(" ", latin)
+    return _SPACES.sub(" ", latin).strip()
+
+
+# Ordered rewrites that bring informal spellings together. Applied to the
+# lower-case ASCII Latin form.
+_KEY_RULES = [
+    ("dzh", "j"), ("dj", "j"), ("zh", "j"), ("kh", "h"), ("gh", "g"), ("ph", "f"), ("q", "k"),
+    ("ck", "k"), ("c", "k"), ("x", "ks"), ("w", "v"), ("ou", "u"), ("oo", "u"), ("ee", "i"),
+    ("iy", "i"), ("yi", "i"), ("ij", "i"), ("y", "i"), ("kk", "k"),
+]  # fmt: skip
+_DOUBLES = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=200_000)
+def match_key(text: str) -> str:
+    """The comparison key of a name: Latin, informal variants folded."""
+    key = to_latin(text)
+    # 'sh', 'ch' and 'ts' must survive the c→k rewrite
+    key = key.replace("shch", "\x01").replace("sh", "\x02").replace("ch", "\x03").replace("ts", "\x04")
+    for old, new in _KEY_RULES:
+        key = key.replace(old, new)
+    key = key.replace("\x01", "sh").replace("\x02", "sh").replace("\x03", "ch").replace("\x04", "ts")
+    key = key.replace("ia", "ia").replace("iu", "iu")
+    return _DOUBLES.sub(r"\1", key)
+
+
+_VOWELS = re.compile(r"[aeiouy]")
+
+
+@lru_cache(maxsize=200_000)
+def phonetic_key(text: str, length: int = 4) -> str:
+    """First letter plus the consonant skeleton: a coarse key for blocking."""
+    key = match_key(text).replace(" ", "")
+    if not key:
+        return ""
+    # h and v are weak (dropped or vocalic in many transliterations)
+    skeleton = _VOWELS.sub("", key[1:]).replace("h", "").replace("v", "")
+    first = key[0]
+    if first in "aeiou":
+        first = "a"
+    return (first + _DOUBLES.sub(r"\1", skeleton))[:length]
