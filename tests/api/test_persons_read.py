@@ -194,3 +194,19 @@ def test_the_timeline_lists_the_registration(alice, alice_api):
     person = make_person(alice)
     rows = alice_api.get(f"/api/v1/persons/{person.uuid}/timeline/").json()
     assert [(r["from_stage"], r["to_stage"], r["by"]) for r in rows] == [("", "identified", "alice")]
+
+
+def test_the_list_costs_the_same_number_of_queries_for_more_persons(alice, alice_api):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert alice_api.get("/api/v1/persons/").status_code == 200
+        return len(ctx.captured_queries)
+
+    make_person(alice, given="Aisha")
+    few = count()
+    for i in range(5):
+        make_person(alice, given=f"Child{chr(65 + i)}")
+    assert count() == few
