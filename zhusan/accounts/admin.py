@@ -40,7 +40,31 @@ def _ref(obj: Model) -> str:
     return str(getattr(obj, "uuid", obj.pk))
 
 
-class AuditedAdmin(admin.ModelAdmin):
+def _administers(request: HttpRequest) -> bool:
+    user = request.user
+    return bool(user.is_superuser or has_capability(user, Capability.ADMINISTER))  # type: ignore[arg-type]
+
+
+class CapabilityPermissions:
+    """Rights in the admin come from the one permission map, not Django's per-model permissions."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _administers(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _administers(request)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _administers(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _administers(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _administers(request)
+
+
+class AuditedAdmin(CapabilityPermissions, admin.ModelAdmin):
     """Writes every admin change to the audit trail, like the services do."""
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
@@ -107,7 +131,7 @@ class UnitAdmin(AuditedAdmin):
     list_select_related = ["organisation"]
 
 
-class RoleGrantInline(admin.TabularInline):
+class RoleGrantInline(CapabilityPermissions, admin.TabularInline):
     model = RoleGrant
     fk_name = "user"
     extra = 0
@@ -130,6 +154,12 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
         (_("Zhusan"), {"fields": ["unit"]}),
     )
     autocomplete_fields = ["unit"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # Only a superuser makes superusers or hands out Django-level permissions.
+        if request.user.is_superuser:
+            return []
+        return ["is_superuser", "user_permissions", "groups", "last_login", "date_joined"]
 
 
 @admin.register(RoleGrant)

@@ -19,7 +19,7 @@ from zhusan.audit.services import Actor, record
 @receiver(user_logged_in)
 def _logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     # The test client's force_login() sends a bare request without .user.
-    actor = Actor.from_request(request) if hasattr(request, "user") else Actor.system("login")
+    actor = Actor.from_request(request) if request is not None and hasattr(request, "user") else Actor.system("login")
     record(Actor(**{**actor.__dict__, "user": user}), Action.LOGIN, object_type="user", object_ref=user.uuid)
 
 

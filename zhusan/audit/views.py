@@ -100,6 +100,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(_filtered(data) if not form.errors else AuditEvent.objects.none(), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    # Read the page before recording this visit, so the visit is not part of what it shows.
+    page.object_list = list(page.object_list)
     filters = {k: str(v) for k, v in data.items() if v}
     record(Actor.from_request(request), Action.LIST, object_type="audit", detail={"filters": filters})
     query = request.GET.copy()
