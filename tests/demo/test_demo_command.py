@@ -1,0 +1,148 @@
+"""``zhusan demo``: the synthetic dataset reproduces the public figures,
+is deterministic, gives every role a working login, and never mixes into a
+database that already holds persons."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.factories import make_person
+from zhusan.accounts.models import User
+from zhusan.accounts.permissions import Role
+from zhusan.audit.models import AuditEvent
+from zhusan.audit.services import verify_chain
+from zhusan.core.models import DatasetMarker
+from zhusan.demo.builder import demo_table, operation_of
+from zhusan.demo.plan import make_plan
+from zhusan.registry.models import Person, RecordType, Stage, TimelineEntry
+
+# Kazakhstan's published figures (docs: domain reference §5), typed out here
+# independently of the builder's constants.
+PUBLIC = {
+    "Zhusan-1": {"total": 47, "children": 30},
+    "Zhusan-2": {"total": 231, "children": 156, "orphans": 18},
+    "Zhusan-3": {"total": 246, "men": 8, "women": 67, "children": 171},
+    "after three phases": {"total": 524, "men": 30, "women": 137, "children": 357, "orphans": 27},
+    "Zhusan-4": {"total": 71, "men": 3, "women": 19, "children": 49, "orphans": 4},
+    "2019 total": {"total": 595, "men": 33, "women": 156, "children": 406, "orphans": 31},
+    "Rusafa": {"total": 14, "men": 0, "women": 0, "children": 14, "orphans": 1, "girls": 8, "boys": 6,
+               "aged_1_3": 10, "aged_6_9": 2, "aged_10_13": 2},
+    "Zhusan-5": {"total": 12, "men": 4, "women": 1, "children": 7, "orphans": 2},
+}  # fmt: skip
+
+
+def load(*args: str) -> str:
+    out = io.StringIO()
+    call_command("demo", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def assert_public_figures(table: dict[str, dict[str, int]]) -> None:
+    for operation, figures in PUBLIC.items():
+        got = {key: table[operation][key] for key in figures}
+        assert got == figures, operation
+    for operation in ("Zhusan-1", "Zhusan-2", "Zhusan-3", "Zhusan-4", "Rusafa", "Zhusan-5"):
+        row = table[operation]
+        assert row["men"] + row["women"] + row["children"] == row["total"]
+    # Zhusan-2's children were mostly of pre-school age.
+    z2 = table["Zhusan-2"]
+    assert z2["aged_under_1"] + z2["aged_1_3"] + z2["aged_4_5"] > z2["children"] / 2
+
+
+def fingerprint(seed: int) -> list[tuple[str, str]]:
+    """(case number, primary name) in creation order, as the plan predicts."""
+    plan = make_plan(seed)
+    out = []
+    for n, person in enumerate(plan.persons, start=1):
+        primary = next(name for name in person.names if name.is_primary)
+        out.append((f"KZ-{n:06d}", f"{primary.family} {primary.given}"))
+    return out
+
+
+def stored_fingerprint() -> list[tuple[str, str]]:
+    out = []
+    for person in Person.objects.order_by("case_number").prefetch_related("names"):
+        name = person.primary_name
+        out.append((person.case_number, f"{name.family} {name.given}"))
+    return out
+
+
+def test_the_demo_reproduces_the_public_figures_and_every_role_can_log_in(db):
+    output = load()
+
+    assert_public_figures(demo_table())
+    assert stored_fingerprint() == fingerprint(2019)
+    assert verify_chain().ok
+    marker = DatasetMarker.current()
+    assert marker is not None and marker.is_synthetic
+    for role in Role:
+        user = User.objects.get(username=role.value)
+        assert user.check_password("zhusan-demo-2019")
+        assert user.grants.get().role == role
+        device = TOTPDevice.objects.get(user=user)
+        assert device.confirmed
+        assert device.verify_token(f"{totp(device.bin_key):06d}")
+        assert role.value in output
+    assert "zhusan-demo-2019" in output
+    assert "oathtool --totp -b JBSWY3DPEHPK3PXP" in output
+    # Every returned person carries their operation; relatives and people
+    # still in the camps carry none.
+    returned = Person.objects.filter(timeline__to_stage=Stage.REPATRIATED).prefetch_related("timeline")
+    assert {operation_of(p) for p in returned} == {"Zhusan-1", "Zhusan-2", "Zhusan-3", "Zhusan-4", "Rusafa", "Zhusan-5"}
+    waiting = Person.objects.filter(stage__in=[Stage.IDENTIFIED, Stage.VERIFIED]).prefetch_related("timeline")
+    assert 15 <= waiting.count() <= 30
+    assert all(operation_of(p) is None for p in waiting)
+    assert Person.objects.filter(record_type=RecordType.RELATIVE).exists()
+
+    # --if-empty on a loaded database writes nothing; without it, refused.
+    persons, events = Person.objects.count(), AuditEvent.objects.count()
+    assert "not loaded" in load("--if-empty")
+    with pytest.raises(CommandError, match="already holds persons"):
+        load()
+    assert (Person.objects.count(), AuditEvent.objects.count()) == (persons, events)
+
+
+def test_another_seed_gives_other_people_with_the_same_figures(db):
+    load("--seed", "7")
+
+    table = demo_table()
+    assert_public_figures(table)
+    assert stored_fingerprint() == fingerprint(7)
+    assert fingerprint(7) != fingerprint(2019)
+    # The table is counted from the records: take one person's return away
+    # and Zhusan-4 shrinks.
+    entry = TimelineEntry.objects.filter(reason="Returned with Zhusan-4 (synthetic)").first()
+    TimelineEntry.objects.filter(pk=entry.pk).update(reason="Returned (reason edited)")
+    assert demo_table()["Zhusan-4"]["total"] == 70
+
+
+def test_the_plan_is_the_same_for_the_same_seed():
+    assert fingerprint(2019) == fingerprint(2019)
+    assert len(fingerprint(2019)) > 650
+
+
+def test_it_refuses_a_database_that_already_holds_persons(alice):
+    make_person(alice)
+    events = AuditEvent.objects.count()
+
+    with pytest.raises(CommandError, match="already holds persons"):
+        load()
+
+    assert Person.objects.count() == 1
+    assert AuditEvent.objects.count() == events
+    assert not User.objects.filter(username="case_manager").exists()
+    assert DatasetMarker.current() is None
+
+
+def test_if_empty_leaves_a_database_with_persons_untouched(alice):
+    make_person(alice)
+
+    assert "not loaded" in load("--if-empty")
+
+    assert Person.objects.count() == 1
+    assert not User.objects.filter(username="case_manager").exists()
