@@ -31,6 +31,7 @@ from zhusan.audit.services import Actor, record
 from . import services
 from .access import has_capability
 from .forms import CodeForm, LoginForm, TokenIssueForm
+from .models import User
 from .permissions import Capability
 
 View = Callable[..., HttpResponse]
@@ -50,8 +51,15 @@ def _with_next(url_name: str, target: str) -> str:
     return reverse(url_name) + "?" + urlencode({"next": target})
 
 
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (the login middleware lets no anonymous visitor reach these views)."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
 def _is_verified(request: HttpRequest) -> bool:
-    return not settings.ZHUSAN_MFA_REQUIRED or request.user.is_verified()  # type: ignore[union-attr]
+    return not settings.ZHUSAN_MFA_REQUIRED or bool(_user(request).is_verified())  # type: ignore[attr-defined]
 
 
 def verified_required(view: View) -> View:
@@ -106,7 +114,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     target = _next_url(request)
     if _is_verified(request):
         return redirect(target)
-    device = _confirmed_device(request.user)
+    device = _confirmed_device(_user(request))
     if device is None:
         return redirect(_with_next("accounts:enrol", target))
     form = CodeForm(request.POST or None)
@@ -119,7 +127,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             return redirect(target)
         else:
             form.add_error("code", _("That code is not correct. Check that your phone's clock is right and try again."))
-        record(Actor.from_request(request), Action.MFA_FAILED, object_type="user", object_ref=request.user.uuid)  # type: ignore[union-attr]
+        record(Actor.from_request(request), Action.MFA_FAILED, object_type="user", object_ref=_user(request).uuid)
     return render(request, "accounts/verify.html", {"form": form, "next": target})
 
 
@@ -127,7 +135,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 def enrol(request: HttpRequest) -> HttpResponse:
     """First sign-in: pair an authenticator app. Only for users without a confirmed device."""
     target = _next_url(request)
-    user = request.user
+    user = _user(request)
     if _confirmed_device(user) is not None:
         # A password alone must never be enough to add a second device.
         return redirect(_with_next("accounts:verify", target))
@@ -144,7 +152,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
                     Actor.from_request(request),
                     Action.MFA_ENROLLED,
                     object_type="user",
-                    object_ref=user.uuid,  # type: ignore[union-attr]
+                    object_ref=user.uuid,
                 )
             otp_login(request, device)
             messages.success(request, _("Your authenticator app is set up."))
@@ -156,7 +164,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
             object_type="user",
             object_ref=user.uuid,
             detail={"enrolment": True},
-        )  # type: ignore[union-attr]
+        )
     secret = base64.b32encode(device.bin_key).decode()
     context = {
         "form": form,
@@ -180,7 +188,7 @@ def logout(request: HttpRequest) -> HttpResponse:
 @never_cache
 @verified_required
 def tokens(request: HttpRequest) -> HttpResponse:
-    may_issue = has_capability(request.user, Capability.ISSUE_API_TOKEN)  # type: ignore[arg-type]
+    may_issue = has_capability(_user(request), Capability.ISSUE_API_TOKEN)
     form = TokenIssueForm(request.POST or None)
     new_token = None
     if request.method == "POST":
@@ -190,15 +198,15 @@ def tokens(request: HttpRequest) -> HttpResponse:
             try:
                 _instance, new_token = services.api_token_issue(
                     actor=Actor.from_request(request),
-                    user=request.user,
-                    days=form.cleaned_data["days"],  # type: ignore[arg-type]
+                    user=_user(request),
+                    days=form.cleaned_data["days"],
                 )
             except ValidationError as exc:
                 form.add_error("days", exc)
             else:
                 form = TokenIssueForm()
     context = {
-        "tokens": AuthToken.objects.filter(user=request.user).order_by("-created"),
+        "tokens": AuthToken.objects.filter(user=_user(request)).order_by("-created"),
         "form": form,
         "may_issue": may_issue,
         "new_token": new_token,
@@ -210,7 +218,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @require_POST
 @verified_required
 def token_revoke(request: HttpRequest, key: str) -> HttpResponse:
-    found = list(AuthToken.objects.filter(user=request.user, token_key=key))
+    found = list(AuthToken.objects.filter(user=_user(request), token_key=key))
     if not found:
         raise Http404("No such token")
     for token in found:
@@ -224,9 +232,9 @@ def token_revoke(request: HttpRequest, key: str) -> HttpResponse:
 
 @verified_required
 def break_glass_list(request: HttpRequest) -> HttpResponse:
-    if not has_capability(request.user, Capability.SUPERVISE):  # type: ignore[arg-type]
+    if not has_capability(_user(request), Capability.SUPERVISE):
         raise _deny(request, "break_glass", "no capability to supervise")
-    entries = services.break_glass_supervised_by(request.user)  # type: ignore[arg-type]
+    entries = services.break_glass_supervised_by(_user(request))
     show = request.GET.get("show", "open")
     if show == "open":
         entries = entries.filter(reviewed_at__isnull=True)
@@ -237,9 +245,9 @@ def break_glass_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @verified_required
 def break_glass_review(request: HttpRequest, ref: str) -> HttpResponse:
-    if not has_capability(request.user, Capability.SUPERVISE):  # type: ignore[arg-type]
+    if not has_capability(_user(request), Capability.SUPERVISE):
         raise _deny(request, "break_glass", "no capability to supervise")
-    access = services.break_glass_supervised_by(request.user).filter(uuid=ref).first()  # type: ignore[arg-type]
+    access = services.break_glass_supervised_by(_user(request)).filter(uuid=ref).first()
     if access is None:
         raise Http404("No such access")
     try:
