@@ -194,3 +194,19 @@ def phonetic_key(text: str, length: int = 4) -> str:
     if first in "aeiou":
         first = "a"
     return (first + _DOUBLES.sub(r"\1", skeleton))[:length]
+
+
+_SKELETON_RULES = str.maketrans({"p": "b", "v": "f", "o": "u", "e": "i", "g": "k", "q": "k"})
+
+
+@lru_cache(maxsize=200_000)
+def skeleton(text: str) -> str:
+    """The consonant skeleton of a name, loose enough that an Arabic-script
+    spelling (no short vowels, no p or v) meets its Latin or Cyrillic form:
+    Жусупова, Zhusupova and جوسوبوفا all give 'jsbf'."""
+    key = match_key(text).replace(" ", "").translate(_SKELETON_RULES).replace("h", "")
+    if not key:
+        return ""
+    rest = _VOWELS.sub("", key[1:])
+    first = "a" if key[0] in "aeiou" else key[0]
+    return _DOUBLES.sub(r"\1", first + rest)

@@ -1,0 +1,33 @@
+"""Shared helpers for the benchmarks: scores and a plain-text table."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def scores(correct: np.ndarray, n_true: int) -> dict[str, float]:
+    tp = int(np.sum(correct))
+    fp = int(len(correct) - tp)
+    precision = tp / max(tp + fp, 1)
+    recall = tp / max(n_true, 1)
+    f1 = 2 * precision * recall / max(precision + recall, 1e-12)
+    return {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": n_true - tp}
+
+
+def report(rows: list[dict]) -> None:
+    if not rows:
+        return
+    keys = list(rows[0].keys())
+    for r in rows[1:]:
+        keys += [k for k in r if k not in keys]
+
+    def fmt(v):
+        if isinstance(v, float):
+            return f"{v:.4f}" if v < 10 else f"{v:.1f}"
+        return "" if v is None else str(v)
+
+    widths = {k: max(len(k), *(len(fmt(r.get(k))) for r in rows)) for k in keys}
+    print(" | ".join(k.ljust(widths[k]) for k in keys))
+    print("-+-".join("-" * widths[k] for k in keys))
+    for r in rows:
+        print(" | ".join(fmt(r.get(k)).ljust(widths[k]) for k in keys))

@@ -1,0 +1,72 @@
+"""Candidate generation: only pairs that share a blocking key are compared.
+
+A rule turns a side's columns into a list of keys per record (a record may
+carry several keys, e.g. the birth years y-2 … y+2 on the query side). Pairs
+are the union over rules of records sharing a key; keys shared by more than
+``max_block`` records on the indexed side are skipped (they carry no signal
+and cost quadratic time).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+Columns = dict[str, Sequence[object]]
+KeyFn = Callable[[Columns], list[list[str]]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    query_keys: KeyFn  # the side that is searched for (may expand, e.g. years ± 2)
+    index_keys: KeyFn  # the side that is indexed
+
+
+def column_rule(*names: str, prefix: int | None = None) -> Rule:
+    """Exact agreement on the concatenation of columns (optionally a prefix of each)."""
+
+    def keys(cols: Columns) -> list[list[str]]:
+        n = len(cols[names[0]])
+        out: list[list[str]] = []
+        for i in range(n):
+            parts = []
+            for name in names:
+                v = cols[name][i]
+                if v is None or v != v or str(v).strip() == "":
+                    parts = []
+                    break
+                s = str(v).strip().lower()
+                parts.append(s[:prefix] if prefix else s)
+            out.append(["\x1f".join(parts)] if parts else [])
+        return out
+
+    return Rule("+".join(names) + (f"[:{prefix}]" if prefix else ""), keys, keys)
+
+
+def _explode(keys: list[list[str]]) -> pd.DataFrame:
+    ids = np.repeat(np.arange(len(keys)), [len(k) for k in keys])
+    flat = [k for ks in keys for k in ks]
+    return pd.DataFrame({"id": ids, "key": flat})
+
+
+def candidate_pairs(
+    left: Columns, right: Columns, rules: Sequence[Rule], *, max_block: int = 2000
+) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct (left index, right index) pairs sharing a key under any rule."""
+    found = []
+    n_right = len(next(iter(right.values())))
+    for rule in rules:
+        lk = _explode(rule.query_keys(left))
+        rk = _explode(rule.index_keys(right))
+        sizes = rk["key"].value_counts()
+        rk = rk[rk["key"].isin(sizes.index[sizes <= max_block])]
+        merged = lk.merge(rk, on="key", suffixes=("_l", "_r"))
+        found.append(merged["id_l"].to_numpy(np.int64) * n_right + merged["id_r"].to_numpy(np.int64))
+    if not found:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    uniq = np.unique(np.concatenate(found))
+    return uniq // n_right, uniq % n_right
