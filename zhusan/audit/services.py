@@ -42,7 +42,10 @@ class Actor:
 
     @classmethod
     def from_request(cls, request: HttpRequest, *, via: str = "ui") -> Actor:
-        user = request.user if request.user.is_authenticated else None
+        # A request that has not passed AuthenticationMiddleware (a test
+        # client's force_login, say) has no user yet.
+        request_user = getattr(request, "user", None)
+        user = request_user if request_user is not None and request_user.is_authenticated else None
         return cls(
             user=user,  # type: ignore[arg-type]
             ip=_client_ip(request),
