@@ -83,7 +83,9 @@ class PersonFilterForm(forms.Form):
         self.fields["q"].widget.input_type = "search"
 
     def filters(self) -> PersonFilters:
-        data = self.cleaned_data if self.is_valid() else {}
+        # Invalid values are dropped one by one; the valid filters still apply.
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
         return PersonFilters(
             q=(data.get("q") or "").strip(),
             stage=data.get("stage") or "",
