@@ -326,7 +326,8 @@ class DemoLoader:
     def _household(self, carer: Planned, children: list[Planned]) -> None:
         head = self.created[carer]
         family_name = next((n.family for n in carer.names if n.is_primary), "") or head.case_number
-        members = [(head, HouseholdRole.HEAD)] + [(self.created[c], HouseholdRole.CHILD) for c in children]
+        members: list[tuple[Person, str]] = [(head, HouseholdRole.HEAD.value)]
+        members += [(self.created[c], HouseholdRole.CHILD.value) for c in children]
         services.household_create(actor=self.actor, label=f"{family_name} household", members=members)
 
     def _narrow_assignments(self) -> None:

@@ -63,8 +63,8 @@ class Command(BaseCommand):
         logins = Table(title="Demo logins")
         for column in ("Username", "Role", "Organisation"):
             logins.add_column(column)
-        for row in result.logins:
-            logins.add_row(*row)
+        for login in result.logins:
+            logins.add_row(*login)
         console.print(logins)
         console.print(f"Password for every demo login: {DEMO_PASSWORD}")
         console.print(
