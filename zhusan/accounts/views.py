@@ -121,7 +121,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         allowed, _throttle = device.verify_is_allowed()
         if not allowed:
-            form.add_error("code", _("Too many wrong codes. Wait a minute, then try again."))
+            form.add_error("code", _("Too many wrong codes in a row. Wait a few seconds, then try again."))
         elif device.verify_token(form.cleaned_data["code"]):
             otp_login(request, device)
             return redirect(target)
