@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from zhusan.accounts.access import PersonAccess, active_grants, has_capability
+from zhusan.accounts.access import PersonAccess, access_for, active_grants, has_capability
 from zhusan.accounts.models import Unit
 from zhusan.accounts.permissions import Capability, Compartment, policy
 from zhusan.audit.services import Actor
@@ -47,7 +47,7 @@ from .forms import (
     StayForm,
     add_service_errors,
 )
-from .graph import family_graph
+from .graph import established_label, family_graph, relation_label
 from .models import LocationStay, Person, PersonName, RecordType
 from .selectors import (
     find_person_for_break_glass,
@@ -263,16 +263,12 @@ def person_names(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
 def person_family(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     def extra(person: Person, access: PersonAccess) -> dict[str, Any]:
         graph, relatives = family_graph(person, request.user)  # type: ignore[arg-type]
-        from .graph import established_label, relation_label
-
         households = []
         for membership in person.household_memberships.select_related("household"):
             members = []
             for other in membership.household.memberships.select_related("person").prefetch_related("person__names"):
                 if other.person_id == person.pk:
                     continue
-                from zhusan.accounts.access import access_for
-
                 visible = access_for(request.user, other.person).visible  # type: ignore[arg-type]
                 members.append({"member": other, "visible": visible})
             households.append({"membership": membership, "members": members})
