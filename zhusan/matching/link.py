@@ -61,7 +61,7 @@ class Linker:
                 self.model.set_term_frequencies(f.name, self.comparator.vocabs[f.name].frequencies())
         # Start EM from the share of pairs one-to-one linkage would give at most
         prior = min(left.n, right.n) / max(len(il), 1)
-        self.model.estimate_m(gammas, prior=min(max(prior, 1e-6), 0.5))
+        self.model.estimate_m(gammas, prior=min(max(prior, 1e-6), 0.5), groups=il)
 
     def link(
         self,
@@ -70,6 +70,7 @@ class Linker:
         *,
         threshold: float = 0.5,
         one_to_one: bool = False,
+        each_left_matches_at_most_one: bool = False,
         train: bool = True,
         n_random: int = 100_000,
     ) -> LinkResult:
@@ -80,7 +81,12 @@ class Linker:
         if train:
             self.train(enc_l, enc_r, il, ir, gammas, n_random=n_random)
         weight = self.model.match_weight(gammas, self._tf_codes(enc_l, il))
-        prob = 1.0 / (1.0 + np.exp2(-np.clip(weight, -60, 60)))
+        if each_left_matches_at_most_one:
+            # The posterior under "this record is at most one of its candidates"
+            odds = np.exp2(np.clip(weight, -60, 60))
+            prob = odds / (1.0 + np.bincount(il, weights=odds, minlength=enc_l.n)[il])
+        else:
+            prob = 1.0 / (1.0 + np.exp2(-np.clip(weight, -60, 60)))
         keep = prob >= threshold
         if one_to_one:
             keep &= _one_to_one(il, ir, weight)

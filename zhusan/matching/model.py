@@ -265,7 +265,9 @@ class FellegiSunter:
 
     def __init__(self, fields: Sequence[Field]) -> None:
         self.fields = list(fields)
-        self.m = [np.linspace(1.0, 0.2, len(f.levels)) ** 4 for f in self.fields]
+        # Start from "matches mostly agree": EM then finds the match class
+        # rather than some other cluster (siblings agree on much but names).
+        self.m = [0.25 ** np.arange(len(f.levels), dtype=float) for f in self.fields]
         self.m = [m / m.sum() for m in self.m]
         self.u = [np.full(len(f.levels), 1.0 / len(f.levels)) for f in self.fields]
         self.prior = 1e-4
@@ -280,13 +282,30 @@ class FellegiSunter:
             self.u[j] = (counts + 0.5) / (counts.sum() + 0.5 * len(counts))
 
     def estimate_m(
-        self, gammas: np.ndarray, *, prior: float | None = None, max_iter: int = 40, tol: float = 1e-5
+        self,
+        gammas: np.ndarray,
+        *,
+        prior: float | None = None,
+        groups: np.ndarray | None = None,
+        max_iter: int = 40,
+        tol: float = 1e-5,
     ) -> None:
-        """EM on candidate pairs. u stays as estimated from random pairs."""
+        """EM on candidate pairs. u stays as estimated from random pairs.
+
+        With ``groups`` (the left record of each pair), a record's candidates
+        compete: it is the same person as at most one of them, so in the E
+        step P(pair) = odds / (1 + sum of its group's odds). Without this,
+        families of siblings (same surname, father, place, close birth
+        years) form a cluster EM can mistake for the matches."""
         if prior is not None:
             self.prior = prior
         for it in range(max_iter):
-            p = self.probability(gammas, tf=None)
+            if groups is None:
+                p = self.probability(gammas, tf=None)
+            else:
+                odds = np.exp2(np.clip(self.match_weight(gammas, tf=None), -60, 60))
+                total = np.bincount(groups, weights=odds)
+                p = odds / (1.0 + total[groups])
             new_prior = float(p.mean())
             delta = abs(new_prior - self.prior)
             for j, f in enumerate(self.fields):

@@ -1,0 +1,67 @@
+import random
+
+import numpy as np
+
+from zhusan.matching.dates import PartialDate, StatedAge, compare_dates
+from zhusan.matching.link import Linker
+from zhusan.matching.model import Comparator, DateColumn, Field, compare_date_columns
+from zhusan.matching.persons import PERSON_FIELDS, PERSON_RULES, person_columns
+
+
+def test_vectorised_date_levels_agree_with_compare_dates():
+    rng = random.Random(1)
+    values = []
+    for _ in range(300):
+        y = rng.randint(1985, 1992)
+        kind = rng.random()
+        if kind < 0.3:
+            values.append(PartialDate(y))
+        elif kind < 0.5:
+            values.append(PartialDate(y, rng.randint(1, 12)))
+        elif kind < 0.9:
+            values.append(PartialDate(y, rng.randint(1, 12), rng.randint(1, 28)))
+        else:
+            values.append(StatedAge(2019 - y, PartialDate(2019, rng.randint(1, 12))))
+    col = DateColumn.from_values(values)
+    ia = np.arange(300)
+    ib = np.array(rng.sample(range(300), 300))
+    got = compare_date_columns(col, col, ia, ib)
+    expected = [int(compare_dates(values[a], values[b])) for a, b in zip(ia, ib, strict=True)]
+    assert got.tolist() == expected
+
+
+def test_given_names_compare_across_scripts_at_the_name_family_level():
+    comp = Comparator([Field("given", "given")])
+    left = comp.encode({"given": ["Жүсіп", "Aisha", "Muhammad", None]})
+    right = comp.encode({"given": ["يوسف", "Aisha", "Magomed", "Ali"]})
+    levels = comp.compare(left, right, np.arange(4), np.arange(4))[:, 0].tolist()
+    assert levels == [1, 0, 1, -1]
+
+
+def _people(n, seed):
+    rng = random.Random(seed)
+    given = ["Айша", "Фатима", "Мадина", "Жүсіп", "Мұхаммед", "Асель", "Ерлан", "Нұрлан", "Әйгерім", "Данияр"]
+    family = ["Жусупов", "Серіков", "Абенов", "Исмаилов", "Касымов", "Ахметов", "Нурланов", "Омаров"]
+    out = []
+    for i in range(n):
+        sex = rng.choice("mf")
+        fam = rng.choice(family) + ("а" if sex == "f" else "")
+        out.append({"pid": i, "given": rng.choice(given), "family": fam, "sex": sex,
+                    "birth": PartialDate(rng.randint(1970, 2015), rng.randint(1, 12), rng.randint(1, 28))})  # fmt: skip
+    return out
+
+
+def test_em_without_labels_links_latin_lists_to_a_cyrillic_registry():
+    from zhusan.matching.translit import icao
+
+    registry = _people(400, 3)
+    lst = [{**p, "given": icao(p["given"]).title(), "family": icao(p["family"]).title(), "birth": PartialDate(p["birth"].year)}
+           for p in registry[:150]]  # fmt: skip
+    linker = Linker(PERSON_FIELDS, PERSON_RULES)
+    res = linker.link(
+        person_columns(lst), person_columns(registry), each_left_matches_at_most_one=True, n_random=20_000
+    )
+    correct = sum(lst[a]["pid"] == registry[b]["pid"] for a, b in zip(res.left, res.right, strict=True))
+    assert correct >= 0.8 * len(res) and correct >= 100
+    evidence = linker.evidence(res, 0)
+    assert {e.field for e in evidence} >= {"given name", "family name", "date of birth"}
