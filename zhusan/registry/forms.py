@@ -42,7 +42,7 @@ from .models import (
 from .selectors import AGE_BANDS, PersonFilters
 
 
-def _blank(choices: Any, label: str = "—") -> list[tuple[str, Any]]:
+def _blank(choices: Any, label: Any = "—") -> list[tuple[str, Any]]:
     return [("", label), *list(choices)]
 
 
@@ -203,7 +203,7 @@ class PersonCreateForm(LawfulBasisMixin, PersonFieldsMixin, NameFieldsMixin):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["managing_unit"].queryset = units
+        self.fields["managing_unit"].queryset = units  # type: ignore[attr-defined]
         if units.count() == 1:
             self.fields["managing_unit"].initial = units.first()
 
@@ -225,7 +225,9 @@ class StageForm(forms.Form):
 
     def __init__(self, *args: Any, allowed: list[Stage], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_stage"].choices = _blank([(s.value, s.label) for s in allowed])
+        self.fields["to_stage"].choices = _blank(  # type: ignore[attr-defined]
+            [(s.value, s.label) for s in allowed]
+        )
 
 
 class RelationshipForm(forms.Form):
@@ -305,7 +307,7 @@ class ProtectedNoteForm(forms.Form):
 
     def __init__(self, *args: Any, writable: frozenset[Compartment], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["compartment"].choices = [
+        self.fields["compartment"].choices = [  # type: ignore[attr-defined]
             (c.value, c.label) for c in Compartment if c in SEVERE_COMPARTMENTS and c in writable
         ]
 

@@ -230,7 +230,8 @@ def _what_other_is(rel: Relationship, centre: Person) -> tuple[Person, str]:
     other = rel.to_person
     if rel.kind == RelationKind.CHILD:
         # The centre is the other's child, so the other is a parent.
-        return other, {Sex.FEMALE: RelationKind.MOTHER, Sex.MALE: RelationKind.FATHER}.get(other.sex, "parent")
+        parents: dict[str, str] = {Sex.FEMALE: RelationKind.MOTHER, Sex.MALE: RelationKind.FATHER}
+        return other, parents.get(other.sex, "parent")
     return other, _INVERSE.get(RelationKind(rel.kind), RelationKind.OTHER)
 
 
