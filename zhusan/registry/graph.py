@@ -28,6 +28,7 @@ GAP_X = 40
 ROW_Y = {"above": 40, "centre": 200, "below": 360}
 MARGIN = 30
 LABEL_MAX = 22
+CENTRE_LABEL_MAX = 17  # the centre is drawn in a larger, bold face
 
 # Where a relative sits, by what they are to the centre person.
 GROUP: dict[str, str] = {
@@ -111,13 +112,15 @@ class Edge:
     label: str
     declared: bool
 
+    # Labels sit three quarters of the way towards the relative, so that the
+    # labels of edges fanning out of the centre do not overlap.
     @property
     def label_x(self) -> int:
-        return (self.x1 + self.x2) // 2
+        return (self.x1 + 3 * self.x2) // 4
 
     @property
     def label_y(self) -> int:
-        return (self.y1 + self.y2) // 2 - 4
+        return (self.y1 + 3 * self.y2) // 4 - 4
 
 
 @dataclass
@@ -148,8 +151,8 @@ def established_label(value: str) -> str:
         return value
 
 
-def _short(text: str) -> str:
-    return text if len(text) <= LABEL_MAX else text[: LABEL_MAX - 1] + "…"
+def _short(text: str, limit: int = LABEL_MAX) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _row_positions(count: int, width: int) -> list[int]:
@@ -180,7 +183,7 @@ def layout(centre_label: str, relatives: list[Relative]) -> FamilyGraph:
         return ROW_Y[row] + top_offset
 
     xs = _row_positions(middle_count, width)
-    centre = Node(key="self", x=xs[len(left)], y=y("centre"), label=_short(centre_label), kind="self")
+    centre = Node(key="self", x=xs[len(left)], y=y("centre"), label=_short(centre_label, CENTRE_LABEL_MAX), kind="self")
     graph = FamilyGraph(width=width, height=height, nodes=[centre])
 
     def add(rel: Relative, x: int, row_y: int) -> None:
