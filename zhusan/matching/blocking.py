@@ -33,7 +33,7 @@ def column_rule(*names: str, prefix: int | None = None) -> Rule:
         n = len(cols[names[0]])
         out: list[list[str]] = []
         for i in range(n):
-            parts = []
+            parts: list[str] = []
             for name in names:
                 v = cols[name][i]
                 if v is None or v != v or str(v).strip() == "":

@@ -9,7 +9,7 @@ A person record is a mapping with any of: ``full_name`` (parsed by
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from .blocking import Columns, Rule
 from .dates import PartialDate, StatedAge
@@ -55,7 +55,7 @@ def person_columns(records: Iterable[Mapping[str, object]]) -> Columns:
         sex = str(rec.get("sex") or "").strip().lower()[:1]
         cols["sex"].append(sex if sex in ("f", "m") else None)
         cols["place"].append(rec.get("place") or None)
-    return cols
+    return cols  # type: ignore[return-value]
 
 
 def _given_key(name: object) -> str:
@@ -78,7 +78,7 @@ def _surname_key(name: object) -> str:
     return skeleton(surname_stem(str(name)))[:3] if name else ""
 
 
-def _rule_given_year(spread: int):
+def _rule_given_year(spread: int) -> Callable[[Columns], list[list[str]]]:
     def keys(cols: Columns) -> list[list[str]]:
         out = []
         for g, b in zip(cols["given"], cols["birth"], strict=True):
@@ -89,7 +89,7 @@ def _rule_given_year(spread: int):
     return keys
 
 
-def _rule_family_year(spread: int):
+def _rule_family_year(spread: int) -> Callable[[Columns], list[list[str]]]:
     def keys(cols: Columns) -> list[list[str]]:
         out = []
         for f, b in zip(cols["family"], cols["birth"], strict=True):
