@@ -148,7 +148,12 @@ def main(argv=None) -> list[dict]:
         try:
             li, ri, secs = fn(registry, lst)
         except Exception as exc:  # report a system that fails on this data rather than stop
-            rows.append({"benchmark": f"cross-script {n_list}×{n_reg}", "system": f"{name}: failed ({str(exc).split('.')[0][:70]})"})
+            rows.append(
+                {
+                    "benchmark": f"cross-script {n_list}×{n_reg}",
+                    "system": f"{name}: failed ({str(exc).split('.')[0][:70]})",
+                }
+            )
             continue
         correct, n_true = truth(registry, lst, li, ri)
         rows.append(
