@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "zhusan.accounts",
     "zhusan.audit",
     "zhusan.registry",
+    "zhusan.matching",
 ]
 
 MIDDLEWARE = [
