@@ -1,0 +1,329 @@
+"""Statistical disclosure control for published tables.
+
+Pure Python, no Django: every published figure passes through ``protect``.
+
+The rules (``docs/reporting.md``):
+
+1. Primary suppression: a non-zero count below the threshold is hidden, in
+   the body of the table and in its margins (row, column and grand totals).
+2. Secondary suppression: no hidden value may be recomputable from what is
+   shown. A table with its margins is a network: one node per row, one per
+   column, one for the sum of the row totals and one for the sum of the
+   column totals; each cell is an edge row → column, each row total an edge
+   into its row, each column total an edge out of its column, the grand total
+   the edge closing the circuit. Every node conserves flow (a total is the
+   sum of its cells). Known values move to the right-hand side, so a hidden
+   value is determined exactly when its edge is a *bridge* of the graph of
+   hidden edges (the row space of an incidence matrix is its cut space, and a
+   unit vector lies in the cut space iff its edge is on no cycle). A row or
+   column with a single hidden cell is the simplest bridge; two hidden
+   cycles joined by one hidden cell are a subtler one, caught here too.
+   For each bridge we hide the cheapest path of shown values that closes a
+   cycle through it (cost = the value hidden, so the smallest complementary
+   cells win; zeros only as a last resort), and repeat until no hidden edge
+   is a bridge. Adding edges never turns a non-bridge into a bridge, so each
+   round removes at least one bridge and the loop ends.
+3. Rates are hidden when their numerator or denominator is.
+4. Optional rounding of shown values to a base (5): applied after
+   suppression, to shown values only.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+DEFAULT_THRESHOLD = 5
+
+# A position in a table: ("cell", i, j), ("row", i), ("col", j) or ("grand",).
+Position = tuple
+
+
+@dataclass(frozen=True)
+class Table:
+    """A two-way table of counts; margins are computed, never typed in."""
+
+    rows: tuple[str, ...]
+    columns: tuple[str, ...]
+    cells: tuple[tuple[int, ...], ...]
+    title: str = ""
+
+    def __post_init__(self) -> None:
+        if len(self.cells) != len(self.rows):
+            raise ValueError("a table needs one line of cells per row label")
+        for line in self.cells:
+            if len(line) != len(self.columns):
+                raise ValueError("a table needs one cell per column label in every row")
+            for value in line:
+                if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                    raise ValueError(f"counts must be non-negative integers, not {value!r}")
+
+    @classmethod
+    def from_counts(
+        cls,
+        rows: Sequence[str],
+        columns: Sequence[str],
+        counts: Mapping[tuple[str, str], int],
+        *,
+        title: str = "",
+    ) -> Table:
+        return cls(
+            rows=tuple(rows),
+            columns=tuple(columns),
+            cells=tuple(tuple(int(counts.get((r, c), 0)) for c in columns) for r in rows),
+            title=title,
+        )
+
+    @classmethod
+    def series(cls, labels: Sequence[str], values: Sequence[int], *, column: str = "count", title: str = "") -> Table:
+        """A one-column table (one count per label)."""
+        return cls(rows=tuple(labels), columns=(column,), cells=tuple((int(v),) for v in values), title=title)
+
+    @property
+    def row_totals(self) -> tuple[int, ...]:
+        return tuple(sum(line) for line in self.cells)
+
+    @property
+    def column_totals(self) -> tuple[int, ...]:
+        return tuple(sum(line[j] for line in self.cells) for j in range(len(self.columns)))
+
+    @property
+    def grand_total(self) -> int:
+        return sum(self.row_totals)
+
+    def value(self, pos: Position) -> int:
+        kind = pos[0]
+        if kind == "cell":
+            return self.cells[pos[1]][pos[2]]
+        if kind == "row":
+            return self.row_totals[pos[1]]
+        if kind == "col":
+            return self.column_totals[pos[1]]
+        return self.grand_total
+
+    def positions(self) -> list[Position]:
+        out: list[Position] = [("cell", i, j) for i in range(len(self.rows)) for j in range(len(self.columns))]
+        out += [("row", i) for i in range(len(self.rows))]
+        out += [("col", j) for j in range(len(self.columns))]
+        out.append(("grand",))
+        return out
+
+
+@dataclass(frozen=True)
+class PublishedTable:
+    """What may be shown: ``None`` wherever a value is suppressed."""
+
+    rows: tuple[str, ...]
+    columns: tuple[str, ...]
+    cells: tuple[tuple[int | None, ...], ...]
+    row_totals: tuple[int | None, ...]
+    column_totals: tuple[int | None, ...]
+    grand_total: int | None
+    threshold: int
+    rounding_base: int | None = None
+    title: str = ""
+    suppressed: frozenset[Position] = field(default_factory=frozenset)
+
+    def value(self, pos: Position) -> int | None:
+        kind = pos[0]
+        if kind == "cell":
+            return self.cells[pos[1]][pos[2]]
+        if kind == "row":
+            return self.row_totals[pos[1]]
+        if kind == "col":
+            return self.column_totals[pos[1]]
+        return self.grand_total
+
+    def cell(self, row: str, column: str) -> int | None:
+        return self.cells[self.rows.index(row)][self.columns.index(column)]
+
+    def row_total(self, row: str) -> int | None:
+        return self.row_totals[self.rows.index(row)]
+
+    @property
+    def any_suppressed(self) -> bool:
+        return bool(self.suppressed)
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready form (no hint of which suppressions were primary)."""
+        return {
+            "title": self.title,
+            "rows": list(self.rows),
+            "columns": list(self.columns),
+            "cells": [list(line) for line in self.cells],
+            "row_totals": list(self.row_totals),
+            "column_totals": list(self.column_totals),
+            "grand_total": self.grand_total,
+            "threshold": self.threshold,
+            "rounding_base": self.rounding_base,
+        }
+
+
+# ----------------------------------------------------------------------------
+# The network view of a table
+
+
+def _endpoints(pos: Position) -> tuple[str, str]:
+    kind = pos[0]
+    if kind == "cell":
+        return f"r{pos[1]}", f"c{pos[2]}"
+    if kind == "row":
+        return "GR", f"r{pos[1]}"
+    if kind == "col":
+        return f"c{pos[1]}", "GC"
+    return "GC", "GR"
+
+
+def bridges(hidden: Iterable[Position]) -> set[Position]:
+    """Hidden positions whose value follows from the shown ones (bridges)."""
+    edges = list(hidden)
+    adjacency: dict[str, list[tuple[str, int]]] = {}
+    for index, pos in enumerate(edges):
+        a, b = _endpoints(pos)
+        adjacency.setdefault(a, []).append((b, index))
+        adjacency.setdefault(b, []).append((a, index))
+    found: set[Position] = set()
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    counter = 0
+    for start in adjacency:
+        if start in order:
+            continue
+        order[start] = low[start] = counter
+        counter += 1
+        # Iterative DFS (Tarjan's bridge finding); edge indices handle parallel edges.
+        stack: list[tuple[str, int, int]] = [(start, -1, 0)]
+        while stack:
+            node, via, next_i = stack[-1]
+            neighbours = adjacency[node]
+            if next_i < len(neighbours):
+                stack[-1] = (node, via, next_i + 1)
+                other, edge = neighbours[next_i]
+                if edge == via:
+                    continue
+                if other in order:
+                    low[node] = min(low[node], order[other])
+                else:
+                    order[other] = low[other] = counter
+                    counter += 1
+                    stack.append((other, edge, 0))
+            else:
+                stack.pop()
+                if stack:
+                    parent = stack[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                    if low[node] > order[parent]:
+                        found.add(edges[via])
+    return found
+
+
+_ZERO_COST = 10**9  # hide a zero only when nothing else closes the cycle
+_TOTAL_BIAS = 0.5  # between a cell and a margin of the same value, hide the cell
+
+
+def _cost(table: Table, pos: Position) -> float:
+    value = table.value(pos)
+    if value == 0:
+        return _ZERO_COST
+    return value + (_TOTAL_BIAS if pos[0] != "cell" else 0)
+
+
+def _cheapest_cycle(table: Table, hidden: set[Position], bridge: Position) -> list[Position]:
+    """Shown positions to hide so that ``bridge`` lies on a cycle of hidden edges."""
+    source, target = _endpoints(bridge)
+    adjacency: dict[str, list[tuple[str, Position]]] = {}
+    for pos in table.positions():
+        if pos == bridge:
+            continue
+        a, b = _endpoints(pos)
+        adjacency.setdefault(a, []).append((b, pos))
+        adjacency.setdefault(b, []).append((a, pos))
+    best: dict[str, float] = {source: 0}
+    came: dict[str, tuple[str, Position]] = {}
+    queue: list[tuple[float, int, str]] = [(0, 0, source)]
+    tie = 0
+    while queue:
+        dist, _, node = heapq.heappop(queue)
+        if node == target:
+            break
+        if dist > best.get(node, float("inf")):
+            continue
+        for other, pos in adjacency.get(node, []):
+            step = 0 if pos in hidden else _cost(table, pos)
+            if dist + step < best.get(other, float("inf")):
+                best[other] = dist + step
+                came[other] = (node, pos)
+                tie += 1
+                heapq.heappush(queue, (dist + step, tie, other))
+    path: list[Position] = []
+    node = target
+    while node != source:
+        node, pos = came[node]
+        if pos not in hidden:
+            path.append(pos)
+    return path
+
+
+def suppression_pattern(table: Table, threshold: int = DEFAULT_THRESHOLD) -> set[Position]:
+    """Every position to hide: primary (small non-zero) and secondary."""
+    if threshold < 1:
+        raise ValueError("the disclosure threshold must be at least 1")
+    hidden = {pos for pos in table.positions() if 0 < table.value(pos) < threshold}
+    while True:
+        open_bridges = bridges(hidden)
+        if not open_bridges:
+            return hidden
+        bridge = min(open_bridges, key=lambda pos: (table.value(pos), pos))
+        hidden.update(_cheapest_cycle(table, hidden, bridge))
+
+
+def round_to_base(value: int, base: int) -> int:
+    """Round half up to a multiple of ``base``; zero stays zero."""
+    if value == 0:
+        return 0
+    return ((value + base // 2) // base) * base
+
+
+def protect(table: Table, *, threshold: int = DEFAULT_THRESHOLD, rounding_base: int | None = None) -> PublishedTable:
+    """The publishable version of ``table``."""
+    hidden = suppression_pattern(table, threshold)
+
+    def shown(pos: Position) -> int | None:
+        if pos in hidden:
+            return None
+        value = table.value(pos)
+        return round_to_base(value, rounding_base) if rounding_base else value
+
+    n_rows, n_cols = len(table.rows), len(table.columns)
+    return PublishedTable(
+        rows=table.rows,
+        columns=table.columns,
+        cells=tuple(tuple(shown(("cell", i, j)) for j in range(n_cols)) for i in range(n_rows)),
+        row_totals=tuple(shown(("row", i)) for i in range(n_rows)),
+        column_totals=tuple(shown(("col", j)) for j in range(n_cols)),
+        grand_total=shown(("grand",)),
+        threshold=threshold,
+        rounding_base=rounding_base,
+        title=table.title,
+        suppressed=frozenset(hidden),
+    )
+
+
+def rate(numerator: int | None, denominator: int | None, *, per: int = 100, digits: int = 1) -> float | None:
+    """A rate that is hidden when either of its counts is (or the base is zero)."""
+    if numerator is None or denominator is None or denominator == 0:
+        return None
+    return round(per * numerator / denominator, digits)
+
+
+def rule_text(threshold: int, rounding_base: int | None = None) -> str:
+    """The rule in plain words, printed on every page and export (English source for translation)."""
+    text = (
+        f"Counts from 1 to {threshold - 1} are suppressed, together with the other figures needed "
+        "so that no suppressed count can be recomputed from the totals; rates based on a suppressed "
+        "count are suppressed too."
+    )
+    if rounding_base:
+        text += f" Shown counts are rounded to the nearest multiple of {rounding_base}."
+    return text
