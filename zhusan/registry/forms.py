@@ -29,6 +29,8 @@ from .models import (
     EvidenceMethod,
     EvidenceOutcome,
     EvidenceTopic,
+    Household,
+    HouseholdRole,
     LawfulBasis,
     NameKind,
     RelationKind,
@@ -246,6 +248,23 @@ class RelationshipForm(forms.Form):
     established_by = forms.ChoiceField(label=_("Established by"), choices=EstablishedBy.choices)
     established_on = forms.DateField(label=_("Established on"), required=False, widget=DateInput)
     reference = forms.CharField(label=_("Reference"), required=False, max_length=200)
+
+
+class HouseholdForm(forms.Form):
+    label = forms.CharField(label=_("Household label"), max_length=200, help_text=_("For example: mother and children"))
+    role = forms.ChoiceField(label=_("This person's role in the household"), choices=HouseholdRole.choices)
+
+
+class HouseholdMemberForm(forms.Form):
+    household = forms.ModelChoiceField(label=_("Household"), queryset=Household.objects.none())
+    other_case_number = forms.CharField(
+        label=_("Case number of the person to add"), max_length=40, help_text=_("For example KZ-000123.")
+    )
+    role = forms.ChoiceField(label=_("Their role in the household"), choices=HouseholdRole.choices)
+
+    def __init__(self, *args: Any, person: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["household"].queryset = person.households.all()  # type: ignore[attr-defined]
 
 
 class DocumentForm(forms.Form):

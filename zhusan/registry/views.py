@@ -37,6 +37,8 @@ from .forms import (
     ConsentForm,
     DocumentForm,
     EvidenceForm,
+    HouseholdForm,
+    HouseholdMemberForm,
     NameForm,
     PersonCreateForm,
     PersonEditForm,
@@ -529,6 +531,43 @@ def relationship_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpRespon
         title=_("Add a relationship"),
         back="registry:person_family",
         save=save,
+    )
+
+
+def household_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+    def save(actor: Actor, person: Person, data: dict[str, Any]) -> Any:
+        return services.household_create(actor=actor, label=data["label"], members=[(person, data["role"])])
+
+    return _person_form(
+        request,
+        person_uuid,
+        compartment=C.FAMILY,
+        form_class=HouseholdForm,
+        title=_("Create a household"),
+        back="registry:person_family",
+        save=save,
+    )
+
+
+def household_member_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+    def save(actor: Actor, person: Person, data: dict[str, Any]) -> Any:
+        try:
+            other, _access = get_person_by_case_number_for_user(actor, data["other_case_number"], write=C.FAMILY)
+        except (Http404, PermissionDenied) as exc:
+            raise ValidationError(
+                {"other_case_number": _("No person with this case number whose family you may change.")}
+            ) from exc
+        return services.household_add_member(actor=actor, household=data["household"], person=other, role=data["role"])
+
+    return _person_form(
+        request,
+        person_uuid,
+        compartment=C.FAMILY,
+        form_class=HouseholdMemberForm,
+        title=_("Add a member to a household"),
+        back="registry:person_family",
+        save=save,
+        form_kwargs=lambda person, access: {"person": person},
     )
 
 
