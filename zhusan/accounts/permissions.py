@@ -69,6 +69,11 @@ class Capability(models.TextChoices):
     VIEW_AGGREGATES = "view_aggregates", _("See aggregate figures")
     ISSUE_API_TOKEN = "issue_api_token", _("Issue personal API tokens")
     ADMINISTER = "administer", _("Configure organisations, units and users")
+    VIEW_OPERATIONS = "view_operations", _("See repatriation operations and manifests")
+    MANAGE_OPERATIONS = "manage_operations", _("Plan operations and manage manifests")
+    OVERRIDE_CLEARANCE = "override_clearance", _("Allow boarding with an incomplete checklist")
+    RECORD_SECURITY_CLEARANCE = "record_security_clearance", _("Record security clearance outcomes")
+    REVIEW_MATCHES = "review_matches", _("Review possible duplicates and family-tracing matches")
 
 
 C = Compartment
@@ -93,19 +98,48 @@ POLICIES: dict[Role, RolePolicy] = {
     Role.PROGRAMME_MANAGER: RolePolicy(
         scope=Scope.ALL,
         read=CORE_CASE,
-        capabilities=frozenset({CAP.SUPERVISE, CAP.VIEW_AGGREGATES, CAP.ISSUE_API_TOKEN, CAP.BREAK_GLASS}),
+        capabilities=frozenset(
+            {
+                CAP.SUPERVISE,
+                CAP.VIEW_AGGREGATES,
+                CAP.ISSUE_API_TOKEN,
+                CAP.BREAK_GLASS,
+                CAP.VIEW_OPERATIONS,
+                CAP.MANAGE_OPERATIONS,
+                CAP.OVERRIDE_CLEARANCE,
+                CAP.REVIEW_MATCHES,
+            }
+        ),
     ),
     Role.CASE_MANAGER: RolePolicy(
         scope=Scope.OWN,
         read=CORE_CASE | {C.HEALTH},
         write=CORE_CASE,
-        capabilities=frozenset({CAP.CREATE_PERSON, CAP.CHANGE_STAGE, CAP.BREAK_GLASS, CAP.ISSUE_API_TOKEN}),
+        capabilities=frozenset(
+            {
+                CAP.CREATE_PERSON,
+                CAP.CHANGE_STAGE,
+                CAP.BREAK_GLASS,
+                CAP.ISSUE_API_TOKEN,
+                CAP.VIEW_OPERATIONS,
+                CAP.REVIEW_MATCHES,
+            }
+        ),
     ),
     Role.CONSULAR_OFFICER: RolePolicy(
         scope=Scope.ORGANISATION,
         read=CORE_CASE,
         write=CORE_CASE,
-        capabilities=frozenset({CAP.CREATE_PERSON, CAP.CHANGE_STAGE, CAP.ISSUE_API_TOKEN}),
+        capabilities=frozenset(
+            {
+                CAP.CREATE_PERSON,
+                CAP.CHANGE_STAGE,
+                CAP.ISSUE_API_TOKEN,
+                CAP.VIEW_OPERATIONS,
+                CAP.MANAGE_OPERATIONS,
+                CAP.REVIEW_MATCHES,
+            }
+        ),
     ),
     Role.PSYCHOLOGIST: RolePolicy(
         scope=Scope.UNIT,
@@ -138,7 +172,7 @@ POLICIES: dict[Role, RolePolicy] = {
         scope=Scope.ALL,
         read=frozenset({C.IDENTITY, C.FAMILY, C.CONTACT_LOCATION, C.JUSTICE_SECURITY}),
         write=frozenset({C.JUSTICE_SECURITY}),
-        capabilities=frozenset({CAP.CHANGE_STAGE}),
+        capabilities=frozenset({CAP.CHANGE_STAGE, CAP.VIEW_OPERATIONS, CAP.RECORD_SECURITY_CLEARANCE}),
     ),
     Role.ANALYST: RolePolicy(scope=None, capabilities=frozenset({CAP.VIEW_AGGREGATES}), sees_restriction_flag=False),
     Role.AUDITOR: RolePolicy(scope=None, capabilities=frozenset({CAP.VIEW_AUDIT}), sees_restriction_flag=False),

@@ -1,0 +1,327 @@
+"""Repatriation operations: operations, movements (flights, convoys), their
+manifests, the clearance checklist per person, overrides, separation
+decisions and staged manifest imports.
+
+Writes go through ``services.py`` (and ``imports.py`` for staged files);
+reads through ``selectors.py``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from zhusan.accounts.models import Organisation
+from zhusan.core.models import TimeStampedModel, UUIDModel, VersionedModel
+from zhusan.registry.models import Person, Site
+
+USER = settings.AUTH_USER_MODEL
+
+
+class OperationStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    APPROVED = "approved", _("Approved")
+    UNDER_WAY = "under_way", _("Under way")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ClearanceKind(models.TextChoices):
+    IDENTITY_VERIFIED = "identity_verified", _("Identity verified")
+    NATIONALITY_CONFIRMED = "nationality_confirmed", _("Nationality confirmed")
+    CONSENT = "consent", _("Consent (and the child's assent where age allows)")
+    TRAVEL_DOCUMENT = "travel_document", _("Travel document issued")
+    MEDICAL_FITNESS = "medical_fitness", _("Fit to travel")
+    SECURITY_CLEARANCE = "security_clearance", _("Security clearance")
+
+
+def default_clearance_kinds() -> list[str]:
+    return list(ClearanceKind.values)
+
+
+class Operation(UUIDModel, TimeStampedModel):
+    code = models.CharField(_("code"), max_length=40, unique=True, help_text=_("For example Zhusan-2"))
+    name = models.CharField(_("name"), max_length=200)
+    status = models.CharField(_("status"), max_length=20, choices=OperationStatus.choices, default="planned")
+    country = models.CharField(_("programme country"), max_length=2)
+    lead = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("lead")
+    )
+    partners = models.ManyToManyField(
+        Organisation, blank=True, related_name="operations", verbose_name=_("partner organisations")
+    )
+    # The programme's checklist: which clearance items are required on this
+    # operation's manifests. Configured in the admin; defaults to all.
+    clearance_kinds = models.JSONField(_("required clearance items"), default=default_clearance_kinds)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("operation")
+
+    def __str__(self) -> str:
+        return self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("operations:operation_detail", args=[self.uuid])
+
+
+class TeamRole(models.TextChoices):
+    LEAD = "lead", _("Operation lead")
+    DIPLOMAT = "diplomat", _("Diplomat")
+    DOCTOR = "doctor", _("Doctor")
+    SOCIAL_WORKER = "social_worker", _("Social worker")
+    SECURITY = "security", _("Security liaison")
+    ESCORT = "escort", _("Escort")
+    OTHER = "other", _("Other")
+
+
+class TeamMember(models.Model):
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="team")
+    user = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="operation_roles")
+    role = models.CharField(_("role"), max_length=20, choices=TeamRole.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["operation", "user", "role"], name="team_member_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role}) on {self.operation}"
+
+
+class MovementKind(models.TextChoices):
+    FLIGHT = "flight", _("Flight")
+    CONVOY = "convoy", _("Convoy")
+
+
+class MovementStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    UNDER_WAY = "under_way", _("Under way")
+    ARRIVED = "arrived", _("Arrived")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Movement(UUIDModel, TimeStampedModel):
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="movements")
+    label = models.CharField(_("label"), max_length=100, help_text=_("For example Flight 1"))
+    kind = models.CharField(_("kind"), max_length=10, choices=MovementKind.choices)
+    origin = models.ForeignKey(
+        Site, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("origin")
+    )
+    transit_points = models.TextField(_("transit points"), blank=True)
+    destination = models.CharField(_("destination"), max_length=200)
+    departure_on = models.DateField(_("departure"), null=True, blank=True)
+    arrival_on = models.DateField(_("arrival"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=MovementStatus.choices, default="planned")
+
+    class Meta:
+        ordering = ["departure_on", "label"]
+        verbose_name = _("movement")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(arrival_on__isnull=True)
+                | Q(departure_on__isnull=True)
+                | Q(arrival_on__gte=models.F("departure_on")),
+                name="movement_arrives_after_departure",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.operation.code} · {self.label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("operations:movement_detail", args=[self.uuid])
+
+
+class EntryStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    VERIFIED = "verified", _("Verified")
+    CLEARED = "cleared", _("Cleared")
+    BOARDED = "boarded", _("Boarded")
+    ARRIVED = "arrived", _("Arrived")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    HELD = "held", _("Held")
+
+
+E = EntryStatus
+MAIN_ENTRY_PATH = [E.PROPOSED, E.VERIFIED, E.CLEARED, E.BOARDED, E.ARRIVED]
+# The manifest's own lifecycle; anything else is refused by the services.
+ENTRY_TRANSITIONS: dict[str, frozenset[str]] = {
+    E.PROPOSED: frozenset({E.VERIFIED, E.WITHDRAWN, E.HELD}),
+    E.VERIFIED: frozenset({E.CLEARED, E.WITHDRAWN, E.HELD}),
+    E.CLEARED: frozenset({E.BOARDED, E.WITHDRAWN, E.HELD}),
+    E.BOARDED: frozenset({E.ARRIVED, E.HELD}),
+    E.HELD: frozenset({E.PROPOSED, E.VERIFIED, E.CLEARED, E.WITHDRAWN}),
+    E.ARRIVED: frozenset(),
+    E.WITHDRAWN: frozenset(),
+}
+ACTIVE_STATUSES = [E.PROPOSED, E.VERIFIED, E.CLEARED, E.BOARDED, E.ARRIVED, E.HELD]
+
+
+class Placement(models.TextChoices):
+    REHABILITATION_CENTRE = "rehabilitation_centre", _("Rehabilitation centre")
+    RELATIVES = "relatives", _("With relatives")
+    CUSTODY = "custody", _("Custody")
+
+
+class ManifestEntryQuerySet(models.QuerySet["ManifestEntry"]):
+    def active(self) -> ManifestEntryQuerySet:
+        return self.exclude(status=E.WITHDRAWN)
+
+
+class ManifestEntry(UUIDModel, TimeStampedModel, VersionedModel):
+    movement = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="entries")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="manifest_entries")
+    status = models.CharField(_("status"), max_length=20, choices=EntryStatus.choices, default="proposed")
+    status_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    travel_group = models.CharField(
+        _("travel group"), max_length=60, blank=True, help_text=_("Household travelling together")
+    )
+    boarded_at = models.DateTimeField(null=True, blank=True)
+    arrived_at = models.DateTimeField(null=True, blank=True)
+    placement = models.CharField(_("placement on arrival"), max_length=30, choices=Placement.choices, blank=True)
+    protection_needs = models.TextField(_("immediate protection needs"), blank=True)
+    unaccompanied = models.BooleanField(_("unaccompanied child confirmed"), default=False)
+    orphan = models.BooleanField(_("orphan confirmed"), default=False)
+    added_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, related_name="+")
+
+    objects = ManifestEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["travel_group", "pk"]
+        verbose_name = _("manifest entry")
+        verbose_name_plural = _("manifest entries")
+        constraints = [
+            models.UniqueConstraint(fields=["movement", "person"], name="manifest_person_once_per_movement"),
+            models.CheckConstraint(
+                condition=~Q(status__in=["withdrawn", "held"]) | ~Q(status_reason=""),
+                name="manifest_withdrawn_or_held_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} on {self.movement}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("operations:entry_detail", args=[self.uuid])
+
+
+class SecurityOutcome(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    CLEARED = "cleared", _("Cleared")
+    NOT_CLEARED = "not_cleared", _("Not cleared")
+
+
+class ClearanceItem(UUIDModel):
+    entry = models.ForeignKey(ManifestEntry, on_delete=models.CASCADE, related_name="clearance_items")
+    kind = models.CharField(_("item"), max_length=30, choices=ClearanceKind.choices)
+    required = models.BooleanField(_("required"), default=True)
+    satisfied = models.BooleanField(_("satisfied"), default=False)
+    # Only for the security item: the outcome, never the reasons (those are
+    # a ProtectedNote in the justice and security compartment).
+    outcome = models.CharField(_("outcome"), max_length=20, choices=SecurityOutcome.choices, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    derived = models.BooleanField(default=False, help_text=_("Set from the registry's records"))
+    by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("clearance item")
+        constraints = [models.UniqueConstraint(fields=["entry", "kind"], name="clearance_item_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {'yes' if self.satisfied else 'no'}"
+
+
+class ClearanceOverride(UUIDModel):
+    """Boarding allowed although the checklist is incomplete; always with a reason."""
+
+    entry = models.ForeignKey(ManifestEntry, on_delete=models.CASCADE, related_name="overrides")
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("clearance override")
+
+    def __str__(self) -> str:
+        return f"Override on {self.entry}"
+
+
+class SeparationDecision(UUIDModel):
+    """A child travels without their carer: a recorded best-interests decision."""
+
+    movement = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="separation_decisions")
+    child = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    carer = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    best_interests_reference = models.CharField(_("best-interests assessment reference"), max_length=200)
+    justification = models.TextField(_("justification"))
+    by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("separation decision")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(best_interests_reference="") & ~Q(justification=""),
+                name="separation_has_assessment_and_justification",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child} separated on {self.movement}"
+
+
+class ImportStatus(models.TextChoices):
+    STAGED = "staged", _("Awaiting review")
+    MERGED = "merged", _("Merged")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class StagedImport(UUIDModel, TimeStampedModel):
+    movement = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="imports")
+    filename = models.CharField(_("file"), max_length=200)
+    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices, default="staged")
+    lawful_basis = models.CharField(_("lawful basis for new persons"), max_length=30)
+    uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    merged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("staged import")
+
+    def __str__(self) -> str:
+        return self.filename
+
+    def get_absolute_url(self) -> str:
+        return reverse("operations:import_review", args=[self.uuid])
+
+
+class RowDecision(models.TextChoices):
+    NEW = "new", _("Register a new person")
+    EXISTING = "existing", _("Use the existing person")
+    SKIP = "skip", _("Skip this row")
+
+
+class StagedRow(models.Model):
+    staged = models.ForeignKey(StagedImport, on_delete=models.CASCADE, related_name="rows")
+    row_number = models.PositiveIntegerField()
+    # Every cell as text, exactly as read; formulas are kept as their text.
+    data = models.JSONField(default=dict)
+    suggestions = models.JSONField(default=list, help_text=_("Candidate existing persons: uuid and score"))
+    duplicate_of_row = models.PositiveIntegerField(null=True, blank=True)
+    decision = models.CharField(max_length=10, choices=RowDecision.choices, default="new")
+    matched_person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["row_number"]
+        constraints = [models.UniqueConstraint(fields=["staged", "row_number"], name="staged_row_once")]
+
+    def __str__(self) -> str:
+        return f"row {self.row_number} of {self.staged}"

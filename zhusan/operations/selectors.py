@@ -1,0 +1,254 @@
+"""Scoped, audited reads of operations, movements and manifests.
+
+Operations are visible to roles holding ``view_operations``. A manifest
+lists only the persons the reader may see through the registry's scope;
+an entry is fetched through ``get_person_for_user`` so that its person's
+scope, compartments and audit apply.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhusan.accounts.access import has_capability, restrict
+from zhusan.accounts.permissions import Capability
+from zhusan.audit.models import Action
+from zhusan.audit.services import Actor, record
+from zhusan.registry.models import Person, PersonName
+from zhusan.registry.selectors import AGE_BANDS, get_person_for_user
+
+from .models import (
+    ClearanceItem,
+    EntryStatus,
+    ManifestEntry,
+    Movement,
+    Operation,
+    StagedImport,
+)
+
+
+def _ref(ref: object) -> uuid.UUID:
+    try:
+        return ref if isinstance(ref, uuid.UUID) else uuid.UUID(str(ref))
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise Http404("No such record") from exc
+
+
+def require_operations_access(actor: Actor) -> None:
+    assert actor.user is not None
+    if not has_capability(actor.user, Capability.VIEW_OPERATIONS):
+        record(actor, Action.PERMISSION_DENIED, object_type="operation", detail={"why": "no view_operations"})
+        raise PermissionDenied(_("Your role does not include repatriation operations."))
+
+
+def operations_for_user(actor: Actor) -> QuerySet[Operation]:
+    require_operations_access(actor)
+    record(actor, Action.LIST, object_type="operation")
+    return Operation.objects.select_related("lead").annotate(movement_count=Count("movements"))
+
+
+def get_operation_for_user(actor: Actor, ref: object) -> Operation:
+    require_operations_access(actor)
+    operation = Operation.objects.select_related("lead").filter(uuid=_ref(ref)).first()
+    if operation is None:
+        raise Http404("No such operation")
+    record(actor, Action.VIEW, object_type="operation", object_ref=operation.uuid)
+    return operation
+
+
+def get_movement_for_user(actor: Actor, ref: object) -> Movement:
+    require_operations_access(actor)
+    movement = Movement.objects.select_related("operation", "origin").filter(uuid=_ref(ref)).first()
+    if movement is None:
+        raise Http404("No such movement")
+    record(actor, Action.VIEW, object_type="movement", object_ref=movement.uuid)
+    return movement
+
+
+def get_entry_for_user(actor: Actor, ref: object, *, audit_view: bool = True) -> ManifestEntry:
+    """A manifest entry, only if its person is in the actor's scope (else 404)."""
+    require_operations_access(actor)
+    entry = (
+        ManifestEntry.objects.select_related("movement__operation", "person")
+        .prefetch_related("clearance_items", "overrides")
+        .filter(uuid=_ref(ref))
+        .first()
+    )
+    if entry is None:
+        raise Http404("No such entry")
+    get_person_for_user(actor, entry.person.uuid, audit_view=False)
+    if audit_view:
+        record(
+            actor, Action.VIEW, object_type="manifest_entry", object_ref=entry.uuid, person_ref=entry.person.uuid
+        )
+    return entry
+
+
+def get_import_for_user(actor: Actor, ref: object) -> StagedImport:
+    require_operations_access(actor)
+    if not has_capability(actor.user, Capability.MANAGE_OPERATIONS):  # type: ignore[arg-type]
+        raise PermissionDenied(_("Your role cannot import manifests."))
+    staged = StagedImport.objects.select_related("movement__operation").filter(uuid=_ref(ref)).first()
+    if staged is None or staged.uploaded_by_id != actor.user.pk:  # type: ignore[union-attr]
+        raise Http404("No such import")
+    return staged
+
+
+@dataclass
+class ManifestFilters:
+    status: str = ""
+    sex: str = ""
+    age_band: str = ""
+    travel_group: str = ""
+
+
+def visible_entries(actor: Actor, movement: Movement) -> QuerySet[ManifestEntry]:
+    assert actor.user is not None
+    persons = restrict(Person.objects.all(), actor.user)
+    return ManifestEntry.objects.filter(movement=movement, person__in=persons.values("pk"))
+
+
+def manifest_for_user(actor: Actor, movement: Movement, filters: ManifestFilters) -> QuerySet[ManifestEntry]:
+    require_operations_access(actor)
+    qs = visible_entries(actor, movement)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.sex:
+        qs = qs.filter(person__sex=filters.sex)
+    if filters.travel_group:
+        qs = qs.filter(travel_group=filters.travel_group)
+    if filters.age_band in AGE_BANDS:
+        from zhusan.registry.dates import birth_window_for_age
+
+        lo, hi = AGE_BANDS[filters.age_band]
+        earliest, latest = birth_window_for_age(lo, hi, movement.departure_on or timezone.localdate())
+        qs = qs.filter(person__birth_date_mid__lte=latest)
+        if earliest is not None:
+            qs = qs.filter(person__birth_date_mid__gte=earliest)
+    record(
+        actor,
+        Action.LIST,
+        object_type="manifest_entry",
+        object_ref=movement.uuid,
+        detail={"filters": {k: v for k, v in filters.__dict__.items() if v}},
+    )
+    return (
+        qs.select_related("person")
+        .prefetch_related(
+            Prefetch("person__names", queryset=PersonName.objects.order_by("-is_primary", "pk")),
+            Prefetch("clearance_items", queryset=ClearanceItem.objects.order_by("pk")),
+            "overrides",
+        )
+        .order_by("travel_group", "pk")
+    )
+
+
+def status_counts(actor: Actor, movement: Movement) -> dict[str, int]:
+    counts = dict(
+        visible_entries(actor, movement).values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    return {s: counts.get(s, 0) for s in EntryStatus.values}
+
+
+# --- Reconciliation ----------------------------------------------------------------
+
+
+def age_group(person: Person, on: date) -> str:
+    age = person.age(on)
+    if age is None:
+        return "unknown"
+    for label, (lo, hi) in AGE_BANDS.items():
+        if age >= lo and (hi is None or age <= hi):
+            return label
+    return "unknown"
+
+
+@dataclass
+class Tally:
+    total: int = 0
+    by_sex: Counter[str] = field(default_factory=Counter)
+    by_age: Counter[str] = field(default_factory=Counter)
+
+    def add(self, person: Person, on: date) -> None:
+        self.total += 1
+        self.by_sex[person.sex] += 1
+        self.by_age[age_group(person, on)] += 1
+
+
+@dataclass
+class Reconciliation:
+    movement: Movement
+    expected: Tally
+    boarded: Tally
+    arrived: Tally
+    not_boarded: list[ManifestEntry]
+    not_arrived: list[ManifestEntry]
+    withdrawn: int
+    outside_scope: int
+
+    @property
+    def unaccounted(self) -> list[ManifestEntry]:
+        return self.not_boarded + self.not_arrived
+
+    @property
+    def age_groups(self) -> list[str]:
+        return [*AGE_BANDS.keys(), "unknown"]
+
+    def rows(self) -> list[tuple[str, int, int, int]]:
+        """(label, expected, boarded, arrived) for each sex and age group."""
+        out = []
+        for sex in ("female", "male", "unknown"):
+            out.append((sex, self.expected.by_sex[sex], self.boarded.by_sex[sex], self.arrived.by_sex[sex]))
+        for band in self.age_groups:
+            out.append((band, self.expected.by_age[band], self.boarded.by_age[band], self.arrived.by_age[band]))
+        return out
+
+
+def reconcile(actor: Actor, movement: Movement) -> Reconciliation:
+    """Expected vs boarded vs arrived, by sex and age group; who is unaccounted for.
+
+    Expected: everyone on the manifest not withdrawn. Someone expected who
+    has not boarded once the movement is under way, or who boarded but has
+    not arrived once it has arrived, is unaccounted for."""
+    require_operations_access(actor)
+    on = movement.departure_on or timezone.localdate()
+    entries = list(visible_entries(actor, movement).select_related("person").prefetch_related("person__names"))
+    total = ManifestEntry.objects.filter(movement=movement).count()
+    expected, boarded, arrived = Tally(), Tally(), Tally()
+    not_boarded: list[ManifestEntry] = []
+    not_arrived: list[ManifestEntry] = []
+    withdrawn = 0
+    departed = movement.status in ("under_way", "arrived")
+    for entry in entries:
+        if entry.status == EntryStatus.WITHDRAWN:
+            withdrawn += 1
+            continue
+        expected.add(entry.person, on)
+        if entry.status in (EntryStatus.BOARDED, EntryStatus.ARRIVED):
+            boarded.add(entry.person, on)
+            if entry.status == EntryStatus.ARRIVED:
+                arrived.add(entry.person, on)
+            elif movement.status == "arrived":
+                not_arrived.append(entry)
+        elif departed:
+            not_boarded.append(entry)
+    record(actor, Action.VIEW, object_type="reconciliation", object_ref=movement.uuid)
+    return Reconciliation(
+        movement=movement,
+        expected=expected,
+        boarded=boarded,
+        arrived=arrived,
+        not_boarded=not_boarded,
+        not_arrived=not_arrived,
+        withdrawn=withdrawn,
+        outside_scope=total - len(entries),
+    )

@@ -1,0 +1,743 @@
+"""Every write to operations and manifests: keyword-only, typed, atomic, audited.
+
+The checklist gate lives here: nobody is marked cleared or boarded until
+every required clearance item is satisfied, unless a role allowed to
+override has recorded an override with a reason. Lifecycle stages of the
+persons move through ``zhusan.registry.services.stage_change`` only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhusan.accounts.access import access_for, has_capability
+from zhusan.accounts.models import Organisation
+from zhusan.accounts.permissions import Capability, Compartment
+from zhusan.audit.models import Action
+from zhusan.audit.services import Actor, Denied, diff, record, write_action
+from zhusan.core.concurrency import save_versioned
+from zhusan.registry import services as registry
+from zhusan.registry.models import (
+    TRANSITIONS,
+    AssentChoice,
+    ConsentGiver,
+    ConsentPurpose,
+    ConsentStatus,
+    Decision,
+    DocumentStatus,
+    DocumentType,
+    EvidenceOutcome,
+    EvidenceTopic,
+    NationalityStatus,
+    Person,
+    RelationKind,
+    Site,
+    Stage,
+)
+
+from .models import (
+    ENTRY_TRANSITIONS,
+    ClearanceItem,
+    ClearanceKind,
+    ClearanceOverride,
+    EntryStatus,
+    ManifestEntry,
+    Movement,
+    MovementKind,
+    Operation,
+    OperationStatus,
+    Placement,
+    SecurityOutcome,
+    SeparationDecision,
+    TeamMember,
+)
+
+# A child old enough to give a view gives assent as well as the carer's consent.
+ASSENT_AGE = 7
+CARER_RELATIONS = (RelationKind.MOTHER, RelationKind.FATHER, RelationKind.GUARDIAN)
+# Items an operations officer may tick by hand; consent is read from the
+# registry only, security only by the security liaison.
+MANUAL_KINDS = {
+    ClearanceKind.IDENTITY_VERIFIED,
+    ClearanceKind.NATIONALITY_CONFIRMED,
+    ClearanceKind.TRAVEL_DOCUMENT,
+    ClearanceKind.MEDICAL_FITNESS,
+}
+GATED = {EntryStatus.CLEARED, EntryStatus.BOARDED}
+PLACEMENT_STAGE = {
+    Placement.REHABILITATION_CENTRE: Stage.IN_REHABILITATION,
+    Placement.RELATIVES: Stage.REINTEGRATING,
+    Placement.CUSTODY: Stage.IN_CUSTODY,
+}
+
+
+def _user(actor: Actor) -> Any:
+    if actor.user is None:
+        raise PermissionDenied("An authenticated user is required.")
+    return actor.user
+
+
+def _require(actor: Actor, capability: Capability, *, object_type: str, ref: object = "", person: Any = "") -> None:
+    if not has_capability(_user(actor), capability):
+        raise Denied(
+            _("Your role cannot do this: %(c)s.") % {"c": capability.label},
+            actor=actor,
+            object_type=object_type,
+            object_ref=ref,
+            person_ref=getattr(person, "uuid", person),
+            why=f"missing {capability}",
+        )
+
+
+def _require_person(actor: Actor, person: Person, *, write: Compartment | None = None) -> None:
+    access = access_for(_user(actor), person)
+    if not access.visible or (write is not None and not access.can_write(write)):
+        raise Denied(
+            _("This person is not in your scope."),
+            actor=actor,
+            object_type="person",
+            object_ref=person.uuid,
+            person_ref=person.uuid,
+            why="person not in scope",
+        )
+
+
+# --- Operations and movements ---------------------------------------------------
+
+
+@write_action
+def operation_create(
+    *,
+    actor: Actor,
+    code: str,
+    name: str,
+    country: str,
+    status: str = OperationStatus.PLANNED,
+    lead: Any = None,
+    partners: list[Organisation] | None = None,
+) -> Operation:
+    _require(actor, Capability.MANAGE_OPERATIONS, object_type="operation")
+    operation = Operation(
+        code=code.strip(),
+        name=name.strip(),
+        country=country.strip().upper(),
+        status=status,
+        lead=lead,
+        created_by=_user(actor),
+    )
+    operation.full_clean()
+    operation.save()
+    if partners:
+        operation.partners.set(partners)
+    if lead is not None:
+        TeamMember.objects.create(operation=operation, user=lead, role="lead")
+    record(
+        actor,
+        Action.CREATE,
+        object_type="operation",
+        object_ref=operation.uuid,
+        changes=diff({}, {"code": operation.code, "name": operation.name, "status": operation.status}),
+    )
+    return operation
+
+
+@write_action
+def operation_update(*, actor: Actor, operation: Operation, **changes: Any) -> Operation:
+    _require(actor, Capability.MANAGE_OPERATIONS, object_type="operation", ref=operation.uuid)
+    allowed = {"name", "status", "country", "lead", "clearance_kinds"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError({k: _("This field cannot be changed here.") for k in unknown})
+    before = {k: getattr(operation, k) for k in changes}
+    for key, value in changes.items():
+        setattr(operation, key, value)
+    if any(k not in ClearanceKind.values for k in operation.clearance_kinds):
+        raise ValidationError({"clearance_kinds": _("Unknown clearance item.")})
+    operation.full_clean()
+    operation.save()
+    record(
+        actor,
+        Action.UPDATE,
+        object_type="operation",
+        object_ref=operation.uuid,
+        changes=diff(before, {k: getattr(operation, k) for k in changes}),
+    )
+    return operation
+
+
+@write_action
+def team_member_add(*, actor: Actor, operation: Operation, user: Any, role: str) -> TeamMember:
+    _require(actor, Capability.MANAGE_OPERATIONS, object_type="operation", ref=operation.uuid)
+    member = TeamMember(operation=operation, user=user, role=role)
+    member.full_clean()
+    member.save()
+    record(
+        actor,
+        Action.CREATE,
+        object_type="operation_team",
+        object_ref=operation.uuid,
+        changes=diff({}, {"user": user.get_username(), "role": role}),
+    )
+    return member
+
+
+@write_action
+def movement_create(
+    *,
+    actor: Actor,
+    operation: Operation,
+    label: str,
+    kind: str = MovementKind.FLIGHT,
+    origin: Site | None = None,
+    destination: str,
+    transit_points: str = "",
+    departure_on: date | None = None,
+    arrival_on: date | None = None,
+) -> Movement:
+    _require(actor, Capability.MANAGE_OPERATIONS, object_type="movement", ref=operation.uuid)
+    if operation.status in (OperationStatus.COMPLETED, OperationStatus.CANCELLED):
+        raise ValidationError({"operation": _("This operation is closed; it takes no new movements.")})
+    movement = Movement(
+        operation=operation,
+        label=label.strip(),
+        kind=kind,
+        origin=origin,
+        destination=destination.strip(),
+        transit_points=transit_points.strip(),
+        departure_on=departure_on,
+        arrival_on=arrival_on,
+    )
+    movement.full_clean()
+    movement.save()
+    record(
+        actor,
+        Action.CREATE,
+        object_type="movement",
+        object_ref=movement.uuid,
+        changes=diff(
+            {},
+            {
+                "operation": operation.code,
+                "label": movement.label,
+                "kind": kind,
+                "origin": origin.name if origin else "",
+                "destination": movement.destination,
+                "departure_on": departure_on,
+            },
+        ),
+    )
+    return movement
+
+
+@write_action
+def movement_set_status(*, actor: Actor, movement: Movement, status: str) -> Movement:
+    _require(actor, Capability.MANAGE_OPERATIONS, object_type="movement", ref=movement.uuid)
+    before = movement.status
+    movement.status = status
+    movement.full_clean()
+    movement.save(update_fields=["status", "updated_at"])
+    record(
+        actor,
+        Action.UPDATE,
+        object_type="movement",
+        object_ref=movement.uuid,
+        changes=diff({"status": before}, {"status": status}),
+    )
+    return movement
+
+
+# --- The family rule ---------------------------------------------------------------
+
+
+def carers_of(person: Person) -> list[Person]:
+    """Mother, father or guardian recorded in the registry."""
+    return [
+        rel.from_person for rel in person.relations_in.filter(kind__in=CARER_RELATIONS).select_related("from_person")
+    ]
+
+
+def separation_problem(movement: Movement, child: Person) -> str:
+    """Why this child may not travel as things stand, or "" when it may.
+
+    A child travels with at least one recorded carer on the same manifest,
+    or under a recorded separation decision for this movement.
+    """
+    if not child.is_child():
+        return ""
+    carers = carers_of(child)
+    if not carers:
+        return ""  # no carer on record: unaccompanied, confirmed on arrival
+    if SeparationDecision.objects.filter(movement=movement, child=child).exists():
+        return ""
+    on_manifest = ManifestEntry.objects.active().filter(movement=movement, person__in=carers)
+    if on_manifest.exclude(status=EntryStatus.HELD).exists():
+        return ""
+    elsewhere = (
+        ManifestEntry.objects.active()
+        .filter(person__in=carers)
+        .exclude(movement=movement)
+        .select_related("movement")
+        .first()
+    )
+    if elsewhere is not None:
+        return _(
+            "This child's carer %(carer)s is on another movement (%(movement)s). Families travel together unless a "
+            "separation decision with a best-interests assessment is recorded."
+        ) % {"carer": elsewhere.person.case_number, "movement": elsewhere.movement}
+    return _(
+        "This child's carer (%(carers)s) is not on this manifest. Add the carer first, or record a separation "
+        "decision with a best-interests assessment."
+    ) % {"carers": ", ".join(c.case_number for c in carers)}
+
+
+@write_action
+def separation_decide(
+    *,
+    actor: Actor,
+    movement: Movement,
+    child: Person,
+    carer: Person | None,
+    best_interests_reference: str,
+    justification: str,
+) -> SeparationDecision:
+    _require(actor, Capability.MANAGE_OPERATIONS, object_type="separation", ref=movement.uuid, person=child)
+    _require_person(actor, child)
+    errors = {}
+    if not best_interests_reference.strip():
+        errors["best_interests_reference"] = _("Give the reference of the best-interests assessment.")
+    if not justification.strip():
+        errors["justification"] = _("Explain why the child travels apart from the carer.")
+    if not child.is_child():
+        errors["child"] = _("Separation decisions are for children.")
+    if errors:
+        raise ValidationError(errors)
+    decision = SeparationDecision.objects.create(
+        movement=movement,
+        child=child,
+        carer=carer,
+        best_interests_reference=best_interests_reference.strip(),
+        justification=justification.strip(),
+        by=_user(actor),
+    )
+    record(
+        actor,
+        Action.CREATE,
+        object_type="separation_decision",
+        object_ref=decision.uuid,
+        person_ref=child.uuid,
+        changes=diff(
+            {},
+            {
+                "movement": str(movement),
+                "carer": carer.case_number if carer else "",
+                "best_interests_reference": decision.best_interests_reference,
+                "justification": decision.justification,
+            },
+            sensitive=("justification",),
+        ),
+    )
+    return decision
+
+
+# --- Manifest ---------------------------------------------------------------------
+
+
+def required_kinds(movement: Movement, person: Person) -> list[str]:
+    """The programme's checklist for this person. Security clearance is asked
+    only of persons at or above the age of criminal responsibility: a child
+    is a victim, never a security subject."""
+    kinds = [k for k in movement.operation.clearance_kinds if k in ClearanceKind.values]
+    if ClearanceKind.SECURITY_CLEARANCE in kinds and not person.definitely_at_least(
+        settings.ZHUSAN_AGE_OF_CRIMINAL_RESPONSIBILITY
+    ):
+        kinds.remove(ClearanceKind.SECURITY_CLEARANCE)
+    return kinds
+
+
+@write_action
+def manifest_add(*, actor: Actor, movement: Movement, person: Person, travel_group: str = "") -> ManifestEntry:
+    _require(actor, Capability.MANAGE_OPERATIONS, object_type="manifest_entry", ref=movement.uuid, person=person)
+    _require_person(actor, person)
+    if movement.status in ("arrived", "cancelled"):
+        raise ValidationError({"movement": _("This movement is closed; nobody can be added.")})
+    if ManifestEntry.objects.filter(movement=movement, person=person).exists():
+        raise ValidationError({"person": _("%(p)s is already on this manifest.") % {"p": person.case_number}})
+    other = (
+        ManifestEntry.objects.active()
+        .filter(person=person)
+        .exclude(status=EntryStatus.ARRIVED)
+        .select_related("movement__operation")
+        .first()
+    )
+    if other is not None:
+        raise ValidationError(
+            {"person": _("%(p)s is already on %(m)s.") % {"p": person.case_number, "m": other.movement}}
+        )
+    problem = separation_problem(movement, person)
+    if problem:
+        raise ValidationError({"person": problem})
+    entry = ManifestEntry.objects.create(
+        movement=movement, person=person, travel_group=travel_group.strip(), added_by=_user(actor)
+    )
+    ClearanceItem.objects.bulk_create(
+        [ClearanceItem(entry=entry, kind=k, required=True) for k in required_kinds(movement, person)]
+    )
+    clearance_sync(entry)
+    record(
+        actor,
+        Action.CREATE,
+        object_type="manifest_entry",
+        object_ref=entry.uuid,
+        person_ref=person.uuid,
+        changes=diff({}, {"movement": str(movement), "status": entry.status, "travel_group": entry.travel_group}),
+    )
+    return entry
+
+
+def _derived(person: Person, kind: str) -> bool | None:
+    """What the registry's records say about an item, or None when it says nothing."""
+    if kind == ClearanceKind.CONSENT:
+        return consent_satisfied(person)
+    if kind == ClearanceKind.IDENTITY_VERIFIED:
+        return (
+            person.evidence.filter(
+                topic=EvidenceTopic.IDENTITY, outcome=EvidenceOutcome.CONFIRMED, decision=Decision.ACCEPTED
+            ).exists()
+            or None
+        )
+    if kind == ClearanceKind.NATIONALITY_CONFIRMED:
+        return person.nationalities.filter(status=NationalityStatus.VERIFIED).exists() or None
+    if kind == ClearanceKind.TRAVEL_DOCUMENT:
+        return (
+            person.documents.filter(
+                doc_type__in=[DocumentType.LAISSEZ_PASSER, DocumentType.PASSPORT], status=DocumentStatus.ISSUED
+            ).exists()
+            or None
+        )
+    return None
+
+
+def consent_satisfied(person: Person) -> bool:
+    """An adult's own consent; for a child, a parent's, guardian's or
+    authority's consent and, where age allows, the child's assent.
+
+    Read from the registry's latest consent for receiving services (the
+    programme's consent to return and to the services that follow)."""
+    latest = person.consents.filter(purpose=ConsentPurpose.SERVICES).order_by("-given_on", "-recorded_at").first()
+    if latest is None or latest.status != ConsentStatus.GRANTED:
+        return False
+    if not person.is_child():
+        return latest.given_by == ConsentGiver.SELF
+    if latest.given_by == ConsentGiver.SELF:
+        return False
+    age = person.age()
+    if age is not None and age >= ASSENT_AGE:
+        assent = person.assents.filter(purpose=ConsentPurpose.SERVICES).order_by("-recorded_on", "-pk").first()
+        return assent is not None and assent.assent == AssentChoice.AGREES
+    return True
+
+
+def clearance_sync(entry: ManifestEntry) -> None:
+    """Satisfy items the registry already proves (documents, evidence, consent).
+
+    Consent is always what the registry says; other derivable items are only
+    ever raised to satisfied from here, never unset from a manual tick."""
+    now = timezone.now()
+    for item in entry.clearance_items.all():
+        derived = _derived(entry.person, item.kind)
+        if item.kind == ClearanceKind.CONSENT:
+            value = bool(derived)
+            if item.satisfied != value or not item.derived:
+                item.satisfied, item.derived, item.at, item.by = value, True, now, None
+                item.save(update_fields=["satisfied", "derived", "at", "by"])
+        elif derived and not item.satisfied:
+            item.satisfied, item.derived, item.at = True, True, now
+            item.save(update_fields=["satisfied", "derived", "at"])
+
+
+def checklist_complete(entry: ManifestEntry) -> bool:
+    return not entry.clearance_items.filter(required=True, satisfied=False).exists()
+
+
+def missing_items(entry: ManifestEntry) -> list[str]:
+    return [str(i.get_kind_display()) for i in entry.clearance_items.filter(required=True, satisfied=False)]
+
+
+@write_action
+def clearance_item_set(
+    *, actor: Actor, entry: ManifestEntry, kind: str, satisfied: bool, note: str = ""
+) -> ClearanceItem:
+    """Tick or untick an item by hand (not consent, not security)."""
+    _require(actor, Capability.MANAGE_OPERATIONS, object_type="clearance_item", ref=entry.uuid, person=entry.person)
+    _require_person(actor, entry.person)
+    if kind not in MANUAL_KINDS:
+        raise ValidationError(
+            {"kind": _("This item is not ticked by hand: consent comes from the registry, security from the liaison.")}
+        )
+    item = ClearanceItem.objects.filter(entry=entry, kind=kind).first()
+    if item is None:
+        raise ValidationError({"kind": _("This item is not on this person's checklist.")})
+    before = {"satisfied": item.satisfied, "note": item.note}
+    item.satisfied, item.note, item.derived = satisfied, note.strip()[:300], False
+    item.by, item.at = _user(actor), timezone.now()
+    item.save()
+    record(
+        actor,
+        Action.UPDATE,
+        object_type="clearance_item",
+        object_ref=item.uuid,
+        person_ref=entry.person.uuid,
+        changes=diff(before, {"satisfied": item.satisfied, "note": item.note}),
+        detail={"kind": kind},
+    )
+    return item
+
+
+@write_action
+def security_clearance_record(*, actor: Actor, entry: ManifestEntry, outcome: str, reasons: str = "") -> ClearanceItem:
+    """The security liaison's outcome; reasons go to the justice and security compartment."""
+    _require(
+        actor,
+        Capability.RECORD_SECURITY_CLEARANCE,
+        object_type="clearance_item",
+        ref=entry.uuid,
+        person=entry.person,
+    )
+    _require_person(actor, entry.person, write=Compartment.JUSTICE_SECURITY)
+    if outcome not in SecurityOutcome.values:
+        raise ValidationError({"outcome": _("Choose cleared, not cleared or pending.")})
+    item = ClearanceItem.objects.filter(entry=entry, kind=ClearanceKind.SECURITY_CLEARANCE).first()
+    if item is None:
+        raise ValidationError({"outcome": _("Security clearance is not on this person's checklist.")})
+    before = {"outcome": item.outcome}
+    item.outcome = outcome
+    item.satisfied = outcome == SecurityOutcome.CLEARED
+    item.by, item.at, item.derived = _user(actor), timezone.now(), False
+    item.save()
+    if reasons.strip():
+        registry.protected_note_add(
+            actor=actor,
+            person=entry.person,
+            compartment=Compartment.JUSTICE_SECURITY,
+            body=_("Security clearance for %(m)s: %(o)s. %(r)s")
+            % {"m": entry.movement, "o": item.get_outcome_display(), "r": reasons.strip()},
+        )
+    record(
+        actor,
+        Action.UPDATE,
+        object_type="clearance_item",
+        object_ref=item.uuid,
+        person_ref=entry.person.uuid,
+        changes=diff(before, {"outcome": outcome}),
+        detail={"kind": ClearanceKind.SECURITY_CLEARANCE},
+    )
+    return item
+
+
+@write_action
+def clearance_override(*, actor: Actor, entry: ManifestEntry, reason: str) -> ClearanceOverride:
+    _require(
+        actor, Capability.OVERRIDE_CLEARANCE, object_type="clearance_override", ref=entry.uuid, person=entry.person
+    )
+    _require_person(actor, entry.person)
+    if not reason.strip():
+        raise ValidationError({"reason": _("An override needs a reason.")})
+    override = ClearanceOverride.objects.create(entry=entry, reason=reason.strip(), by=_user(actor))
+    record(
+        actor,
+        Action.CREATE,
+        object_type="clearance_override",
+        object_ref=override.uuid,
+        person_ref=entry.person.uuid,
+        changes=diff({}, {"reason": override.reason}),
+        detail={"missing": missing_items(entry), "entry": str(entry.uuid)},
+    )
+    return override
+
+
+def _move_stage(actor: Actor, person: Person, target: Stage, reason: str) -> None:
+    """Walk the person's lifecycle to ``target`` along allowed steps, if not there yet."""
+    path = {
+        Stage.VERIFIED: [Stage.VERIFIED],
+        Stage.CLEARED: [Stage.VERIFIED, Stage.CLEARED],
+        Stage.REPATRIATED: [Stage.VERIFIED, Stage.CLEARED, Stage.REPATRIATED],
+    }.get(target, [target])
+    for step in path:
+        person.refresh_from_db(fields=["stage", "version"])
+        if person.stage == step:
+            continue
+        if person.stage is None or step not in TRANSITIONS[Stage(person.stage)]:
+            continue
+        registry.stage_change(actor=actor, person=person, to_stage=step, reason=reason, expected_version=person.version)
+
+
+@write_action
+def entry_advance(
+    *, actor: Actor, entry: ManifestEntry, to_status: str, expected_version: int, reason: str = ""
+) -> ManifestEntry:
+    """Move one manifest entry along; the checklist gates cleared and boarded."""
+    _require(actor, Capability.MANAGE_OPERATIONS, object_type="manifest_entry", ref=entry.uuid, person=entry.person)
+    _require_person(actor, entry.person)
+    current = entry.status
+    if to_status not in ENTRY_TRANSITIONS.get(current, frozenset()):
+        raise ValidationError(
+            {
+                "to_status": _("%(a)s cannot move to %(b)s.")
+                % {
+                    "a": EntryStatus(current).label,
+                    "b": EntryStatus(to_status).label if to_status in EntryStatus.values else to_status,
+                }
+            }
+        )
+    if to_status in (EntryStatus.WITHDRAWN, EntryStatus.HELD) and not reason.strip():
+        raise ValidationError({"reason": _("Say why.")})
+    if to_status == EntryStatus.ARRIVED:
+        raise ValidationError({"to_status": _("Record the arrival with its placement.")})
+    if to_status in GATED:
+        clearance_sync(entry)
+        if not checklist_complete(entry) and not entry.overrides.exists():
+            raise ValidationError(
+                {
+                    "to_status": _("The checklist is incomplete: %(items)s. Complete it, or ask for an override.")
+                    % {"items": ", ".join(missing_items(entry))}
+                }
+            )
+    if to_status == EntryStatus.BOARDED:
+        problem = separation_problem(entry.movement, entry.person)
+        if problem:
+            raise ValidationError({"to_status": problem})
+    entry.status = to_status
+    entry.status_reason = reason.strip()[:500] if to_status in (EntryStatus.WITHDRAWN, EntryStatus.HELD) else ""
+    fields = ["status", "status_reason"]
+    if to_status == EntryStatus.BOARDED:
+        entry.boarded_at = timezone.now()
+        fields.append("boarded_at")
+    save_versioned(entry, expected_version=expected_version, fields=fields)
+    record(
+        actor,
+        Action.UPDATE,
+        object_type="manifest_entry",
+        object_ref=entry.uuid,
+        person_ref=entry.person.uuid,
+        changes=diff({"status": current}, {"status": to_status}),
+        detail={"reason": entry.status_reason, "override": entry.overrides.exists() and to_status in GATED},
+    )
+    if not has_capability(_user(actor), Capability.CHANGE_STAGE):
+        return entry  # the lifecycle follows when staff who may move it act
+    stage_reason = _("Manifest %(m)s: %(s)s") % {"m": entry.movement, "s": EntryStatus(to_status).label}
+    if to_status == EntryStatus.VERIFIED:
+        _move_stage(actor, entry.person, Stage.VERIFIED, stage_reason)
+    elif to_status == EntryStatus.CLEARED:
+        _move_stage(actor, entry.person, Stage.CLEARED, stage_reason)
+    return entry
+
+
+def entry_withdraw(*, actor: Actor, entry: ManifestEntry, reason: str, expected_version: int) -> ManifestEntry:
+    return entry_advance(
+        actor=actor, entry=entry, to_status=EntryStatus.WITHDRAWN, reason=reason, expected_version=expected_version
+    )
+
+
+def entry_hold(*, actor: Actor, entry: ManifestEntry, reason: str, expected_version: int) -> ManifestEntry:
+    return entry_advance(
+        actor=actor, entry=entry, to_status=EntryStatus.HELD, reason=reason, expected_version=expected_version
+    )
+
+
+@dataclass
+class ArrivalInput:
+    placement: str
+    medical_summary: str = ""
+    protection_needs: str = ""
+    unaccompanied: bool = False
+    orphan: bool = False
+
+
+@write_action
+def arrival_record(*, actor: Actor, entry: ManifestEntry, data: ArrivalInput, expected_version: int) -> ManifestEntry:
+    """Arrival triage: placement, medical summary (health compartment),
+    protection needs, unaccompanied / orphan status; moves the lifecycle."""
+    _require(actor, Capability.MANAGE_OPERATIONS, object_type="manifest_entry", ref=entry.uuid, person=entry.person)
+    _require_person(actor, entry.person)
+    errors = {}
+    if entry.status != EntryStatus.BOARDED:
+        errors["status"] = _("Only someone who boarded can arrive.")
+    if data.placement not in Placement.values:
+        errors["placement"] = _("Choose the placement on arrival.")
+    if (data.unaccompanied or data.orphan) and not entry.person.is_child():
+        errors["unaccompanied"] = _("Unaccompanied and orphan status are confirmed for children only.")
+    user = _user(actor)
+    if not has_capability(user, Capability.CHANGE_STAGE):
+        errors["placement"] = _(
+            "Your role cannot move a person's lifecycle stage; arrival is recorded by staff who can."
+        )
+    if data.medical_summary.strip() and not access_for(user, entry.person).can_write(Compartment.HEALTH):
+        errors["medical_summary"] = _(
+            "Only staff who may write health data record the medical summary; a doctor adds it on the entry page."
+        )
+    if errors:
+        raise ValidationError(errors)
+    before = {"status": entry.status}
+    entry.status = EntryStatus.ARRIVED
+    entry.arrived_at = timezone.now()
+    entry.placement = data.placement
+    entry.protection_needs = data.protection_needs.strip()
+    entry.unaccompanied, entry.orphan = data.unaccompanied, data.orphan
+    save_versioned(
+        entry,
+        expected_version=expected_version,
+        fields=["status", "arrived_at", "placement", "protection_needs", "unaccompanied", "orphan"],
+    )
+    if data.medical_summary.strip():
+        registry.protected_note_add(
+            actor=actor,
+            person=entry.person,
+            compartment=Compartment.HEALTH,
+            body=_("Medical intake on arrival (%(m)s): %(s)s") % {"m": entry.movement, "s": data.medical_summary},
+        )
+    record(
+        actor,
+        Action.UPDATE,
+        object_type="manifest_entry",
+        object_ref=entry.uuid,
+        person_ref=entry.person.uuid,
+        changes=diff(
+            before,
+            {
+                "status": entry.status,
+                "placement": entry.placement,
+                "protection_needs": entry.protection_needs,
+                "unaccompanied": entry.unaccompanied,
+                "orphan": entry.orphan,
+            },
+            sensitive=("protection_needs",),
+        ),
+    )
+    reason = _("Arrived with %(m)s; placement: %(p)s") % {
+        "m": entry.movement,
+        "p": Placement(data.placement).label,
+    }
+    _move_stage(actor, entry.person, Stage.REPATRIATED, reason)
+    _move_stage(actor, entry.person, PLACEMENT_STAGE[Placement(data.placement)], reason)
+    return entry
+
+
+@write_action
+def medical_intake_record(*, actor: Actor, entry: ManifestEntry, summary: str) -> None:
+    """A doctor's medical summary on arrival, kept in the health compartment."""
+    _require_person(actor, entry.person, write=Compartment.HEALTH)
+    if entry.status not in (EntryStatus.BOARDED, EntryStatus.ARRIVED):
+        raise ValidationError({"summary": _("The medical intake is recorded on arrival.")})
+    registry.protected_note_add(
+        actor=actor,
+        person=entry.person,
+        compartment=Compartment.HEALTH,
+        body=_("Medical intake on arrival (%(m)s): %(s)s") % {"m": entry.movement, "s": summary},
+    )
