@@ -100,7 +100,6 @@ INSTALLED_APPS = [
     "zhusan.registry",
     "zhusan.matching",
     "zhusan.reporting",
-    "zhusan.reporting",
     "zhusan.operations",
 ]
 
@@ -305,8 +304,6 @@ ZHUSAN_CASE_PREFIX = env_str("ZHUSAN_CASE_PREFIX", "KZ") or "KZ"
 ZHUSAN_AGE_OF_CRIMINAL_RESPONSIBILITY = env_int("ZHUSAN_AGE_OF_CRIMINAL_RESPONSIBILITY", 14)
 ZHUSAN_BREAK_GLASS_MINUTES = env_int("ZHUSAN_BREAK_GLASS_MINUTES", 60)
 ZHUSAN_API_TOKEN_MAX_DAYS = env_int("ZHUSAN_API_TOKEN_MAX_DAYS", 90)
-# Published counts from 1 to this minus one are suppressed (docs/reporting.md).
-ZHUSAN_DISCLOSURE_THRESHOLD = env_int("ZHUSAN_DISCLOSURE_THRESHOLD", 5)
 # Published counts from 1 to this minus one are suppressed (docs/reporting.md).
 ZHUSAN_DISCLOSURE_THRESHOLD = env_int("ZHUSAN_DISCLOSURE_THRESHOLD", 5)
 ZHUSAN_MAX_NAME_LENGTH = 200
