@@ -87,9 +87,7 @@ def get_entry_for_user(actor: Actor, ref: object, *, audit_view: bool = True) ->
         raise Http404("No such entry")
     get_person_for_user(actor, entry.person.uuid, audit_view=False)
     if audit_view:
-        record(
-            actor, Action.VIEW, object_type="manifest_entry", object_ref=entry.uuid, person_ref=entry.person.uuid
-        )
+        record(actor, Action.VIEW, object_type="manifest_entry", object_ref=entry.uuid, person_ref=entry.person.uuid)
     return entry
 
 
