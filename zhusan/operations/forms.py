@@ -1,0 +1,104 @@
+"""Forms for the operations pages; they parse input, services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from zhusan.registry.models import LawfulBasis, Sex, Site
+from zhusan.registry.selectors import AGE_BANDS
+
+from .models import ClearanceKind, EntryStatus, MovementKind, Placement, SecurityOutcome
+from .services import MANUAL_KINDS
+
+
+def _blank(choices: Any, label: Any) -> list[tuple[str, Any]]:
+    return [("", label), *choices]
+
+
+class OperationForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=40)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    country = forms.CharField(label=_("Programme country (ISO code)"), max_length=2, min_length=2)
+
+
+class MovementForm(forms.Form):
+    label = forms.CharField(label=_("Label"), max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=MovementKind.choices)
+    origin = forms.ModelChoiceField(
+        label=_("Origin"), queryset=Site.objects.all(), required=False, to_field_name="uuid"
+    )
+    transit_points = forms.CharField(
+        label=_("Transit points"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    destination = forms.CharField(label=_("Destination"), max_length=200)
+    departure_on = forms.DateField(label=_("Departure"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    arrival_on = forms.DateField(label=_("Arrival"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class AddPersonForm(forms.Form):
+    case_number = forms.CharField(label=_("Case number"), max_length=40)
+    travel_group = forms.CharField(label=_("Travel group"), max_length=60, required=False)
+
+
+class ManifestFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=_blank(EntryStatus.choices, _("Any")))
+    sex = forms.ChoiceField(label=_("Sex"), required=False, choices=_blank(Sex.choices, _("Any")))
+    age_band = forms.ChoiceField(
+        label=_("Age group"), required=False, choices=_blank([(k, k) for k in AGE_BANDS], _("Any"))
+    )
+    travel_group = forms.CharField(label=_("Travel group"), required=False, max_length=60)
+
+
+class AdvanceForm(forms.Form):
+    to_status = forms.ChoiceField(
+        label=_("Move to"),
+        choices=[(s, s.label) for s in EntryStatus if s not in (EntryStatus.PROPOSED, EntryStatus.ARRIVED)],
+    )
+    reason = forms.CharField(label=_("Reason (for withdrawn or held)"), required=False, max_length=500)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ChecklistItemForm(forms.Form):
+    kind = forms.ChoiceField(choices=[(k, k.label) for k in ClearanceKind if k in MANUAL_KINDS])
+    satisfied = forms.BooleanField(required=False)
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+class SecurityForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=SecurityOutcome.choices)
+    reasons = forms.CharField(
+        label=_("Reasons (kept in the justice and security compartment)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class OverrideForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for the override"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ArrivalForm(forms.Form):
+    placement = forms.ChoiceField(label=_("Placement on arrival"), choices=Placement.choices)
+    protection_needs = forms.CharField(
+        label=_("Immediate protection needs"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    unaccompanied = forms.BooleanField(label=_("Unaccompanied child confirmed"), required=False)
+    orphan = forms.BooleanField(label=_("Orphan confirmed"), required=False)
+    medical_summary = forms.CharField(
+        label=_("Medical intake summary (health compartment)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class SeparationForm(forms.Form):
+    child_case_number = forms.CharField(label=_("Child's case number"), max_length=40)
+    best_interests_reference = forms.CharField(label=_("Best-interests assessment reference"), max_length=200)
+    justification = forms.CharField(label=_("Justification"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Manifest file (.csv or .xlsx, at most 5 MB)"))
+    lawful_basis = forms.ChoiceField(label=_("Lawful basis for new persons"), choices=LawfulBasis.choices)

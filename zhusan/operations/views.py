@@ -1,0 +1,361 @@
+"""Operations pages: thin function views over ``selectors`` and ``services``.
+
+Lookups go through the selectors (capability, person scope, audit); writes
+through the services (checks, checklist gate, audit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhusan.accounts.access import access_for, has_capability
+from zhusan.accounts.permissions import Capability, Compartment
+from zhusan.audit.services import Actor
+from zhusan.core.concurrency import StaleVersionError
+from zhusan.registry.forms import add_service_errors
+from zhusan.registry.selectors import get_person_by_case_number_for_user, get_person_for_user
+
+from . import imports, selectors, services
+from .forms import (
+    AddPersonForm,
+    AdvanceForm,
+    ArrivalForm,
+    ChecklistItemForm,
+    ImportForm,
+    ManifestFilterForm,
+    MovementForm,
+    OperationForm,
+    OverrideForm,
+    SecurityForm,
+    SeparationForm,
+)
+from .models import ClearanceKind, EntryStatus, RowDecision
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return Actor.from_request(request)
+
+
+def _can(request: HttpRequest, capability: Capability) -> bool:
+    return has_capability(request.user, capability)  # type: ignore[arg-type]
+
+
+def _service_error(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def operation_list(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    operations = selectors.operations_for_user(actor)
+    form = OperationForm(request.POST or None)
+    if request.method == "POST":
+        if not _can(request, Capability.MANAGE_OPERATIONS):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                operation = services.operation_create(actor=actor, lead=request.user, **form.cleaned_data)
+                return redirect(operation)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+    return render(
+        request,
+        "operations/operation_list.html",
+        {"operations": operations, "form": form, "can_manage": _can(request, Capability.MANAGE_OPERATIONS)},
+    )
+
+
+def operation_detail(request: HttpRequest, operation_uuid: Any) -> HttpResponse:
+    actor = _actor(request)
+    operation = selectors.get_operation_for_user(actor, operation_uuid)
+    form = MovementForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                movement = services.movement_create(actor=actor, operation=operation, **form.cleaned_data)
+                return redirect(movement)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+    movements = operation.movements.select_related("origin")
+    return render(
+        request,
+        "operations/operation_detail.html",
+        {
+            "operation": operation,
+            "movements": movements,
+            "team": operation.team.select_related("user"),
+            "partners": operation.partners.all(),
+            "form": form,
+            "can_manage": _can(request, Capability.MANAGE_OPERATIONS),
+        },
+    )
+
+
+def movement_detail(request: HttpRequest, movement_uuid: Any) -> HttpResponse:
+    """The movement board (counts by status) and its manifest with filters."""
+    actor = _actor(request)
+    movement = selectors.get_movement_for_user(actor, movement_uuid)
+    filters = ManifestFilterForm(request.GET or None)
+    chosen = selectors.ManifestFilters(**filters.cleaned_data) if filters.is_valid() else selectors.ManifestFilters()
+    entries = list(selectors.manifest_for_user(actor, movement, chosen))
+    counts = selectors.status_counts(actor, movement)
+    board = [(status, counts[status.value]) for status in EntryStatus]
+    return render(
+        request,
+        "operations/movement_detail.html",
+        {
+            "movement": movement,
+            "entries": entries,
+            "board": board,
+            "filters": filters,
+            "add_form": AddPersonForm(),
+            "separation_form": SeparationForm(),
+            "bulk_choices": [
+                s for s in EntryStatus if s in (EntryStatus.VERIFIED, EntryStatus.CLEARED, EntryStatus.BOARDED)
+            ],
+            "can_manage": _can(request, Capability.MANAGE_OPERATIONS),
+        },
+    )
+
+
+@require_POST
+def manifest_add(request: HttpRequest, movement_uuid: Any) -> HttpResponse:
+    actor = _actor(request)
+    movement = selectors.get_movement_for_user(actor, movement_uuid)
+    form = AddPersonForm(request.POST)
+    if form.is_valid():
+        try:
+            person, _access = get_person_by_case_number_for_user(actor, form.cleaned_data["case_number"])
+            services.manifest_add(
+                actor=actor, movement=movement, person=person, travel_group=form.cleaned_data["travel_group"]
+            )
+            messages.success(request, _("%(p)s added to the manifest.") % {"p": person.case_number})
+        except Http404:
+            messages.error(request, _("No person with this case number in your scope."))
+        except ValidationError as exc:
+            _service_error(request, exc)
+    return redirect(movement)
+
+
+@require_POST
+def separation_add(request: HttpRequest, movement_uuid: Any) -> HttpResponse:
+    actor = _actor(request)
+    movement = selectors.get_movement_for_user(actor, movement_uuid)
+    form = SeparationForm(request.POST)
+    if form.is_valid():
+        try:
+            child, _access = get_person_by_case_number_for_user(actor, form.cleaned_data["child_case_number"])
+            carers = services.carers_of(child)
+            services.separation_decide(
+                actor=actor,
+                movement=movement,
+                child=child,
+                carer=carers[0] if carers else None,
+                best_interests_reference=form.cleaned_data["best_interests_reference"],
+                justification=form.cleaned_data["justification"],
+            )
+            messages.success(request, _("Separation decision recorded."))
+        except Http404:
+            messages.error(request, _("No person with this case number in your scope."))
+        except ValidationError as exc:
+            _service_error(request, exc)
+    else:
+        messages.error(request, _("Give the child's case number, the assessment reference and a justification."))
+    return redirect(movement)
+
+
+@require_POST
+def manifest_bulk_advance(request: HttpRequest, movement_uuid: Any) -> HttpResponse:
+    """Advance the ticked entries; each one passes the same checks alone."""
+    actor = _actor(request)
+    movement = selectors.get_movement_for_user(actor, movement_uuid)
+    to_status = request.POST.get("to_status", "")
+    done = 0
+    for value in request.POST.getlist("entries")[:500]:
+        ref, _sep, version = value.partition(":")
+        try:
+            entry = selectors.get_entry_for_user(actor, ref, audit_view=False)
+            if entry.movement_id != movement.pk:
+                raise Http404
+            services.entry_advance(actor=actor, entry=entry, to_status=to_status, expected_version=int(version or 0))
+            done += 1
+        except (ValidationError, StaleVersionError) as exc:
+            text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            messages.error(request, f"{entry.person.case_number}: {text}")
+        except (Http404, ValueError):
+            messages.error(request, _("An entry could not be found."))
+    if done:
+        messages.success(request, _("%(n)s entries moved.") % {"n": done})
+    return redirect(movement)
+
+
+def entry_detail(request: HttpRequest, entry_uuid: Any) -> HttpResponse:
+    actor = _actor(request)
+    entry = selectors.get_entry_for_user(actor, entry_uuid)
+    access = access_for(request.user, entry.person)  # type: ignore[arg-type]
+    services.clearance_sync(entry)
+    items = list(entry.clearance_items.select_related("by"))
+    return render(
+        request,
+        "operations/entry_detail.html",
+        {
+            "entry": entry,
+            "person": entry.person,
+            "items": items,
+            "manual_kinds": [k.value for k in services.MANUAL_KINDS],
+            "security_kind": ClearanceKind.SECURITY_CLEARANCE.value,
+            "complete": services.checklist_complete(entry),
+            "overrides": entry.overrides.select_related("by"),
+            "advance_form": AdvanceForm(initial={"version": entry.version}),
+            "arrival_form": ArrivalForm(initial={"version": entry.version}),
+            "override_form": OverrideForm(),
+            "security_form": SecurityForm(),
+            "can_manage": _can(request, Capability.MANAGE_OPERATIONS),
+            "can_override": _can(request, Capability.OVERRIDE_CLEARANCE),
+            "can_security": _can(request, Capability.RECORD_SECURITY_CLEARANCE)
+            and access.can_write(Compartment.JUSTICE_SECURITY),
+        },
+    )
+
+
+def _entry_post(
+    request: HttpRequest, entry_uuid: Any, form_class: type, act: Callable[[Actor, Any, dict[str, Any]], Any]
+) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("operations:entry_detail", entry_uuid)
+    actor = _actor(request)
+    entry = selectors.get_entry_for_user(actor, entry_uuid, audit_view=False)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(entry)
+    try:
+        act(actor, entry, form.cleaned_data)
+        messages.success(request, _("Saved."))
+    except ValidationError as exc:
+        _service_error(request, exc)
+    except StaleVersionError as exc:
+        messages.error(request, str(exc))
+    return redirect(entry)
+
+
+def entry_advance(request: HttpRequest, entry_uuid: Any) -> HttpResponse:
+    return _entry_post(
+        request,
+        entry_uuid,
+        AdvanceForm,
+        lambda actor, entry, d: services.entry_advance(
+            actor=actor, entry=entry, to_status=d["to_status"], reason=d["reason"], expected_version=d["version"]
+        ),
+    )
+
+
+def entry_item(request: HttpRequest, entry_uuid: Any) -> HttpResponse:
+    return _entry_post(
+        request,
+        entry_uuid,
+        ChecklistItemForm,
+        lambda actor, entry, d: services.clearance_item_set(
+            actor=actor, entry=entry, kind=d["kind"], satisfied=d["satisfied"], note=d["note"]
+        ),
+    )
+
+
+def entry_security(request: HttpRequest, entry_uuid: Any) -> HttpResponse:
+    return _entry_post(
+        request,
+        entry_uuid,
+        SecurityForm,
+        lambda actor, entry, d: services.security_clearance_record(
+            actor=actor, entry=entry, outcome=d["outcome"], reasons=d["reasons"]
+        ),
+    )
+
+
+def entry_override(request: HttpRequest, entry_uuid: Any) -> HttpResponse:
+    return _entry_post(
+        request,
+        entry_uuid,
+        OverrideForm,
+        lambda actor, entry, d: services.clearance_override(actor=actor, entry=entry, reason=d["reason"]),
+    )
+
+
+def entry_arrival(request: HttpRequest, entry_uuid: Any) -> HttpResponse:
+    def act(actor: Actor, entry: Any, d: dict[str, Any]) -> Any:
+        data = services.ArrivalInput(
+            placement=d["placement"],
+            medical_summary=d["medical_summary"],
+            protection_needs=d["protection_needs"],
+            unaccompanied=d["unaccompanied"],
+            orphan=d["orphan"],
+        )
+        return services.arrival_record(actor=actor, entry=entry, data=data, expected_version=d["version"])
+
+    return _entry_post(request, entry_uuid, ArrivalForm, act)
+
+
+def reconciliation(request: HttpRequest, movement_uuid: Any) -> HttpResponse:
+    actor = _actor(request)
+    movement = selectors.get_movement_for_user(actor, movement_uuid)
+    result = selectors.reconcile(actor, movement)
+    return render(request, "operations/reconciliation.html", {"movement": movement, "r": result})
+
+
+def import_upload(request: HttpRequest, movement_uuid: Any) -> HttpResponse:
+    actor = _actor(request)
+    movement = selectors.get_movement_for_user(actor, movement_uuid)
+    if not _can(request, Capability.MANAGE_OPERATIONS):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    row_errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            staged = imports.import_stage(
+                actor=actor,
+                movement=movement,
+                upload=form.cleaned_data["file"],
+                lawful_basis=form.cleaned_data["lawful_basis"],
+            )
+            return redirect(staged)
+        except imports.ImportRefusedError as exc:
+            row_errors = exc.messages
+    return render(
+        request, "operations/import_upload.html", {"movement": movement, "form": form, "row_errors": row_errors}
+    )
+
+
+def import_review(request: HttpRequest, import_uuid: Any) -> HttpResponse:
+    actor = _actor(request)
+    staged = selectors.get_import_for_user(actor, import_uuid)
+    rows = list(staged.rows.select_related("matched_person"))
+    if request.method == "POST" and staged.status == "staged":
+        try:
+            for row in rows:
+                choice = request.POST.get(f"row-{row.row_number}", row.decision)
+                decision, _sep, ref = choice.partition(":")
+                person = None
+                if decision == RowDecision.EXISTING:
+                    person, _access = get_person_for_user(actor, ref or "", audit_view=False)
+                if decision != row.decision or person != row.matched_person:
+                    imports.import_row_decide(actor=actor, row=row, decision=decision, person=person)
+            if "merge" in request.POST:
+                entries = imports.import_merge(actor=actor, staged=staged)
+                messages.success(request, _("%(n)s persons added to the manifest.") % {"n": len(entries)})
+                return redirect(staged.movement)
+            return redirect(staged)
+        except ValidationError as exc:
+            _service_error(request, exc)
+        except Http404:
+            messages.error(request, _("That person is not in your scope."))
+    return render(request, "operations/import_review.html", {"staged": staged, "rows": rows})
