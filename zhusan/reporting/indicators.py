@@ -198,6 +198,8 @@ class Indicator:
     # For durations: days from one date of the row to another.
     duration: tuple[str, str] | None = None
     unit: str | Promise = _("persons")
+    # HXL base hashtag for the counts: #affected (people in need) or #reached (served).
+    hxl_tag: str = "#affected"
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -237,6 +239,7 @@ CATALOGUE: dict[str, Indicator] = {
             denominator=None,
             disaggregations=("sex", "age_band", "age_group", "stage", "region"),
             population=_returned,
+            hxl_tag="#reached",
         ),
         Indicator(
             code="orphans",
@@ -265,6 +268,7 @@ CATALOGUE: dict[str, Indicator] = {
             disaggregations=("sex", "region"),
             population=_returned,
             measure="rate",
+            hxl_tag="#reached",
             numerator_filter=_is_child,
             unit=_("percent"),
         ),
@@ -280,6 +284,7 @@ CATALOGUE: dict[str, Indicator] = {
             disaggregations=("sex", "age_group", "region"),
             population=_returned,
             measure="duration",
+            hxl_tag="#reached",
             duration=("identified_on", "arrived_on"),
             unit=_("days"),
         ),

@@ -1,0 +1,167 @@
+"""Aggregate tables as CSV, XLSX and HXL-tagged CSV.
+
+Only ``IndicatorResult`` objects are exported, so every figure has been
+through disclosure control. A suppressed value is written ``x``. Text cells
+are neutralised against formula injection (a spreadsheet would run
+``=HYPERLINK(...)`` typed into a region name). Each file carries its notes:
+the indicator's definition, the filters, the disclosure rule and, for a demo
+installation, that the data is synthetic.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from datetime import date
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .indicators import DIMENSIONS, IndicatorResult
+
+SUPPRESSED = "x"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+# HXL attributes for categories (custom ones are documented in docs/reporting.md).
+HXL_CATEGORY = {
+    "female": "+f",
+    "male": "+m",
+    "unknown": "+unknown",
+    "children": "+children",
+    "adults": "+adults",
+    "0-4": "+age0_4",
+    "5-11": "+age5_11",
+    "12-17": "+age12_17",
+    "18-59": "+age18_59",
+    "60+": "+age60plus",
+}
+HXL_ROW_LABEL = {"region": "#adm1+name", "stage": "#status+stage"}
+
+
+def safe_text(value: object) -> object:
+    """Prefix ``'`` to text a spreadsheet would read as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _shown(value: int | float | None) -> int | float | str:
+    return SUPPRESSED if value is None else value
+
+
+def notes(result: IndicatorResult, *, synthetic: bool, rule: str, today: date | None = None) -> list[str]:
+    indicator = result.indicator
+    filters = result.filters
+    out = [
+        f"{indicator.name}: {indicator.definition}",
+        _("Filters: period %(start)s to %(end)s; region %(region)s; sex %(sex)s.")
+        % {
+            "start": filters.start or "…",
+            "end": filters.end or "…",
+            "region": filters.region or _("all"),
+            "sex": filters.sex or _("all"),
+        },
+        _("Disclosure control: %(rule)s Suppressed values are written %(mark)s.") % {"rule": rule, "mark": SUPPRESSED},
+        _("Produced by Zhusan on %(date)s from the records.") % {"date": (today or timezone.localdate()).isoformat()},
+    ]
+    if synthetic:
+        out.insert(0, _("SYNTHETIC DATA: every person counted here is invented (demo dataset)."))
+    return out
+
+
+def _value_heading(result: IndicatorResult) -> str | None:
+    measure = result.indicator.measure
+    if measure == "rate":
+        return _("Rate (%)")
+    if measure == "duration":
+        return _("Median days")
+    return None
+
+
+def table_rows(result: IndicatorResult) -> list[list[object]]:
+    """Header and body: one line per row category, then the totals line."""
+    table = result.table
+    row_heading = str(DIMENSIONS[result.by[0]].name) if result.by else ""
+    header: list[object] = [row_heading, *result.column_labels()]
+    if len(table.columns) > 1:
+        header.append(_("Total"))
+    extra = _value_heading(result)
+    if extra:
+        header.append(extra)
+    lines: list[list[object]] = [header]
+    for k, label in enumerate(result.row_labels()):
+        line: list[object] = [label, *(_shown(v) for v in table.cells[k])]
+        if len(table.columns) > 1:
+            line.append(_shown(table.row_totals[k]))
+        if extra:
+            line.append(_shown(result.values[k] if result.values else None))
+        lines.append(line)
+    if result.by:
+        total: list[object] = [_("Total"), *(_shown(v) for v in table.column_totals)]
+        if len(table.columns) > 1:
+            total.append(_shown(table.grand_total))
+        if extra:
+            total.append("")
+        lines.append(total)
+    return lines
+
+
+def hxl_tags(result: IndicatorResult) -> list[str]:
+    """The hashtag row matching ``table_rows``' header."""
+    indicator = result.indicator
+    base = indicator.hxl_tag
+    tags = [HXL_ROW_LABEL.get(result.by[0], f"#meta+{result.by[0]}") if result.by else "#meta+scope"]
+    if len(result.by) > 1:
+        tags += [base + HXL_CATEGORY.get(code, f"+{code}") for code in result.table.columns]
+        tags.append(base + "+total")
+    elif indicator.measure == "rate":
+        tags += [base + "+num", base + "+other"]
+    else:
+        tags.append(base + "+total")
+    if indicator.measure == "rate":
+        tags.append("#indicator+value+pct")
+    elif indicator.measure == "duration":
+        tags.append("#indicator+value+median+days")
+    if result.by and result.by[0] in {"sex", "age_band", "age_group"}:
+        # The row dimension is a category the value columns cannot carry as an attribute.
+        tags[0] = f"#meta+{result.by[0]}"
+    return tags
+
+
+def to_csv(result: IndicatorResult, *, synthetic: bool, rule: str, hxl: bool = False) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    rows = table_rows(result)
+    writer.writerow([safe_text(v) for v in rows[0]])
+    if hxl:
+        writer.writerow(hxl_tags(result))
+    for line in rows[1:]:
+        writer.writerow([safe_text(v) for v in line])
+    writer.writerow([])
+    for note in notes(result, synthetic=synthetic, rule=rule):
+        writer.writerow([safe_text(note)])
+    return buffer.getvalue()
+
+
+def to_xlsx(results: Sequence[IndicatorResult], *, synthetic: bool, rule: str) -> bytes:
+    """One sheet per indicator table; the notes above each table."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    for index, result in enumerate(results, start=1):
+        sheet = book.create_sheet(title=f"{index} {result.indicator.code}"[:31])
+        for note in notes(result, synthetic=synthetic, rule=rule):
+            sheet.append([safe_text(note)])
+        sheet.append([])
+        header_row = sheet.max_row + 1
+        for line in table_rows(result):
+            sheet.append([safe_text(v) for v in line])
+        for cell in sheet[header_row]:
+            cell.font = Font(bold=True)
+        sheet.column_dimensions["A"].width = 28
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,194 @@
+"""The reporting dashboard and its exports: aggregates only, never a person.
+
+Only holders of Capability.VIEW_AGGREGATES (programme managers, analysts)
+get in. Every page view and every export is written to the audit trail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import get_language_bidi
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from zhusan.accounts.access import has_capability
+from zhusan.accounts.models import Unit
+from zhusan.accounts.permissions import Capability
+from zhusan.audit.models import Action
+from zhusan.audit.services import Actor, record
+from zhusan.core.models import DatasetMarker
+from zhusan.registry.models import MAIN_PATH, Sex, Stage
+from zhusan.registry.selectors import AGE_BANDS
+
+from . import charts, exports
+from .indicators import (
+    CATALOGUE,
+    DIMENSIONS,
+    DisaggregationError,
+    ReportFilters,
+    compute,
+    disclosure_threshold,
+    statistical_rows,
+)
+
+View = Callable[..., HttpResponse]
+
+
+def aggregates_required(view: View) -> View:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not has_capability(request.user, Capability.VIEW_AGGREGATES):  # type: ignore[arg-type]
+            record(
+                Actor.from_request(request),
+                Action.PERMISSION_DENIED,
+                object_type="report",
+                detail={"why": "no capability to view aggregates"},
+            )
+            raise PermissionDenied(_("Only programme managers and analysts may see reports."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def rule_text(threshold: int) -> str:
+    return _(
+        "Counts from 1 to %(below)d are suppressed, together with the other figures needed so that no "
+        "suppressed count can be recomputed from the totals; rates and medians based on a suppressed count "
+        "are suppressed too."
+    ) % {"below": threshold - 1}
+
+
+def is_synthetic() -> bool:
+    marker = DatasetMarker.current()
+    return bool(marker and marker.is_synthetic)
+
+
+class ReportFilterForm(forms.Form):
+    start = forms.DateField(label=_l("Identified from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_l("Identified until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    region = forms.ChoiceField(label=_l("Region"), required=False)
+    sex = forms.ChoiceField(label=_l("Sex"), required=False, choices=[("", _l("Any"))] + list(Sex.choices))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        regions = Unit.objects.exclude(region="").order_by("region").values_list("region", flat=True).distinct()
+        self.fields["region"].choices = [("", _("Any"))] + [(r, r) for r in regions]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError(_("The start of the period must not be after its end."))
+        return data
+
+    def filters(self) -> ReportFilters:
+        if not self.is_valid():
+            return ReportFilters()
+        data = self.cleaned_data
+        return ReportFilters(start=data["start"], end=data["end"], region=data["region"], sex=data["sex"])
+
+
+@aggregates_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    form = ReportFilterForm(request.GET or None)
+    filters = form.filters()
+    threshold = disclosure_threshold()
+    rows = statistical_rows(filters)  # one query, shared by every figure on the page
+    rtl = get_language_bidi()
+
+    def figure(code: str, by: tuple[str, ...] = ()) -> Any:
+        return compute(code, by=by, filters=filters, rows=rows, threshold=threshold)
+
+    stages = figure("persons", ("stage",))
+    pipeline_codes = [s.value for s in MAIN_PATH]
+    pipeline = [stages.table.cells[stages.table.rows.index(code)][0] for code in pipeline_codes]
+    pyramid_result = figure("persons", ("age_band", "sex"))
+    bands = [band for band in AGE_BANDS]
+    female = [pyramid_result.table.cell(b, Sex.FEMALE) for b in bands]
+    male = [pyramid_result.table.cell(b, Sex.MALE) for b in bands]
+    other_stages = [s for s in Stage if s not in MAIN_PATH]
+    headline = [
+        (CATALOGUE[code].name, figure(code)) for code in ("persons", "returnees", "orphans", "unaccompanied_children")
+    ]
+    ratios = [
+        (CATALOGUE[code].name, figure(code))
+        for code in ("children_share_of_returnees", "days_identification_to_arrival")
+    ]
+    context = {
+        "form": form,
+        "query": request.GET.urlencode(),
+        "rule": rule_text(threshold),
+        "synthetic": is_synthetic(),
+        "headline": headline,
+        "ratios": ratios,
+        "pipeline_chart": charts.bar_chart(
+            [str(Stage(c).label) for c in pipeline_codes], pipeline, title=_("Persons by current stage"), rtl=rtl
+        ),
+        "other_stages_chart": charts.bar_chart(
+            [str(s.label) for s in other_stages],
+            [stages.table.cells[stages.table.rows.index(s.value)][0] for s in other_stages],
+            title=_("Persons who left the main path"),
+            rtl=rtl,
+        ),
+        "pyramid_chart": charts.pyramid(bands, female, male, title=_("Age and sex"), rtl=rtl),
+        "catalogue": [
+            (indicator, [DIMENSIONS[d] for d in indicator.disaggregations]) for indicator in CATALOGUE.values()
+        ],
+        "generated_on": timezone.localdate(),
+    }
+    record(
+        Actor.from_request(request),
+        Action.VIEW,
+        object_type="report",
+        object_ref="dashboard",
+        detail={"filters": filters.as_dict()},
+    )
+    return render(request, "reporting/dashboard.html", context)
+
+
+FORMATS = {"csv", "hxl", "xlsx"}
+
+
+@aggregates_required
+def export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    if code not in CATALOGUE or fmt not in FORMATS:
+        raise Http404("No such report")
+    form = ReportFilterForm(request.GET or None)
+    filters = form.filters()
+    by = tuple(d for d in request.GET.get("by", "").split(",") if d)
+    threshold = disclosure_threshold()
+    try:
+        result = compute(code, by=by, filters=filters, threshold=threshold)
+    except DisaggregationError as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    synthetic = is_synthetic()
+    rule = rule_text(threshold)
+    stem = f"zhusan-{code}{'-by-' + '-'.join(by) if by else ''}-{timezone.localdate().isoformat()}"
+    if fmt == "xlsx":
+        response = HttpResponse(
+            exports.to_xlsx([result], synthetic=synthetic, rule=rule),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        filename = f"{stem}.xlsx"
+    else:
+        response = HttpResponse(
+            exports.to_csv(result, synthetic=synthetic, rule=rule, hxl=fmt == "hxl"),
+            content_type="text/csv; charset=utf-8",
+        )
+        filename = f"{stem}{'-hxl' if fmt == 'hxl' else ''}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    record(
+        Actor.from_request(request),
+        Action.EXPORT,
+        object_type="report",
+        object_ref=code,
+        detail={"format": fmt, "by": list(by), "filters": filters.as_dict()},
+    )
+    return response
