@@ -7,4 +7,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("v1/", include("zhusan.registry.api_urls")),
+    path("v1/indicators/", include("zhusan.reporting.api_urls")),
 ]

@@ -1,0 +1,90 @@
+"""/api/v1/indicators/: the catalogue and disclosure-controlled figures as JSON.
+
+Holders of Capability.VIEW_AGGREGATES only; aggregates only, never a person.
+Each figure read is audited as an export (it leaves the system).
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from zhusan.accounts.access import has_capability
+from zhusan.accounts.permissions import Capability
+from zhusan.audit.models import Action
+from zhusan.audit.services import Actor, record
+
+from .indicators import CATALOGUE, DisaggregationError, ReportFilters, compute, disclosure_threshold
+from .views import is_synthetic, rule_text
+
+
+class CanViewAggregates(BasePermission):
+    message = "Only programme managers and analysts may read indicators."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        user = request.user
+        allowed = bool(user and user.is_authenticated and has_capability(user, Capability.VIEW_AGGREGATES))  # type: ignore[arg-type]
+        if user and user.is_authenticated and not allowed:
+            record(
+                Actor.from_request(request, via="api"),
+                Action.PERMISSION_DENIED,
+                object_type="report",
+                detail={"why": "no capability to view aggregates"},
+            )
+        return allowed
+
+
+class FilterSerializer(serializers.Serializer):
+    by = serializers.CharField(required=False, allow_blank=True, default="")
+    start = serializers.DateField(required=False, allow_null=True, default=None)
+    end = serializers.DateField(required=False, allow_null=True, default=None)
+    region = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    sex = serializers.CharField(required=False, allow_blank=True, default="", max_length=10)
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs.get("start") and attrs.get("end") and attrs["start"] > attrs["end"]:
+            raise serializers.ValidationError(_("The start of the period must not be after its end."))
+        return attrs
+
+
+def _meta() -> dict[str, object]:
+    threshold = disclosure_threshold()
+    return {"disclosure_rule": rule_text(threshold), "threshold": threshold, "synthetic": is_synthetic()}
+
+
+class IndicatorCatalogue(APIView):
+    permission_classes = [CanViewAggregates]
+
+    def get(self, request: Request) -> Response:
+        record(Actor.from_request(request, via="api"), Action.VIEW, object_type="report", object_ref="catalogue")
+        return Response({**_meta(), "indicators": [i.describe() for i in CATALOGUE.values()]})
+
+
+class IndicatorDetail(APIView):
+    permission_classes = [CanViewAggregates]
+
+    def get(self, request: Request, code: str) -> Response:
+        if code not in CATALOGUE:
+            raise Http404("No such indicator")
+        params = FilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        by = tuple(d for d in data["by"].split(",") if d)
+        filters = ReportFilters(start=data["start"], end=data["end"], region=data["region"], sex=data["sex"])
+        try:
+            result = compute(code, by=by, filters=filters)
+        except DisaggregationError as exc:
+            raise serializers.ValidationError({"by": [str(exc)]}) from exc
+        record(
+            Actor.from_request(request, via="api"),
+            Action.EXPORT,
+            object_type="report",
+            object_ref=code,
+            detail={"format": "json", "by": list(by), "filters": filters.as_dict()},
+        )
+        return Response({**_meta(), **result.as_dict()})
