@@ -8,4 +8,5 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("v1/", include("zhusan.registry.api_urls")),
     path("v1/indicators/", include("zhusan.reporting.api_urls")),
+    path("v1/operations/", include("zhusan.operations.api_urls")),
 ]

@@ -22,7 +22,7 @@ from zhusan.accounts.models import Organisation
 from zhusan.accounts.permissions import Capability, Compartment
 from zhusan.audit.models import Action
 from zhusan.audit.services import Actor, Denied, diff, record, write_action
-from zhusan.core.concurrency import save_versioned
+from zhusan.core.concurrency import StaleVersionError, save_versioned
 from zhusan.registry import services as registry
 from zhusan.registry.models import (
     TRANSITIONS,
@@ -578,6 +578,13 @@ def _move_stage(actor: Actor, person: Person, target: Stage, reason: str) -> Non
         registry.stage_change(actor=actor, person=person, to_stage=step, reason=reason, expected_version=person.version)
 
 
+def _check_version(entry: ManifestEntry, expected_version: int) -> None:
+    """Refuse a stale write before any other check, so the caller learns to reload."""
+    current = ManifestEntry.objects.filter(pk=entry.pk).values_list("version", flat=True).first()
+    if current != expected_version:
+        raise StaleVersionError(entry, expected_version, current)
+
+
 @write_action
 def entry_advance(
     *, actor: Actor, entry: ManifestEntry, to_status: str, expected_version: int, reason: str = ""
@@ -585,6 +592,7 @@ def entry_advance(
     """Move one manifest entry along; the checklist gates cleared and boarded."""
     _require(actor, Capability.MANAGE_OPERATIONS, object_type="manifest_entry", ref=entry.uuid, person=entry.person)
     _require_person(actor, entry.person)
+    _check_version(entry, expected_version)
     current = entry.status
     if to_status not in ENTRY_TRANSITIONS.get(current, frozenset()):
         raise ValidationError(
@@ -666,6 +674,7 @@ def arrival_record(*, actor: Actor, entry: ManifestEntry, data: ArrivalInput, ex
     protection needs, unaccompanied / orphan status; moves the lifecycle."""
     _require(actor, Capability.MANAGE_OPERATIONS, object_type="manifest_entry", ref=entry.uuid, person=entry.person)
     _require_person(actor, entry.person)
+    _check_version(entry, expected_version)
     errors = {}
     if entry.status != EntryStatus.BOARDED:
         errors["status"] = _("Only someone who boarded can arrive.")

@@ -1,0 +1,198 @@
+"""/api/v1/operations/: the same capability checks, scope and audit as the UI.
+
+Thin views: selectors look up (and audit), services write (and audit).
+Advancing an entry needs the version read (If-Match or "version"); a stale
+one answers 409.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from zhusan.audit.services import Actor
+from zhusan.registry.api import _expected_version
+from zhusan.registry.selectors import get_person_for_user
+
+from . import selectors, services
+from .models import ClearanceItem, ManifestEntry, Movement, Operation
+
+
+def _actor(request: Request) -> Actor:
+    return Actor.from_request(request._request or request, via="api")
+
+
+class OperationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Operation
+        fields = ["uuid", "code", "name", "status", "country", "clearance_kinds"]
+
+
+class MovementSerializer(serializers.ModelSerializer):
+    operation = serializers.UUIDField(source="operation.uuid", read_only=True)
+    origin = serializers.CharField(source="origin.name", read_only=True, default="")
+
+    class Meta:
+        model = Movement
+        fields = [
+            "uuid", "operation", "label", "kind", "origin", "transit_points", "destination",
+            "departure_on", "arrival_on", "status",
+        ]  # fmt: skip
+
+
+class ClearanceItemSerializer(serializers.ModelSerializer):
+    # Plain text: the security outcome's choices would collide in the schema
+    # with the registry's evidence outcome.
+    outcome = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ClearanceItem
+        fields = ["uuid", "kind", "required", "satisfied", "outcome", "derived", "at"]
+
+
+class EntrySerializer(serializers.ModelSerializer):
+    person = serializers.UUIDField(source="person.uuid", read_only=True)
+    case_number = serializers.CharField(source="person.case_number", read_only=True)
+    movement = serializers.UUIDField(source="movement.uuid", read_only=True)
+    clearance_items = ClearanceItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ManifestEntry
+        fields = [
+            "uuid", "movement", "person", "case_number", "status", "status_reason", "travel_group", "version",
+            "placement", "unaccompanied", "orphan", "clearance_items",
+        ]  # fmt: skip
+
+
+class EntryCreateSerializer(serializers.Serializer):
+    person = serializers.UUIDField()
+    travel_group = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AdvanceSerializer(serializers.Serializer):
+    to_status = serializers.CharField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(required=False)
+
+
+class ItemSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    satisfied = serializers.BooleanField(required=False)
+    outcome = serializers.CharField(required=False)
+    reasons = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _entry(entry: ManifestEntry, code: int = status.HTTP_200_OK) -> Response:
+    entry = (
+        ManifestEntry.objects.prefetch_related("clearance_items").select_related("person", "movement").get(pk=entry.pk)
+    )
+    return Response(EntrySerializer(entry).data, status=code, headers={"ETag": f'"{entry.version}"'})
+
+
+class OperationList(APIView):
+    @extend_schema(summary="Operations", responses={200: OperationSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        return Response(OperationSerializer(selectors.operations_for_user(_actor(request)), many=True).data)
+
+
+class OperationMovements(APIView):
+    @extend_schema(summary="Movements of an operation", responses={200: MovementSerializer(many=True)})
+    def get(self, request: Request, operation_uuid: str) -> Response:
+        operation = selectors.get_operation_for_user(_actor(request), operation_uuid)
+        return Response(MovementSerializer(operation.movements.select_related("operation", "origin"), many=True).data)
+
+
+class MovementEntries(APIView):
+    @extend_schema(summary="The manifest (persons in your scope)", responses={200: EntrySerializer(many=True)})
+    def get(self, request: Request, movement_uuid: str) -> Response:
+        actor = _actor(request)
+        movement = selectors.get_movement_for_user(actor, movement_uuid)
+        entries = selectors.manifest_for_user(actor, movement, selectors.ManifestFilters(**{
+            k: request.query_params.get(k, "") for k in ("status", "sex", "age_band", "travel_group")
+        }))  # fmt: skip
+        return Response(EntrySerializer(entries.select_related("movement"), many=True).data)
+
+    @extend_schema(
+        summary="Add a person to the manifest", request=EntryCreateSerializer, responses={201: EntrySerializer}
+    )
+    def post(self, request: Request, movement_uuid: str) -> Response:
+        actor = _actor(request)
+        movement = selectors.get_movement_for_user(actor, movement_uuid)
+        data = _valid(EntryCreateSerializer, request.data)
+        person, _access = get_person_for_user(actor, data["person"], audit_view=False)
+        entry = services.manifest_add(actor=actor, movement=movement, person=person, travel_group=data["travel_group"])
+        return _entry(entry, status.HTTP_201_CREATED)
+
+
+class EntryDetail(APIView):
+    @extend_schema(summary="One manifest entry with its checklist", responses={200: EntrySerializer})
+    def get(self, request: Request, entry_uuid: str) -> Response:
+        return _entry(selectors.get_entry_for_user(_actor(request), entry_uuid))
+
+
+class EntryAdvance(APIView):
+    @extend_schema(
+        summary="Move an entry (proposed → verified → cleared → boarded; withdrawn / held with a reason)",
+        request=AdvanceSerializer,
+        responses={200: EntrySerializer},
+    )
+    def post(self, request: Request, entry_uuid: str) -> Response:
+        actor = _actor(request)
+        entry = selectors.get_entry_for_user(actor, entry_uuid, audit_view=False)
+        version = _expected_version(request)
+        data = _valid(AdvanceSerializer, request.data)
+        services.entry_advance(
+            actor=actor, entry=entry, to_status=data["to_status"], reason=data["reason"], expected_version=version
+        )
+        return _entry(entry)
+
+
+class EntryClearance(APIView):
+    @extend_schema(summary="Record a clearance item", request=ItemSerializer, responses={200: EntrySerializer})
+    def post(self, request: Request, entry_uuid: str) -> Response:
+        actor = _actor(request)
+        entry = selectors.get_entry_for_user(actor, entry_uuid, audit_view=False)
+        data = _valid(ItemSerializer, request.data)
+        if data["kind"] == "security_clearance":
+            services.security_clearance_record(
+                actor=actor, entry=entry, outcome=data.get("outcome", ""), reasons=data["reasons"]
+            )
+        else:
+            services.clearance_item_set(
+                actor=actor, entry=entry, kind=data["kind"], satisfied=data.get("satisfied", True), note=data["note"]
+            )
+        return _entry(entry)
+
+
+class MovementReconciliation(APIView):
+    @extend_schema(summary="Expected vs boarded vs arrived, by sex and age group", responses={200: dict})
+    def get(self, request: Request, movement_uuid: str) -> Response:
+        actor = _actor(request)
+        r = selectors.reconcile(actor, selectors.get_movement_for_user(actor, movement_uuid))
+
+        def tally(t: selectors.Tally) -> dict[str, Any]:
+            return {"total": t.total, "by_sex": dict(t.by_sex), "by_age_group": dict(t.by_age)}
+
+        return Response(
+            {
+                "expected": tally(r.expected),
+                "boarded": tally(r.boarded),
+                "arrived": tally(r.arrived),
+                "withdrawn": r.withdrawn,
+                "outside_scope": r.outside_scope,
+                "not_boarded": [str(e.uuid) for e in r.not_boarded],
+                "not_arrived": [str(e.uuid) for e in r.not_arrived],
+            }
+        )
