@@ -1,0 +1,86 @@
+"""Batch linkage: 10k incoming records against a registry of 1M persons.
+
+    .venv/bin/python benchmarks/batch.py [--registry 1000000] [--records 10000] [--only zhusan|splink]
+
+Data from the cross-script generator (benchmarks/synthetic.py). Zhusan runs
+the batch linker (zhusan/matching/link.py: encode, block, u from random pairs,
+EM, score; each record keeps its best registry match at probability ≥ 0.5).
+Splink 5 on DuckDB runs with default comparisons on the names as written, as
+in benchmarks/crossscript.py. Wall time excludes generating the data. Peak
+memory is the growth of the process's peak resident set over its size after
+the data were generated (resource.getrusage ru_maxrss), so each system is run
+in its own process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.common import report, scores  # noqa: E402
+from benchmarks.crossscript import run_splink, run_zhusan, truth  # noqa: E402
+from benchmarks.interactive import rss_mb  # noqa: E402
+from benchmarks.synthetic import make  # noqa: E402
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_one(system: str, n_registry: int, n_records: int) -> dict:
+    t0 = time.perf_counter()
+    registry, incoming = make(n_registry, n_records)
+    random.Random(1).shuffle(incoming)
+    generate = time.perf_counter() - t0
+    base = rss_mb()
+    fn = run_zhusan if system == "zhusan" else run_splink
+    name = "Zhusan (batch linker)" if system == "zhusan" else "Splink 5 (DuckDB), default comparisons"
+    row: dict = {"benchmark": f"batch {n_records:,} × {n_registry:,}", "system": name}
+    try:
+        li, ri, secs = fn(registry, incoming)
+    except Exception as exc:  # report a system that fails on this data rather than stop
+        row["system"] = f"{name}: failed ({str(exc).split('.')[0][:70]})"
+        return row
+    correct, n_true = truth(registry, incoming, li, ri)
+    row |= {**scores(correct, n_true), "seconds": secs}
+    row |= {"peak MB over data": max(peak_mb() - base, 0.0), "process peak MB": peak_mb(), "generate s": generate}
+    return row
+
+
+def main(argv: list[str] | None = None) -> list[dict]:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--registry", type=int, default=1_000_000)
+    parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--only", choices=["zhusan", "splink"])
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    logging.getLogger("splink").setLevel(logging.WARNING)
+    if args.child:  # one system, in this process; print its row for the parent
+        print(repr(run_one(args.only or "zhusan", args.registry, args.records)))
+        return []
+    rows = []
+    for system in ["zhusan", "splink"]:
+        if args.only and system != args.only:
+            continue
+        cmd = [sys.executable, __file__, "--child", "--only", system]
+        cmd += ["--registry", str(args.registry), "--records", str(args.records)]
+        out = subprocess.run(cmd, capture_output=True, text=True, check=False)  # noqa: S603
+        last = out.stdout.strip().splitlines()[-1] if out.stdout.strip() else ""
+        if out.returncode != 0 or not last.startswith("{"):
+            rows.append({"benchmark": "batch", "system": f"{system}: crashed ({out.stderr.strip()[-120:]})"})
+            continue
+        rows.append(eval(last, {"__builtins__": {}}))  # noqa: S307 - our own child's repr of a dict of numbers
+    report(rows)
+    return rows
+
+
+if __name__ == "__main__":
+    main()

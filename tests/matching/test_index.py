@@ -1,0 +1,53 @@
+from zhusan.matching.dates import PartialDate
+from zhusan.matching.index import RegistryIndex
+from zhusan.matching.persons import person_columns
+
+REGISTRY = [
+    {"given": "Айша", "family": "Жүсіпова", "father": "Серік", "birth": PartialDate(1990, 3, 14), "sex": "f"},
+    {"given": "Фатима", "family": "Жүсіпова", "father": "Серік", "birth": PartialDate(1992, 7, 2), "sex": "f"},
+    {"given": "Юсуф", "family": "Иванов", "father": "Марат", "birth": PartialDate(1985, 1, 9), "sex": "m"},
+    {"given": "Мухаммед", "family": "Ахметов", "father": "Ерлан", "birth": PartialDate(2001, 5, 5), "sex": "m"},
+    {"given": "Айгерим", "family": "Сарсенова", "father": "Нурлан", "birth": PartialDate(1978, 11, 30), "sex": "f"},
+]
+
+
+def _index() -> RegistryIndex:
+    return RegistryIndex(person_columns(REGISTRY), n_random=200)
+
+
+def test_a_latin_spelling_finds_the_cyrillic_registry_person() -> None:
+    hits = _index().query({"given": "Aysha", "family": "Zhusupova", "father": "Serik", "birth": "1990"})
+    assert hits
+    assert hits[0].row == 0
+
+
+def test_an_arabic_script_name_finds_the_person_across_scripts() -> None:
+    hits = _index().query({"given": "يوسف", "family": "Ivanov", "birth": "1985"})
+    assert hits and hits[0].row == 2
+
+
+def test_each_hit_carries_per_field_evidence() -> None:
+    hit = _index().query({"given": "عائشة", "family": "Zhusupova", "birth": "1990-03-14"})[0]
+    levels = {e.field: e.level for e in hit.evidence}
+    assert levels["given name"] == "same name family"
+    assert levels["date of birth"] == "same date of birth"
+    assert levels["place"] == "missing on one side"
+    assert 0.0 <= hit.probability <= 1.0
+
+
+def test_a_sister_ranks_below_the_person_sought() -> None:
+    hits = _index().query({"given": "Fatima", "family": "Zhusupova", "father": "Serik", "birth": "1992"})
+    assert [h.row for h in hits][:2] == [1, 0]
+    assert hits[0].weight > hits[1].weight
+
+
+def test_a_record_sharing_no_blocking_key_finds_nothing() -> None:
+    assert _index().query({"given": "John", "family": "Smith", "birth": "1950"}) == []
+
+
+def test_fitting_on_incoming_records_keeps_the_right_answer() -> None:
+    index = _index()
+    index.fit(person_columns([{"given": "Aisha", "family": "Jusupova", "birth": "1990"},
+                              {"given": "Yusuf", "family": "Ivanov", "birth": "1986"}]))  # fmt: skip
+    assert index.fitted
+    assert index.query({"given": "Yusup", "family": "Ivanov", "birth": "1985"})[0].row == 2

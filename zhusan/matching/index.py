@@ -1,0 +1,188 @@
+"""An in-memory inverted index over a registry, for one-record queries.
+
+    index = RegistryIndex(person_columns(registry_records))
+    index.fit(person_columns(sample_of_incoming_records))  # once; optional
+    for hit in index.query({"given": "Aisha", "family": "Ivanova", "birth": "1990"}):
+        hit.row, hit.probability, hit.evidence
+
+The registry is encoded once into the comparator's vocabularies (the same
+columns and levels as batch linkage, :mod:`zhusan.matching.link`), and each
+blocking rule's keys (name-family id or phonetic key × birth year, surname
+key × birth year, given × surname, kunya child × surname) become posting
+lists: one sorted array of row numbers and one array of offsets, with a dict
+from key to its slot. A query computes its keys (birth year ± 2 on its side),
+takes the union of their postings, compares only those rows and scores them
+with the Fellegi–Sunter model, whose parameters are estimated once
+(:meth:`RegistryIndex.fit`) and reused for every query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .blocking import Columns, Rule
+from .model import Comparator, Encoded, Evidence, FellegiSunter, Field, random_pairs
+from .persons import PERSON_FIELDS, PERSON_RULES, person_columns
+
+_SEP = "\x1e"
+
+
+@dataclass
+class Hit:
+    """One registry row proposed for a query, with what each field found."""
+
+    row: int
+    probability: float  # P(same person) for this pair alone
+    share: float  # P(this is the one) when the query is at most one of its candidates
+    weight: float
+    evidence: list[Evidence]
+
+
+class RegistryIndex:
+    """Blocking postings and encoded columns of a registry, and a fitted model."""
+
+    def __init__(
+        self,
+        columns: Columns,
+        *,
+        fields: Sequence[Field] = PERSON_FIELDS,
+        rules: Sequence[Rule] = PERSON_RULES,
+        max_block: int = 5000,
+        n_random: int = 100_000,
+    ) -> None:
+        self.fields = list(fields)
+        self.rules = list(rules)
+        self.max_block = max_block
+        self.n_random = n_random
+        self.comparator = Comparator(self.fields)
+        self.registry: Encoded = self.comparator.encode(columns)
+        self.n = self.registry.n
+        self._build_postings(columns)
+        self.model = FellegiSunter(self.fields)
+        self._set_term_frequencies()
+        # Until fit() sees incoming records, u comes from pairs of registry rows.
+        if self.n > 1:
+            a, b = random_pairs(self.n, self.n, n_random, seed=1)
+            keep = a != b
+            self.model.estimate_u(self.comparator.compare(self.registry, self.registry, a[keep], b[keep]))
+        self.fitted = False
+
+    # -- building ------------------------------------------------------------
+    def _build_postings(self, columns: Columns) -> None:
+        keys: list[str] = []
+        rows: list[np.ndarray] = []
+        for r, rule in enumerate(self.rules):
+            per_row = rule.index_keys(columns)
+            counts = np.fromiter((len(k) for k in per_row), np.int64, len(per_row))
+            rows.append(np.repeat(np.arange(len(per_row), dtype=np.int32), counts))
+            prefix = f"{r}{_SEP}"
+            keys.extend(prefix + k for ks in per_row for k in ks)
+        codes, uniques = pd.factorize(pd.Series(keys, dtype=object), sort=False)
+        del keys
+        all_rows = np.concatenate(rows) if rows else np.empty(0, np.int32)
+        order = np.argsort(codes, kind="stable")
+        self._rows = all_rows[order]
+        self._offsets = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(uniques)))]).astype(np.int64)
+        self._slot = {str(k): i for i, k in enumerate(uniques)}
+
+    def _set_term_frequencies(self) -> None:
+        for f in self.fields:
+            if f.tf:
+                self.model.set_term_frequencies(f.name, self.comparator.vocabs[f.name].frequencies())
+
+    def nbytes(self) -> int:
+        """Memory held by the index's arrays (not the Python dicts)."""
+        total = self._rows.nbytes + self._offsets.nbytes
+        total += sum(a.nbytes for a in self.registry.codes.values())
+        for d in self.registry.dates.values():
+            total += sum(getattr(d, k).nbytes for k in ("lo", "hi", "year", "month", "day", "is_age", "present"))
+        return int(total)
+
+    # -- candidates ------------------------------------------------------------
+    def _postings(self, rule_keys: list[list[list[str]]], i: int) -> np.ndarray:
+        parts = []
+        for r, per_row in enumerate(rule_keys):
+            for key in per_row[i]:
+                slot = self._slot.get(f"{r}{_SEP}{key}")
+                if slot is None:
+                    continue
+                a, b = self._offsets[slot], self._offsets[slot + 1]
+                if b - a <= self.max_block:
+                    parts.append(self._rows[a:b])
+        if not parts:
+            return np.empty(0, np.int64)
+        return np.unique(np.concatenate(parts)).astype(np.int64)
+
+    def candidates(self, columns: Columns) -> tuple[np.ndarray, np.ndarray]:
+        """(query row, registry row) pairs sharing a blocking key."""
+        rule_keys = [rule.query_keys(columns) for rule in self.rules]
+        n = len(next(iter(columns.values())))
+        found = [self._postings(rule_keys, i) for i in range(n)]
+        sizes = [len(f) for f in found]
+        left = np.repeat(np.arange(n, dtype=np.int64), sizes)
+        right = np.concatenate(found) if found else np.empty(0, np.int64)
+        return left, right
+
+    # -- fitting ---------------------------------------------------------------
+    def fit(self, sample: Columns, *, max_iter: int = 40) -> None:
+        """Estimate the model from a sample of incoming records, without labels:
+        u from random (sample, registry) pairs, m and the prior by EM on the
+        sample's candidates. Done once; every query reuses the parameters."""
+        enc = self.comparator.encode(sample, count=False)
+        rl, rr = random_pairs(enc.n, self.n, self.n_random, seed=2)
+        self.model.estimate_u(self.comparator.compare(enc, self.registry, rl, rr))
+        il, ir = self.candidates(sample)
+        if len(il):
+            gammas = self.comparator.compare(enc, self.registry, il, ir)
+            prior = min(max(enc.n / len(il), 1e-6), 0.5)
+            self.model.estimate_m(gammas, prior=prior, groups=il, max_iter=max_iter)
+        self._set_term_frequencies()
+        self.fitted = True
+
+    # -- queries ---------------------------------------------------------------
+    def query_columns(self, columns: Columns) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Score every candidate of every query row: (query rows, registry rows,
+        match weights, levels). For batches; :meth:`query` for one record."""
+        enc = self.comparator.encode(columns, count=False)
+        il, ir = self.candidates(columns)
+        gammas = self.comparator.compare(enc, self.registry, il, ir)
+        tf = {f.name: enc.codes[f.name][il] for f in self.fields if f.tf}
+        weight = self.model.match_weight(gammas, tf)
+        return il, ir, weight, gammas
+
+    def query(self, record: Mapping[str, object], *, k: int = 5, min_probability: float = 0.0) -> list[Hit]:
+        """The ``k`` most likely registry rows for one record, best first."""
+        if [f.name for f in self.fields] == [f.name for f in PERSON_FIELDS]:
+            columns = person_columns([record])
+        else:
+            columns = {f.name: [record.get(f.name)] for f in self.fields}
+        return self.query_prepared(columns, k=k, min_probability=min_probability)
+
+    def query_prepared(self, columns: Columns, *, k: int = 5, min_probability: float = 0.0) -> list[Hit]:
+        """As :meth:`query`, for a record already turned into one-row columns."""
+        _, ir, weight, gammas = self.query_columns(columns)
+        if not len(ir):
+            return []
+        odds = np.exp2(np.clip(weight, -60, 60))
+        prob = odds / (1.0 + odds)
+        share = odds / (1.0 + odds.sum())
+        top = np.argsort(-weight, kind="stable")[:k]
+        tf_free = self.model.weights(gammas[top])
+        hits = []
+        for n, j in enumerate(top.tolist()):
+            if prob[j] < min_probability:
+                continue
+            hits.append(
+                Hit(
+                    row=int(ir[j]),
+                    probability=float(prob[j]),
+                    share=float(share[j]),
+                    weight=float(weight[j]),
+                    evidence=self.model.evidence(gammas[j], tf_free[n]),
+                )
+            )
+        return hits
