@@ -11,6 +11,7 @@ urlpatterns = [
     path("operations/", include("zhusan.operations.urls")),
     path("audit/", include("zhusan.audit.urls")),
     path("reports/", include("zhusan.reporting.urls")),
+    path("matching/", include("zhusan.matching.urls")),
     path("api/", include("zhusan.api_urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

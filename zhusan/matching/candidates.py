@@ -1,0 +1,272 @@
+"""From registry persons to engine records, and scoring one against many.
+
+A registry person becomes one engine record per name it carries (a Cyrillic
+legal name, its ICAO spelling, an Arabic spelling …), each with the person's
+kunya, birth, sex and place of birth; a pair of persons scores as its best
+pair of names. A year-only birth date stays year-only
+(:class:`~zhusan.matching.dates.PartialDate` with no month), an age stated on
+a known day stays an interval (:class:`~zhusan.matching.dates.StatedAge`).
+
+Parameters: with at least :data:`FIT_MIN_PERSONS` persons in the pool the
+model's u comes from random pairs of the pool and m from EM on the pool's
+own candidate pairs (no labels); below that there is too little data, and
+:data:`DEFAULT_PARAMETERS` is used: hand-set m and u that make agreement on
+given name, family name and birth year strong, a different given name with
+the same surname (siblings) weak, and sex a tie-breaker.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+from django.db.models import QuerySet
+
+from zhusan.registry.dates import BirthPrecision
+from zhusan.registry.models import NameKind, Person, PersonName
+
+from .blocking import candidate_pairs
+from .dates import PartialDate, StatedAge
+from .model import Comparator, Encoded, FellegiSunter, random_pairs
+from .persons import PERSON_FIELDS, PERSON_RULES, person_columns
+
+FIT_MIN_PERSONS = 200
+
+# m = P(level | same person), u = P(level | different people), per field in
+# PERSON_FIELDS order and per level in zhusan.matching.model.LEVELS order.
+DEFAULT_PARAMETERS: dict[str, tuple[list[float], list[float]]] = {
+    # same name, same name family, JW ≥ .92, consonants / JW ≥ .85, different
+    "given": ([0.70, 0.15, 0.07, 0.04, 0.04], [0.01, 0.01, 0.01, 0.02, 0.95]),
+    # same surname (either gender form), JW ≥ .92, consonants / JW ≥ .85, different
+    "family": ([0.80, 0.08, 0.05, 0.07], [0.005, 0.005, 0.01, 0.98]),
+    "father": ([0.60, 0.15, 0.08, 0.05, 0.12], [0.02, 0.01, 0.01, 0.02, 0.94]),
+    "kunya": ([0.60, 0.20, 0.10, 0.05, 0.05], [0.02, 0.01, 0.01, 0.02, 0.94]),
+    # exact, same month, same year, within two years, age consistent, different
+    "birth": ([0.45, 0.05, 0.30, 0.12, 0.06, 0.02], [0.0001, 0.0005, 0.015, 0.06, 0.02, 0.9044]),
+    "sex": ([0.98, 0.02], [0.5, 0.5]),
+    "place": ([0.60, 0.10, 0.10, 0.20], [0.01, 0.01, 0.03, 0.95]),
+}
+# Prior probability that a blocked pair is one person.
+DEFAULT_PRIOR = 1e-3
+
+
+@dataclass
+class QueryName:
+    given: str = ""
+    patronymic: str = ""
+    family: str = ""
+    kind: str = NameKind.LEGAL
+
+    @property
+    def full(self) -> str:
+        return " ".join(p for p in (self.given, self.patronymic, self.family) if p)
+
+
+@dataclass
+class QueryPerson:
+    """A person to look for: a registry person, a create form not yet saved,
+    or a sought person of a tracing request."""
+
+    names: list[QueryName] = field(default_factory=list)
+    sex: str = ""
+    birth: PartialDate | StatedAge | None = None
+    place: str = ""
+    father: str = ""
+    other_full_names: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Scored:
+    person: Person
+    probability: float
+    evidence: dict[str, Any]
+
+
+def birth_of(
+    precision: str,
+    year: int | None,
+    month: int | None,
+    day: int | None,
+    stated_age: int | None,
+    stated_on: date | None,
+) -> PartialDate | StatedAge | None:
+    """The registry's birth fields as the engine's value, at their precision."""
+    try:
+        if precision == BirthPrecision.EXACT and year and month and day:
+            return PartialDate(year, month, day)
+        if precision == BirthPrecision.MONTH and year and month:
+            return PartialDate(year, month)
+        if precision == BirthPrecision.YEAR and year:
+            return PartialDate(year)
+        if precision == BirthPrecision.ESTIMATED and stated_age is not None and stated_on:
+            return StatedAge(stated_age, PartialDate(stated_on.year, stated_on.month, stated_on.day))
+    except ValueError:
+        return None
+    return None
+
+
+def query_from_person(person: Person) -> QueryPerson:
+    names = [QueryName(n.given, n.patronymic, n.family, n.kind) for n in person.names.all()]
+    return QueryPerson(
+        names=names,
+        sex=person.sex,
+        birth=birth_of(
+            person.birth_precision,
+            person.birth_year,
+            person.birth_month,
+            person.birth_day,
+            person.stated_age,
+            person.stated_age_on,
+        ),
+        place=person.place_of_birth,
+    )
+
+
+def _records(query: QueryPerson) -> tuple[list[dict[str, object]], list[str]]:
+    """Engine records (one per non-kunya name) and each one's name as written."""
+    kunya = next((n.full for n in query.names if n.kind == NameKind.KUNYA), "")
+    base: dict[str, object] = {"birth": query.birth, "sex": query.sex, "place": query.place or None}
+    records: list[dict[str, object]] = []
+    shown: list[str] = []
+    for n in query.names:
+        if n.kind == NameKind.KUNYA:
+            continue
+        rec = {**base, "given": n.given, "family": n.family, "patronymic": n.patronymic}
+        if query.father:
+            rec["father"] = query.father
+        if kunya:
+            rec["kunya"] = kunya
+        records.append(rec)
+        shown.append(n.full)
+    for full in query.other_full_names:
+        if full.strip():
+            records.append({**base, "full_name": full.strip(), "father": query.father or None})
+            shown.append(full.strip())
+    if not records and kunya:
+        # Only a kunya is known: it still finds the mother through her child's name.
+        records.append({**base, "kunya": kunya})
+        shown.append(kunya)
+    return records, shown
+
+
+def _pool_records(persons: QuerySet[Person]) -> tuple[list[dict[str, object]], list[str], list[int], dict[int, Person]]:
+    by_pk = {p.pk: p for p in persons}
+    names: dict[int, list[QueryName]] = defaultdict(list)
+    rows = PersonName.objects.filter(person_id__in=list(by_pk)).order_by("-is_primary", "pk")
+    for pid, kind, given, patronymic, family in rows.values_list("person_id", "kind", "given", "patronymic", "family"):
+        names[pid].append(QueryName(given, patronymic, family, kind))
+    records: list[dict[str, object]] = []
+    shown: list[str] = []
+    owners: list[int] = []
+    for pk, p in by_pk.items():
+        q = QueryPerson(
+            names=names.get(pk, []),
+            sex=p.sex,
+            birth=birth_of(p.birth_precision, p.birth_year, p.birth_month, p.birth_day, p.stated_age, p.stated_age_on),
+            place=p.place_of_birth,
+        )
+        recs, labels = _records(q)
+        records.extend(recs)
+        shown.extend(labels)
+        owners.extend([pk] * len(recs))
+    return records, shown, owners, by_pk
+
+
+def default_model() -> FellegiSunter:
+    model = FellegiSunter(PERSON_FIELDS)
+    for j, f in enumerate(PERSON_FIELDS):
+        m, u = DEFAULT_PARAMETERS[f.name]
+        model.m[j] = np.asarray(m, float) / sum(m)
+        model.u[j] = np.asarray(u, float) / sum(u)
+    model.prior = DEFAULT_PRIOR
+    return model
+
+
+def fit_model(
+    comparator: Comparator, enc: Encoded, columns: dict[str, Sequence[object]], owners: np.ndarray
+) -> FellegiSunter:
+    """u from random pairs of the pool, m by EM on its candidate pairs (no labels)."""
+    model = default_model()
+    rl, rr = random_pairs(enc.n, enc.n, min(50_000, enc.n * 50))
+    keep = owners[rl] != owners[rr]
+    model.estimate_u(comparator.compare(enc, enc, rl[keep], rr[keep]))
+    il, ir = candidate_pairs(columns, columns, PERSON_RULES)
+    keep = owners[il] < owners[ir]
+    il, ir = il[keep], ir[keep]
+    if len(il):
+        gammas = comparator.compare(enc, enc, il, ir)
+        model.estimate_m(gammas, prior=min(max(enc.n / max(len(il), 1), 1e-6), 0.5) * 0.1, groups=il)
+    return model
+
+
+def score(query: QueryPerson, persons: QuerySet[Person], *, threshold: float = 0.5) -> list[Scored]:
+    """Persons of ``persons`` that may be ``query``, best first, with evidence."""
+    q_records, q_shown = _records(query)
+    if not q_records:
+        return []
+    records, shown, owner_list, by_pk = _pool_records(persons)
+    if not records:
+        return []
+    owners = np.asarray(owner_list, np.int64)
+    right = person_columns(records)
+    left = person_columns(q_records)
+    comparator = Comparator(PERSON_FIELDS)
+    enc_r = comparator.encode(right)
+    enc_l = comparator.encode(left, count=False)
+    fitted = len(by_pk) >= FIT_MIN_PERSONS
+    model = fit_model(comparator, enc_r, right, owners) if fitted else default_model()
+    il, ir = candidate_pairs(left, right, PERSON_RULES)
+    if not len(il):
+        return []
+    gammas = comparator.compare(enc_l, enc_r, il, ir)
+    weights = model.weights(gammas)
+    prior = math.log2(model.prior / (1 - model.prior))
+    total = prior + weights.sum(axis=1)
+    best: dict[int, int] = {}
+    for k in np.argsort(-total, kind="stable").tolist():
+        best.setdefault(int(owners[ir[k]]), k)
+    out = []
+    for pk, k in best.items():
+        probability = 1.0 / (1.0 + 2.0 ** (-float(np.clip(total[k], -60, 60))))
+        if probability < threshold:
+            continue
+        fields = [
+            {"field": e.field, "level": e.level, "weight": e.weight} for e in model.evidence(gammas[k], weights[k])
+        ]
+        evidence = {
+            "names": [q_shown[int(il[k])], shown[int(ir[k])]],
+            "fields": fields,
+            "model": "estimated" if fitted else "default",
+            "weight": round(float(total[k]), 2),
+        }
+        out.append(Scored(by_pk[pk], round(probability, 4), evidence))
+    out.sort(key=lambda s: -s.probability)
+    return out
+
+
+def query_from_values(values: Mapping[str, Any]) -> QueryPerson:
+    """A query from a create form's cleaned fields (name parts, sex, birth)."""
+    name = QueryName(
+        str(values.get("given") or ""),
+        str(values.get("patronymic") or ""),
+        str(values.get("family") or ""),
+        str(values.get("kind") or NameKind.LEGAL),
+    )
+    return QueryPerson(
+        names=[name] if name.full else [],
+        sex=str(values.get("sex") or ""),
+        birth=birth_of(
+            str(values.get("birth_precision") or ""),
+            values.get("birth_year"),
+            values.get("birth_month"),
+            values.get("birth_day"),
+            values.get("stated_age"),
+            values.get("stated_age_on"),
+        ),
+        place=str(values.get("place_of_birth") or ""),
+    )

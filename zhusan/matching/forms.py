@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from zhusan.accounts.models import Unit
+from zhusan.registry.dates import BirthPrecision
+from zhusan.registry.forms import DateInput, _blank
+from zhusan.registry.models import NameKind, RelationKind, Sex
+
+
+class CheckForm(forms.Form):
+    """The name, sex and birth fields of the person-create form, all optional:
+    whatever is filled in is searched for."""
+
+    given = forms.CharField(label=_("Given name"), required=False, max_length=200)
+    patronymic = forms.CharField(label=_("Patronymic or father's name"), required=False, max_length=200)
+    family = forms.CharField(label=_("Family name"), required=False, max_length=200)
+    kind = forms.ChoiceField(label=_("Kind of name"), required=False, choices=_blank(NameKind.choices))
+    sex = forms.ChoiceField(label=_("Sex"), required=False, choices=_blank(Sex.choices))
+    birth_precision = forms.ChoiceField(
+        label=_("How well is the birth date known?"), required=False, choices=_blank(BirthPrecision.choices)
+    )
+    birth_year = forms.IntegerField(label=_("Birth year"), required=False, min_value=1900, max_value=2100)
+    birth_month = forms.IntegerField(label=_("Birth month"), required=False, min_value=1, max_value=12)
+    birth_day = forms.IntegerField(label=_("Birth day"), required=False, min_value=1, max_value=31)
+    stated_age = forms.IntegerField(label=_("Stated age"), required=False, min_value=0, max_value=120)
+    stated_age_on = forms.DateField(label=_("Date the age was stated"), required=False, widget=DateInput)
+    place_of_birth = forms.CharField(label=_("Place of birth"), required=False, max_length=200)
+
+    def values(self) -> dict[str, Any]:
+        """The fields that are valid; an invalid one is left out, not fatal."""
+        self.is_valid()
+        return dict(getattr(self, "cleaned_data", {}))
+
+    def has_name(self) -> bool:
+        v = self.values()
+        return bool(v.get("given") or v.get("family"))
+
+
+class TracingRequestForm(forms.Form):
+    inquirer_case_number = forms.CharField(
+        label=_("Inquirer's case number"),
+        required=False,
+        max_length=40,
+        help_text=_("If the inquirer is registered as a relative at home."),
+    )
+    inquirer_name = forms.CharField(label=_("Inquirer's name"), required=False, max_length=300)
+    inquirer_contact = forms.CharField(
+        label=_("Inquirer's contact"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    given = forms.CharField(label=_("Sought person: given name"), required=False, max_length=200)
+    patronymic = forms.CharField(label=_("Patronymic or father's name"), required=False, max_length=200)
+    family = forms.CharField(label=_("Family name"), required=False, max_length=200)
+    other_names = forms.CharField(
+        label=_("Other names or spellings, one a line"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Other scripts, nicknames, a kunya such as Umm Abdullah."),
+    )
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
+    birth_year = forms.IntegerField(label=_("Approximate birth year"), required=False, min_value=1900, max_value=2100)
+    age = forms.IntegerField(label=_("Or approximate age today"), required=False, min_value=0, max_value=120)
+    last_known_place = forms.CharField(label=_("Last known place"), required=False, max_length=300)
+    relatives_names = forms.CharField(
+        label=_("Relatives' names"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    relation_to_inquirer = forms.ChoiceField(
+        label=_("The inquirer is the sought person's"), required=False, choices=_blank(RelationKind.choices)
+    )
+    managing_unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), to_field_name="uuid")
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["managing_unit"].queryset = units  # type: ignore[attr-defined]
+        if units.count() == 1:
+            self.fields["managing_unit"].initial = units.first()
+
+
+class ConfirmMatchForm(forms.Form):
+    relation = forms.ChoiceField(label=_("The inquirer is this person's"), choices=_blank(RelationKind.choices))

@@ -1,0 +1,140 @@
+"""Scoped, audited reads of the review queues.
+
+A duplicate candidate is visible when its reviewer may see both persons; a
+tracing request when it belongs to the reviewer's organisation (or the
+reviewer's scope is everything); a tracing match when, in addition, the
+matched person is visible. Merged persons (named by a MergeRecord that has
+not been undone) are left out of every pool: :func:`exclude_merged`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from zhusan.accounts.access import active_grants, has_capability, restrict
+from zhusan.accounts.permissions import Capability, Scope
+from zhusan.audit.models import Action
+from zhusan.audit.services import Actor, record
+from zhusan.registry.models import Consent, ConsentPurpose, ConsentStatus, Person
+from zhusan.registry.selectors import _parse_ref
+
+from .models import DuplicateCandidate, DuplicateStatus, MergeRecord, TracingMatch, TracingRequest
+
+
+def require_reviewer(actor: Actor) -> Any:
+    """The actor's user, if their role reviews matches; PermissionDenied otherwise."""
+    user = actor.user
+    if user is None or not has_capability(user, Capability.REVIEW_MATCHES):
+        raise PermissionDenied(_("Your role cannot review matches."))
+    return user
+
+
+def merged_person_ids() -> QuerySet[MergeRecord, Any]:
+    return MergeRecord.objects.filter(undone_at__isnull=True).values("merged_id")
+
+
+def exclude_merged(qs: QuerySet[Person]) -> QuerySet[Person]:
+    """Persons that are not currently merged into another record."""
+    return qs.exclude(pk__in=merged_person_ids())
+
+
+def visible_persons(actor: Actor) -> QuerySet[Person]:
+    """The persons the actor may see, merged ones left out (not audited: the
+    caller audits the search it makes with them)."""
+    assert actor.user is not None
+    return exclude_merged(restrict(Person.objects.all(), actor.user))
+
+
+def with_tracing_consent(qs: QuerySet[Person]) -> QuerySet[Person]:
+    """Persons whose latest consent for tracing is a grant (the same order as
+    ``zhusan.registry.services.consent_allows``)."""
+    latest = (
+        Consent.objects.filter(person=OuterRef("pk"), purpose=ConsentPurpose.TRACING)
+        .order_by("-given_on", "-recorded_at")
+        .values("status")[:1]
+    )
+    return qs.annotate(_tracing_consent=Subquery(latest)).filter(_tracing_consent=ConsentStatus.GRANTED)
+
+
+# --- Duplicates -----------------------------------------------------------------
+
+
+def duplicates_for_user(actor: Actor, *, status: str = DuplicateStatus.OPEN) -> QuerySet[DuplicateCandidate]:
+    require_reviewer(actor)
+    visible = visible_persons(actor).values("pk")
+    qs = DuplicateCandidate.objects.filter(person_a__in=visible, person_b__in=visible)
+    if status:
+        qs = qs.filter(status=status)
+    record(actor, Action.LIST, object_type="duplicate_candidate", detail={"status": status})
+    return qs.select_related("person_a", "person_b").prefetch_related("person_a__names", "person_b__names")
+
+
+def get_duplicate_for_user(actor: Actor, ref: object) -> DuplicateCandidate:
+    user = require_reviewer(actor)
+    candidate = DuplicateCandidate.objects.select_related("person_a", "person_b").filter(uuid=_parse_ref(ref)).first()
+    seen = restrict(Person.objects.all(), user)
+    if candidate is None or seen.filter(pk__in=[candidate.person_a_id, candidate.person_b_id]).count() != 2:
+        raise Http404("No such candidate")
+    record(actor, Action.VIEW, object_type="duplicate_candidate", object_ref=candidate.uuid)
+    return candidate
+
+
+def open_merge_for(candidate: DuplicateCandidate) -> MergeRecord | None:
+    return candidate.merges.filter(undone_at__isnull=True).first()
+
+
+# --- Tracing ----------------------------------------------------------------------
+
+
+def _request_scope(user: Any) -> Q | None:
+    """Tracing requests of the reviewer's organisations; all with scope ALL."""
+    orgs = []
+    for grant in active_grants(user):
+        if grant.effective_scope() == Scope.ALL:
+            return Q()
+        orgs.append(grant.organisation_id)
+    return Q(managing_unit__organisation_id__in=orgs) if orgs else None
+
+
+def tracing_requests_for_user(actor: Actor, *, status: str = "") -> QuerySet[TracingRequest]:
+    user = require_reviewer(actor)
+    scope = _request_scope(user)
+    qs = TracingRequest.objects.all() if scope is not None else TracingRequest.objects.none()
+    if scope:
+        qs = qs.filter(scope)
+    if status:
+        qs = qs.filter(status=status)
+    record(actor, Action.LIST, object_type="tracing_request", detail={"status": status})
+    return qs.select_related("inquirer", "managing_unit").prefetch_related("sought")
+
+
+def get_tracing_request_for_user(actor: Actor, ref: object) -> TracingRequest:
+    user = require_reviewer(actor)
+    scope = _request_scope(user)
+    qs = TracingRequest.objects.filter(uuid=_parse_ref(ref))
+    request = qs.filter(scope).first() if scope is not None else None
+    if request is None:
+        raise Http404("No such tracing request")
+    record(actor, Action.VIEW, object_type="tracing_request", object_ref=request.uuid)
+    return request
+
+
+def matches_for_user(actor: Actor, request: TracingRequest) -> QuerySet[TracingMatch]:
+    """The request's matches whose person the actor may see."""
+    return (
+        request.matches.filter(person__in=visible_persons(actor).values("pk"))
+        .select_related("person", "sought")
+        .prefetch_related("person__names")
+    )
+
+
+def get_match_for_user(actor: Actor, request: TracingRequest, ref: object) -> TracingMatch:
+    match = matches_for_user(actor, request).filter(uuid=_parse_ref(ref)).first()
+    if match is None:
+        raise Http404("No such match")
+    return match

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "matching"
+urlpatterns = [
+    path("duplicates/", views.duplicate_list, name="duplicate_list"),
+    path("duplicates/<uuid:candidate_uuid>/", views.duplicate_detail, name="duplicate_detail"),
+    path("duplicates/<uuid:candidate_uuid>/same/", views.duplicate_same, name="duplicate_same"),
+    path("duplicates/<uuid:candidate_uuid>/different/", views.duplicate_different, name="duplicate_different"),
+    path("duplicates/<uuid:candidate_uuid>/undo/", views.merge_undo, name="merge_undo"),
+    path("check/", views.check, name="check"),
+    path("check/<uuid:person_uuid>/", views.person_check, name="person_check"),
+    path("tracing/", views.tracing_list, name="tracing_list"),
+    path("tracing/new/", views.tracing_create, name="tracing_create"),
+    path("tracing/<uuid:request_uuid>/", views.tracing_detail, name="tracing_detail"),
+    path("tracing/<uuid:request_uuid>/run/", views.tracing_run, name="tracing_run"),
+    path(
+        "tracing/<uuid:request_uuid>/matches/<uuid:match_uuid>/confirm/", views.tracing_confirm, name="tracing_confirm"
+    ),
+    path("tracing/<uuid:request_uuid>/matches/<uuid:match_uuid>/reject/", views.tracing_reject, name="tracing_reject"),
+]

@@ -1,0 +1,245 @@
+"""Review pages: possible duplicates, likely existing records before saving,
+and family tracing.
+
+Thin function views: reviewers are checked and lookups scoped and audited
+through ``selectors`` (and the registry's selectors for persons); every
+write goes through ``services``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhusan.accounts.models import Unit
+from zhusan.audit.services import Actor
+from zhusan.registry.forms import add_service_errors
+from zhusan.registry.selectors import get_person_by_case_number_for_user, get_person_for_user
+
+from . import selectors, services
+from .candidates import query_from_values
+from .forms import CheckForm, ConfirmMatchForm, TracingRequestForm
+from .models import MergeRecord, TracingMatchStatus
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return Actor.from_request(request)
+
+
+# --- Duplicates -------------------------------------------------------------------
+
+
+def duplicate_list(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    candidates = list(selectors.duplicates_for_user(actor)[:200])
+    return render(request, "matching/duplicate_list.html", {"candidates": candidates})
+
+
+def duplicate_detail(request: HttpRequest, candidate_uuid: Any) -> HttpResponse:
+    actor = _actor(request)
+    candidate = selectors.get_duplicate_for_user(actor, candidate_uuid)
+    a, _access_a = get_person_for_user(actor, candidate.person_a.uuid)
+    b, _access_b = get_person_for_user(actor, candidate.person_b.uuid)
+    return render(
+        request,
+        "matching/duplicate_detail.html",
+        {"candidate": candidate, "persons": [a, b], "merge": selectors.open_merge_for(candidate)},
+    )
+
+
+@require_POST
+def duplicate_same(request: HttpRequest, candidate_uuid: Any) -> HttpResponse:
+    actor = _actor(request)
+    candidate = selectors.get_duplicate_for_user(actor, candidate_uuid)
+    survivor = candidate.person_b if request.POST.get("survivor") == str(candidate.person_b.uuid) else None
+    try:
+        merge = services.decide_same(actor=actor, candidate=candidate, survivor=survivor)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(merged)s merged into %(survivor)s.")
+            % {"merged": merge.merged.case_number, "survivor": merge.survivor.case_number},
+        )
+    return redirect(candidate.get_absolute_url())
+
+
+@require_POST
+def duplicate_different(request: HttpRequest, candidate_uuid: Any) -> HttpResponse:
+    actor = _actor(request)
+    candidate = selectors.get_duplicate_for_user(actor, candidate_uuid)
+    try:
+        services.decide_different(actor=actor, candidate=candidate)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Recorded as different people; this pair will not be proposed again."))
+    return redirect("matching:duplicate_list")
+
+
+@require_POST
+def merge_undo(request: HttpRequest, candidate_uuid: Any) -> HttpResponse:
+    actor = _actor(request)
+    candidate = selectors.get_duplicate_for_user(actor, candidate_uuid)
+    merge: MergeRecord | None = selectors.open_merge_for(candidate)
+    if merge is None:
+        raise Http404("No merge to undo")
+    try:
+        services.undo_merge(actor=actor, merge=merge)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The merge is undone; both records are back as they were."))
+    return redirect(candidate.get_absolute_url())
+
+
+@require_POST
+def person_check(request: HttpRequest, person_uuid: Any) -> HttpResponse:
+    """Look for duplicates of one registered person and queue what is found."""
+    actor = _actor(request)
+    person, _access = get_person_for_user(actor, person_uuid)
+    found = services.duplicates_check(actor=actor, person=person)
+    messages.info(request, _("%(n)s possible duplicates to review.") % {"n": len(found)})
+    return redirect("matching:duplicate_list")
+
+
+def check(request: HttpRequest) -> HttpResponse:
+    """Likely existing records for the person being registered, before saving."""
+    actor = _actor(request)
+    selectors.require_reviewer(actor)
+    # POST from the create form keeps names and birth data out of URLs and
+    # logs; GET with query parameters works too, for links.
+    data = request.POST if request.method == "POST" else request.GET
+    form = CheckForm(data or None)
+    found = []
+    searched = bool(data) and form.has_name()
+    if searched:
+        found = services.likely_existing(actor, query_from_values(form.values()))
+    return render(
+        request, "matching/check.html", {"form": form, "found": found, "searched": searched, "submitted": bool(data)}
+    )
+
+
+# --- Tracing ----------------------------------------------------------------------
+
+
+def tracing_list(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    status = request.GET.get("status", "")
+    requests = list(selectors.tracing_requests_for_user(actor, status=status)[:200])
+    return render(request, "matching/tracing_list.html", {"requests": requests, "status": status})
+
+
+def tracing_create(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    user: Any = selectors.require_reviewer(actor)
+    units = Unit.objects.filter(organisation_id=user.unit.organisation_id) if user.unit_id else Unit.objects.none()
+    form = TracingRequestForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        inquirer = None
+        if data["inquirer_case_number"].strip():
+            try:
+                inquirer, _access = get_person_by_case_number_for_user(actor, data["inquirer_case_number"])
+            except Http404:
+                form.add_error("inquirer_case_number", _("No person with this case number that you may see."))
+        if not form.errors:
+            sought = services.SoughtInput(
+                given=data["given"],
+                patronymic=data["patronymic"],
+                family=data["family"],
+                other_names=data["other_names"],
+                sex=data["sex"],
+                birth_year=data["birth_year"],
+                age=data["age"],
+                last_known_place=data["last_known_place"],
+                relatives_names=data["relatives_names"],
+                relation_to_inquirer=data["relation_to_inquirer"],
+            )
+            tracing_input = services.TracingInput(
+                managing_unit=data["managing_unit"],
+                inquirer=inquirer,
+                inquirer_name=data["inquirer_name"],
+                inquirer_contact=data["inquirer_contact"],
+                sought=[sought],
+            )
+            try:
+                tracing_request = services.tracing_request_create(actor=actor, data=tracing_input)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                found = services.tracing_run(actor=actor, request=tracing_request)
+                messages.success(request, _("Request recorded; %(n)s matches to review.") % {"n": len(found)})
+                return redirect(tracing_request.get_absolute_url())
+    return render(
+        request,
+        "matching/tracing_form.html",
+        {"form": form, "title": _("New tracing request"), "cancel_url": reverse("matching:tracing_list")},
+    )
+
+
+def tracing_detail(request: HttpRequest, request_uuid: Any) -> HttpResponse:
+    actor = _actor(request)
+    tracing_request = selectors.get_tracing_request_for_user(actor, request_uuid)
+    matches = list(selectors.matches_for_user(actor, tracing_request))
+    open_statuses = (TracingMatchStatus.LIKELY, TracingMatchStatus.POSSIBLE)
+    return render(
+        request,
+        "matching/tracing_detail.html",
+        {
+            "tracing_request": tracing_request,
+            "sought": list(tracing_request.sought.all()),
+            "matches": matches,
+            "open_statuses": open_statuses,
+            "confirm_form": ConfirmMatchForm(),
+        },
+    )
+
+
+@require_POST
+def tracing_run(request: HttpRequest, request_uuid: Any) -> HttpResponse:
+    actor = _actor(request)
+    tracing_request = selectors.get_tracing_request_for_user(actor, request_uuid)
+    found = services.tracing_run(actor=actor, request=tracing_request)
+    messages.info(request, _("%(n)s matches to review.") % {"n": len(found)})
+    return redirect(tracing_request.get_absolute_url())
+
+
+@require_POST
+def tracing_confirm(request: HttpRequest, request_uuid: Any, match_uuid: Any) -> HttpResponse:
+    actor = _actor(request)
+    tracing_request = selectors.get_tracing_request_for_user(actor, request_uuid)
+    match = selectors.get_match_for_user(actor, tracing_request, match_uuid)
+    form = ConfirmMatchForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose how the inquirer is related to the person."))
+        return redirect(tracing_request.get_absolute_url())
+    try:
+        services.tracing_confirm(actor=actor, match=match, relation=form.cleaned_data["relation"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Match confirmed; the relationship is recorded."))
+    return redirect(tracing_request.get_absolute_url())
+
+
+@require_POST
+def tracing_reject(request: HttpRequest, request_uuid: Any, match_uuid: Any) -> HttpResponse:
+    actor = _actor(request)
+    tracing_request = selectors.get_tracing_request_for_user(actor, request_uuid)
+    match = selectors.get_match_for_user(actor, tracing_request, match_uuid)
+    try:
+        services.tracing_reject(actor=actor, match=match)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Match rejected."))
+    return redirect(tracing_request.get_absolute_url())
