@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -60,6 +62,9 @@ def _meta() -> dict[str, object]:
 class IndicatorCatalogue(APIView):
     permission_classes = [CanViewAggregates]
 
+    @extend_schema(
+        operation_id="indicators_list", summary="The indicator catalogue", responses={200: OpenApiTypes.OBJECT}
+    )
     def get(self, request: Request) -> Response:
         record(Actor.from_request(request, via="api"), Action.VIEW, object_type="report", object_ref="catalogue")
         return Response({**_meta(), "indicators": [i.describe() for i in CATALOGUE.values()]})
@@ -68,6 +73,12 @@ class IndicatorCatalogue(APIView):
 class IndicatorDetail(APIView):
     permission_classes = [CanViewAggregates]
 
+    @extend_schema(
+        operation_id="indicators_retrieve",
+        summary="One indicator's figures, disclosure-controlled",
+        parameters=[FilterSerializer],
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def get(self, request: Request, code: str) -> Response:
         if code not in CATALOGUE:
             raise Http404("No such indicator")
