@@ -168,3 +168,25 @@ def test_a_kunya_is_compared_as_a_kunya(alice):
     first = make_person(alice, given="Zhanar", family="Serikova", extra_names=[kunya])
     query = query_from_person(first)
     assert [n.kind for n in query.names] == [NameKind.LEGAL, NameKind.KUNYA]
+
+
+def test_with_enough_persons_the_parameters_are_estimated_from_the_pool():
+    import numpy as np
+
+    from zhusan.matching.candidates import default_model, fit_model
+    from zhusan.matching.model import Comparator
+    from zhusan.matching.persons import PERSON_FIELDS, person_columns
+
+    given = ["Aisha", "Fatima", "Zhanar", "Gulnar", "Madina", "Aigerim", "Dana", "Saule", "Asel", "Ainur"]
+    family = ["Nurlanova", "Serikova", "Abenova", "Ospanova", "Karimova", "Tokaeva", "Zhumabaeva"]
+    records = [
+        {"given": given[i % 10], "family": family[i % 7], "birth": str(1960 + i % 40), "sex": "f"} for i in range(300)
+    ]
+    records += [dict(r, given=r["given"].replace("i", "y")) for r in records[:30]]  # 30 duplicates
+    owners = np.arange(len(records))
+    cols = person_columns(records)
+    comparator = Comparator(PERSON_FIELDS)
+    model = fit_model(comparator, comparator.encode(cols), cols, owners)
+    default = default_model()
+    assert any(not np.allclose(m, d) for m, d in zip(model.u, default.u, strict=True))
+    assert 0 < model.prior < 1

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -72,7 +72,7 @@ def _require_write(actor: Actor, person: Person, compartment: Compartment = Comp
 def _reviewer(actor: Actor) -> Any:
     try:
         return require_reviewer(actor)
-    except Exception as exc:
+    except PermissionDenied as exc:
         raise Denied(str(exc), actor=actor, object_type="matching", why="cannot review matches") from exc
 
 
@@ -177,7 +177,10 @@ def decide_same(*, actor: Actor, candidate: DuplicateCandidate, survivor: Person
 
     The survivor is the older record unless named. Rows the survivor already
     has (a vulnerability, a nationality, a relationship to the same person)
-    stay on the merged person and are listed as kept."""
+    stay on the merged person and are listed as kept. The reviewer needs
+    write access to identity and family data of both records; rows of severe
+    compartments (protected notes) move with the person without being read,
+    and their audit events name the row, never its content."""
     user = _reviewer(actor)
     if candidate.status != DuplicateStatus.OPEN:
         raise ValidationError(_("This pair has already been decided."))
