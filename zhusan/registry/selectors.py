@@ -134,7 +134,9 @@ class PersonFilters:
 def persons_for_user(actor: Actor, filters: PersonFilters, *, today: date | None = None) -> QuerySet[Person]:
     """Persons the actor may see, filtered; audited as a list or a search."""
     assert actor.user is not None
-    qs: PersonQuerySet = restrict(Person.objects.all(), actor.user)  # type: ignore[assignment]
+    from zhusan.matching.selectors import exclude_merged  # merged duplicates leave the lists
+
+    qs: PersonQuerySet = exclude_merged(restrict(Person.objects.all(), actor.user))  # type: ignore[assignment]
     if filters.record_type:
         qs = qs.filter(record_type=filters.record_type)
     if filters.q:
