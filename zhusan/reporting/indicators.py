@@ -24,7 +24,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.conf import settings
-from django.db.models import Case, CharField, Exists, F, Min, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Exists, F, Min, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -123,7 +123,7 @@ def _age_band_case(on: date) -> Case:
 def statistical_rows(filters: ReportFilters) -> list[Row]:
     """One pseudonymous row per subject in scope of the filters (one query)."""
     vulnerable = PersonVulnerability.objects.filter(person=OuterRef("pk"))
-    qs: QuerySet[Person] = (
+    qs = (
         Person.objects.subjects()
         .annotate(
             age_band=_age_band_case(filters.reference_date),

@@ -80,7 +80,9 @@ class ReportFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         regions = Unit.objects.exclude(region="").order_by("region").values_list("region", flat=True).distinct()
-        self.fields["region"].choices = [("", _("Any"))] + [(r, r) for r in regions]
+        region = self.fields["region"]
+        assert isinstance(region, forms.ChoiceField)
+        region.choices = [("", _("Any"))] + [(r, r) for r in regions]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
