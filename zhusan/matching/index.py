@@ -4,6 +4,7 @@
     index.fit(person_columns(sample_of_incoming_records))  # once; optional
     for hit in index.query({"given": "Aisha", "family": "Ivanova", "birth": "1990"}):
         hit.row, hit.probability, hit.evidence
+    best = index.link(person_columns(incoming_records))  # a batch: best row each
 
 The registry is encoded once into the comparator's vocabularies (the same
 columns and levels as batch linkage, :mod:`zhusan.matching.link`), and each
@@ -29,6 +30,21 @@ from .model import Comparator, Encoded, Evidence, FellegiSunter, Field, random_p
 from .persons import PERSON_FIELDS, PERSON_RULES, person_columns
 
 _SEP = "\x1e"
+
+
+@dataclass
+class BatchLinks:
+    """The best registry row of each incoming row that has one above the threshold."""
+
+    left: np.ndarray  # incoming row
+    right: np.ndarray  # registry row
+    probability: np.ndarray  # share: P(this is the one) among the row's candidates
+    weight: np.ndarray
+    gammas: np.ndarray
+    n_candidates: int
+
+    def __len__(self) -> int:
+        return len(self.left)
 
 
 @dataclass
@@ -153,6 +169,36 @@ class RegistryIndex:
         tf = {f.name: enc.codes[f.name][il] for f in self.fields if f.tf}
         weight = self.model.match_weight(gammas, tf)
         return il, ir, weight, gammas
+
+    def link(self, columns: Columns, *, threshold: float = 0.5, chunk: int = 5000) -> BatchLinks:
+        """Batch linkage through the index: each incoming row keeps its best
+        registry row when that row's share (the posterior under "this record
+        is at most one of its candidates") reaches ``threshold``.
+
+        The registry was encoded and indexed once; rows are scored ``chunk``
+        at a time so that memory stays bounded by the chunk's candidates."""
+        n = len(next(iter(columns.values())))
+        parts: list[tuple[np.ndarray, ...]] = []
+        n_candidates = 0
+        for start in range(0, n, chunk):
+            part = {k: v[start : start + chunk] for k, v in columns.items()}
+            il, ir, weight, gammas = self.query_columns(part)
+            n_candidates += len(il)
+            if not len(il):
+                continue
+            odds = np.exp2(np.clip(weight, -60, 60))
+            share = odds / (1.0 + np.bincount(il, weights=odds)[il])
+            order = np.lexsort((-weight, il))
+            first = np.ones(len(order), bool)
+            first[1:] = il[order][1:] != il[order][:-1]
+            best = order[first]
+            best = best[share[best] >= threshold]
+            parts.append((il[best] + start, ir[best], share[best], weight[best], gammas[best]))
+        if not parts:
+            empty = np.empty(0, np.int64)
+            return BatchLinks(empty, empty, np.empty(0), np.empty(0), np.empty((0, len(self.fields)), np.int8), 0)
+        left, right, prob, weight, gammas = (np.concatenate(col) for col in zip(*parts, strict=True))
+        return BatchLinks(left, right, prob, weight, gammas, n_candidates)
 
     def query(self, record: Mapping[str, object], *, k: int = 5, min_probability: float = 0.0) -> list[Hit]:
         """The ``k`` most likely registry rows for one record, best first."""

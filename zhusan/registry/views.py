@@ -7,6 +7,7 @@ globally by LoginRequiredMiddleware.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -19,6 +20,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -28,6 +30,7 @@ from zhusan.accounts.models import Unit
 from zhusan.accounts.permissions import Capability, Compartment, policy
 from zhusan.audit.services import Actor
 from zhusan.core.concurrency import StaleVersionError
+from zhusan.matching import services as matching
 
 from . import services
 from .dates import BirthPrecision
@@ -50,7 +53,7 @@ from .forms import (
     add_service_errors,
 )
 from .graph import established_label, family_graph, relation_label
-from .models import LocationStay, Person, PersonName, RecordType
+from .models import ConsentPurpose, ConsentStatus, LocationStay, Person, PersonName, RecordType
 from .selectors import (
     find_person_for_break_glass,
     get_person_by_case_number_for_user,
@@ -76,6 +79,35 @@ NOTE_COMPARTMENTS = [C.HEALTH, C.PSYCHOSOCIAL, C.RELIGIOUS, C.JUSTICE_SECURITY]
 
 def _actor(request: HttpRequest) -> Actor:
     return Actor.from_request(request)
+
+
+logger = logging.getLogger(__name__)
+
+
+def _match_new_person(request: HttpRequest, person: Person) -> None:
+    """Propose duplicates of a newly registered person and run the open
+    tracing requests against them. Matching never undoes the registration:
+    its errors are logged and the person stays registered."""
+    actor = _actor(request)
+    user: Any = request.user
+    try:
+        found = []
+        if has_capability(user, Capability.REVIEW_MATCHES):
+            found = matching.duplicates_check(actor=actor, person=person)
+        matching.tracing_on_new_person(actor=actor, person=person)
+    except Exception:
+        logger.exception("matching after registering %s failed", person.case_number)
+        return
+    if found:
+        messages.warning(
+            request,
+            format_html(
+                '{} <a href="{}">{}</a>',
+                _("%(n)d possible duplicate(s) of %(case)s proposed.") % {"n": len(found), "case": person.case_number},
+                reverse("matching:duplicate_list"),
+                _("Review them"),
+            ),
+        )
 
 
 def _reads_persons(user: Any) -> bool:
@@ -189,6 +221,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Registered %(case)s.") % {"case": person.case_number})
+            _match_new_person(request, person)
             return redirect(person.get_absolute_url())
     return render(
         request,
@@ -621,8 +654,18 @@ def consent_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
         form_class=ConsentForm,
         title=_("Record consent"),
         back="registry:person_documents",
-        save=lambda actor, person, data: services.consent_record(actor=actor, person=person, **_values(data)),
+        save=_consent_save,
     )
+
+
+def _consent_save(actor: Actor, person: Person, data: dict[str, Any]) -> None:
+    consent = services.consent_record(actor=actor, person=person, **_values(data))
+    if consent.purpose == ConsentPurpose.TRACING and consent.status == ConsentStatus.GRANTED:
+        # A person who now allows tracing may be someone an open request seeks.
+        try:
+            matching.tracing_on_new_person(actor=actor, person=person)
+        except Exception:
+            logger.exception("tracing after a consent of %s failed", person.case_number)
 
 
 def assent_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
