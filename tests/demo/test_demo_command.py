@@ -5,6 +5,7 @@ database that already holds persons."""
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -19,7 +20,17 @@ from zhusan.audit.services import verify_chain
 from zhusan.core.models import DatasetMarker
 from zhusan.demo.builder import demo_table, operation_of
 from zhusan.demo.plan import make_plan
-from zhusan.registry.models import Person, RecordType, Stage, TimelineEntry
+from zhusan.operations.models import (
+    ClearanceItem,
+    ClearanceKind,
+    EntryStatus,
+    ManifestEntry,
+    Movement,
+    MovementStatus,
+    Operation,
+    OperationStatus,
+)
+from zhusan.registry.models import Person, RecordType, Stage
 
 # Kazakhstan's published figures (docs: domain reference §5), typed out here
 # independently of the builder's constants.
@@ -52,6 +63,40 @@ def assert_public_figures(table: dict[str, dict[str, int]]) -> None:
     # Zhusan-2's children were mostly of pre-school age.
     z2 = table["Zhusan-2"]
     assert z2["aged_under_1"] + z2["aged_1_3"] + z2["aged_4_5"] > z2["children"] / 2
+
+
+def assert_operations(*, returned_count: int) -> None:
+    """Real operations carry the returns: completed, one arrived movement per
+    flight day, an arrived entry with a satisfied checklist per returnee, and
+    one planned operation with families still in the camps."""
+    completed = {
+        op.code: [(m.departure_on, m.origin.name, m.status) for m in op.movements.all()]
+        for op in Operation.objects.filter(status=OperationStatus.COMPLETED).prefetch_related("movements__origin")
+    }
+    assert set(completed) == {"Zhusan-1", "Zhusan-2", "Zhusan-3", "Zhusan-4", "Rusafa", "Zhusan-5"}
+    assert [m[0] for m in completed["Zhusan-2"]] == [date(2019, 5, 7), date(2019, 5, 9)]
+    assert [m[0] for m in completed["Zhusan-3"]] == [date(2019, 5, day) for day in (28, 29, 30, 31)]
+    assert completed["Rusafa"] == [(date(2019, 11, 27), "Rusafa prison", MovementStatus.ARRIVED)]
+    assert completed["Zhusan-5"][0][0] == date(2021, 2, 4)
+    assert {m[1] for ms in completed.values() for m in ms} <= {"al-Hol camp", "Roj camp", "Rusafa prison"}
+    arrived = ManifestEntry.objects.filter(status=EntryStatus.ARRIVED)
+    assert arrived.count() == arrived.values("person").distinct().count() == returned_count
+    assert not ClearanceItem.objects.filter(entry__status=EntryStatus.ARRIVED, satisfied=False).exists()
+    assert not arrived.filter(clearance_items__isnull=True).exists()
+    # Children are never security subjects: no security item for a child on the day of the flight.
+    rusafa = arrived.filter(movement__operation__code="Rusafa")
+    assert not ClearanceItem.objects.filter(entry__in=rusafa, kind=ClearanceKind.SECURITY_CLEARANCE).exists()
+
+    planned = Operation.objects.get(status=OperationStatus.PLANNED)
+    assert planned.name == "Zhusan-6 (planned, synthetic)"
+    waiting = ManifestEntry.objects.filter(movement__operation=planned)
+    assert waiting.exists()
+    assert set(waiting.values_list("status", flat=True)) <= {EntryStatus.PROPOSED, EntryStatus.VERIFIED}
+    assert set(waiting.values_list("person__stage", flat=True)) <= {Stage.IDENTIFIED, Stage.VERIFIED}
+    # One audit event per operation and per movement, none per entry.
+    assert AuditEvent.objects.filter(object_type="operation").count() == 7
+    assert AuditEvent.objects.filter(object_type="movement").count() == Movement.objects.count()
+    assert not AuditEvent.objects.filter(object_type="manifest_entry").exists()
 
 
 def fingerprint(seed: int) -> list[tuple[str, str]]:
@@ -92,12 +137,13 @@ def test_the_demo_reproduces_the_public_figures_and_every_role_can_log_in(db):
     assert "oathtool --totp -b JBSWY3DPEHPK3PXP" in output
     # Every returned person carries their operation; relatives and people
     # still in the camps carry none.
-    returned = Person.objects.filter(timeline__to_stage=Stage.REPATRIATED).prefetch_related("timeline")
+    returned = Person.objects.filter(timeline__to_stage=Stage.REPATRIATED)
     assert {operation_of(p) for p in returned} == {"Zhusan-1", "Zhusan-2", "Zhusan-3", "Zhusan-4", "Rusafa", "Zhusan-5"}
-    waiting = Person.objects.filter(stage__in=[Stage.IDENTIFIED, Stage.VERIFIED]).prefetch_related("timeline")
+    waiting = Person.objects.filter(stage__in=[Stage.IDENTIFIED, Stage.VERIFIED])
     assert 15 <= waiting.count() <= 30
     assert all(operation_of(p) is None for p in waiting)
     assert Person.objects.filter(record_type=RecordType.RELATIVE).exists()
+    assert_operations(returned_count=returned.count())
 
     # --if-empty on a loaded database writes nothing; without it, refused.
     persons, events = Person.objects.count(), AuditEvent.objects.count()
@@ -114,10 +160,10 @@ def test_another_seed_gives_other_people_with_the_same_figures(db):
     assert_public_figures(table)
     assert stored_fingerprint() == fingerprint(7)
     assert fingerprint(7) != fingerprint(2019)
-    # The table is counted from the records: take one person's return away
-    # and Zhusan-4 shrinks.
-    entry = TimelineEntry.objects.filter(reason="Returned with Zhusan-4 (synthetic)").first()
-    TimelineEntry.objects.filter(pk=entry.pk).update(reason="Returned (reason edited)")
+    # The table is counted from the manifests: take one person's arrival
+    # away and Zhusan-4 shrinks.
+    entry = ManifestEntry.objects.filter(movement__operation__code="Zhusan-4", status=EntryStatus.ARRIVED).first()
+    ManifestEntry.objects.filter(pk=entry.pk).update(status=EntryStatus.HELD, status_reason="edited by the test")
     assert demo_table()["Zhusan-4"]["total"] == 70
 
 

@@ -2,5 +2,6 @@
 
 Every person, name, address and laboratory reference in it is invented; only
 the aggregate figures per operation follow public reporting (see
-docs and ``builder.PUBLIC_FIGURES``).
+``plan.OPERATIONS``). ``operations.py`` writes the operations, movements
+and manifests that carry them.
 """

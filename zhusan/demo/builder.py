@@ -5,16 +5,17 @@ Everything is written by the demo case manager through ``registry.services``
 carry the real time of loading; the records themselves (stays, timeline,
 consents, evidence) carry the invented historical dates of the story.
 
-The operation a person returned with is recorded the way the future
-operations module can adopt: a stay abroad that ends on the day of the
-flight, and a timeline entry "Returned with Zhusan-2 (synthetic)".
-:func:`operation_of` and :func:`demo_table` read it back from the database.
+The operation a person returned with is a real operation
+(``zhusan.operations``): an arrived manifest entry on the movement of their
+flight (``operations.py``), next to a stay abroad that ends on the day of
+the flight and a timeline entry "Returned with Zhusan-2 (synthetic)".
+:func:`operation_of` and :func:`demo_table` read the operation back from the
+manifest.
 """
 
 from __future__ import annotations
 
 import base64
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -30,6 +31,7 @@ from zhusan.accounts.permissions import Role
 from zhusan.audit.models import Action
 from zhusan.audit.services import Actor, diff, record
 from zhusan.core.models import DatasetMarker
+from zhusan.operations.models import EntryStatus, ManifestEntry
 from zhusan.registry import services
 from zhusan.registry.dates import best_age
 from zhusan.registry.models import (
@@ -53,6 +55,7 @@ from zhusan.registry.models import (
     TimelineEntry,
 )
 
+from .operations import OperationWriter
 from .plan import OPERATIONS, Plan, Planned, make_plan
 
 DEFAULT_SEED = 2019
@@ -61,7 +64,6 @@ DEMO_TOTP_BASE32 = "JBSWY3DPEHPK3PXP"
 DEMO_TOTP_HEX = base64.b32decode(DEMO_TOTP_BASE32).hex()
 MARKER_DESCRIPTION = "Synthetic demo data — every person is invented"
 HOME_COUNTRY = "KZ"
-OPERATION_REASON = re.compile(r"^Returned with (?P<operation>.+) \(synthetic\)$")
 
 # key: (organisation, kind, unit, region)
 UNITS: dict[str, tuple[str, str, str, str]] = {
@@ -126,11 +128,14 @@ def demo_reason(operation: str) -> str:
 
 
 def operation_of(person: Person) -> str | None:
-    """The operation a person returned with, read from their timeline."""
-    for entry in person.timeline.all():
-        if entry.to_stage == Stage.REPATRIATED and (match := OPERATION_REASON.match(entry.reason)):
-            return match["operation"]
-    return None
+    """The code of the operation a person returned with: their first arrived manifest entry."""
+    entry = (
+        ManifestEntry.objects.filter(person=person, status=EntryStatus.ARRIVED)
+        .order_by("arrived_at", "pk")
+        .select_related("movement__operation")
+        .first()
+    )
+    return entry.movement.operation.code if entry else None
 
 
 def _at(day: date) -> datetime:
@@ -150,7 +155,7 @@ class DemoLoader:
     def __init__(self, seed: int = DEFAULT_SEED) -> None:
         self.plan: Plan = make_plan(seed)
         self.spouses = [p for p in self.plan.persons if p.role == "man" and p.spouse is not None]
-        self.total_steps = len(self.plan.persons) + len(self.plan.families) + len(self.spouses) + 1
+        self.total_steps = len(self.plan.persons) + len(self.plan.families) + len(self.spouses) + 2
         self.units: dict[str, Unit] = {}
         self.sites: dict[str, Site] = {}
         self.users: dict[Role, User] = {}
@@ -179,6 +184,10 @@ class DemoLoader:
                     kind="spouse", established_by=EstablishedBy.DECLARED, established_on=man.interview_on,
                 )  # fmt: skip
                 advance()
+            OperationWriter(
+                plan=self.plan, created=self.created, users=self.users, units=self.units, sites=self.sites, at=_at
+            ).run()
+            advance()
             self._narrow_assignments()
         logins = [(u.username, Role(role).label, u.unit.organisation.name) for role, u in self.users.items()]  # type: ignore[union-attr]
         return DemoResult(logins=[(a, str(b), c) for a, b, c in logins], persons=len(self.created), table=demo_table())
@@ -365,16 +374,19 @@ SUMMARIES = {"after three phases": ("Zhusan-1", "Zhusan-2", "Zhusan-3"),
 
 def demo_table() -> dict[str, dict[str, int]]:
     """Figures per operation counted from the records: who returned with
-    which operation (timeline), when (end of the stay abroad), sex, age on
-    that day (uncertain birth interval) and the orphan vulnerability."""
+    which operation (arrived manifest entry), when (end of the stay abroad,
+    else the arrival), sex, age on that day (uncertain birth interval) and
+    the orphan vulnerability."""
     operation_by_person: dict[int, str] = {}
-    entries = TimelineEntry.objects.filter(
-        to_stage=Stage.REPATRIATED, person__record_type=RecordType.SUBJECT, reason__startswith="Returned with "
-    ).values_list("person_id", "reason", "at")
     returned_at: dict[int, date] = {}
-    for person_id, reason, at in entries:
-        if match := OPERATION_REASON.match(reason):
-            operation_by_person[person_id] = match["operation"]
+    entries = (
+        ManifestEntry.objects.filter(status=EntryStatus.ARRIVED, person__record_type=RecordType.SUBJECT)
+        .order_by("-arrived_at", "-pk")
+        .values_list("person_id", "movement__operation__code", "arrived_at")
+    )
+    for person_id, code, at in entries:  # latest first, so the first arrival wins
+        operation_by_person[person_id] = code
+        if at is not None:
             returned_at[person_id] = timezone.localtime(at).date()
     left_abroad = dict(
         LocationStay.objects.filter(person_id__in=operation_by_person, ended_on__isnull=False, site__isnull=False)
@@ -396,7 +408,7 @@ def demo_table() -> dict[str, dict[str, int]]:
     )
     for pk, sex, low, high in persons:
         row = table[operation_by_person[pk]]
-        on = left_abroad.get(pk, returned_at[pk])
+        on = left_abroad.get(pk) or returned_at.get(pk) or timezone.localdate()
         age = best_age(low, high, on)
         row["total"] += 1
         if age is not None and age < 18:
