@@ -5,5 +5,7 @@ from . import views
 app_name = "reporting"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    # Before the export pattern, which would otherwise take "briefing.pdf".
+    path("briefing.<str:fmt>", views.briefing, name="briefing"),
     path("<slug:code>.<str:fmt>", views.export, name="export"),
 ]

@@ -28,6 +28,7 @@ from zhusan.core.models import DatasetMarker
 from zhusan.registry.models import MAIN_PATH, Sex, Stage
 from zhusan.registry.selectors import AGE_BANDS
 
+from . import briefing as briefing_report
 from . import charts, exports
 from .indicators import (
     CATALOGUE,
@@ -192,5 +193,40 @@ def export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
         object_type="report",
         object_ref=code,
         detail={"format": fmt, "by": list(by), "filters": filters.as_dict()},
+    )
+    return response
+
+
+BRIEFING_FORMATS = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@aggregates_required
+def briefing(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The briefing for the dashboard's filters: a PDF, or its tables as XLSX."""
+    if fmt not in BRIEFING_FORMATS:
+        raise Http404("No such briefing format")
+    form = ReportFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        errors = " ".join(str(e) for field_errors in form.errors.values() for e in field_errors)
+        return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+    if fmt == "pdf" and briefing_report.missing_fonts():
+        missing = briefing_report.missing_fonts()
+        context = {"missing": missing, "package": briefing_report.FONT_PACKAGE}
+        return render(request, "reporting/briefing_unavailable.html", context, status=503)
+    filters = form.filters()
+    threshold = disclosure_threshold()
+    data = briefing_report.collect(filters, rule=rule_text(threshold), synthetic=is_synthetic(), threshold=threshold)
+    content = briefing_report.to_pdf(data) if fmt == "pdf" else briefing_report.to_xlsx(data)
+    response = HttpResponse(content, content_type=BRIEFING_FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="zhusan-briefing-{data.produced_on.isoformat()}.{fmt}"'
+    record(
+        Actor.from_request(request),
+        Action.EXPORT,
+        object_type="briefing",
+        object_ref=fmt,
+        detail={"format": fmt, "filters": filters.as_dict(), "threshold": threshold},
     )
     return response

@@ -1,0 +1,444 @@
+"""The briefing report: headline figures and charts for a period, as a PDF
+fit to hand to a UN body or a donor, and the same tables as one XLSX workbook.
+
+Every figure comes from ``indicators.compute`` (so it has been through
+disclosure control) over one read of the records. Charts are drawn with
+fpdf2 rectangles and text from the same published values as the dashboard's
+SVG charts: nothing is rasterised, and a suppressed value is written, never
+drawn.
+
+The PDF is written uncompressed: it stays small (the fonts are subset) and
+anyone can check with a text editor that the statements are in it.
+
+Text is set in DejaVu Sans (Debian package ``fonts-dejavu-core``) so that
+Cyrillic and Kazakh letters print. Without the font files ``FontMissingError``
+is raised and the view answers 503 with the package to install.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from zhusan.registry.models import MAIN_PATH, Sex, Stage
+from zhusan.registry.selectors import AGE_BANDS
+
+from .exports import SUPPRESSED, safe_text, table_rows
+from .indicators import CATALOGUE, DIMENSIONS, IndicatorResult, ReportFilters, compute, statistical_rows
+
+FONT_PACKAGE = "fonts-dejavu-core"
+FONT_REGULAR = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+FONT_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+FONT = "DejaVu"
+
+# fontTools logs every glyph of every font subset at INFO.
+logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
+
+# The breakdown printed for each indicator; an indicator added to the
+# catalogue later is printed as its overall figure until it is listed here.
+BRIEFING_BY: dict[str, tuple[str, ...]] = {
+    "persons": ("age_band", "sex"),
+    "returnees": ("age_group", "sex"),
+    "orphans": ("sex",),
+    "unaccompanied_children": ("sex",),
+    "children_share_of_returnees": ("sex",),
+    "days_identification_to_arrival": ("age_group",),
+}
+
+BAR = (47, 111, 143)
+FEMALE = (164, 72, 122)
+MALE = (47, 111, 143)
+MUTED = (118, 118, 118)
+INK = (34, 34, 34)
+WARNING = (140, 60, 0)
+
+
+class FontMissingError(RuntimeError):
+    """The TrueType font needed for Unicode text is not installed."""
+
+    def __init__(self, missing: Sequence[Path]) -> None:
+        self.missing = list(missing)
+        self.package = FONT_PACKAGE
+        super().__init__(f"Missing font files {', '.join(map(str, missing))}: install the package {FONT_PACKAGE}.")
+
+
+def missing_fonts() -> list[Path]:
+    return [path for path in (FONT_REGULAR, FONT_BOLD) if not path.is_file()]
+
+
+def suppressed_mark() -> str:
+    """What the dashboard prints for a suppressed figure."""
+    return _("suppressed")
+
+
+# ----------------------------------------------------------------------------
+# The figures
+
+
+@dataclass(frozen=True)
+class Briefing:
+    filters: ReportFilters
+    produced_on: date
+    rule: str
+    synthetic: bool
+    results: tuple[IndicatorResult, ...]  # one per indicator of the catalogue
+    stages: IndicatorResult  # persons by current stage, for the pipeline charts
+    headline: tuple[IndicatorResult, ...]  # each indicator's overall figure
+
+    @property
+    def source_statement(self) -> str:
+        return _("Computed from the Zhusan registry records on %(date)s. Aggregates only: no person is shown.") % {
+            "date": self.produced_on.isoformat()
+        }
+
+    @property
+    def synthetic_statement(self) -> str:
+        return _("SYNTHETIC DATA: every person counted here is invented (demo dataset).")
+
+    @property
+    def rule_statement(self) -> str:
+        rounding = {r.table.rounding_base for r in self.results if r.table.rounding_base}
+        text = self.rule + " "
+        if rounding:
+            text += _("Shown counts are rounded to the nearest multiple of %(base)s.") % {"base": min(rounding)} + " "
+        else:
+            text += _("No rounding is applied.") + " "
+        return text + _("Disclosure threshold: %(threshold)d.") % {"threshold": self.results[0].table.threshold}
+
+    @property
+    def period(self) -> str:
+        start, end = self.filters.start, self.filters.end
+        if start and end:
+            text = _("Identified from %(start)s to %(end)s") % {"start": start.isoformat(), "end": end.isoformat()}
+        elif start:
+            text = _("Identified from %(start)s") % {"start": start.isoformat()}
+        elif end:
+            text = _("Identified until %(end)s") % {"end": end.isoformat()}
+        else:
+            text = _("All records to date")
+        return text
+
+    @property
+    def scope(self) -> str:
+        region = self.filters.region or _("all regions")
+        sex = str(Sex(self.filters.sex).label) if self.filters.sex in Sex.values else _("all")
+        return _("Region: %(region)s. Sex: %(sex)s.") % {"region": region, "sex": sex}
+
+    def pipeline(self) -> tuple[list[str], list[int | None]]:
+        return self._stages(list(MAIN_PATH))
+
+    def left_main_path(self) -> tuple[list[str], list[int | None]]:
+        return self._stages([s for s in Stage if s not in MAIN_PATH])
+
+    def _stages(self, stages: Sequence[Stage]) -> tuple[list[str], list[int | None]]:
+        table = self.stages.table
+        return [str(s.label) for s in stages], [table.cells[table.rows.index(s.value)][0] for s in stages]
+
+    def pyramid(self) -> tuple[list[str], list[int | None], list[int | None]]:
+        table = self.results[list(CATALOGUE).index("persons")].table
+        bands = list(AGE_BANDS)
+        return bands, [table.cell(b, Sex.FEMALE) for b in bands], [table.cell(b, Sex.MALE) for b in bands]
+
+
+def collect(
+    filters: ReportFilters,
+    *,
+    rule: str,
+    synthetic: bool,
+    threshold: int,
+    rounding_base: int | None = None,
+    today: date | None = None,
+) -> Briefing:
+    """Every figure of the briefing, from one read of the records."""
+    rows = statistical_rows(filters)
+
+    def figure(code: str, by: tuple[str, ...] = ()) -> IndicatorResult:
+        return compute(code, by=by, filters=filters, rows=rows, threshold=threshold, rounding_base=rounding_base)
+
+    return Briefing(
+        filters=filters,
+        produced_on=today or timezone.localdate(),
+        rule=rule,
+        synthetic=synthetic,
+        results=tuple(figure(code, BRIEFING_BY.get(code, ())) for code in CATALOGUE),
+        stages=figure("persons", ("stage",)),
+        headline=tuple(figure(code) for code in CATALOGUE),
+    )
+
+
+def _headline_value(result: IndicatorResult) -> str:
+    if result.indicator.measure == "count":
+        value: int | float | None = result.table.grand_total
+    else:
+        value = result.values[0] if result.values else None
+    if value is None:
+        return suppressed_mark()
+    shown = f"{value:g}" if isinstance(value, float) else str(value)
+    return f"{shown} {result.indicator.unit}"
+
+
+def printed_rows(result: IndicatorResult) -> list[list[str]]:
+    """``exports.table_rows`` with the dashboard's word for a suppressed figure."""
+    mark = suppressed_mark()
+    return [
+        [str(v) if k == 0 else (mark if v == SUPPRESSED else str(v)) for k, v in enumerate(line)]
+        for line in table_rows(result)
+    ]
+
+
+# ----------------------------------------------------------------------------
+# PDF
+
+
+class BriefingPDF(FPDF):
+    footer_text = ""
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font(FONT, size=7)
+        self.set_text_color(*MUTED)
+        self.cell(0, 5, f"{self.footer_text} · {self.page_no()}/{{nb}}", align="C")
+
+
+def to_pdf(briefing: Briefing) -> bytes:
+    missing = missing_fonts()
+    if missing:
+        raise FontMissingError(missing)
+    pdf = BriefingPDF(orientation="P", unit="mm", format="A4")
+    pdf.set_compression(False)
+    pdf.add_font(FONT, "", str(FONT_REGULAR))
+    pdf.add_font(FONT, "B", str(FONT_BOLD))
+    title = _("Zhusan programme briefing")
+    pdf.set_title(title)
+    pdf.set_author("Zhusan")
+    pdf.set_creation_date(timezone.now())
+    pdf.footer_text = f"{title} · {briefing.produced_on.isoformat()}" + (
+        f" · {_('SYNTHETIC DATA')}" if briefing.synthetic else ""
+    )
+    pdf.set_auto_page_break(auto=True, margin=16)
+    pdf.add_page()
+
+    pdf.set_font(FONT, "B", 18)
+    pdf.set_text_color(*INK)
+    pdf.multi_cell(0, 9, title, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "B", 12)
+    pdf.multi_cell(0, 7, briefing.period, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 10)
+    pdf.multi_cell(0, 5, briefing.scope, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0,
+        5,
+        _("Produced on %(date)s.") % {"date": briefing.produced_on.isoformat()},
+        align="L",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.ln(2)
+    if briefing.synthetic:
+        pdf.set_font(FONT, "B", 10)
+        pdf.set_text_color(*WARNING)
+        pdf.multi_cell(
+            0, 5, briefing.synthetic_statement, border=1, padding=2, align="L", new_x="LMARGIN", new_y="NEXT"
+        )
+        pdf.set_text_color(*INK)
+        pdf.ln(2)
+    _paragraph(pdf, _("Data source"), briefing.source_statement)
+    _paragraph(
+        pdf,
+        _("Disclosure control"),
+        briefing.rule_statement + " " + _("Suppressed figures are printed “%(mark)s”.") % {"mark": suppressed_mark()},
+    )
+
+    _heading(pdf, _("Headline figures"))
+    _table(
+        pdf, [[_("Indicator"), _("Value")]] + [[str(r.indicator.name), _headline_value(r)] for r in briefing.headline]
+    )
+
+    _heading(pdf, _("Pipeline: identified to closed"))
+    _bar_chart(pdf, _("Persons by current stage"), *briefing.pipeline())
+    _bar_chart(pdf, _("Persons who left the main path"), *briefing.left_main_path())
+    _heading(pdf, _("Age and sex"))
+    _pyramid(pdf, *briefing.pyramid())
+
+    pdf.add_page()
+    _heading(pdf, _("Tables"))
+    for result in briefing.results:
+        indicator = result.indicator
+        by = " × ".join(str(DIMENSIONS[d].name) for d in result.by)
+        _ensure_space(pdf, 30)
+        pdf.set_font(FONT, "B", 10)
+        pdf.multi_cell(0, 5, f"{indicator.name}" + (f" — {by}" if by else ""), align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "", 8)
+        pdf.set_text_color(*MUTED)
+        pdf.multi_cell(0, 4, str(indicator.definition), align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_text_color(*INK)
+        pdf.ln(1)
+        _table(pdf, printed_rows(result))
+    return bytes(pdf.output())
+
+
+def _heading(pdf: FPDF, text: str) -> None:
+    _ensure_space(pdf, 20)
+    pdf.ln(2)
+    pdf.set_font(FONT, "B", 13)
+    pdf.multi_cell(0, 7, text, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
+
+
+def _paragraph(pdf: FPDF, heading: str, text: str) -> None:
+    pdf.set_font(FONT, "B", 10)
+    pdf.multi_cell(0, 5, heading, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 9)
+    pdf.multi_cell(0, 4.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+
+
+def _ensure_space(pdf: FPDF, height: float) -> None:
+    if pdf.get_y() + height > pdf.page_break_trigger:
+        pdf.add_page()
+
+
+def _table(pdf: FPDF, lines: list[list[str]]) -> None:
+    columns = len(lines[0])
+    widths = (3,) + (2,) * (columns - 1) if columns > 2 else (3, 2)
+    pdf.set_font(FONT, "", 8)
+    with pdf.table(
+        col_widths=widths,
+        text_align=("LEFT",) + ("RIGHT",) * (columns - 1),
+        headings_style=FontFace(emphasis="BOLD", fill_color=(230, 236, 240)),
+        line_height=4.5,
+        padding=1,
+    ) as table:
+        for line in lines:
+            row = table.row()
+            for value in line:
+                row.cell(value)
+    pdf.ln(4)
+
+
+def _value_text(value: int | None) -> str:
+    return suppressed_mark() if value is None else str(value)
+
+
+def _bar_chart(pdf: FPDF, title: str, labels: Sequence[str], values: Sequence[int | None]) -> None:
+    """Horizontal bars as the dashboard draws them; a suppressed value is written, not drawn."""
+    row_h, label_w = 6.0, 58.0
+    plot_w = pdf.epw - label_w - 24
+    _ensure_space(pdf, 8 + row_h * len(labels))
+    pdf.set_font(FONT, "B", 9)
+    pdf.multi_cell(0, 5, title, align="L", new_x="LMARGIN", new_y="NEXT")
+    top = max((v for v in values if v is not None), default=0) or 1
+    x0 = pdf.l_margin
+    y = y_start = pdf.get_y() + 1
+    pdf.set_font(FONT, "", 8)
+    for label, value in zip(labels, values, strict=True):
+        pdf.set_text_color(*INK)
+        pdf.set_xy(x0, y)
+        pdf.cell(label_w - 2, row_h, label)
+        length = 0.0 if value is None else plot_w * value / top
+        if length:
+            pdf.set_fill_color(*BAR)
+            pdf.rect(x0 + label_w, y + 1, length, row_h - 2, style="F")
+        pdf.set_text_color(*(MUTED if value is None else INK))
+        pdf.set_xy(x0 + label_w + length + 1.5, y)
+        pdf.cell(22, row_h, _value_text(value))
+        y += row_h
+    pdf.set_draw_color(*MUTED)
+    pdf.line(x0 + label_w, y_start, x0 + label_w, y)
+    pdf.set_text_color(*INK)
+    pdf.set_y(y + 4)
+
+
+def _pyramid(pdf: FPDF, bands: Sequence[str], female: Sequence[int | None], male: Sequence[int | None]) -> None:
+    """Age–sex pyramid: oldest band on top, women on the left."""
+    row_h, band_w = 6.0, 18.0
+    _ensure_space(pdf, 12 + row_h * len(bands))
+    centre = pdf.l_margin + pdf.epw / 2
+    half = pdf.epw / 2 - band_w / 2 - 22
+    top = max((v for v in list(female) + list(male) if v is not None), default=0) or 1
+    y = pdf.get_y()
+    pdf.set_font(FONT, "B", 9)
+    for side, text, colour in ((-1, _("Women and girls"), FEMALE), (1, _("Men and boys"), MALE)):
+        pdf.set_text_color(*colour)
+        x = centre - band_w / 2 - half if side < 0 else centre + band_w / 2
+        pdf.set_xy(x, y)
+        pdf.cell(half, 5, text, align="R" if side < 0 else "L")
+    y += 7
+    pdf.set_font(FONT, "", 8)
+    for band, f_value, m_value in list(zip(bands, female, male, strict=True))[::-1]:
+        pdf.set_text_color(*INK)
+        pdf.set_xy(centre - band_w / 2, y)
+        pdf.cell(band_w, row_h, band, align="C")
+        for side, value, colour in ((-1, f_value, FEMALE), (1, m_value, MALE)):
+            length = 0.0 if value is None else half * value / top
+            inner = centre + side * band_w / 2
+            if length:
+                pdf.set_fill_color(*colour)
+                x = inner if side > 0 else inner - length
+                pdf.rect(x, y + 1, length, row_h - 2, style="F")
+            pdf.set_text_color(*(MUTED if value is None else INK))
+            if side > 0:
+                pdf.set_xy(inner + length + 1.5, y)
+                pdf.cell(20, row_h, _value_text(value))
+            else:
+                pdf.set_xy(inner - length - 21.5, y)
+                pdf.cell(20, row_h, _value_text(value), align="R")
+        y += row_h
+    pdf.set_text_color(*INK)
+    pdf.set_y(y + 4)
+
+
+# ----------------------------------------------------------------------------
+# XLSX
+
+
+def notes(briefing: Briefing) -> list[str]:
+    out = [
+        _("Zhusan programme briefing"),
+        briefing.period + ". " + briefing.scope,
+        _("Produced on %(date)s.") % {"date": briefing.produced_on.isoformat()},
+        briefing.source_statement,
+        _("Disclosure control: %(rule)s Suppressed values are written %(mark)s.")
+        % {"rule": briefing.rule_statement, "mark": SUPPRESSED},
+    ]
+    if briefing.synthetic:
+        out.insert(1, briefing.synthetic_statement)
+    return out
+
+
+def to_xlsx(briefing: Briefing) -> bytes:
+    """A "Notes" sheet, then one sheet per indicator with its published table."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Notes"
+    for note in notes(briefing):
+        sheet.append([safe_text(note)])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.column_dimensions["A"].width = 120
+    for result in briefing.results:
+        sheet = book.create_sheet(title=result.indicator.code[:31])
+        sheet.append([safe_text(str(result.indicator.name))])
+        sheet["A1"].font = Font(bold=True)
+        sheet.append([safe_text(str(result.indicator.definition))])
+        sheet.append([])
+        header_row = sheet.max_row + 1
+        for line in table_rows(result):
+            sheet.append([safe_text(v) for v in line])
+        for cell in sheet[header_row]:
+            cell.font = Font(bold=True)
+        sheet.column_dimensions["A"].width = 28
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
