@@ -11,7 +11,8 @@ Adding an indicator is one ``Indicator(...)`` in ``CATALOGUE`` plus its test
 
 Statistical rows are pseudonymous by construction (domain rule 10): sex,
 age band (never a birth date), current stage, region of the managing unit,
-and two dates used only to compute durations.
+the operation a returnee arrived with, whether they were a man, a woman or a
+child on arrival, and two dates used only to compute durations.
 """
 
 from __future__ import annotations
@@ -24,19 +25,21 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.conf import settings
-from django.db.models import Case, CharField, Exists, F, Min, OuterRef, Q, Value, When
+from django.db.models import Case, CharField, Exists, F, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from zhusan.registry.dates import birth_window_for_age
+from zhusan.operations.models import EntryStatus, ManifestEntry
+from zhusan.registry.dates import birth_window_for_age, completed_years
 from zhusan.registry.models import Person, PersonVulnerability, Sex, Stage, Vulnerability
 from zhusan.registry.selectors import AGE_BANDS
 
 from .disclosure import PublishedTable, Table, protect, rate
 
 UNKNOWN = "unknown"
+NO_OPERATION = "none"
 Row = dict[str, Any]
 
 
@@ -54,6 +57,8 @@ class Dimension:
     name: str | Promise
     # Fixed categories with their labels; None = taken from the data (sorted).
     categories: tuple[tuple[str, str | Promise], ...] | None = None
+    # Labels for codes of data-driven categories that are not shown as they are.
+    other_labels: tuple[tuple[str, str | Promise], ...] = ()
 
     def category_codes(self, rows: Sequence[Row]) -> list[str]:
         if self.categories is not None:
@@ -61,13 +66,19 @@ class Dimension:
         return sorted({str(row[self.code]) for row in rows})
 
     def label(self, code: str) -> str:
-        for known, label in self.categories or ():
+        for known, label in (*(self.categories or ()), *self.other_labels):
             if known == code:
                 return str(label)
         return code
 
 
 AGE_GROUPS = (("children", _("Children (0–17)")), ("adults", _("Adults (18+)")), (UNKNOWN, _("Age unknown")))
+ARRIVAL_GROUPS = (
+    ("men", _("Men (18+)")),
+    ("women", _("Women (18+)")),
+    ("children", _("Children (0–17)")),
+    (UNKNOWN, _("Age or sex unknown")),
+)
 
 DIMENSIONS: dict[str, Dimension] = {
     "sex": Dimension("sex", _("Sex"), tuple((s.value, s.label) for s in Sex)),
@@ -79,6 +90,10 @@ DIMENSIONS: dict[str, Dimension] = {
         "stage", _("Current stage"), tuple((s.value, s.label) for s in Stage) + (("none", _("No stage")),)
     ),
     "region": Dimension("region", _("Region (managing unit)")),
+    # The operation of the person's arrived manifest entry (its code).
+    "operation": Dimension("operation", _("Operation"), other_labels=((NO_OPERATION, _("No operation recorded")),)),
+    # Who a returnee was on the day of arrival, as public figures per operation count them.
+    "arrival_group": Dimension("arrival_group", _("Men, women and children on arrival"), ARRIVAL_GROUPS),
 }
 
 
@@ -132,6 +147,15 @@ def statistical_rows(filters: ReportFilters) -> list[Row]:
             arrived_at=Min("timeline__at", filter=Q(timeline__to_stage=Stage.REPATRIATED)),
             orphan=Exists(vulnerable.filter(kind=Vulnerability.ORPHAN)),
             unaccompanied=Exists(vulnerable.filter(kind=Vulnerability.UNACCOMPANIED)),
+            operation=Coalesce(
+                Subquery(
+                    ManifestEntry.objects.filter(person=OuterRef("pk"), status=EntryStatus.ARRIVED)
+                    .order_by("arrived_at", "pk")
+                    .values("movement__operation__code")[:1]
+                ),
+                Value(NO_OPERATION),
+                output_field=CharField(),
+            ),
         )
         .order_by()
     )
@@ -140,7 +164,18 @@ def statistical_rows(filters: ReportFilters) -> list[Row]:
     if filters.sex:
         qs = qs.filter(sex=filters.sex)
     rows = list(
-        qs.values("sex", "stage", "age_band", "region", "identified_at", "arrived_at", "orphan", "unaccompanied")
+        qs.values(
+            "sex",
+            "stage",
+            "age_band",
+            "region",
+            "identified_at",
+            "arrived_at",
+            "orphan",
+            "unaccompanied",
+            "operation",
+            "birth_date_mid",
+        )
     )
     tz = timezone.get_current_timezone()
     kept = []
@@ -158,8 +193,19 @@ def statistical_rows(filters: ReportFilters) -> list[Row]:
         row["age_group"] = (
             UNKNOWN if band == UNKNOWN else ("children" if band in {"0-4", "5-11", "12-17"} else "adults")
         )
+        # The birth date serves this one computation and never stays on the row.
+        row["arrival_group"] = _arrival_group(row["sex"], row.pop("birth_date_mid"), row["arrived_on"])
         kept.append(row)
     return kept
+
+
+def _arrival_group(sex: str, born: date | None, arrived: date | None) -> str:
+    """Man, woman or child on the day of arrival (age from the birth-interval midpoint)."""
+    if born is None or arrived is None:
+        return UNKNOWN
+    if completed_years(born, arrived) < 18:
+        return "children"
+    return {Sex.MALE.value: "men", Sex.FEMALE.value: "women"}.get(sex, UNKNOWN)
 
 
 def _local_date(value: datetime | None, tz: Any) -> date | None:
@@ -237,7 +283,7 @@ CATALOGUE: dict[str, Indicator] = {
             ),
             numerator=_("Subjects with a recorded arrival"),
             denominator=None,
-            disaggregations=("sex", "age_band", "age_group", "stage", "region"),
+            disaggregations=("sex", "age_band", "age_group", "stage", "region", "operation", "arrival_group"),
             population=_returned,
             hxl_tag="#reached",
         ),
@@ -247,7 +293,7 @@ CATALOGUE: dict[str, Indicator] = {
             definition=_("Subjects recorded with the vulnerability 'orphan'."),
             numerator=_("Subjects recorded as orphans"),
             denominator=None,
-            disaggregations=("sex", "age_band", "stage", "region"),
+            disaggregations=("sex", "age_band", "stage", "region", "operation"),
             population=lambda row: bool(row["orphan"]),
         ),
         Indicator(
@@ -350,16 +396,7 @@ def _table(rows: Sequence[Row], by: tuple[str, ...], *, all_rows: Sequence[Row],
     return Table.from_counts(row_codes, col_codes, pairs, title=title)
 
 
-def compute(
-    code: str,
-    *,
-    by: Sequence[str] = (),
-    filters: ReportFilters | None = None,
-    threshold: int | None = None,
-    rounding_base: int | None = None,
-    rows: Sequence[Row] | None = None,
-) -> IndicatorResult:
-    """The published (disclosure-controlled) figures of one indicator."""
+def _checked(code: str, by: Sequence[str]) -> tuple[Indicator, tuple[str, ...]]:
     indicator = CATALOGUE[code]
     by = tuple(by)
     bad = [d for d in by if d not in indicator.disaggregations]
@@ -370,15 +407,42 @@ def compute(
         )
     if indicator.measure != "count" and len(by) > 1:
         raise DisaggregationError(_("Rates and durations are broken down by one dimension at most."))
+    return indicator, by
+
+
+def count_table(
+    code: str, *, by: Sequence[str] = (), filters: ReportFilters | None = None, rows: Sequence[Row] | None = None
+) -> Table:
+    """The persons an indicator counts, BEFORE disclosure control.
+
+    For verification only (tests, reconciliation with published figures):
+    nothing may be shown or exported from this; :func:`compute` is the one
+    published path and protects this very table."""
+    indicator, by = _checked(code, by)
+    all_rows = list(rows) if rows is not None else statistical_rows(filters or ReportFilters())
+    population = [row for row in all_rows if indicator.population(row)]
+    return _table(population, by, all_rows=all_rows, title=str(indicator.name))
+
+
+def compute(
+    code: str,
+    *,
+    by: Sequence[str] = (),
+    filters: ReportFilters | None = None,
+    threshold: int | None = None,
+    rounding_base: int | None = None,
+    rows: Sequence[Row] | None = None,
+) -> IndicatorResult:
+    """The published (disclosure-controlled) figures of one indicator."""
+    indicator, by = _checked(code, by)
     filters = filters or ReportFilters()
     threshold = threshold or disclosure_threshold()
     all_rows = list(rows) if rows is not None else statistical_rows(filters)
     population = [row for row in all_rows if indicator.population(row)]
     title = str(indicator.name)
     if indicator.measure == "count":
-        counts = protect(
-            _table(population, by, all_rows=all_rows, title=title), threshold=threshold, rounding_base=rounding_base
-        )
+        raw = count_table(code, by=by, filters=filters, rows=all_rows)
+        counts = protect(raw, threshold=threshold, rounding_base=rounding_base)
         return IndicatorResult(indicator, by, counts, filters=filters)
 
     if indicator.measure == "rate":
