@@ -72,3 +72,19 @@ def test_the_index_finds_what_the_one_shot_linker_finds_on_the_same_data() -> No
     assert dict(zip(through_index.left.tolist(), through_index.right.tolist(), strict=True)) == {
         k: v[0] for k, v in best.items()
     }
+
+
+def test_em_by_comparison_pattern_estimates_what_em_per_pair_does() -> None:
+    from zhusan.matching.index import _estimate_m_grouped
+    from zhusan.matching.model import FellegiSunter
+
+    rng = np.random.default_rng(0)
+    gammas = np.stack([rng.integers(-1, len(f.levels), 3000) for f in PERSON_FIELDS], axis=1).astype(np.int8)
+    groups = np.sort(rng.integers(0, 400, 3000))
+    per_pair, per_pattern = FellegiSunter(PERSON_FIELDS), FellegiSunter(PERSON_FIELDS)
+    per_pair.estimate_m(gammas, prior=0.1, groups=groups, max_iter=15)
+    _estimate_m_grouped(per_pattern, gammas, groups, prior=0.1, max_iter=15)
+    assert per_pattern.iterations == per_pair.iterations
+    assert np.isclose(per_pattern.prior, per_pair.prior)
+    for a, b in zip(per_pattern.m, per_pair.m, strict=True):
+        assert np.allclose(a, b)
