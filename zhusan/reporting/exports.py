@@ -30,6 +30,9 @@ HXL_CATEGORY = {
     "unknown": "+unknown",
     "children": "+children",
     "adults": "+adults",
+    # arrival_group: standard HXL attributes combined, not invented ones.
+    "men": "+m+adults",
+    "women": "+f+adults",
     "0-4": "+age0_4",
     "5-11": "+age5_11",
     "12-17": "+age12_17",
