@@ -208,6 +208,8 @@ def test_the_xlsx_holds_the_same_published_figures_as_the_dashboard(analyst_clie
     for line, cells in zip(body, persons.table.cells, strict=False):
         assert line[1:4] == ["x" if v is None else v for v in cells]
     assert last_row("orphans") == ["Total", "x"]
+    # Returnees in the form of the public figures: by operation, men, women and children on arrival.
+    assert any(row[0] == "Operation" for row in book["returnees"].iter_rows(values_only=True))
 
 
 def test_a_case_manager_is_refused_both_briefings_and_the_refusals_audited(client, programme):

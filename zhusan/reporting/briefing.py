@@ -47,7 +47,7 @@ logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
 # catalogue later is printed as its overall figure until it is listed here.
 BRIEFING_BY: dict[str, tuple[str, ...]] = {
     "persons": ("age_band", "sex"),
-    "returnees": ("age_group", "sex"),
+    "returnees": ("operation", "arrival_group"),  # the form of the public tables per operation
     "orphans": ("sex",),
     "unaccompanied_children": ("sex",),
     "children_share_of_returnees": ("sex",),
