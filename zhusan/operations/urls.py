@@ -11,6 +11,7 @@ urlpatterns = [
     path("movements/<uuid:movement_uuid>/advance/", views.manifest_bulk_advance, name="manifest_bulk_advance"),
     path("movements/<uuid:movement_uuid>/separation/", views.separation_add, name="separation_add"),
     path("movements/<uuid:movement_uuid>/reconciliation/", views.reconciliation, name="reconciliation"),
+    path("movements/<uuid:movement_uuid>/manifest.pdf", views.manifest_print, name="manifest_print"),
     path("movements/<uuid:movement_uuid>/import/", views.import_upload, name="import_upload"),
     path("imports/<uuid:import_uuid>/", views.import_review, name="import_review"),
     path("entries/<uuid:entry_uuid>/", views.entry_detail, name="entry_detail"),

@@ -305,6 +305,45 @@ def entry_arrival(request: HttpRequest, entry_uuid: Any) -> HttpResponse:
     return _entry_post(request, entry_uuid, ArrivalForm, act)
 
 
+def manifest_print(request: HttpRequest, movement_uuid: Any) -> HttpResponse:
+    """The manifest as a PDF carrying only what travel needs; audited as an export."""
+    from zhusan.audit.models import Action
+    from zhusan.audit.services import record
+    from zhusan.core.models import DatasetMarker
+    from zhusan.reporting.briefing import FontMissingError
+
+    from .printing import manifest_pdf
+
+    actor = _actor(request)
+    movement = selectors.get_movement_for_user(actor, movement_uuid)
+    entries = list(
+        selectors.visible_entries(actor, movement)
+        .exclude(status__in=[EntryStatus.WITHDRAWN])
+        .select_related("person")
+        .prefetch_related("person__names", "person__documents")
+        .order_by("travel_group", "person__case_number")
+    )
+    assert actor.user is not None
+    show_documents = all(access_for(actor.user, e.person).can_read(Compartment.DOCUMENTS) for e in entries)
+    marker = DatasetMarker.current()
+    try:
+        pdf = manifest_pdf(
+            movement, entries, show_documents=show_documents, synthetic=bool(marker and marker.is_synthetic)
+        )
+    except FontMissingError as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    record(
+        actor,
+        Action.EXPORT,
+        object_type="manifest",
+        object_ref=movement.uuid,
+        detail={"format": "pdf", "persons": len(entries), "documents_shown": show_documents},
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="manifest-{movement.operation.code}-{movement.label}.pdf"'
+    return response
+
+
 def reconciliation(request: HttpRequest, movement_uuid: Any) -> HttpResponse:
     actor = _actor(request)
     movement = selectors.get_movement_for_user(actor, movement_uuid)
