@@ -44,6 +44,8 @@ def test_chunks_give_the_same_links_as_one_pass() -> None:
     assert one.right.tolist() == chunked.right.tolist()
     assert np.allclose(one.weight, chunked.weight)
     assert one.n_candidates == chunked.n_candidates
+    threaded = index.link(person_columns(INCOMING), chunk=1, workers=2)
+    assert threaded.right.tolist() == one.right.tolist()
 
 
 def test_a_threshold_above_every_share_links_nothing() -> None:
