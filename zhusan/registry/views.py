@@ -536,14 +536,20 @@ def name_delete(request: HttpRequest, person_uuid: uuid.UUID, name_uuid: uuid.UU
     return redirect("registry:person_names", person_uuid)
 
 
+def _family_member_by_case_number(actor: Actor, case_number: str) -> Person:
+    """The person with this case number whose family the actor may change, or a field error."""
+    try:
+        other, _access = get_person_by_case_number_for_user(actor, case_number, write=C.FAMILY)
+    except (Http404, PermissionDenied) as exc:
+        raise ValidationError(
+            {"other_case_number": _("No person with this case number whose family you may change.")}
+        ) from exc
+    return other
+
+
 def relationship_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     def save(actor: Actor, person: Person, data: dict[str, Any]) -> Any:
-        try:
-            other, _access = get_person_by_case_number_for_user(actor, data["other_case_number"], write=C.FAMILY)
-        except (Http404, PermissionDenied) as exc:
-            raise ValidationError(
-                {"other_case_number": _("No person with this case number whose family you may change.")}
-            ) from exc
+        other = _family_member_by_case_number(actor, data["other_case_number"])
         # "The other person is the mother of this person" is stored as other → this.
         from_person, to_person = (other, person) if data["direction"] == "other_is" else (person, other)
         return services.relationship_add(
@@ -584,12 +590,7 @@ def household_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
 
 def household_member_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     def save(actor: Actor, person: Person, data: dict[str, Any]) -> Any:
-        try:
-            other, _access = get_person_by_case_number_for_user(actor, data["other_case_number"], write=C.FAMILY)
-        except (Http404, PermissionDenied) as exc:
-            raise ValidationError(
-                {"other_case_number": _("No person with this case number whose family you may change.")}
-            ) from exc
+        other = _family_member_by_case_number(actor, data["other_case_number"])
         return services.household_add_member(actor=actor, household=data["household"], person=other, role=data["role"])
 
     return _person_form(
