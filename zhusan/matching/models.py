@@ -182,3 +182,51 @@ class TracingMatch(UUIDModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.sought} ~ {self.person} ({self.probability:.2f})"
+
+
+class LinkageStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class LinkageMode(models.TextChoices):
+    TWO_FILES = "two_files", _("Two files")
+    REGISTRY = "registry", _("Against the registry")
+
+
+class LinkageJob(UUIDModel, TimeStampedModel):
+    """One bulk linkage started from the UI (``zhusan.matching.jobs``).
+
+    The result CSV is kept in the database, encrypted, and served only to the
+    user who started the job: it may hold registry names they alone were
+    allowed to link against."""
+
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    mode = models.CharField(_("mode"), max_length=10, choices=LinkageMode.choices)
+    status = models.CharField(_("status"), max_length=10, choices=LinkageStatus.choices, default=LinkageStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    message = models.CharField(_("message"), max_length=300, blank=True)
+    left_name = models.CharField(_("left file"), max_length=255)
+    right_name = models.CharField(_("right file"), max_length=255, blank=True)
+    pairs = models.PositiveIntegerField(_("pairs"), default=0)
+    result = EncryptedTextField(_("result (CSV)"), blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("linkage job")
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="linkage_job_progress_at_most_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Linkage')} {self.left_name} → {self.right_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("matching:linkage_detail", args=[self.uuid])
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (LinkageStatus.DONE, LinkageStatus.FAILED)

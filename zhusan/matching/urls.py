@@ -19,4 +19,8 @@ urlpatterns = [
         "tracing/<uuid:request_uuid>/matches/<uuid:match_uuid>/confirm/", views.tracing_confirm, name="tracing_confirm"
     ),
     path("tracing/<uuid:request_uuid>/matches/<uuid:match_uuid>/reject/", views.tracing_reject, name="tracing_reject"),
+    path("linkage/", views.linkage_create, name="linkage_create"),
+    path("linkage/<uuid:job_uuid>/", views.linkage_detail, name="linkage_detail"),
+    path("linkage/<uuid:job_uuid>/status.json", views.linkage_status, name="linkage_status"),
+    path("linkage/<uuid:job_uuid>/download/", views.linkage_download, name="linkage_download"),
 ]

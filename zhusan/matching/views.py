@@ -243,3 +243,129 @@ def tracing_reject(request: HttpRequest, request_uuid: Any, match_uuid: Any) -> 
     else:
         messages.success(request, _("Match rejected."))
     return redirect(tracing_request.get_absolute_url())
+
+
+# --- Bulk linkage ---------------------------------------------------------------------
+
+from pathlib import Path  # noqa: E402
+from tempfile import TemporaryDirectory  # noqa: E402
+
+from django import forms  # noqa: E402
+from django.core.files.uploadedfile import UploadedFile  # noqa: E402
+from django.http import JsonResponse  # noqa: E402
+from django.utils.translation import gettext_lazy  # noqa: E402
+
+from . import jobs  # noqa: E402
+from .io import LinkFileError, read_person_file  # noqa: E402
+from .models import LinkageJob, LinkageMode  # noqa: E402
+
+LINKAGE_MAX_BYTES = 5 * 1024 * 1024
+LINKAGE_SUFFIXES = (".csv", ".xlsx")
+
+
+def _person_records(upload: UploadedFile) -> list[dict[str, object]]:
+    """The rows of an uploaded person list; ValidationError saying why not."""
+    name = Path(upload.name or "").name
+    suffix = Path(name).suffix.lower()
+    if suffix not in LINKAGE_SUFFIXES:
+        raise ValidationError(_("%(name)s: use a .csv or .xlsx file.") % {"name": name})
+    if (upload.size or 0) > LINKAGE_MAX_BYTES:
+        raise ValidationError(_("%(name)s: the file is larger than 5 MB.") % {"name": name})
+    with TemporaryDirectory(prefix="zhusan-link-") as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        with path.open("wb") as fh:
+            for chunk in upload.chunks():
+                fh.write(chunk)
+        try:
+            records = read_person_file(path).records
+        except LinkFileError as exc:
+            raise ValidationError(str(exc).replace(path.name, name)) from exc
+    if not records:
+        raise ValidationError(_("%(name)s: no rows under the header.") % {"name": name})
+    return records
+
+
+class LinkageForm(forms.Form):
+    mode = forms.ChoiceField(
+        label=gettext_lazy("Link the list to"),
+        choices=LinkageMode.choices,
+        initial=LinkageMode.TWO_FILES,
+        widget=forms.RadioSelect,
+    )
+    left = forms.FileField(
+        label=gettext_lazy("List to link (CSV or XLSX, at most 5 MB)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(LINKAGE_SUFFIXES)}),
+    )
+    right = forms.FileField(
+        label=gettext_lazy("Second list (with “Two files”)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(LINKAGE_SUFFIXES)}),
+    )
+
+    def clean_left(self) -> list[dict[str, object]]:
+        return _person_records(self.cleaned_data["left"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        right = data.get("right")
+        if data.get("mode") == LinkageMode.TWO_FILES:
+            if not right:
+                self.add_error("right", _("Choose the second list, or link against the registry."))
+            else:
+                try:
+                    data["right_records"] = _person_records(right)
+                except ValidationError as exc:
+                    self.add_error("right", exc)
+        return data
+
+
+def _upload_name(request: HttpRequest, field: str) -> str:
+    upload: Any = request.FILES.get(field)
+    return Path(getattr(upload, "name", "") or "").name
+
+
+def linkage_create(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    user = selectors.require_reviewer(actor)
+    form = LinkageForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        two_files = data["mode"] == LinkageMode.TWO_FILES
+        job = jobs.linkage_job_create(
+            actor=actor,
+            left_name=_upload_name(request, "left"),
+            left=data["left"],
+            right_name=_upload_name(request, "right") if two_files else "",
+            right=data["right_records"] if two_files else None,
+        )
+        return redirect(job.get_absolute_url())
+    recent = list(LinkageJob.objects.filter(created_by=user)[:20])
+    return render(request, "matching/linkage_form.html", {"form": form, "jobs": recent})
+
+
+def linkage_detail(request: HttpRequest, job_uuid: Any) -> HttpResponse:
+    job = jobs.get_linkage_job_for_user(_actor(request), job_uuid)
+    return render(request, "matching/linkage_detail.html", {"job": job})
+
+
+def linkage_status(request: HttpRequest, job_uuid: Any) -> JsonResponse:
+    job = jobs.get_linkage_job_for_user(_actor(request), job_uuid)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_display": job.get_status_display(),
+            "progress": job.progress,
+            "message": job.message,
+            "finished": job.finished,
+        }
+    )
+
+
+def linkage_download(request: HttpRequest, job_uuid: Any) -> HttpResponse:
+    actor = _actor(request)
+    job = jobs.get_linkage_job_for_user(actor, job_uuid)
+    body = jobs.linkage_job_export(actor=actor, job=job)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="linkage-{job.uuid}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response

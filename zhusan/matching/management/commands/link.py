@@ -10,7 +10,6 @@ Linking against the registry exports personal data, so it is audited.
 
 from __future__ import annotations
 
-import csv
 import os
 import tempfile
 from collections.abc import Iterator
@@ -18,63 +17,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from zhusan.matching.dates import PartialDate, StatedAge
 from zhusan.matching.io import LinkFileError, parse_mapping, read_person_file
-from zhusan.matching.link import Linker, LinkResult
-from zhusan.matching.persons import PERSON_FIELDS, PERSON_RULES, person_columns
-
-SHOWN = ("given", "family", "father", "birth", "sex")
-
-
-def registry_records() -> list[dict[str, object]]:
-    """One record per name of every registry person (a person with a Cyrillic
-    legal name and a Latin transliteration is found by either)."""
-    from zhusan.registry.dates import BirthPrecision
-    from zhusan.registry.models import NameKind, Person
-
-    records: list[dict[str, object]] = []
-    for person in Person.objects.prefetch_related("names").order_by("case_number"):
-        birth = _birth_of(person, BirthPrecision)
-        sex = person.sex if person.sex in ("female", "male") else None
-        for name in person.names.all():
-            rec: dict[str, object] = {
-                "id": person.case_number,
-                "registry": True,
-                "birth": birth,
-                "sex": sex,
-                "place": person.place_of_birth or None,
-            }
-            if name.kind == NameKind.KUNYA:
-                rec["kunya"] = name.given
-                rec["family"] = name.family or None
-            else:
-                rec |= {"given": name.given or None, "family": name.family or None}
-                rec["patronymic"] = name.patronymic or None
-            records.append(rec)
-    return records
-
-
-def _birth_of(person: Any, precision: Any) -> PartialDate | StatedAge | None:
-    """The birth date at the precision it was recorded: a year stays a year."""
-    p = person.birth_precision
-    try:
-        if p == precision.EXACT and person.birth_year and person.birth_month and person.birth_day:
-            return PartialDate(person.birth_year, person.birth_month, person.birth_day)
-        if p in (precision.EXACT, precision.MONTH) and person.birth_year and person.birth_month:
-            return PartialDate(person.birth_year, person.birth_month)
-        if p == precision.ESTIMATED and person.stated_age is not None and person.stated_age_on:
-            on = person.stated_age_on
-            return StatedAge(person.stated_age, PartialDate(on.year, on.month, on.day))
-        if person.birth_year:
-            return PartialDate(person.birth_year)
-    except ValueError:
-        return None
-    return None
+from zhusan.matching.jobs import link_to_csv, registry_records
 
 
 @contextmanager
@@ -135,64 +83,32 @@ class Command(BaseCommand):
         with Progress(
             TextColumn("{task.description}"),
             BarColumn(),
-            MofNCompleteColumn(),
+            TextColumn("{task.percentage:>3.0f}%"),
             TimeElapsedColumn(),
             console=console,
             transient=True,
         ) as progress:
-            step = progress.add_task(f"Linking {len(left.records):,} × {len(right):,}", total=3)
-            linker = Linker(PERSON_FIELDS, PERSON_RULES)
-            lcols, rcols = person_columns(left.records), person_columns(right)
-            progress.advance(step)
-            result = linker.link(
-                lcols, rcols, threshold=options["threshold"], each_left_matches_at_most_one=True, train=True
-            )
-            progress.advance(step)
-            keep = np.arange(len(result)) if options["all_pairs"] else _best(result)
-            progress.advance(step)
-            write = progress.add_task("Writing pairs", total=len(keep))
+            step = progress.add_task(f"Linking {len(left.records):,} × {len(right):,}", total=100)
+
+            def report(percent: int, message: str) -> None:
+                progress.update(step, completed=percent, description=message)
+
             with atomic_output(output) as fh:
-                self._write(fh, linker, result, keep, left.records, right, lcols, rcols, progress, write)
+                summary = link_to_csv(
+                    left.records,
+                    right,
+                    fh,
+                    threshold=options["threshold"],
+                    all_pairs=options["all_pairs"],
+                    progress=report,
+                )
 
         if options["registry"]:
-            self._audit(left_path, output, len(left.records), len(right), len(keep))
+            self._audit(left_path, output, len(left.records), len(right), summary.pairs)
         self.stdout.write(
-            f"{len(keep):,} pairs written to {output} "
-            f"({result.n_candidates:,} candidate pairs compared; {len(left.records):,} × {len(right):,} records)"
+            f"{summary.pairs:,} pairs written to {output} "
+            f"({summary.candidates:,} candidate pairs compared; {len(left.records):,} × {len(right):,} records)"
         )
-
-    def _write(
-        self,
-        fh: Any,
-        linker: Linker,
-        result: LinkResult,
-        keep: np.ndarray,
-        left: list[dict[str, object]],
-        right: list[dict[str, object]],
-        lcols: dict[str, Any],
-        rcols: dict[str, Any],
-        progress: Progress,
-        task: Any,
-    ) -> None:
-        labels = [f.label or f.name for f in linker.fields]
-        writer = csv.writer(fh)
-        writer.writerow(
-            ["left_row", "left_id", "right_row", "right_id", "match_probability", "match_weight"]
-            + [f"left_{k}" for k in SHOWN]
-            + [f"right_{k}" for k in SHOWN]
-            + [f"evidence: {label}" for label in labels]
-        )
-        for k in keep.tolist():
-            i, j = int(result.left[k]), int(result.right[k])
-            evidence = linker.evidence(result, k)
-            writer.writerow(
-                [i + 2, left[i].get("id") or "", "" if right[j].get("registry") else j + 2, right[j].get("id") or ""]
-                + [f"{result.probability[k]:.4f}", f"{result.weight[k]:.2f}"]
-                + [_show(lcols[c][i]) for c in SHOWN]
-                + [_show(rcols[c][j]) for c in SHOWN]
-                + [f"{e.level} ({e.weight:+.2f})" for e in evidence]
-            )
-            progress.advance(task)
 
     def _audit(self, left: Path, output: Path, n_left: int, n_right: int, n_pairs: int) -> None:
         from zhusan.audit.models import Action
@@ -211,17 +127,3 @@ class Command(BaseCommand):
                 "pairs": n_pairs,
             },
         )
-
-
-def _best(result: LinkResult) -> np.ndarray:
-    """The best pair per left row (row numbers in the output are 1-based with the header)."""
-    if not len(result):
-        return np.empty(0, np.int64)
-    order = np.lexsort((-result.weight, result.left))
-    first = np.ones(len(order), bool)
-    first[1:] = result.left[order][1:] != result.left[order][:-1]
-    return np.sort(order[first])
-
-
-def _show(value: object) -> str:
-    return "" if value is None else str(value)

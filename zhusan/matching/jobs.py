@@ -1,0 +1,293 @@
+"""Bulk linkage: the one code path behind ``zhusan link`` and the UI's
+background linkage jobs.
+
+:func:`link_to_csv` links two lists of records and writes the pairs as CSV,
+reporting its progress (0–100) to a callback: the command draws a progress
+bar with it, a :class:`~zhusan.matching.models.LinkageJob` stores it in the
+database for the job page to poll. Jobs run in a daemon thread (one request
+must not wait for a linkage); with ``settings.LINKAGE_JOBS_INLINE`` (tests)
+they run before the request returns.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+import numpy as np
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhusan.audit.models import Action
+from zhusan.audit.services import Actor, record
+
+from .dates import PartialDate, StatedAge
+from .link import Linker, LinkResult
+from .persons import PERSON_FIELDS, PERSON_RULES, person_columns
+
+log = logging.getLogger(__name__)
+
+SHOWN = ("given", "family", "father", "birth", "sex")
+
+Records = list[dict[str, object]]
+#: ``progress(percent, message)``
+ProgressCallback = Callable[[int, str], None]
+
+
+@dataclass(frozen=True)
+class LinkSummary:
+    pairs: int
+    candidates: int
+    left_records: int
+    right_records: int
+
+
+# --- Registry records ----------------------------------------------------------------
+
+
+def registry_records(persons: QuerySet[Any] | None = None) -> Records:
+    """One record per name of every person in ``persons`` (default: the whole
+    registry): a person with a Cyrillic legal name and a Latin transliteration
+    is found by either."""
+    from zhusan.registry.dates import BirthPrecision
+    from zhusan.registry.models import NameKind, Person
+
+    qs = Person.objects.all() if persons is None else persons
+    records: Records = []
+    for person in qs.prefetch_related("names").order_by("case_number"):
+        birth = _birth_of(person, BirthPrecision)
+        sex = person.sex if person.sex in ("female", "male") else None
+        for name in person.names.all():
+            rec: dict[str, object] = {
+                "id": person.case_number,
+                "registry": True,
+                "birth": birth,
+                "sex": sex,
+                "place": person.place_of_birth or None,
+            }
+            if name.kind == NameKind.KUNYA:
+                rec["kunya"] = name.given
+                rec["family"] = name.family or None
+            else:
+                rec |= {"given": name.given or None, "family": name.family or None}
+                rec["patronymic"] = name.patronymic or None
+            records.append(rec)
+    return records
+
+
+def _birth_of(person: Any, precision: Any) -> PartialDate | StatedAge | None:
+    """The birth date at the precision it was recorded: a year stays a year."""
+    p = person.birth_precision
+    try:
+        if p == precision.EXACT and person.birth_year and person.birth_month and person.birth_day:
+            return PartialDate(person.birth_year, person.birth_month, person.birth_day)
+        if p in (precision.EXACT, precision.MONTH) and person.birth_year and person.birth_month:
+            return PartialDate(person.birth_year, person.birth_month)
+        if p == precision.ESTIMATED and person.stated_age is not None and person.stated_age_on:
+            on = person.stated_age_on
+            return StatedAge(person.stated_age, PartialDate(on.year, on.month, on.day))
+        if person.birth_year:
+            return PartialDate(person.birth_year)
+    except ValueError:
+        return None
+    return None
+
+
+# --- Linking -------------------------------------------------------------------------
+
+
+def _no_progress(percent: int, message: str) -> None:
+    return None
+
+
+def link_to_csv(
+    left: Records,
+    right: Records,
+    out: TextIO,
+    *,
+    threshold: float = 0.5,
+    all_pairs: bool = False,
+    progress: ProgressCallback = _no_progress,
+) -> LinkSummary:
+    """Link ``left`` to ``right`` and write each kept pair to ``out`` as CSV.
+
+    Training and scoring take the first 60 %, writing the rest; the callback
+    hears of every whole percent."""
+    progress(0, _("Preparing %(left)s × %(right)s records") % {"left": len(left), "right": len(right)})
+    linker = Linker(PERSON_FIELDS, PERSON_RULES)
+    lcols, rcols = person_columns(left), person_columns(right)
+    progress(10, _("Training the model and scoring pairs"))
+    result = linker.link(lcols, rcols, threshold=threshold, each_left_matches_at_most_one=True, train=True)
+    keep = np.arange(len(result)) if all_pairs else _best(result)
+    progress(60, _("Writing %(n)s pairs") % {"n": len(keep)})
+
+    labels = [f.label or f.name for f in linker.fields]
+    writer = csv.writer(out)
+    writer.writerow(
+        ["left_row", "left_id", "right_row", "right_id", "match_probability", "match_weight"]
+        + [f"left_{k}" for k in SHOWN]
+        + [f"right_{k}" for k in SHOWN]
+        + [f"evidence: {label}" for label in labels]
+    )
+    last = 60
+    for done, k in enumerate(keep.tolist(), start=1):
+        i, j = int(result.left[k]), int(result.right[k])
+        evidence = linker.evidence(result, k)
+        writer.writerow(
+            [i + 2, left[i].get("id") or "", "" if right[j].get("registry") else j + 2, right[j].get("id") or ""]
+            + [f"{result.probability[k]:.4f}", f"{result.weight[k]:.2f}"]
+            + [_show(lcols[c][i]) for c in SHOWN]
+            + [_show(rcols[c][j]) for c in SHOWN]
+            + [f"{e.level} ({e.weight:+.2f})" for e in evidence]
+        )
+        percent = 60 + (39 * done) // len(keep)
+        if percent > last:
+            last = percent
+            progress(percent, _("Writing pairs"))
+    summary = LinkSummary(len(keep), result.n_candidates, len(left), len(right))
+    progress(100, _("%(n)s pairs found") % {"n": summary.pairs})
+    return summary
+
+
+def _best(result: LinkResult) -> np.ndarray:
+    """The best pair per left row (row numbers in the output are 1-based with the header)."""
+    if not len(result):
+        return np.empty(0, np.int64)
+    order = np.lexsort((-result.weight, result.left))
+    first = np.ones(len(order), bool)
+    first[1:] = result.left[order][1:] != result.left[order][:-1]
+    return np.sort(order[first])
+
+
+def _show(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+# --- Jobs ----------------------------------------------------------------------------
+
+
+def linkage_job_create(
+    *,
+    actor: Actor,
+    left_name: str,
+    left: Records,
+    right_name: str = "",
+    right: Records | None = None,
+    run_inline: bool | None = None,
+) -> Any:
+    """Record a linkage job and start it: against ``right`` when given, else
+    against the registry persons the actor may see. Audited."""
+    from .models import LinkageJob, LinkageMode
+    from .selectors import require_reviewer
+
+    user = require_reviewer(actor)
+    mode = LinkageMode.TWO_FILES if right is not None else LinkageMode.REGISTRY
+    job = LinkageJob.objects.create(
+        created_by=user,
+        mode=mode,
+        left_name=left_name[:255],
+        right_name=(right_name if right is not None else "registry")[:255],
+        message=_("Waiting to start"),
+    )
+    record(
+        actor,
+        Action.CREATE,
+        object_type="linkage_job",
+        object_ref=str(job.uuid),
+        detail={"mode": mode, "left": job.left_name, "right": job.right_name, "left_records": len(left)},
+    )
+    inline = getattr(settings, "LINKAGE_JOBS_INLINE", False) if run_inline is None else run_inline
+    if inline:
+        run_linkage_job(job.pk, left, right, actor=actor)
+    else:
+        thread = threading.Thread(
+            target=_run_in_thread, args=(job.pk, left, right, actor), name=f"linkage-{job.uuid}", daemon=True
+        )
+        thread.start()
+    return job
+
+
+def _run_in_thread(job_pk: int, left: Records, right: Records | None, actor: Actor) -> None:
+    try:
+        run_linkage_job(job_pk, left, right, actor=actor)
+    finally:
+        connection.close()
+
+
+def run_linkage_job(job_pk: int, left: Records, right: Records | None, *, actor: Actor) -> None:
+    """Run one job to the end, storing progress, then the result or the
+    failure. Without ``right``, links against the registry persons the actor
+    may see (never more than the user could look up)."""
+    from .models import LinkageJob, LinkageStatus
+    from .selectors import visible_persons
+
+    jobs = LinkageJob.objects.filter(pk=job_pk)
+
+    def progress(percent: int, message: str) -> None:
+        jobs.update(progress=percent, message=message[:300])
+
+    jobs.update(status=LinkageStatus.RUNNING, progress=0, message=_("Starting"))
+    out = io.StringIO()
+    try:
+        if right is None:
+            right = registry_records(visible_persons(actor))
+        if not right:
+            jobs.update(status=LinkageStatus.FAILED, message=_("No records to link to."), finished_at=timezone.now())
+            return
+        summary = link_to_csv(left, right, out, progress=progress)
+    except Exception:
+        log.exception("linkage job %s failed", job_pk)
+        jobs.update(
+            status=LinkageStatus.FAILED,
+            message=_("The linkage failed; see the server log."),
+            finished_at=timezone.now(),
+        )
+        return
+    job = LinkageJob.objects.get(pk=job_pk)
+    # Through save(): the result is encrypted at rest, which update() would skip.
+    job.result = out.getvalue()
+    job.pairs = summary.pairs
+    job.status = LinkageStatus.DONE
+    job.progress = 100
+    job.message = _("%(n)s pairs found") % {"n": summary.pairs}
+    job.finished_at = timezone.now()
+    job.save(update_fields=["result", "pairs", "status", "progress", "message", "finished_at", "updated_at"])
+
+
+def get_linkage_job_for_user(actor: Actor, job_uuid: Any) -> Any:
+    """A job of the actor's own (the result may hold registry data they alone
+    were allowed to link); 403 for non-reviewers, 404 otherwise."""
+    from .models import LinkageJob
+    from .selectors import require_reviewer
+
+    user = require_reviewer(actor)
+    job = LinkageJob.objects.filter(uuid=job_uuid, created_by=user).first()
+    if job is None:
+        raise Http404(_("No such linkage job."))
+    return job
+
+
+def linkage_job_export(*, actor: Actor, job: Any) -> str:
+    """The result CSV of a finished job, with an audited export."""
+    from .models import LinkageStatus
+
+    if job.status != LinkageStatus.DONE:
+        raise PermissionDenied(_("The linkage has not finished."))
+    record(
+        actor,
+        Action.EXPORT,
+        object_type="linkage_job",
+        object_ref=str(job.uuid),
+        detail={"mode": job.mode, "left": job.left_name, "right": job.right_name, "pairs": job.pairs},
+    )
+    return str(job.result)
