@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from zhusan.registry.models import LawfulBasis, Sex, Site
 from zhusan.registry.selectors import AGE_BANDS
 
-from .models import ClearanceKind, EntryStatus, MovementKind, Placement, SecurityOutcome
+from .models import ClearanceKind, EntryStatus, HandoverDocumentKind, MovementKind, Placement, SecurityOutcome
 from .services import MANUAL_KINDS
 
 
@@ -102,3 +102,9 @@ class SeparationForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Manifest file (.csv or .xlsx, at most 5 MB)"))
     lawful_basis = forms.ChoiceField(label=_("Lawful basis for new persons"), choices=LawfulBasis.choices)
+
+
+class HandoverDocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of document"), choices=HandoverDocumentKind.choices)
+    upload = forms.FileField(label=_("File (PDF, PNG or JPEG, at most 10 MB)"), allow_empty_file=True)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)

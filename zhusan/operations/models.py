@@ -325,3 +325,43 @@ class StagedRow(models.Model):
 
     def __str__(self) -> str:
         return f"row {self.row_number} of {self.staged}"
+
+
+class HandoverDocumentKind(models.TextChoices):
+    HANDOVER_RECORD = "handover_record", _("Handover record")
+    ARRIVAL_RECORD = "arrival_record", _("Arrival record")
+    CONSENT_FORM = "consent_form", _("Consent form")
+    OTHER = "other", _("Other")
+
+
+class HandoverDocument(UUIDModel):
+    """A signed handover or arrival record, a consent form: a scan attached to a movement.
+
+    The bytes live in the database (a BinaryField), not on a file system or
+    a bucket: they are then behind exactly the same access control, the same
+    encryption at rest and the same backups as the records they prove, and
+    no web server can ever serve them by path. Files are small (at most
+    10 MB) and few per movement, so the database copes.
+    """
+
+    movement = models.ForeignKey(Movement, on_delete=models.PROTECT, related_name="handover_documents")
+    kind = models.CharField(_("kind"), max_length=20, choices=HandoverDocumentKind.choices)
+    filename = models.CharField(_("original file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=50)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    content = models.BinaryField(_("content"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("handover document")
+        constraints = [models.CheckConstraint(condition=Q(size__gt=0), name="handover_document_not_empty")]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    def get_absolute_url(self) -> str:
+        return reverse("operations:handover_document_download", args=[self.uuid])

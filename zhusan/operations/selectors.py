@@ -29,6 +29,7 @@ from zhusan.registry.selectors import AGE_BANDS, get_person_for_user
 from .models import (
     ClearanceItem,
     EntryStatus,
+    HandoverDocument,
     ManifestEntry,
     Movement,
     Operation,
@@ -250,3 +251,42 @@ def reconcile(actor: Actor, movement: Movement) -> Reconciliation:
         withdrawn=withdrawn,
         outside_scope=total - len(entries),
     )
+
+
+# --- Handover documents --------------------------------------------------------------
+
+
+def handover_documents_for_user(actor: Actor, movement: Movement) -> QuerySet[HandoverDocument]:
+    """The movement's documents, without their bytes (the movement's view is already audited)."""
+    require_operations_access(actor)
+    return HandoverDocument.objects.filter(movement=movement).defer("content").select_related("uploaded_by")
+
+
+def get_handover_document_for_download(actor: Actor, ref: object) -> HandoverDocument:
+    """A document with its bytes, for a reader of its movement; audited as an export.
+
+    A handover record names everyone on the movement, so a reader who sees
+    only part of its manifest (a case manager sees their own persons) is
+    refused: the file would show them persons outside their scope."""
+    require_operations_access(actor)
+    document = HandoverDocument.objects.select_related("movement").filter(uuid=_ref(ref)).first()
+    if document is None:
+        raise Http404("No such document")
+    movement = document.movement
+    if visible_entries(actor, movement).count() != ManifestEntry.objects.filter(movement=movement).count():
+        record(
+            actor,
+            Action.PERMISSION_DENIED,
+            object_type="handover_document",
+            object_ref=document.uuid,
+            detail={"why": "manifest partly outside scope"},
+        )
+        raise PermissionDenied(_("This document covers persons outside your scope."))
+    record(
+        actor,
+        Action.EXPORT,
+        object_type="handover_document",
+        object_ref=document.uuid,
+        detail={"movement": str(movement.uuid), "filename": document.filename, "sha256": document.sha256},
+    )
+    return document

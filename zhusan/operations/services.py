@@ -8,12 +8,14 @@ persons move through ``zhusan.registry.services.stage_change`` only.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,6 +50,8 @@ from .models import (
     ClearanceKind,
     ClearanceOverride,
     EntryStatus,
+    HandoverDocument,
+    HandoverDocumentKind,
     ManifestEntry,
     Movement,
     MovementKind,
@@ -750,3 +754,85 @@ def medical_intake_record(*, actor: Actor, entry: ManifestEntry, summary: str) -
         compartment=Compartment.HEALTH,
         body=_("Medical intake on arrival (%(m)s): %(s)s") % {"m": entry.movement, "s": summary},
     )
+
+
+# --- Handover documents -------------------------------------------------------------
+
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+# Extension -> (content type served back, the bytes the file must start with).
+# The browser's content type is never trusted: the name and the first bytes
+# must agree.
+DOCUMENT_TYPES: dict[str, tuple[str, bytes]] = {
+    "pdf": ("application/pdf", b"%PDF"),
+    "png": ("image/png", b"\x89PNG"),
+    "jpg": ("image/jpeg", b"\xff\xd8\xff"),
+    "jpeg": ("image/jpeg", b"\xff\xd8\xff"),
+}
+
+
+def _document_name(name: str) -> str:
+    """The base name only, without control characters, at most 200 characters."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    clean = "".join(ch for ch in base if ch.isprintable() and ch not in '"').strip()
+    if len(clean) > 200:
+        stem, dot, ext = clean.rpartition(".")
+        clean = f"{stem[: 199 - len(ext)]}.{ext}" if dot and len(ext) <= 10 else clean[:200]
+    return clean or "document"
+
+
+@write_action
+def handover_document_add(
+    *, actor: Actor, movement: Movement, upload: UploadedFile, kind: str, note: str = ""
+) -> HandoverDocument:
+    """Attach a PDF, PNG or JPEG (at most 10 MB) to a movement; audited without its content."""
+    _require(actor, Capability.MANAGE_OPERATIONS, object_type="handover_document", ref=movement.uuid)
+    if kind not in HandoverDocumentKind.values:
+        raise ValidationError({"kind": _("Unknown kind of document.")})
+    filename = _document_name(upload.name or "")
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension not in DOCUMENT_TYPES:
+        raise ValidationError({"upload": _("Only PDF, PNG and JPEG files are accepted.")})
+    if not upload.size:
+        raise ValidationError({"upload": _("The file is empty.")})
+    if upload.size > DOCUMENT_MAX_BYTES:
+        raise ValidationError({"upload": _("The file is larger than 10 MB.")})
+    content = upload.read(DOCUMENT_MAX_BYTES + 1)
+    if not content:
+        raise ValidationError({"upload": _("The file is empty.")})
+    if len(content) > DOCUMENT_MAX_BYTES:
+        raise ValidationError({"upload": _("The file is larger than 10 MB.")})
+    content_type, magic = DOCUMENT_TYPES[extension]
+    if not content.startswith(magic):
+        raise ValidationError(
+            {"upload": _("The file's contents are not a %(t)s file as its name says.") % {"t": extension.upper()}}
+        )
+    document = HandoverDocument(
+        movement=movement,
+        kind=kind,
+        filename=filename,
+        content_type=content_type,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=content,
+        note=note.strip(),
+        uploaded_by=_user(actor),
+    )
+    document.full_clean()
+    document.save()
+    record(
+        actor,
+        Action.CREATE,
+        object_type="handover_document",
+        object_ref=document.uuid,
+        changes=diff(
+            {},
+            {
+                "movement": str(movement.uuid),
+                "kind": kind,
+                "filename": filename,
+                "size": document.size,
+                "sha256": document.sha256,
+            },
+        ),
+    )
+    return document

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,6 +30,7 @@ from .forms import (
     AdvanceForm,
     ArrivalForm,
     ChecklistItemForm,
+    HandoverDocumentForm,
     ImportForm,
     ManifestFilterForm,
     MovementForm,
@@ -122,6 +124,8 @@ def movement_detail(request: HttpRequest, movement_uuid: Any) -> HttpResponse:
                 s for s in EntryStatus if s in (EntryStatus.VERIFIED, EntryStatus.CLEARED, EntryStatus.BOARDED)
             ],
             "can_manage": _can(request, Capability.MANAGE_OPERATIONS),
+            "documents": selectors.handover_documents_for_user(actor, movement),
+            "document_form": HandoverDocumentForm(),
         },
     )
 
@@ -398,3 +402,33 @@ def import_review(request: HttpRequest, import_uuid: Any) -> HttpResponse:
         except Http404:
             messages.error(request, _("That person is not in your scope."))
     return render(request, "operations/import_review.html", {"staged": staged, "rows": rows})
+
+
+# --- Handover documents -------------------------------------------------------------
+
+
+def handover_document_upload(request: HttpRequest, movement_uuid: Any) -> HttpResponse:
+    actor = _actor(request)
+    movement = selectors.get_movement_for_user(actor, movement_uuid)
+    if not _can(request, Capability.MANAGE_OPERATIONS):
+        raise PermissionDenied
+    form = HandoverDocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.handover_document_add(actor=actor, movement=movement, **form.cleaned_data)
+            messages.success(request, _("%(f)s attached.") % {"f": document.filename})
+            return redirect(movement)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    return render(request, "operations/handover_document_upload.html", {"movement": movement, "form": form})
+
+
+def handover_document_download(request: HttpRequest, document_uuid: Any) -> HttpResponse:
+    """The stored bytes, always as a download and never sniffed into another type."""
+    document = selectors.get_handover_document_for_download(_actor(request), document_uuid)
+    response = HttpResponse(bytes(document.content), content_type=document.content_type)
+    disposition = content_disposition_header(as_attachment=True, filename=document.filename)
+    response["Content-Disposition"] = disposition or "attachment"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
