@@ -296,6 +296,7 @@ SPECTACULAR_SETTINGS = {
         "DocumentStatusEnum": "zhusan.registry.models.DocumentStatus",
         "ConsentStatusEnum": "zhusan.registry.models.ConsentStatus",
         "NationalityStatusEnum": "zhusan.registry.models.NationalityStatus",
+        "HandoverDocumentKindEnum": "zhusan.operations.models.HandoverDocumentKind",
     },
 }
 

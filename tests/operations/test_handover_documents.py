@@ -127,3 +127,31 @@ def test_a_case_manager_cannot_download_a_record_covering_persons_outside_their_
     response = client.get(document.get_absolute_url())
     assert response.status_code == 403
     assert not AuditEvent.objects.filter(action=Action.EXPORT, object_type="handover_document").exists()
+
+
+def test_the_api_attaches_lists_and_returns_a_document(consul, movement):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(consul)
+    base = f"/api/v1/operations/movements/{movement.uuid}/documents/"
+    created = api.post(base, {"kind": "handover_record", "file": pdf_upload()}, format="multipart")
+    assert created.status_code == 201, created.data
+    assert api.get(base).json()[0]["sha256"] == hashlib.sha256(PDF).hexdigest()
+    content = api.get(f"/api/v1/operations/documents/{created.data['uuid']}/content/")
+    assert content.status_code == 200 and content.content == PDF
+    assert AuditEvent.objects.filter(action=Action.EXPORT).exists()
+
+
+def test_the_api_refuses_a_disguised_file_and_writes_nothing(consul, movement):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(consul)
+    response = api.post(
+        f"/api/v1/operations/movements/{movement.uuid}/documents/",
+        {"kind": "handover_record", "file": pdf_upload(content=b"MZ\x90\x00 not a pdf")},
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert HandoverDocument.objects.count() == 0

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,7 +22,7 @@ from zhusan.registry.api import _expected_version
 from zhusan.registry.selectors import get_person_for_user
 
 from . import selectors, services
-from .models import ClearanceItem, ManifestEntry, Movement, Operation
+from .models import ClearanceItem, HandoverDocument, HandoverDocumentKind, ManifestEntry, Movement, Operation
 
 
 def _actor(request: Request) -> Actor:
@@ -196,3 +198,51 @@ class MovementReconciliation(APIView):
                 "not_arrived": [str(e.uuid) for e in r.not_arrived],
             }
         )
+
+
+# --- Handover documents --------------------------------------------------------------
+
+
+class HandoverDocumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HandoverDocument
+        fields = ["uuid", "kind", "filename", "content_type", "size", "sha256", "note", "uploaded_at"]
+
+
+class HandoverUploadSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=HandoverDocumentKind.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+    file = serializers.FileField()
+
+
+class MovementDocuments(APIView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(summary="Handover documents of a movement", responses={200: HandoverDocumentSerializer(many=True)})
+    def get(self, request: Request, movement_uuid: str) -> Response:
+        actor = _actor(request)
+        movement = selectors.get_movement_for_user(actor, movement_uuid)
+        documents = selectors.handover_documents_for_user(actor, movement)
+        return Response(HandoverDocumentSerializer(documents, many=True).data)
+
+    @extend_schema(
+        summary="Attach a handover document (PDF, PNG or JPEG, at most 10 MB)",
+        request={"multipart/form-data": HandoverUploadSerializer},
+        responses={201: HandoverDocumentSerializer},
+    )
+    def post(self, request: Request, movement_uuid: str) -> Response:
+        actor = _actor(request)
+        movement = selectors.get_movement_for_user(actor, movement_uuid)
+        data = _valid(HandoverUploadSerializer, request.data)
+        document = services.handover_document_add(
+            actor=actor, movement=movement, upload=data["file"], kind=data["kind"], note=data["note"]
+        )
+        return Response(HandoverDocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+
+class HandoverDocumentContent(APIView):
+    @extend_schema(summary="The document's bytes (audited)", responses={(200, "application/octet-stream"): bytes})
+    def get(self, request: Request, document_uuid: str) -> HttpResponse:
+        from .views import document_response
+
+        return document_response(selectors.get_handover_document_for_download(_actor(request), document_uuid))

@@ -22,6 +22,8 @@ urlpatterns = [
         name="api-movement-reconciliation",
     ),
     path("entries/<uuid:entry_uuid>/", _api(api.EntryDetail), name="api-entry-detail"),
+    path("movements/<uuid:movement_uuid>/documents/", _api(api.MovementDocuments), name="api-movement-documents"),
+    path("documents/<uuid:document_uuid>/content/", _api(api.HandoverDocumentContent), name="api-document-content"),
     path("entries/<uuid:entry_uuid>/advance/", _api(api.EntryAdvance), name="api-entry-advance"),
     path("entries/<uuid:entry_uuid>/clearance/", _api(api.EntryClearance), name="api-entry-clearance"),
 ]

@@ -425,7 +425,11 @@ def handover_document_upload(request: HttpRequest, movement_uuid: Any) -> HttpRe
 
 def handover_document_download(request: HttpRequest, document_uuid: Any) -> HttpResponse:
     """The stored bytes, always as a download and never sniffed into another type."""
-    document = selectors.get_handover_document_for_download(_actor(request), document_uuid)
+    return document_response(selectors.get_handover_document_for_download(_actor(request), document_uuid))
+
+
+def document_response(document: Any) -> HttpResponse:
+    """A handover document's bytes as an attachment, never sniffed, never cached (UI and API)."""
     response = HttpResponse(bytes(document.content), content_type=document.content_type)
     disposition = content_disposition_header(as_attachment=True, filename=document.filename)
     response["Content-Disposition"] = disposition or "attachment"
