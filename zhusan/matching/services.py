@@ -22,7 +22,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,19 +54,6 @@ DUPLICATE_THRESHOLD = 0.8
 # Tracing bands: at or above LIKELY is "likely", at or above POSSIBLE "possible".
 TRACING_LIKELY = 0.9
 TRACING_POSSIBLE = 0.5
-
-
-def _require_write(actor: Actor, person: Person, compartment: Compartment = Compartment.IDENTITY) -> None:
-    assert actor.user is not None
-    if not access_for(actor.user, person).can_write(compartment):
-        raise Denied(
-            _("You may not change %(c)s data of this person.") % {"c": compartment.label},
-            actor=actor,
-            object_type="person",
-            object_ref=person.uuid,
-            person_ref=person.uuid,
-            why=f"no write on {compartment}",
-        )
 
 
 def _reviewer(actor: Actor) -> Any:
@@ -191,7 +178,7 @@ def decide_same(*, actor: Actor, candidate: DuplicateCandidate, survivor: Person
     merged = b if survivor.pk == a.pk else a
     for p in (survivor, merged):
         for compartment in (Compartment.IDENTITY, Compartment.FAMILY):
-            _require_write(actor, p, compartment)
+            registry_services.require_write(actor, p, compartment)
     if MergeRecord.objects.filter(undone_at__isnull=True, merged__in=[a, b]).exists():
         raise ValidationError(_("One of these records is already merged into another."))
     moved: list[dict[str, Any]] = []
@@ -257,7 +244,7 @@ def undo_merge(*, actor: Actor, merge: MergeRecord) -> MergeRecord:
         raise ValidationError(_("This merge has already been undone."))
     for p in (merge.survivor, merge.merged):
         for compartment in (Compartment.IDENTITY, Compartment.FAMILY):
-            _require_write(actor, p, compartment)
+            registry_services.require_write(actor, p, compartment)
     missing = []
     for entry in merge.snapshot.get("moved", []):
         model = _MODELS[entry["model"]]
@@ -467,18 +454,23 @@ def tracing_pool(base: Any, request: TracingRequest) -> Any:
     return pool
 
 
-@write_action
-def tracing_run(*, actor: Actor, request: TracingRequest) -> list[TracingMatch]:
-    """Match the request's sought persons among the persons the actor may see
-    whose latest consent for tracing is a grant."""
-    _reviewer(actor)
-    pool = tracing_pool(visible_persons(actor), request)
+def _match_request(actor: Actor, request: TracingRequest, pool: QuerySet[Person]) -> list[TracingMatch]:
+    """Score each sought person of the request against ``pool``; save the new matches."""
     out: list[TracingMatch] = []
     for sought in request.sought.all():
         for hit in score(query_from_sought(sought), pool, threshold=TRACING_POSSIBLE):
             match = _save_match(actor, sought, hit)
             if match is not None:
                 out.append(match)
+    return out
+
+
+@write_action
+def tracing_run(*, actor: Actor, request: TracingRequest) -> list[TracingMatch]:
+    """Match the request's sought persons among the persons the actor may see
+    whose latest consent for tracing is a grant."""
+    _reviewer(actor)
+    out = _match_request(actor, request, tracing_pool(visible_persons(actor), request))
     record(
         actor,
         Action.SEARCH,
@@ -506,11 +498,7 @@ def tracing_on_new_person(*, actor: Actor, person: Person) -> list[TracingMatch]
     for request in TracingRequest.objects.filter(status=TracingStatus.OPEN).prefetch_related("sought"):
         if request.inquirer_id == person.pk:
             continue
-        for sought in request.sought.all():
-            for hit in score(query_from_sought(sought), one, threshold=TRACING_POSSIBLE):
-                match = _save_match(actor, sought, hit)
-                if match is not None:
-                    out.append(match)
+        out += _match_request(actor, request, one)
     record(
         actor,
         Action.SEARCH,

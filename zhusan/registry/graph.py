@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from zhusan.accounts.access import access_for
 
-from .models import EstablishedBy, RelationKind, Relationship, Sex
+from .models import INVERSE_RELATION, EstablishedBy, RelationKind, Relationship, Sex
 
 if TYPE_CHECKING:
     from zhusan.accounts.models import User
@@ -46,21 +46,6 @@ GROUP: dict[str, str] = {
     RelationKind.HALF_SIBLING: "beside",
     RelationKind.SPOUSE: "beside",
     RelationKind.OTHER: "other",
-}
-
-_INVERSE = {
-    RelationKind.MOTHER: RelationKind.CHILD,
-    RelationKind.FATHER: RelationKind.CHILD,
-    RelationKind.SIBLING: RelationKind.SIBLING,
-    RelationKind.HALF_SIBLING: RelationKind.HALF_SIBLING,
-    RelationKind.SPOUSE: RelationKind.SPOUSE,
-    RelationKind.GRANDPARENT: RelationKind.GRANDCHILD,
-    RelationKind.GRANDCHILD: RelationKind.GRANDPARENT,
-    RelationKind.AUNT_UNCLE: RelationKind.NIECE_NEPHEW,
-    RelationKind.NIECE_NEPHEW: RelationKind.AUNT_UNCLE,
-    RelationKind.GUARDIAN: RelationKind.WARD,
-    RelationKind.WARD: RelationKind.GUARDIAN,
-    RelationKind.OTHER: RelationKind.OTHER,
 }
 
 
@@ -235,7 +220,7 @@ def _what_other_is(rel: Relationship, centre: Person) -> tuple[Person, str]:
         # The centre is the other's child, so the other is a parent.
         parents: dict[str, str] = {Sex.FEMALE: RelationKind.MOTHER, Sex.MALE: RelationKind.FATHER}
         return other, parents.get(other.sex, "parent")
-    return other, _INVERSE.get(RelationKind(rel.kind), RelationKind.OTHER)
+    return other, INVERSE_RELATION.get(rel.kind, RelationKind.OTHER)
 
 
 def display_name(person: Person) -> str:

@@ -108,7 +108,6 @@ _RECORD_TYPES = {
     "consent": "consent",
     "childassent": "consent",
     "relationship": "relationship",
-    "household": "household",
     "locationstay": "location",
     "document": "document",
 }

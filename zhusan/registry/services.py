@@ -75,7 +75,8 @@ def _user(actor: Actor) -> Any:
     return actor.user
 
 
-def _require_write(actor: Actor, person: Person, compartment: Compartment) -> None:
+def require_write(actor: Actor, person: Person, compartment: Compartment = Compartment.IDENTITY) -> None:
+    """Refuse (audited, via ``Denied``) unless the actor may write ``compartment`` of ``person``."""
     access = access_for(_user(actor), person)
     if not access.can_write(compartment):
         raise Denied(
@@ -283,7 +284,7 @@ def person_create(*, actor: Actor, data: PersonInput) -> Person:
 @write_action
 def person_update(*, actor: Actor, person: Person, expected_version: int, **changes: Any) -> Person:
     """Change identity fields of a person, refusing a write based on a stale version."""
-    _require_write(actor, person, Compartment.IDENTITY)
+    require_write(actor, person, Compartment.IDENTITY)
     unknown = set(changes) - set(PERSON_FIELDS) - {"lawful_basis", "lawful_basis_note", "vulnerabilities"}
     if unknown:
         raise ValidationError({k: _("This field cannot be changed here.") for k in unknown})
@@ -370,7 +371,7 @@ def stage_change(*, actor: Actor, person: Person, to_stage: str, reason: str, ex
 
 @write_action
 def name_add(*, actor: Actor, person: Person, name: NameInput) -> PersonName:
-    _require_write(actor, person, Compartment.IDENTITY)
+    require_write(actor, person, Compartment.IDENTITY)
     _validate_name(name)
     values = _name_values(name)
     if name.is_primary:
@@ -389,7 +390,7 @@ def name_add(*, actor: Actor, person: Person, name: NameInput) -> PersonName:
 
 @write_action
 def name_update(*, actor: Actor, name: PersonName, data: NameInput) -> PersonName:
-    _require_write(actor, name.person, Compartment.IDENTITY)
+    require_write(actor, name.person, Compartment.IDENTITY)
     _validate_name(data)
     fields = ["script", "kind", "given", "patronymic", "family", "is_primary"]
     before = _snapshot(name, fields)
@@ -413,7 +414,7 @@ def name_update(*, actor: Actor, name: PersonName, data: NameInput) -> PersonNam
 @write_action
 def name_delete(*, actor: Actor, name: PersonName) -> None:
     person = name.person
-    _require_write(actor, person, Compartment.IDENTITY)
+    require_write(actor, person, Compartment.IDENTITY)
     if person.names.count() <= 1:
         raise ValidationError(_("A person keeps at least one name."))
     fields = ["script", "kind", "given", "patronymic", "family"]
@@ -443,7 +444,7 @@ def relationship_add(
     established_on: date | None = None,
 ) -> Relationship:
     for p in (from_person, to_person):
-        _require_write(actor, p, Compartment.FAMILY)
+        require_write(actor, p, Compartment.FAMILY)
     if from_person.pk == to_person.pk:
         raise ValidationError({"to_person": _("A person cannot be related to themselves.")})
     if Relationship.objects.filter(from_person=from_person, to_person=to_person, kind=kind).exists():
@@ -475,7 +476,7 @@ def relationship_add(
 @write_action
 def relationship_delete(*, actor: Actor, relationship: Relationship, reason: str) -> None:
     for p in (relationship.from_person, relationship.to_person):
-        _require_write(actor, p, Compartment.FAMILY)
+        require_write(actor, p, Compartment.FAMILY)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the relationship is removed.")})
     snap = {
@@ -503,7 +504,7 @@ def household_create(*, actor: Actor, label: str, members: list[tuple[Person, st
     if not label.strip():
         raise ValidationError({"label": _("Give the household a label.")})
     for person, _role in members:
-        _require_write(actor, person, Compartment.FAMILY)
+        require_write(actor, person, Compartment.FAMILY)
     household = Household.objects.create(label=label.strip())
     HouseholdMember.objects.bulk_create(
         [HouseholdMember(household=household, person=p, role=role) for p, role in members]
@@ -522,7 +523,7 @@ def household_create(*, actor: Actor, label: str, members: list[tuple[Person, st
 
 @write_action
 def household_add_member(*, actor: Actor, household: Household, person: Person, role: str) -> HouseholdMember:
-    _require_write(actor, person, Compartment.FAMILY)
+    require_write(actor, person, Compartment.FAMILY)
     if household.memberships.filter(person=person).exists():
         raise ValidationError({"person": _("Already a member of this household.")})
     member = HouseholdMember.objects.create(household=household, person=person, role=role)
@@ -550,7 +551,7 @@ def _create_child_record(
     *,
     sensitive: tuple[str, ...] = (),
 ) -> Any:
-    _require_write(actor, person, compartment)
+    require_write(actor, person, compartment)
     obj = model(person=person, **values)
     obj.full_clean()
     obj.save()
@@ -574,7 +575,7 @@ def _update_child_record(
     *,
     sensitive: tuple[str, ...] = (),
 ) -> Any:
-    _require_write(actor, obj.person, compartment)
+    require_write(actor, obj.person, compartment)
     before = _snapshot(obj, list(values))
     for key, value in values.items():
         setattr(obj, key, value)
@@ -728,7 +729,7 @@ def has_justice_restriction(person: Person) -> bool:
 
 @write_action
 def assignment_add(*, actor: Actor, person: Person, user: Any) -> CaseAssignment:
-    _require_write(actor, person, Compartment.IDENTITY)
+    require_write(actor, person, Compartment.IDENTITY)
     assignment, created = CaseAssignment.objects.get_or_create(person=person, user=user, ended_at=None)
     if created:
         record(

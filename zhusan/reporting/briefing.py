@@ -32,7 +32,7 @@ from fpdf.fonts import FontFace
 from zhusan.registry.models import MAIN_PATH, Sex, Stage
 from zhusan.registry.selectors import AGE_BANDS
 
-from .exports import SUPPRESSED, safe_text, table_rows
+from .exports import SUPPRESSED, append_table, safe_text, table_rows
 from .indicators import CATALOGUE, DIMENSIONS, IndicatorResult, ReportFilters, compute, statistical_rows
 
 FONT_PACKAGE = "fonts-dejavu-core"
@@ -432,13 +432,7 @@ def to_xlsx(briefing: Briefing) -> bytes:
         sheet.append([safe_text(str(result.indicator.name))])
         sheet["A1"].font = Font(bold=True)
         sheet.append([safe_text(str(result.indicator.definition))])
-        sheet.append([])
-        header_row = sheet.max_row + 1
-        for line in table_rows(result):
-            sheet.append([safe_text(v) for v in line])
-        for cell in sheet[header_row]:
-            cell.font = Font(bold=True)
-        sheet.column_dimensions["A"].width = 28
+        append_table(sheet, result)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -14,6 +14,7 @@ import csv
 import io
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -147,10 +148,22 @@ def to_csv(result: IndicatorResult, *, synthetic: bool, rule: str, hxl: bool = F
     return buffer.getvalue()
 
 
+def append_table(sheet: Any, result: IndicatorResult) -> None:
+    """A published table below what the sheet holds, header in bold (exports and briefing)."""
+    from openpyxl.styles import Font
+
+    sheet.append([])
+    header_row = sheet.max_row + 1
+    for line in table_rows(result):
+        sheet.append([safe_text(v) for v in line])
+    for cell in sheet[header_row]:
+        cell.font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 28
+
+
 def to_xlsx(results: Sequence[IndicatorResult], *, synthetic: bool, rule: str) -> bytes:
     """One sheet per indicator table; the notes above each table."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     book = Workbook()
     book.remove(book.active)
@@ -158,13 +171,7 @@ def to_xlsx(results: Sequence[IndicatorResult], *, synthetic: bool, rule: str) -
         sheet = book.create_sheet(title=f"{index} {result.indicator.code}"[:31])
         for note in notes(result, synthetic=synthetic, rule=rule):
             sheet.append([safe_text(note)])
-        sheet.append([])
-        header_row = sheet.max_row + 1
-        for line in table_rows(result):
-            sheet.append([safe_text(v) for v in line])
-        for cell in sheet[header_row]:
-            cell.font = Font(bold=True)
-        sheet.column_dimensions["A"].width = 28
+        append_table(sheet, result)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
