@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: demo test install check lint typecheck messages clean
+.PHONY: demo test install lock check lint typecheck messages clean
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,11 @@ $(BIN)/.installed: requirements.lock pyproject.toml
 	touch $@
 
 install: $(BIN)/.installed
+
+# Pins every dependency for Python 3.11, with the dev tools and pyspark (the
+# Spark linkage engine, tested in local mode: needs Java 17).
+lock:
+	uv pip compile pyproject.toml --extra dev --extra spark --python-version 3.11 -o requirements.lock
 
 demo: install
 	ZHUSAN_DEBUG=true $(BIN)/zhusan migrate --noinput
