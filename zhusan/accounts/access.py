@@ -80,11 +80,18 @@ def _break_glass(user: User) -> Q:
     return Q(break_glass__user=user, break_glass__started_at__lte=now, break_glass__expires_at__gt=now)
 
 
-def visible_persons_filter(user: User, *, include_break_glass: bool = True) -> Q | None:
-    """A Q over Person selecting what the user may see, or None for nothing."""
+def visible_persons_filter(
+    user: User, *, include_break_glass: bool = True, capability: Capability | None = None
+) -> Q | None:
+    """A Q over Person selecting what the user may see, or None for nothing.
+
+    With ``capability``, only grants of roles holding it count: a case-level
+    export reaches no person the user sees through another role.
+    """
     if not user.is_authenticated or not user.is_active:
         return None
-    parts = [q for g in active_grants(user) if (q := _grant_filter(g, user)) is not None]
+    grants = [g for g in active_grants(user) if capability is None or capability in policy(g.role).capabilities]
+    parts = [q for g in grants if (q := _grant_filter(g, user)) is not None]
     if not parts:
         return None
     combined = parts[0]
@@ -95,8 +102,8 @@ def visible_persons_filter(user: User, *, include_break_glass: bool = True) -> Q
     return combined
 
 
-def restrict(qs: QuerySet[Person], user: User) -> QuerySet[Person]:
-    condition = visible_persons_filter(user, include_break_glass=False)
+def restrict(qs: QuerySet[Person], user: User, *, capability: Capability | None = None) -> QuerySet[Person]:
+    condition = visible_persons_filter(user, include_break_glass=False, capability=capability)
     if condition is None:
         return qs.none()
     if condition == Q():

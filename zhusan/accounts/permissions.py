@@ -74,6 +74,7 @@ class Capability(models.TextChoices):
     OVERRIDE_CLEARANCE = "override_clearance", _("Allow boarding with an incomplete checklist")
     RECORD_SECURITY_CLEARANCE = "record_security_clearance", _("Record security clearance outcomes")
     REVIEW_MATCHES = "review_matches", _("Review possible duplicates and family-tracing matches")
+    EXPORT_CASES = "export_cases", _("Export case-level records")
 
 
 C = Compartment
@@ -108,6 +109,7 @@ POLICIES: dict[Role, RolePolicy] = {
                 CAP.MANAGE_OPERATIONS,
                 CAP.OVERRIDE_CLEARANCE,
                 CAP.REVIEW_MATCHES,
+                CAP.EXPORT_CASES,
             }
         ),
     ),
@@ -123,6 +125,7 @@ POLICIES: dict[Role, RolePolicy] = {
                 CAP.ISSUE_API_TOKEN,
                 CAP.VIEW_OPERATIONS,
                 CAP.REVIEW_MATCHES,
+                CAP.EXPORT_CASES,
             }
         ),
     ),

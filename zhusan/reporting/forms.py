@@ -1,0 +1,118 @@
+"""The case-level export form: fields by compartment, filters, format, passphrase."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from zhusan.accounts.models import Unit, User
+from zhusan.accounts.permissions import Compartment
+from zhusan.operations.models import Operation
+from zhusan.registry.models import Script, Stage
+
+from .case_exports import (
+    FIELDS,
+    FORMATS,
+    MIN_PASSPHRASE,
+    PRIMARY,
+    CaseExportError,
+    ExportFilters,
+    allowed_fields,
+    check_fields,
+    check_passphrase,
+)
+
+
+class CaseExportForm(forms.Form):
+    # Every catalogue field is a valid choice so that a refused one gets a
+    # message naming it; only the user's own fields are rendered.
+    columns = forms.MultipleChoiceField(
+        label=_l("Fields"),
+        required=False,
+        choices=[(f.code, f.label) for f in FIELDS],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    script = forms.ChoiceField(
+        label=_l("Names in"),
+        choices=[(PRIMARY, _l("Primary name (any script)"))] + list(Script.choices),
+        initial=PRIMARY,
+    )
+    operation = forms.ChoiceField(label=_l("Operation arrived with"), required=False)
+    stage = forms.ChoiceField(label=_l("Lifecycle stage"), required=False, choices=[("", _l("Any"))] + Stage.choices)
+    region = forms.ChoiceField(label=_l("Region"), required=False)
+    start = forms.DateField(label=_l("Identified from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_l("Identified until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    fmt = forms.ChoiceField(
+        label=_l("File format"),
+        choices=[(f, f.upper()) for f in FORMATS],
+        initial="xlsx",
+        widget=forms.RadioSelect,
+    )
+    passphrase = forms.CharField(
+        label=_l("Passphrase for the archive"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "minlength": MIN_PASSPHRASE}),
+        help_text=_l(
+            "At least 12 characters. It is not stored anywhere: give it to the recipient by another channel "
+            "than the file."
+        ),
+    )
+    passphrase_confirm = forms.CharField(
+        label=_l("Passphrase again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        operation = self.fields["operation"]
+        assert isinstance(operation, forms.ChoiceField)
+        codes = Operation.objects.order_by("code").values_list("code", flat=True)
+        operation.choices = [("", _("Any"))] + [(c, c) for c in codes]
+        region = self.fields["region"]
+        assert isinstance(region, forms.ChoiceField)
+        regions = Unit.objects.exclude(region="").order_by("region").values_list("region", flat=True).distinct()
+        region.choices = [("", _("Any"))] + [(r, r) for r in regions]
+
+    def column_groups(self) -> list[tuple[str, list[Any]]]:
+        """The user's exportable fields as checkboxes, grouped by compartment."""
+        widgets = {w.data["value"]: w for w in self["columns"]}
+        groups: dict[Compartment, list[Any]] = {}
+        for f in allowed_fields(self.user):
+            groups.setdefault(f.compartment, []).append(widgets[f.code])
+        return [(str(compartment.label), items) for compartment, items in groups.items()]
+
+    def clean_columns(self) -> list[str]:
+        codes: list[str] = self.cleaned_data.get("columns") or []
+        try:
+            check_fields(self.user, codes)
+        except CaseExportError as exc:
+            raise forms.ValidationError(exc.messages) from exc
+        return codes
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError(_("The start of the period must not be after its end."))
+        passphrase = data.get("passphrase")
+        if passphrase is not None:
+            try:
+                check_passphrase(passphrase, data.get("passphrase_confirm", ""))
+            except CaseExportError as exc:
+                field = "passphrase" if exc.code == "short" else "passphrase_confirm"
+                self.add_error(field, exc.messages)
+        return data
+
+    def filters(self) -> ExportFilters:
+        data = self.cleaned_data
+        return ExportFilters(
+            operation=data.get("operation", ""),
+            stage=data.get("stage", ""),
+            region=data.get("region", ""),
+            start=data.get("start"),
+            end=data.get("end"),
+        )
