@@ -11,8 +11,10 @@ Adding an indicator is one ``Indicator(...)`` in ``CATALOGUE`` plus its test
 
 Statistical rows are pseudonymous by construction (domain rule 10): sex,
 age band (never a birth date), current stage, region of the managing unit,
-the operation a returnee arrived with, whether they were a man, a woman or a
-child on arrival, and two dates used only to compute durations.
+the operation a returnee arrived with and the month and quarter of that
+arrival, whether they were a man, a woman or a child on arrival, two dates
+used only to compute durations, and the days spent in each lifecycle stage
+left (from the timeline; never the dates themselves).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhusan.operations.models import EntryStatus, ManifestEntry
 from zhusan.registry.dates import birth_window_for_age, completed_years
-from zhusan.registry.models import Person, PersonVulnerability, Sex, Stage, Vulnerability
+from zhusan.registry.models import MAIN_PATH, Person, PersonVulnerability, Sex, Stage, TimelineEntry, Vulnerability
 from zhusan.registry.selectors import AGE_BANDS
 
 from .disclosure import PublishedTable, Table, protect, rate
@@ -59,10 +61,15 @@ class Dimension:
     categories: tuple[tuple[str, str | Promise], ...] | None = None
     # Labels for codes of data-driven categories that are not shown as they are.
     other_labels: tuple[tuple[str, str | Promise], ...] = ()
+    # A time axis ("month": 2019-05, "quarter": 2019-Q2): every period from the
+    # first to the last one observed, so that a period with no one is a zero.
+    period: Literal["month", "quarter"] | None = None
 
     def category_codes(self, rows: Sequence[Row]) -> list[str]:
         if self.categories is not None:
             return [code for code, _label in self.categories]
+        if self.period is not None:
+            return period_range(self.period, [str(row[self.code]) for row in rows if row[self.code]])
         return sorted({str(row[self.code]) for row in rows})
 
     def label(self, code: str) -> str:
@@ -71,6 +78,47 @@ class Dimension:
                 return str(label)
         return code
 
+
+def month_code(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def quarter_code(day: date) -> str:
+    return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
+
+
+def _period_index(kind: str, code: str) -> int:
+    year, part = code.split("-")
+    return int(year) * (12 if kind == "month" else 4) + int(part.lstrip("Q")) - 1
+
+
+def _period_code(kind: str, index: int) -> str:
+    per_year = 12 if kind == "month" else 4
+    year, part = divmod(index, per_year)
+    return f"{year:04d}-{part + 1:02d}" if kind == "month" else f"{year:04d}-Q{part + 1}"
+
+
+def period_range(kind: Literal["month", "quarter"], codes: Sequence[str]) -> list[str]:
+    """Every month (or quarter) from the earliest to the latest of ``codes``."""
+    if not codes:
+        return []
+    indices = [_period_index(kind, code) for code in codes]
+    return [_period_code(kind, k) for k in range(min(indices), max(indices) + 1)]
+
+
+# More months than this between the first and the last arrival: arrivals are counted per quarter.
+MAX_MONTHS_ON_AXIS = 24
+
+
+def arrival_period(rows: Sequence[Row]) -> str:
+    """The time dimension for arrivals over ``rows``: per month, or per quarter when the span is long."""
+    months = period_range("month", [row["arrival_month"] for row in rows if row.get("arrival_month")])
+    return "arrival_quarter" if len(months) > MAX_MONTHS_ON_AXIS else "arrival_month"
+
+
+# Stages in the order of the pathway, then the exits from it.
+LIFECYCLE_ORDER = [*MAIN_PATH, *(s for s in Stage if s not in MAIN_PATH)]
+STAGE_STATUS = (("left", _("Left the stage")), ("still_in", _("Still in the stage")))
 
 AGE_GROUPS = (("children", _("Children (0–17)")), ("adults", _("Adults (18+)")), (UNKNOWN, _("Age unknown")))
 ARRIVAL_GROUPS = (
@@ -94,6 +142,12 @@ DIMENSIONS: dict[str, Dimension] = {
     "operation": Dimension("operation", _("Operation"), other_labels=((NO_OPERATION, _("No operation recorded")),)),
     # Who a returnee was on the day of arrival, as public figures per operation count them.
     "arrival_group": Dimension("arrival_group", _("Men, women and children on arrival"), ARRIVAL_GROUPS),
+    "arrival_month": Dimension("arrival_month", _("Month of arrival"), period="month"),
+    "arrival_quarter": Dimension("arrival_quarter", _("Quarter of arrival"), period="quarter"),
+    # For the time spent in each stage: the stage, not a person's current one.
+    "lifecycle_stage": Dimension(
+        "lifecycle_stage", _("Lifecycle stage"), tuple((s.value, s.label) for s in LIFECYCLE_ORDER)
+    ),
 }
 
 
@@ -137,34 +191,32 @@ def _age_band_case(on: date) -> Case:
 
 def statistical_rows(filters: ReportFilters) -> list[Row]:
     """One pseudonymous row per subject in scope of the filters (one query)."""
-    vulnerable = PersonVulnerability.objects.filter(person=OuterRef("pk"))
-    qs = (
-        Person.objects.subjects()
-        .annotate(
-            age_band=_age_band_case(filters.reference_date),
-            region=Coalesce(F("managing_unit__region"), Value(""), output_field=CharField()),
-            identified_at=Coalesce(Min("timeline__at", filter=Q(timeline__to_stage=Stage.IDENTIFIED)), F("created_at")),
-            arrived_at=Min("timeline__at", filter=Q(timeline__to_stage=Stage.REPATRIATED)),
-            orphan=Exists(vulnerable.filter(kind=Vulnerability.ORPHAN)),
-            unaccompanied=Exists(vulnerable.filter(kind=Vulnerability.UNACCOMPANIED)),
-            operation=Coalesce(
-                Subquery(
-                    ManifestEntry.objects.filter(person=OuterRef("pk"), status=EntryStatus.ARRIVED)
-                    .order_by("arrived_at", "pk")
-                    .values("movement__operation__code")[:1]
-                ),
-                Value(NO_OPERATION),
-                output_field=CharField(),
-            ),
-        )
-        .order_by()
-    )
+    subjects = Person.objects.subjects()
     if filters.region:
-        qs = qs.filter(managing_unit__region=filters.region)
+        subjects = subjects.filter(managing_unit__region=filters.region)
     if filters.sex:
-        qs = qs.filter(sex=filters.sex)
+        subjects = subjects.filter(sex=filters.sex)
+    vulnerable = PersonVulnerability.objects.filter(person=OuterRef("pk"))
+    arrived_entry = ManifestEntry.objects.filter(person=OuterRef("pk"), status=EntryStatus.ARRIVED).order_by(
+        "arrived_at", "pk"
+    )
+    qs = subjects.annotate(
+        age_band=_age_band_case(filters.reference_date),
+        region=Coalesce(F("managing_unit__region"), Value(""), output_field=CharField()),
+        identified_at=Coalesce(Min("timeline__at", filter=Q(timeline__to_stage=Stage.IDENTIFIED)), F("created_at")),
+        arrived_at=Min("timeline__at", filter=Q(timeline__to_stage=Stage.REPATRIATED)),
+        orphan=Exists(vulnerable.filter(kind=Vulnerability.ORPHAN)),
+        unaccompanied=Exists(vulnerable.filter(kind=Vulnerability.UNACCOMPANIED)),
+        operation=Coalesce(
+            Subquery(arrived_entry.values("movement__operation__code")[:1]),
+            Value(NO_OPERATION),
+            output_field=CharField(),
+        ),
+        operation_arrived_at=Subquery(arrived_entry.values("arrived_at")[:1]),
+    ).order_by()
     rows = list(
         qs.values(
+            "pk",
             "sex",
             "stage",
             "age_band",
@@ -174,10 +226,12 @@ def statistical_rows(filters: ReportFilters) -> list[Row]:
             "orphan",
             "unaccompanied",
             "operation",
+            "operation_arrived_at",
             "birth_date_mid",
         )
     )
     tz = timezone.get_current_timezone()
+    stage_days = _days_in_stages(subjects.values("pk"), tz)
     kept = []
     for row in rows:
         identified = _local_date(row["identified_at"], tz)
@@ -195,8 +249,37 @@ def statistical_rows(filters: ReportFilters) -> list[Row]:
         )
         # The birth date serves this one computation and never stays on the row.
         row["arrival_group"] = _arrival_group(row["sex"], row.pop("birth_date_mid"), row["arrived_on"])
+        # The day of arrival as the arrived manifest entry records it, else the timeline's.
+        arrival = _local_date(row.pop("operation_arrived_at"), tz) or row["arrived_on"]
+        row["arrival_month"] = month_code(arrival) if arrival else ""
+        row["arrival_quarter"] = quarter_code(arrival) if arrival else ""
+        row["stage_days"] = stage_days.get(row.pop("pk"), {})
         kept.append(row)
     return kept
+
+
+def _days_in_stages(persons: Any, tz: Any) -> dict[Any, dict[str, int]]:
+    """Per person, the days spent in each stage they entered and later left (one query).
+
+    A stay runs from the timeline entry into a stage to the next entry; repeated
+    stays in one stage add up. A next entry that says it left another stage means
+    a step is missing from the timeline: that stay is not counted, rather than
+    counted wrong."""
+    out: dict[Any, dict[str, int]] = {}
+    entries = (
+        TimelineEntry.objects.filter(person__in=persons)
+        .order_by("person_id", "at", "pk")
+        .values_list("person_id", "from_stage", "to_stage", "at")
+    )
+    previous: tuple[Any, str, date] | None = None
+    for person_id, from_stage, to_stage, at in entries:
+        day = _local_date(at, tz)
+        assert day is not None
+        if previous and previous[0] == person_id and from_stage in ("", previous[1]) and previous[1] != to_stage:
+            days = out.setdefault(person_id, {})
+            days[previous[1]] = days.get(previous[1], 0) + (day - previous[2]).days
+        previous = (person_id, to_stage, day)
+    return out
 
 
 def _arrival_group(sex: str, born: date | None, arrived: date | None) -> str:
@@ -226,7 +309,17 @@ def _returned(row: Row) -> bool:
     return row["arrived_on"] is not None
 
 
-Measure = Literal["count", "rate", "duration"]
+def _arrived(row: Row) -> bool:
+    return bool(row["arrival_month"])
+
+
+def _been_in_a_stage(row: Row) -> bool:
+    return bool(row["stage_days"]) or row["stage"] != "none"
+
+
+# "stage_duration": per stage, the persons who left it and those still in it,
+# and the median and quartiles of the days spent in it by those who left.
+Measure = Literal["count", "rate", "duration", "stage_duration"]
 
 
 @dataclass(frozen=True)
@@ -246,6 +339,8 @@ class Indicator:
     unit: str | Promise = _("persons")
     # HXL base hashtag for the counts: #affected (people in need) or #reached (served).
     hxl_tag: str = "#affected"
+    # Whether its overall figure is a headline (one number that means something alone).
+    headline: bool = True
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -334,6 +429,37 @@ CATALOGUE: dict[str, Indicator] = {
             duration=("identified_on", "arrived_on"),
             unit=_("days"),
         ),
+        Indicator(
+            code="arrivals",
+            name=_("Arrivals by operation over time"),
+            definition=_(
+                "Returnees by the month of their arrival (by quarter when the arrivals span more than two years) "
+                "and the operation they arrived with. The day of arrival is the one recorded on the person's "
+                "arrived manifest entry, else their first 'repatriated' timeline entry."
+            ),
+            numerator=_("Returnees arrived in the month (or quarter)"),
+            denominator=None,
+            disaggregations=("arrival_month", "arrival_quarter", "operation"),
+            population=_arrived,
+            hxl_tag="#reached",
+            headline=False,
+        ),
+        Indicator(
+            code="time_in_stage",
+            name=_("Time spent in each stage"),
+            definition=_(
+                "For each lifecycle stage, the median and the interquartile range of the days spent in it by the "
+                "persons who left it (from their timeline; repeated stays add up), and the number of persons "
+                "still in it. A stay whose end the timeline does not record consistently is not counted."
+            ),
+            numerator=_("Median days in the stage, over persons who left it"),
+            denominator=_("Persons who left the stage"),
+            disaggregations=("lifecycle_stage",),
+            population=_been_in_a_stage,
+            measure="stage_duration",
+            unit=_("days"),
+            headline=False,
+        ),
     ]
 }
 
@@ -356,6 +482,8 @@ class IndicatorResult:
     # For rates and durations: one published value per row of ``table`` (None = suppressed).
     values: tuple[float | None, ...] | None = None
     filters: ReportFilters = field(default_factory=ReportFilters)
+    # For stage durations: the lower and upper quartiles beside each median (None = suppressed).
+    quartiles: tuple[tuple[float, float] | None, ...] | None = None
 
     def row_labels(self) -> list[str]:
         return [DIMENSIONS[self.by[0]].label(code) for code in self.table.rows] if self.by else [str(_("All"))]
@@ -365,6 +493,8 @@ class IndicatorResult:
             return [DIMENSIONS[self.by[1]].label(code) for code in self.table.columns]
         if self.indicator.measure == "rate":
             return [str(self.indicator.numerator), str(_("Others"))]
+        if self.indicator.measure == "stage_duration":
+            return [str(label) for _code, label in STAGE_STATUS]
         return [str(self.indicator.unit if self.indicator.measure == "count" else _("persons"))]
 
     def as_dict(self) -> dict[str, Any]:
@@ -378,6 +508,8 @@ class IndicatorResult:
         }
         if self.values is not None:
             out["values"] = list(self.values)
+        if self.quartiles is not None:
+            out["quartiles"] = [list(q) if q else None for q in self.quartiles]
         return out
 
 
@@ -399,6 +531,10 @@ def _table(rows: Sequence[Row], by: tuple[str, ...], *, all_rows: Sequence[Row],
 def _checked(code: str, by: Sequence[str]) -> tuple[Indicator, tuple[str, ...]]:
     indicator = CATALOGUE[code]
     by = tuple(by)
+    if indicator.measure == "stage_duration" and not by:
+        by = indicator.disaggregations  # a time per stage; there is no figure for all stages together
+    if indicator.measure == "stage_duration" and by != indicator.disaggregations:
+        raise DisaggregationError(_("%(code)s is given per lifecycle stage only.") % {"code": code})
     bad = [d for d in by if d not in indicator.disaggregations]
     if bad or len(by) > 2 or len(set(by)) != len(by):
         raise DisaggregationError(
@@ -462,6 +598,9 @@ def compute(
         values = tuple(rate(line[0], total) for line, total in zip(joint.cells, joint.row_totals, strict=True))
         return IndicatorResult(indicator, by, joint, values=values, filters=filters)
 
+    if indicator.measure == "stage_duration":
+        return _stage_durations(indicator, by, population, filters, threshold, rounding_base)
+
     # Duration: the median is published only where its count of persons is.
     counts = protect(
         _table(population, by, all_rows=all_rows, title=title), threshold=threshold, rounding_base=rounding_base
@@ -479,3 +618,46 @@ def compute(
         for label, count in zip(counts.rows, counts.cells, strict=True)
     )
     return IndicatorResult(indicator, by, counts, values=values, filters=filters)
+
+
+def _quartiles(days: Sequence[int]) -> tuple[float, float]:
+    if len(days) == 1:
+        return float(days[0]), float(days[0])
+    lower, _median, upper = statistics.quantiles(days, n=4, method="inclusive")
+    return float(lower), float(upper)
+
+
+def _stage_durations(
+    indicator: Indicator,
+    by: tuple[str, ...],
+    population: Sequence[Row],
+    filters: ReportFilters,
+    threshold: int,
+    rounding_base: int | None,
+) -> IndicatorResult:
+    """Per stage: persons who left it, persons still in it, and the spread of the days of those who left.
+
+    A person currently in a stage counts as still in it even after an earlier stay
+    there, so the two columns never count one person twice. A median and its
+    quartiles are published only where the count of persons who left is: three
+    stays of known length would otherwise give each person's away."""
+    codes = DIMENSIONS["lifecycle_stage"].category_codes(population)
+    days: dict[str, list[int]] = {code: [] for code in codes}
+    pairs: Counter[tuple[str, str]] = Counter()
+    for row in population:
+        for stage, spent in row["stage_days"].items():
+            if stage != row["stage"] and stage in days:
+                days[stage].append(spent)
+                pairs[(stage, "left")] += 1
+        if row["stage"] in days:
+            pairs[(row["stage"], "still_in")] += 1
+    columns = [code for code, _label in STAGE_STATUS]
+    table = protect(
+        Table.from_counts(codes, columns, pairs, title=str(indicator.name)),
+        threshold=threshold,
+        rounding_base=rounding_base,
+    )
+    shown = [table.cell(code, "left") is not None and bool(days[code]) for code in codes]
+    values = tuple(float(statistics.median(days[code])) if ok else None for code, ok in zip(codes, shown, strict=True))
+    quartiles = tuple(_quartiles(days[code]) if ok else None for code, ok in zip(codes, shown, strict=True))
+    return IndicatorResult(indicator, by, table, values=values, filters=filters, quartiles=quartiles)
