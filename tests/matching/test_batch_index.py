@@ -76,17 +76,31 @@ def test_the_index_finds_what_the_one_shot_linker_finds_on_the_same_data() -> No
     }
 
 
+def _em_per_pair(model, gammas, groups, *, n_left, n_right, share, iterations):
+    """The E and M steps written plainly, once per pair: the reference."""
+    for _ in range(iterations):
+        model.set_share(share, n_right)
+        odds = np.exp2(np.clip(model.match_weight(gammas), -60, 60))
+        p = odds / (1.0 + np.bincount(groups, weights=odds)[groups])
+        for j, f in enumerate(model.fields):
+            ok = gammas[:, j] >= 0
+            counts = np.bincount(gammas[ok, j], weights=p[ok], minlength=len(f.levels))
+            model.m[j] = (counts + 0.5) / (counts.sum() + 0.5 * len(counts))
+        share = float(p.sum()) / n_left
+    model.set_share(share, n_right)
+
+
 def test_em_by_comparison_pattern_estimates_what_em_per_pair_does() -> None:
-    from zhusan.matching.index import _estimate_m_grouped
     from zhusan.matching.model import FellegiSunter
 
     rng = np.random.default_rng(0)
     gammas = np.stack([rng.integers(-1, len(f.levels), 3000) for f in PERSON_FIELDS], axis=1).astype(np.int8)
     groups = np.sort(rng.integers(0, 400, 3000))
     per_pair, per_pattern = FellegiSunter(PERSON_FIELDS), FellegiSunter(PERSON_FIELDS)
-    per_pair.estimate_m(gammas, prior=0.1, groups=groups, max_iter=15)
-    _estimate_m_grouped(per_pattern, gammas, groups, prior=0.1, max_iter=15)
-    assert per_pattern.iterations == per_pair.iterations
+    per_pattern.estimate_m(gammas, groups=groups, n_left=2000, n_right=5000, share=0.5, max_iter=15, tol=0)
+    _em_per_pair(per_pair, gammas, groups, n_left=2000, n_right=5000, share=0.5, iterations=15)
+    assert per_pattern.iterations == 15
+    assert np.isclose(per_pattern.share, per_pair.share)
     assert np.isclose(per_pattern.prior, per_pair.prior)
     for a, b in zip(per_pattern.m, per_pair.m, strict=True):
         assert np.allclose(a, b)

@@ -65,3 +65,45 @@ def test_em_without_labels_links_latin_lists_to_a_cyrillic_registry():
     assert correct >= 0.8 * len(res) and correct >= 100
     evidence = linker.evidence(res, 0)
     assert {e.field for e in evidence} >= {"given name", "family name", "date of birth"}
+
+
+def test_a_name_written_in_arabic_letters_agrees_with_its_cyrillic_form():
+    comp = Comparator([Field("given", "given"), Field("family", "surname")])
+    left = comp.encode({"given": ["Даурен", "Даурен"], "family": ["Рахимов", "Рахимов"]})
+    right = comp.encode({"given": ["داورين", "ساولي"], "family": ["راخيموف", "جاندوسوفا"]})
+    levels = comp.compare(left, right, np.arange(2), np.arange(2)).tolist()
+    assert levels[0] == [2, 1]  # the spellings Arabic would give are the same
+    assert levels[1] == [4, 3]  # Сауле and Жандосова are other people
+
+
+def test_with_a_handful_of_records_the_default_parameters_link_them():
+    registry = [{"given": "Айша", "family": "Жүсіпова", "birth": "1990-03-14", "sex": "f"}]
+    lst = [
+        {"given": "AISHA", "family": "ZHUSUPOVA", "birth": "1990-03-14", "sex": "F"},
+        {"given": "John", "family": "Smith", "birth": "1950", "sex": "M"},
+    ]
+    res = Linker(PERSON_FIELDS, PERSON_RULES).link(person_columns(lst), person_columns(registry))
+    assert res.left.tolist() == [0] and res.right.tolist() == [0] and res.probability[0] > 0.9
+
+
+def test_cross_script_linkage_of_the_synthetic_benchmark_set_reaches_f1_097():
+    from benchmarks.crossscript import run_zhusan, truth
+    from benchmarks.synthetic import make
+
+    # Kunya-only and year-only records, siblings and namesakes: a prior taken
+    # among candidate pairs linked a fifth of the strangers on surname and
+    # birth year alone (F1 0.95); the prior over all pairs does not.
+    registry, lst = make(5_000, 1_000)
+    li, ri, _ = run_zhusan(registry, lst)
+    correct, n_true = truth(registry, lst, li, ri)
+    precision, recall = correct.sum() / len(correct), correct.sum() / n_true
+    assert 2 * precision * recall / (precision + recall) >= 0.97
+
+
+def test_em_estimates_the_share_of_list_records_that_are_in_the_registry():
+    from benchmarks.synthetic import make
+
+    registry, lst = make(5_000, 1_000, unmatched_share=0.3)
+    linker = Linker(PERSON_FIELDS, PERSON_RULES)
+    linker.link(person_columns(lst), person_columns(registry), each_left_matches_at_most_one=True)
+    assert 0.65 <= linker.model.share <= 0.75

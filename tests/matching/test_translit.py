@@ -1,6 +1,16 @@
 import pytest
 
-from zhusan.matching.translit import icao, kazakh_latin, match_key, phonetic_key, romanise_arabic, script_of, to_latin
+from zhusan.matching.translit import (
+    abjad_consonants,
+    abjad_key,
+    icao,
+    kazakh_latin,
+    match_key,
+    phonetic_key,
+    romanise_arabic,
+    script_of,
+    to_latin,
+)
 
 
 @pytest.mark.parametrize(
@@ -75,3 +85,17 @@ def test_informal_spellings_share_a_match_key(a, b):
 def test_phonetic_keys_ignore_vowels_after_the_first_letter():
     assert phonetic_key("Muhammad") == phonetic_key("Mukhammed") == phonetic_key("محمد")
     assert phonetic_key("Aisha") != phonetic_key("Fatima")
+
+
+@pytest.mark.parametrize(
+    ("written", "arabic"),
+    [("Даурен", "داورين"), ("Отабек", "اوتابيك"), ("Умарали", "اومارالي"), ("Berik", "بيريك"), ("Рахимов", "راخيموف")],
+)
+def test_a_name_meets_its_arabic_spelling_in_the_abjad_key(written, arabic):
+    assert abjad_key(written) == abjad_key(arabic)
+
+
+def test_an_arabic_spelling_without_vowels_meets_on_its_consonants():
+    assert abjad_key("محمد") != abjad_key("Мухаммед")
+    assert abjad_consonants(abjad_key("محمد")) == abjad_consonants(abjad_key("Мухаммед")) == "mhmd"
+    assert abjad_consonants(abjad_key("Фейсал")) != abjad_consonants(abjad_key("Фарид"))

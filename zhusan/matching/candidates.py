@@ -10,9 +10,8 @@ a known day stays an interval (:class:`~zhusan.matching.dates.StatedAge`).
 Parameters: with at least :data:`FIT_MIN_PERSONS` persons in the pool the
 model's u comes from random pairs of the pool and m from EM on the pool's
 own candidate pairs (no labels); below that there is too little data, and
-:data:`DEFAULT_PARAMETERS` is used: hand-set m and u that make agreement on
-given name, family name and birth year strong, a different given name with
-the same surname (siblings) weak, and sex a tie-breaker.
+the default parameters of :data:`~zhusan.matching.persons.PERSON_FIELDS` are
+used (hand-set m and u).
 """
 
 from __future__ import annotations
@@ -37,21 +36,8 @@ from .persons import PERSON_FIELDS, PERSON_RULES, person_columns
 
 FIT_MIN_PERSONS = 200
 
-# m = P(level | same person), u = P(level | different people), per field in
-# PERSON_FIELDS order and per level in zhusan.matching.model.LEVELS order.
-DEFAULT_PARAMETERS: dict[str, tuple[list[float], list[float]]] = {
-    # same name, same name family, JW ≥ .92, consonants / JW ≥ .85, different
-    "given": ([0.70, 0.15, 0.07, 0.04, 0.04], [0.01, 0.01, 0.01, 0.02, 0.95]),
-    # same surname (either gender form), JW ≥ .92, consonants / JW ≥ .85, different
-    "family": ([0.80, 0.08, 0.05, 0.07], [0.005, 0.005, 0.01, 0.98]),
-    "father": ([0.60, 0.15, 0.08, 0.05, 0.12], [0.02, 0.01, 0.01, 0.02, 0.94]),
-    "kunya": ([0.60, 0.20, 0.10, 0.05, 0.05], [0.02, 0.01, 0.01, 0.02, 0.94]),
-    # exact, same month, same year, within two years, age consistent, different
-    "birth": ([0.45, 0.05, 0.30, 0.12, 0.06, 0.02], [0.0001, 0.0005, 0.015, 0.06, 0.02, 0.9044]),
-    "sex": ([0.98, 0.02], [0.5, 0.5]),
-    "place": ([0.60, 0.10, 0.10, 0.20], [0.01, 0.01, 0.03, 0.95]),
-}
-# Prior probability that a blocked pair is one person.
+# Prior probability that a pair of persons is one person, when the model is
+# not fitted to the pool.
 DEFAULT_PRIOR = 1e-3
 
 
@@ -178,11 +164,7 @@ def _pool_records(persons: QuerySet[Person]) -> tuple[list[dict[str, object]], l
 
 
 def default_model() -> FellegiSunter:
-    model = FellegiSunter(PERSON_FIELDS)
-    for j, f in enumerate(PERSON_FIELDS):
-        m, u = DEFAULT_PARAMETERS[f.name]
-        model.m[j] = np.asarray(m, float) / sum(m)
-        model.u[j] = np.asarray(u, float) / sum(u)
+    model = FellegiSunter(PERSON_FIELDS)  # the fields' default parameters
     model.prior = DEFAULT_PRIOR
     return model
 
@@ -200,7 +182,8 @@ def fit_model(
     il, ir = il[keep], ir[keep]
     if len(il):
         gammas = comparator.compare(enc, enc, il, ir)
-        model.estimate_m(gammas, prior=min(max(enc.n / max(len(il), 1), 1e-6), 0.5) * 0.1, groups=il)
+        # Few records of a registry have a duplicate: start EM from 5 %.
+        model.estimate_m(gammas, groups=il, n_left=enc.n, n_right=enc.n, share=0.05)
     return model
 
 

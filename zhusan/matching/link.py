@@ -34,8 +34,16 @@ class LinkResult:
 
 
 class Linker:
-    def __init__(self, fields: Sequence[Field], rules: Sequence[Rule], *, max_block: int = 2000) -> None:
+    """Batch linkage. With fewer than ``min_train`` records on a side and
+    default parameters on every field, the defaults are used as they are:
+    EM on a handful of pairs learns noise (u from random pairs of three
+    records would include the match itself)."""
+
+    def __init__(
+        self, fields: Sequence[Field], rules: Sequence[Rule], *, max_block: int = 2000, min_train: int = 200
+    ) -> None:
         self.fields = list(fields)
+        self.min_train = min_train
         self.rules = list(rules)
         self.max_block = max_block
         self.comparator = Comparator(self.fields)
@@ -54,14 +62,15 @@ class Linker:
         *,
         n_random: int = 100_000,
     ) -> None:
+        if min(left.n, right.n) < self.min_train and self.model.has_defaults:
+            self.model.set_share(0.5, right.n)
+            return
         rl, rr = random_pairs(left.n, right.n, n_random)
         self.model.estimate_u(self.comparator.compare(left, right, rl, rr))
         for f in self.fields:
             if f.tf:
                 self.model.set_term_frequencies(f.name, self.comparator.vocabs[f.name].frequencies())
-        # Start EM from the share of pairs one-to-one linkage would give at most
-        prior = min(left.n, right.n) / max(len(il), 1)
-        self.model.estimate_m(gammas, prior=min(max(prior, 1e-6), 0.5), groups=il)
+        self.model.estimate_m(gammas, groups=il, n_left=left.n, n_right=right.n)
 
     def link(
         self,

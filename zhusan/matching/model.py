@@ -26,7 +26,7 @@ from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 from .dates import DATE_LEVEL_TEXT, DateLevel, PartialDate, StatedAge, parse_date
 from .name_families import table
 from .names import surname_stem
-from .translit import match_key, skeleton
+from .translit import abjad_consonants, abjad_key, match_key, script_of, skeleton
 
 MISSING = -1
 
@@ -43,12 +43,20 @@ LEVELS = {
 @dataclass(frozen=True)
 class Field:
     """A compared field. ``kind`` picks the levels (see LEVELS); ``tf`` turns
-    on the term-frequency adjustment of exact agreement."""
+    on the term-frequency adjustment of exact agreement. ``m`` and ``u``, when
+    given (one weight per level, normalised here), are the parameters used
+    when there is too little data to estimate them, and EM's starting point."""
 
     name: str
     kind: str
     tf: bool = False
     label: str = ""
+    m: tuple[float, ...] | None = None
+    u: tuple[float, ...] | None = None
+
+    def __post_init__(self) -> None:
+        for given in (self.m, self.u):
+            assert given is None or len(given) == len(self.levels), f"{self.name}: one value per level"
 
     @property
     def levels(self) -> list[str]:
@@ -64,6 +72,8 @@ class Vocab:
         self.keys: list[str] = []
         self.skeletons: list[str] = []
         self.families: list[frozenset[str]] = []
+        self.abjad: list[str] = []  # names: the spelling Arabic script would give (see translit.abjad_key)
+        self.arabic: list[bool] = []  # names: first seen written in Arabic script
         self.counts: list[int] = []
 
     def key_of(self, value: str) -> str:
@@ -90,6 +100,13 @@ class Vocab:
                 keys.append(key)
                 self.skeletons.append(skeleton(key) if self.kind in ("given", "surname") else "")
                 self.families.append(table().ids(key) if self.kind == "given" else frozenset())
+                if self.kind in ("given", "surname"):
+                    text = str(raw)
+                    abjad = abjad_key(text)
+                    if self.kind == "surname" and len(abjad) > 4 and abjad.endswith("a"):
+                        abjad = abjad[:-1]  # the feminine ending: -ova and -ov meet
+                    self.abjad.append(abjad)
+                    self.arabic.append(script_of(text) == "arabic")
                 self.counts.append(0)
             if count:
                 self.counts[code] += 1
@@ -108,16 +125,22 @@ class Vocab:
         if self.kind == "number":
             return 1 if DamerauLevenshtein.distance(ka, kb, score_cutoff=1) <= 1 else 2
         jw = JaroWinkler.normalized_similarity(ka, kb)
+        same_consonants = self.skeletons[a] == self.skeletons[b]
+        if self.kind in ("given", "surname") and self.arabic[a] != self.arabic[b]:
+            # One side in Arabic script: compare the spellings Arabic would give.
+            ja, jb = self.abjad[a], self.abjad[b]
+            jw = max(jw, JaroWinkler.normalized_similarity(ja, jb))
+            same_consonants = same_consonants or abjad_consonants(ja) == abjad_consonants(jb)
         if self.kind == "given":
             if self.families[a] & self.families[b]:
                 return 1
             if jw >= 0.92:
                 return 2
-            return 3 if jw >= 0.85 or self.skeletons[a] == self.skeletons[b] else 4
+            return 3 if jw >= 0.85 or same_consonants else 4
         if self.kind == "surname":
             if jw >= 0.92:
                 return 1
-            return 2 if jw >= 0.85 or self.skeletons[a] == self.skeletons[b] else 3
+            return 2 if jw >= 0.85 or same_consonants else 3
         return 1 if jw >= 0.92 else 2 if jw >= 0.80 else 3
 
 
@@ -265,12 +288,15 @@ class FellegiSunter:
 
     def __init__(self, fields: Sequence[Field]) -> None:
         self.fields = list(fields)
-        # Start from "matches mostly agree": EM then finds the match class
-        # rather than some other cluster (siblings agree on much but names).
-        self.m = [0.25 ** np.arange(len(f.levels), dtype=float) for f in self.fields]
+        # The fields' defaults, or "matches mostly agree": EM then finds the
+        # match class rather than some other cluster (siblings agree on much
+        # but names).
+        self.m = [np.asarray(f.m or 0.25 ** np.arange(len(f.levels)), dtype=float) for f in self.fields]
         self.m = [m / m.sum() for m in self.m]
-        self.u = [np.full(len(f.levels), 1.0 / len(f.levels)) for f in self.fields]
+        self.u = [np.asarray(f.u or np.ones(len(f.levels)), dtype=float) for f in self.fields]
+        self.u = [u / u.sum() for u in self.u]
         self.prior = 1e-4
+        self.share = 0.5  # of left records that have a match (see estimate_m)
         self.tf_u: dict[str, np.ndarray] = {}
         self.iterations = 0
 
@@ -285,40 +311,72 @@ class FellegiSunter:
         self,
         gammas: np.ndarray,
         *,
-        prior: float | None = None,
-        groups: np.ndarray | None = None,
+        groups: np.ndarray,
+        n_left: int,
+        n_right: int,
+        share: float = 0.5,
         max_iter: int = 40,
         tol: float = 1e-5,
     ) -> None:
-        """EM on candidate pairs. u stays as estimated from random pairs.
+        """EM on the candidate pairs of ``n_left`` records searched among
+        ``n_right``; ``groups`` is the left record of each pair. u stays as
+        estimated from random pairs.
 
-        With ``groups`` (the left record of each pair), a record's candidates
-        compete: it is the same person as at most one of them, so in the E
-        step P(pair) = odds / (1 + sum of its group's odds). Without this,
+        The model: each left record is the same person as one right record
+        with probability ``share`` (estimated; the start value is given),
+        any of the ``n_right`` equally likely a priori, and as at most one of
+        them. So a pair's prior odds are share / ((1 - share) · n_right), and
+        in the E step a record's candidates compete: P(pair) = odds / (1 +
+        sum of its group's odds). The prior is over all pairs, not only the
+        candidates: blocking keys agree on every candidate, and their
+        agreement is already counted by the fields' Bayes factors (a prior
+        taken among candidates counts it twice and lets a surname and a
+        birth year alone link strangers). Competing candidates also keep
         families of siblings (same surname, father, place, close birth
-        years) form a cluster EM can mistake for the matches."""
-        if prior is not None:
-            self.prior = prior
+        years) from becoming a cluster EM mistakes for the matches.
+
+        Computed once per distinct comparison vector, not once per pair."""
+        base = np.int64(8)
+        code = np.zeros(len(gammas), np.int64)
+        for j in range(gammas.shape[1]):
+            code = code * base + (gammas[:, j].astype(np.int64) + 1)
+        uniq, inverse = np.unique(code, return_inverse=True)
+        patterns = np.empty((len(uniq), gammas.shape[1]), np.int8)
+        rest = uniq.copy()
+        for j in reversed(range(gammas.shape[1])):
+            patterns[:, j] = rest % base - 1
+            rest //= base
+        self.set_share(share, n_right)
         for it in range(max_iter):
-            if groups is None:
-                p = self.probability(gammas, tf=None)
-            else:
-                odds = np.exp2(np.clip(self.match_weight(gammas, tf=None), -60, 60))
-                total = np.bincount(groups, weights=odds)
-                p = odds / (1.0 + total[groups])
-            new_prior = float(p.mean())
-            delta = abs(new_prior - self.prior)
+            odds = np.exp2(np.clip(self.match_weight(patterns, tf=None), -60, 60))[inverse]
+            p = odds / (1.0 + np.bincount(groups, weights=odds)[groups])
+            per_pattern = np.bincount(inverse, weights=p, minlength=len(uniq))
+            new_share = min(max(float(p.sum()) / max(n_left, 1), 1e-6), 0.999)
+            delta = abs(new_share - share)
             for j, f in enumerate(self.fields):
-                col = gammas[:, j]
+                col = patterns[:, j]
                 ok = col >= 0
-                counts = np.bincount(col[ok], weights=p[ok], minlength=len(f.levels))
-                m = (counts + 1e-3) / (counts.sum() + 1e-3 * len(counts))
+                counts = np.bincount(col[ok], weights=per_pattern[ok], minlength=len(f.levels))
+                m = (counts + 0.5) / (counts.sum() + 0.5 * len(counts))
                 delta = max(delta, float(np.abs(m - self.m[j]).max()))
                 self.m[j] = m
-            self.prior = min(max(new_prior, 1e-9), 0.999)
+            share = new_share
+            self.set_share(share, n_right)
             self.iterations = it + 1
             if delta < tol:
                 break
+
+    @property
+    def has_defaults(self) -> bool:
+        """Every field carries default parameters (see :class:`Field`)."""
+        return all(f.m is not None and f.u is not None for f in self.fields)
+
+    def set_share(self, share: float, n_right: int) -> None:
+        """Set the pair prior from the share of records that have a match
+        among ``n_right``: prior odds share / ((1 - share) · n_right)."""
+        self.share = share
+        odds = share / ((1.0 - share) * max(n_right, 1))
+        self.prior = odds / (1.0 + odds)
 
     def set_term_frequencies(self, name: str, frequencies: np.ndarray) -> None:
         self.tf_u[name] = np.maximum(frequencies, 1e-6)

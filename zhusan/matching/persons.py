@@ -18,15 +18,28 @@ from .name_families import table
 from .names import parse_name, strip_patronymic, surname_stem
 from .translit import phonetic_key, skeleton
 
+# Default parameters, for too little data to estimate from and as EM's start:
+# m = P(level | same person), u = P(level | different people), per level in
+# zhusan.matching.model.LEVELS order. Hand-set: agreement on given name,
+# family name and birth year is strong, a different given name with the same
+# surname (siblings) weak, sex a tie-breaker.
 PERSON_FIELDS = [
-    Field("given", "given", tf=True, label="given name"),
-    Field("family", "surname", tf=True, label="family name"),
-    Field("father", "given", label="father's name"),
-    Field("kunya", "given", label="kunya (child's name)"),
-    Field("birth", "date", label="date of birth"),
-    Field("sex", "exact", label="sex"),
-    Field("place", "string", label="place"),
-]
+    # same name, same name family, JW ≥ .92, consonants / JW ≥ .85, different
+    Field("given", "given", tf=True, label="given name",
+          m=(0.70, 0.15, 0.07, 0.04, 0.04), u=(0.01, 0.01, 0.01, 0.02, 0.95)),
+    # same surname (either gender form), JW ≥ .92, consonants / JW ≥ .85, different
+    Field("family", "surname", tf=True, label="family name",
+          m=(0.80, 0.08, 0.05, 0.07), u=(0.005, 0.005, 0.01, 0.98)),
+    Field("father", "given", label="father's name",
+          m=(0.60, 0.15, 0.08, 0.05, 0.12), u=(0.02, 0.01, 0.01, 0.02, 0.94)),
+    Field("kunya", "given", label="kunya (child's name)",
+          m=(0.60, 0.20, 0.10, 0.05, 0.05), u=(0.02, 0.01, 0.01, 0.02, 0.94)),
+    # exact, same month, same year, within two years, age consistent, different
+    Field("birth", "date", label="date of birth",
+          m=(0.45, 0.05, 0.30, 0.12, 0.06, 0.02), u=(0.0001, 0.0005, 0.015, 0.06, 0.02, 0.9044)),
+    Field("sex", "exact", label="sex", m=(0.98, 0.02), u=(0.5, 0.5)),
+    Field("place", "string", label="place", m=(0.60, 0.10, 0.10, 0.20), u=(0.01, 0.01, 0.03, 0.95)),
+]  # fmt: skip
 
 
 def person_columns(records: Iterable[Mapping[str, object]]) -> Columns:
@@ -116,9 +129,21 @@ def _rule_kunya_family(cols: Columns) -> list[list[str]]:
     return out
 
 
+def _rule_kunya_year(spread: int) -> Callable[[Columns], list[list[str]]]:
+    def keys(cols: Columns) -> list[list[str]]:
+        out = []
+        for k, b in zip(cols["kunya"], cols["birth"], strict=True):
+            kk = _given_key(k)
+            out.append([f"{kk}|{y}" for y in _years(b, spread)] if kk else [])
+        return out
+
+    return keys
+
+
 PERSON_RULES = [
     Rule("given name family + birth year ± 2", _rule_given_year(2), _rule_given_year(0)),
     Rule("surname key + birth year ± 2", _rule_family_year(2), _rule_family_year(0)),
     Rule("given name family + surname key", _rule_given_family, _rule_given_family),
     Rule("kunya child + surname key", _rule_kunya_family, _rule_kunya_family),
+    Rule("kunya child + birth year ± 2", _rule_kunya_year(2), _rule_kunya_year(0)),
 ]

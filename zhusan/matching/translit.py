@@ -210,3 +210,53 @@ def skeleton(text: str) -> str:
     rest = _VOWELS.sub("", key[1:])
     first = "a" if key[0] in "aeiou" else key[0]
     return _DOUBLES.sub(r"\1", first + rest)
+
+
+# The abjad key: a name as Arabic script would spell it, in Latin letters.
+# Arabic writes a foreign name's vowels, when at all, with the letters
+# alif (a), waw (o, u) and ya (e, i); it has no p, v, e or o. Bringing the
+# other side to that spelling, rather than romanising the Arabic (which
+# cannot know whether و is a consonant or a vowel), lets Даурен meet
+# داورين and Умарали meet اومارالي.
+_ABJAD_ARABIC = {
+    "ا": "a", "أ": "a", "إ": "a", "آ": "a", "ٱ": "a", "ب": "b", "ت": "t", "ث": "s", "ج": "j",
+    "ح": "h", "خ": "h", "د": "d", "ذ": "z", "ر": "r", "ز": "z", "س": "s", "ش": "S", "ص": "s",
+    "ض": "d", "ط": "t", "ظ": "z", "ع": "a", "غ": "g", "ف": "f", "ق": "k", "ك": "k", "ل": "l",
+    "م": "m", "ن": "n", "ه": "h", "ة": "a", "و": "w", "ي": "y", "ى": "y", "ئ": "y", "ؤ": "w",
+    "ء": "", "ـ": "", "پ": "b", "چ": "tS", "ژ": "j", "گ": "g", "ک": "k", "ی": "y", "ۀ": "a",
+}  # fmt: skip
+_ABJAD_LATIN = [
+    ("shch", "S"), ("sh", "S"), ("ch", "tS"), ("kh", "h"),
+    ("p", "b"), ("v", "f"), ("q", "k"), ("c", "k"), ("x", "ks"),
+    ("o", "w"), ("u", "w"), ("e", "y"), ("i", "y"),
+]  # fmt: skip
+
+
+@lru_cache(maxsize=200_000)
+def abjad_key(text: str) -> str:
+    """A name as Arabic script spells it, in Latin letters: consonants in
+    their Arabic equivalents, a as alif, o/u as waw, e/i as ya, a word that
+    starts with a vowel gets its alif. ``abjad_key('Даурен') ==
+    abjad_key('داورين') == 'dawryn'``."""
+    words = []
+    for word in unicodedata.normalize("NFC", text).split():
+        if script_of(word) == "arabic":
+            key = "".join(_ABJAD_ARABIC.get(ch, "") for ch in word)
+        else:
+            key = match_key(word).replace(" ", "")
+            initial_vowel = key[:1] in ("o", "u", "e", "i")
+            for old, new in _ABJAD_LATIN:
+                key = key.replace(old, new)
+            if initial_vowel:
+                key = "a" + key
+        words.append(_DOUBLES.sub(r"\1", key))
+    return "".join(words)
+
+
+_ABJAD_VOWELS = re.compile("[awy]")
+
+
+def abjad_consonants(key: str) -> str:
+    """An abjad key without its vowel letters (alif, waw, ya): how Arabic
+    writes a name it knows, with no vowels at all (محمد for Мухаммед)."""
+    return key[:1] + _ABJAD_VOWELS.sub("", key[1:])
