@@ -2,10 +2,14 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date, datetime
 from typing import Any
 
 import py7zr
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import load_workbook
 from py7zr.io import BytesIOFactory
 
@@ -14,7 +18,9 @@ from zhusan.accounts.permissions import POLICIES, SEVERE_COMPARTMENTS, Capabilit
 from zhusan.audit.models import Action, AuditEvent
 from zhusan.audit.services import Actor
 from zhusan.core.models import DatasetMarker
-from zhusan.registry.models import CaseAssignment, Person, Script
+from zhusan.operations.models import ManifestEntry, Movement, Operation
+from zhusan.registry import services
+from zhusan.registry.models import CaseAssignment, Person, Script, TimelineEntry
 from zhusan.registry.services import NameInput
 from zhusan.reporting.case_exports import (
     CATALOGUE,
@@ -264,3 +270,69 @@ def test_every_catalogue_field_exports_for_a_programme_manager(client, centre_un
     assert codes == list(CATALOGUE)  # a programme manager reads every exportable compartment
     rows = csv_rows(open_archive(post(login(client, manager), columns=codes).content))
     assert len(rows) == 3 and all(len(r) == len(codes) for r in rows)
+
+
+def _arrived_with(person: Person, code: str, day: str) -> None:
+    operation, _ = Operation.objects.get_or_create(code=code, defaults={"name": code, "country": "KZ"})
+    movement = Movement.objects.create(operation=operation, label="Flight 1", kind="flight", destination="Aktau")
+    ManifestEntry.objects.create(movement=movement, person=person, status="arrived", arrived_at=_at(day))
+    TimelineEntry.objects.create(person=person, from_stage="cleared", to_stage="repatriated", at=_at(day), reason="t")
+
+
+def _at(day: str) -> datetime:
+    return timezone.make_aware(datetime.fromisoformat(day))
+
+
+def test_the_operation_and_period_filters_select_like_the_dashboard(client, alice, alices_persons):
+    aisha, yusuf = alices_persons
+    _arrived_with(aisha, "Zhusan-2", "2019-05-07")
+    _arrived_with(yusuf, "Zhusan-3", "2019-05-30")
+    TimelineEntry.objects.filter(person=yusuf, to_stage="identified").update(at=_at("2018-11-01"))
+    alice_client = login(client, alice)
+    columns = ["case_number", "operation", "arrived_on"]
+    rows = csv_rows(open_archive(post(alice_client, columns=columns, operation="Zhusan-2").content))
+    assert rows[1:] == [[aisha.case_number, "Zhusan-2", "2019-05-07"]]
+    rows = csv_rows(open_archive(post(alice_client, columns=columns, start="2018-10-01", end="2018-12-31").content))
+    assert rows[1:] == [[yusuf.case_number, "Zhusan-3", "2019-05-30"]]
+
+
+def test_an_inverted_period_is_refused(client, alice, alices_persons):
+    response = post(login(client, alice), start="2020-01-01", end="2019-01-01")
+    assert response.status_code == 400
+    assert "The start of the period must not be after its end." in response.content.decode()
+    assert not export_events().exists()
+
+
+def test_household_documents_and_birth_date_precision_are_written_as_recorded(client, alice, alices_persons):
+    aisha, yusuf = alices_persons
+    actor = Actor.system("tests", user=alice)
+    services.household_create(actor=actor, label="Nurlanov family", members=[(aisha, "carer")])
+    Person.objects.filter(pk=yusuf.pk).update(
+        birth_precision="estimated", birth_year=None, stated_age=7, stated_age_on=date(2020, 1, 1)
+    )
+    columns = ["case_number", "birth_date", "birth_precision", "household"]
+    rows = csv_rows(open_archive(post(login(client, alice), columns=columns).content))
+    by_case = {r[0]: r for r in rows[1:]}
+    assert by_case[aisha.case_number][1:] == ["1995", "Year only", "Nurlanov family (Carer)"]
+    assert by_case[yusuf.case_number][1:] == ["aged 7 on 2020-01-01", "Estimated from a stated age", ""]
+
+
+def test_the_number_of_queries_does_not_grow_with_the_persons(alice):
+    codes = [f.code for f in allowed_fields(alice)]
+
+    def export() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            case_export_create(
+                actor=Actor.system("tests", user=alice),
+                fields=codes,
+                filters=ExportFilters(),
+                fmt="xlsx",
+                passphrase=PASSPHRASE,
+            )
+        return len(queries)
+
+    make_person(alice)
+    few = export()
+    for _ in range(5):
+        make_person(alice)
+    assert export() == few
