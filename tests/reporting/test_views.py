@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 
 from zhusan.accounts.permissions import Role
@@ -147,3 +149,66 @@ def test_a_region_named_like_a_formula_is_exported_as_text(analyst_client, progr
     sheet = load_workbook(io.BytesIO(xlsx)).worksheets[0]
     texts = [row[0] for row in sheet.iter_rows(values_only=True) if row[0]]
     assert "'=cmd|' /C calc'!A0" in texts
+
+
+def test_the_dashboard_shows_arrivals_over_time_and_time_in_stage_with_their_tables(client, journeys):
+    analyst = make_staff(Role.ANALYST, journeys["west"], username="dana")
+    body = login(client, analyst).get("/reports/").content.decode()
+    assert '<h2 id="arrivals-h">Arrivals by operation over time</h2>' in body
+    assert '<h2 id="stage-time-h">Time spent in each stage</h2>' in body
+    assert 'fill="url(#arrivals-hatch)"' in body and "2019-05 · Zhusan-1: suppressed" in body
+    assert "18 (18–24)" in body  # the median days verified, with its quartiles
+    assert body.count("<details") >= 2 and "<caption>Time spent in each stage</caption>" in body
+    assert "<td>suppressed</td>" in body
+
+
+def test_the_dashboard_charts_follow_the_region_filter(client, journeys):
+    analyst = make_staff(Role.ANALYST, journeys["west"], username="dana")
+    body = login(client, analyst).get("/reports/?region=Aral").content.decode()
+    assert "2019-03 · Zhusan-1: 6" in body and "Zhusan-2" not in body
+    assert "25 (12.5–37.5)" in body
+
+
+def test_the_dashboard_mirrors_the_new_charts_in_arabic(client, journeys):
+    analyst = make_staff(Role.ANALYST, journeys["west"], username="dana")
+    logged_in = login(client, analyst)
+    logged_in.cookies["django_language"] = "ar"
+    with translation.override("en"):  # the request switches the thread to Arabic: switch back after
+        body = logged_in.get("/reports/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert 'dir="rtl"' in body
+    # The first month's column sits on the right of the chart, the last one on the left.
+    march = re.search(r'<rect x="([\d.]+)"[^>]*><title>2019-03 · Zhusan-1: ', body)
+    may = re.search(r'<rect x="([\d.]+)"[^>]*><title>2019-05 · Zhusan-2: 7', body)
+    assert float(march.group(1)) > 400 and float(may.group(1)) < 240
+
+
+def test_time_in_stage_exports_with_quartiles_and_a_hashtag_per_column(client, journeys):
+    analyst = make_staff(Role.ANALYST, journeys["west"], username="dana")
+    response = login(client, analyst).get("/reports/time_in_stage.hxl")
+    lines = list(csv.reader(io.StringIO(response.content.decode())))
+    assert lines[0] == [
+        "Lifecycle stage",
+        "Left the stage",
+        "Still in the stage",
+        "Total",
+        "Median days",
+        "Lower quartile (days)",
+        "Upper quartile (days)",
+    ]
+    assert len(lines[1]) == len(lines[0]) and lines[1][-3:] == [
+        "#indicator+value+median+days",
+        "#indicator+value+q1+days",
+        "#indicator+value+q3+days",
+    ]
+    rows = {line[0]: line for line in lines[2:] if line}
+    assert rows["Verified"][1:] == ["15", "0", "15", "18.0", "18.0", "24.0"]
+    assert rows["Remained abroad"][1:] == ["x", "0", "x", "x", "x", "x"]
+
+
+def test_arrivals_export_per_month_and_operation(client, journeys):
+    analyst = make_staff(Role.ANALYST, journeys["west"], username="dana")
+    response = login(client, analyst).get("/reports/arrivals.csv?by=arrival_month,operation")
+    lines = list(csv.reader(io.StringIO(response.content.decode())))
+    assert lines[0][:3] == ["Month of arrival", "Zhusan-1", "Zhusan-2"]
+    assert lines[2][:3] == ["2019-04", "0", "0"]
+    assert lines[3][:3] == ["2019-05", "x", "7"]

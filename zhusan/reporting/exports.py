@@ -78,7 +78,7 @@ def _value_heading(result: IndicatorResult) -> str | None:
     measure = result.indicator.measure
     if measure == "rate":
         return _("Rate (%)")
-    if measure == "duration":
+    if measure in ("duration", "stage_duration"):
         return _("Median days")
     return None
 
@@ -93,6 +93,8 @@ def table_rows(result: IndicatorResult) -> list[list[object]]:
     extra = _value_heading(result)
     if extra:
         header.append(extra)
+    if result.quartiles is not None:
+        header += [_("Lower quartile (days)"), _("Upper quartile (days)")]
     lines: list[list[object]] = [header]
     for k, label in enumerate(result.row_labels()):
         line: list[object] = [label, *(_shown(v) for v in table.cells[k])]
@@ -100,6 +102,9 @@ def table_rows(result: IndicatorResult) -> list[list[object]]:
             line.append(_shown(table.row_totals[k]))
         if extra:
             line.append(_shown(result.values[k] if result.values else None))
+        if result.quartiles is not None:
+            quartiles = result.quartiles[k]
+            line += [_shown(None), _shown(None)] if quartiles is None else list(quartiles)
         lines.append(line)
     if result.by:
         total: list[object] = [_("Total"), *(_shown(v) for v in table.column_totals)]
@@ -107,6 +112,8 @@ def table_rows(result: IndicatorResult) -> list[list[object]]:
             total.append(_shown(table.grand_total))
         if extra:
             total.append("")
+        if result.quartiles is not None:
+            total += ["", ""]
         lines.append(total)
     return lines
 
@@ -121,12 +128,16 @@ def hxl_tags(result: IndicatorResult) -> list[str]:
         tags.append(base + "+total")
     elif indicator.measure == "rate":
         tags += [base + "+num", base + "+other"]
+    elif indicator.measure == "stage_duration":
+        tags += [base + "+left", base + "+current", base + "+total"]
     else:
         tags.append(base + "+total")
     if indicator.measure == "rate":
         tags.append("#indicator+value+pct")
-    elif indicator.measure == "duration":
+    elif indicator.measure in ("duration", "stage_duration"):
         tags.append("#indicator+value+median+days")
+    if result.quartiles is not None:
+        tags += ["#indicator+value+q1+days", "#indicator+value+q3+days"]
     if result.by and result.by[0] in {"sex", "age_band", "age_group"}:
         # The row dimension is a category the value columns cannot carry as an attribute.
         tags[0] = f"#meta+{result.by[0]}"

@@ -35,6 +35,7 @@ from .indicators import (
     DIMENSIONS,
     DisaggregationError,
     ReportFilters,
+    arrival_period,
     compute,
     disclosure_threshold,
     statistical_rows,
@@ -124,6 +125,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         (CATALOGUE[code].name, figure(code))
         for code in ("children_share_of_returnees", "days_identification_to_arrival")
     ]
+    arrivals = figure("arrivals", (arrival_period(rows), "operation"))
+    stage_time = figure("time_in_stage")
     context = {
         "form": form,
         "query": request.GET.urlencode(),
@@ -141,6 +144,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             rtl=rtl,
         ),
         "pyramid_chart": charts.pyramid(bands, female, male, title=_("Age and sex"), rtl=rtl),
+        "arrivals_chart": charts.arrivals_chart(arrivals, rtl=rtl),
+        "arrivals_table": briefing_report.printed_rows(arrivals),
+        "stage_time_chart": charts.stage_time_chart(stage_time, rtl=rtl),
+        "stage_time_table": briefing_report.printed_rows(stage_time),
         "catalogue": [
             (indicator, [DIMENSIONS[d] for d in indicator.disaggregations]) for indicator in CATALOGUE.values()
         ],
