@@ -336,3 +336,9 @@ def test_the_number_of_queries_does_not_grow_with_the_persons(alice):
     for _ in range(5):
         make_person(alice)
     assert export() == few
+
+
+def test_the_navigation_links_the_export_only_for_roles_that_may_use_it(client, alice, bob):
+    assert f'href="{URL}"' in login(client, alice).get("/persons/").content.decode()
+    client.logout()
+    assert f'href="{URL}"' not in login(client, bob).get("/persons/").content.decode()
