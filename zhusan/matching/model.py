@@ -230,7 +230,11 @@ class Comparator:
     def __init__(self, fields: Sequence[Field]) -> None:
         self.fields = list(fields)
         self.vocabs = {f.name: Vocab(f.kind) for f in self.fields if f.kind != "date"}
-        self._level_cache: dict[str, dict[int, int]] = {f.name: {} for f in self.fields}
+        # Per field, the levels of code pairs already compared: sorted pair
+        # ids and their levels, looked up with one searchsorted per call. A
+        # (keys, levels) tuple is replaced whole, so threads may share it.
+        empty = (np.empty(0, np.int64), np.empty(0, np.int8))
+        self._level_cache: dict[str, tuple[np.ndarray, np.ndarray]] = {f.name: empty for f in self.fields}
 
     def encode(self, columns: dict[str, Sequence[object]], *, count: bool = True) -> Encoded:
         n = len(next(iter(columns.values())))
@@ -264,13 +268,19 @@ class Comparator:
             lo, hi = np.minimum(ca[differ], cb[differ]), np.maximum(ca[differ], cb[differ])
             pair_id = lo * (1 << 31) + hi
             uniq, inverse = np.unique(pair_id, return_inverse=True)
-            cache = self._level_cache[name]
+            known, known_levels = self._level_cache[name]
+            pos = np.minimum(np.searchsorted(known, uniq), max(len(known) - 1, 0))
+            found = known[pos] == uniq if len(known) else np.zeros(len(uniq), bool)
             levels = np.empty(len(uniq), np.int8)
-            for k, pid in enumerate(uniq.tolist()):
-                lv = cache.get(pid)
-                if lv is None:
-                    lv = cache[pid] = vocab.level(pid >> 31, pid & ((1 << 31) - 1))
-                levels[k] = lv
+            levels[found] = known_levels[pos[found]]
+            new = uniq[~found]
+            if len(new):
+                mask = (1 << 31) - 1
+                computed = np.fromiter((vocab.level(p >> 31, p & mask) for p in new.tolist()), np.int8, len(new))
+                levels[~found] = computed
+                keys = np.concatenate([known, new])
+                order = np.argsort(keys, kind="stable")
+                self._level_cache[name] = (keys[order], np.concatenate([known_levels, computed])[order])
             level[differ] = levels[inverse]
         level[missing] = MISSING
         return level

@@ -88,7 +88,7 @@ def _years(birth: object, spread: int) -> list[int]:
 
 
 def _surname_key(name: object) -> str:
-    return skeleton(surname_stem(str(name)))[:3] if name else ""
+    return skeleton(surname_stem(str(name)))[:4] if name else ""
 
 
 def _rule_given_year(spread: int) -> Callable[[Columns], list[list[str]]]:
@@ -142,7 +142,7 @@ def _rule_kunya_year(spread: int) -> Callable[[Columns], list[list[str]]]:
 
 PERSON_RULES = [
     Rule("given name family + birth year ± 2", _rule_given_year(2), _rule_given_year(0)),
-    Rule("surname key + birth year ± 2", _rule_family_year(2), _rule_family_year(0)),
+    Rule("surname key + birth year ± 1", _rule_family_year(1), _rule_family_year(0)),
     Rule("given name family + surname key", _rule_given_family, _rule_given_family),
     Rule("kunya child + surname key", _rule_kunya_family, _rule_kunya_family),
     Rule("kunya child + birth year ± 2", _rule_kunya_year(2), _rule_kunya_year(0)),
