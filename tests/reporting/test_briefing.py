@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import io
 import re
+import zlib
+from datetime import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from fontTools.ttLib import TTFont
 from openpyxl import load_workbook
 
 from zhusan.accounts.permissions import Role
 from zhusan.audit.models import Action, AuditEvent
 from zhusan.core.models import DatasetMarker
+from zhusan.operations.models import ManifestEntry
 from zhusan.reporting import briefing
 from zhusan.reporting.indicators import CATALOGUE, ReportFilters, compute
 
@@ -62,8 +66,11 @@ def _cmap(stream: bytes) -> dict[int, str]:
     return mapping
 
 
-def pdf_strings(data: bytes) -> list[str]:
-    """Every string shown on the pages, in drawing order."""
+def pdf_strings(data: bytes, *, strict: bool = True) -> list[str]:
+    """Every string shown on the pages, in drawing order.
+
+    Not ``strict``: a glyph missing from the ToUnicode map (fpdf2 leaves some
+    shaped ligatures out) reads as U+FFFD instead of failing."""
     objects = _objects(data)
     fonts: dict[bytes, dict[int, str]] = {}
     for name, number in re.findall(rb"/(F\d+) (\d+) 0 R", data):
@@ -81,7 +88,8 @@ def pdf_strings(data: bytes) -> list[str]:
         # One string (Tj), or an array of strings and kerning numbers (TJ).
         literals = re.findall(rb"\(((?:\\.|[^\\)])*)\)", match.group(2) or match.group(3), re.S)
         codes = b"".join(_unescape(literal) for literal in literals)
-        strings.append("".join(cmap[int.from_bytes(codes[k : k + 2], "big")] for k in range(0, len(codes), 2)))
+        glyphs = [int.from_bytes(codes[k : k + 2], "big") for k in range(0, len(codes), 2)]
+        strings.append("".join(cmap[g] if strict else cmap.get(g, "\ufffd") for g in glyphs))
     return strings
 
 
@@ -255,3 +263,92 @@ def test_the_dashboard_links_to_both_briefings_with_its_filters(analyst_client):
     body = analyst_client.get("/reports/?sex=female").content.decode()
     assert 'href="/reports/briefing.pdf?sex=female"' in body
     assert 'href="/reports/briefing.xlsx?sex=female"' in body
+
+
+# ----------------------------------------------------------------------------
+# Arrivals over time and time in each stage
+
+
+def test_the_briefing_has_arrivals_over_time_and_time_in_each_stage(client, journeys):
+    analyst = make_staff(Role.ANALYST, journeys["west"], username="dana")
+    pdf = login(client, analyst).get("/reports/briefing.pdf").content
+    strings = pdf_strings(pdf)
+    for heading in ("Arrivals by operation over time", "Time spent in each stage", "Month of arrival"):
+        assert heading in strings
+    assert {"2019-03", "2019-04", "2019-05", "Zhusan-1", "Zhusan-2", "Suppressed (disclosure control)"} <= set(strings)
+    chart = strings.index("Verified", strings.index("Time spent in each stage"))
+    assert strings[chart + 1] == "18 (18–24)"
+    assert strings[strings.index("Remained abroad", chart) + 1] == "suppressed"
+    headline = strings.index("Headline figures")
+    assert "Time spent in each stage" not in strings[headline : strings.index("Pipeline: identified to closed")]
+
+
+def test_the_briefing_xlsx_has_the_arrivals_and_stage_time_tables(client, journeys):
+    analyst = make_staff(Role.ANALYST, journeys["west"], username="dana")
+    book = load_workbook(io.BytesIO(login(client, analyst).get("/reports/briefing.xlsx").content))
+    arrivals = [list(r) for r in book["arrivals"].iter_rows(values_only=True)]
+    header = arrivals.index(["Month of arrival", "Zhusan-1", "Zhusan-2", "No operation recorded", "Total"])
+    assert arrivals[header + 3] == ["2019-05", "x", 7, 0, "x"]
+    stages = [list(r) for r in book["time_in_stage"].iter_rows(values_only=True)]
+    assert ["Verified", 15, 0, 15, 18.0, 18.0, 24.0] in stages
+
+
+def test_long_periods_are_briefed_per_quarter(journeys):
+    ManifestEntry.objects.filter(movement__operation=journeys["zhusan_2"]).update(
+        arrived_at=timezone.make_aware(datetime(2021, 12, 1, 12))
+    )
+    data = briefing.collect(ReportFilters(), rule="r", synthetic=False, threshold=5)
+    assert data.result("arrivals").by == ("arrival_quarter", "operation")
+    assert data.arrivals().periods[0] == "2019-Q1" and data.arrivals().periods[-1] == "2021-Q4"
+    assert "Quarter of arrival" in pdf_strings(briefing.to_pdf(data))
+
+
+# ----------------------------------------------------------------------------
+# Arabic: shaped, right to left
+
+
+def _embedded_glyph_names(data: bytes) -> set[str]:
+    """Glyph names of every font subset embedded in the PDF (fpdf2 keeps them)."""
+    names: set[str] = set()
+    for number in re.findall(rb"/FontFile2 (\d+) 0 R", data):
+        start = data.index(b"\n%s 0 obj" % number)
+        stream = re.search(rb"stream\n(.*?)\nendstream", data[start:], re.S).group(1)
+        names |= set(TTFont(io.BytesIO(zlib.decompress(stream))).getGlyphOrder())
+    return names
+
+
+def _arabic_briefing(**filters) -> bytes:
+    with translation.override("ar"):
+        data = briefing.collect(ReportFilters(**filters), rule="r", synthetic=False, threshold=5)
+        return briefing.to_pdf(data)
+
+
+TITLE_AR = "موجز برنامج جوسان"
+
+
+def test_the_arabic_briefing_is_set_in_joined_letter_forms(programme):
+    with translation.override("ar"):
+        assert briefing._("Zhusan programme briefing") == TITLE_AR  # the title is translated
+    glyphs = _embedded_glyph_names(_arabic_briefing())
+    # Initial, medial and final forms (Arabic Presentation Forms-B, U+FE70–U+FEFF) are drawn:
+    # meem initial (FEE3), beh initial (FE91), alef final (FE8E), jeem final (FE9E).
+    assert {"uniFEE3", "uniFE91", "uniFE8E", "uniFE9E"} <= glyphs
+
+
+def test_without_shaping_the_same_title_would_be_isolated_letters(programme, monkeypatch):
+    monkeypatch.setattr(briefing, "get_language_bidi", lambda: False)
+    glyphs = _embedded_glyph_names(_arabic_briefing())
+    assert "uni0645" in glyphs and "uniFEE3" not in glyphs  # the test above can fail
+
+
+def test_the_arabic_title_runs_right_to_left(programme):
+    strings = pdf_strings(_arabic_briefing(), strict=False)
+    # Shaped glyphs are placed one by one, in visual order (left to right on the page).
+    drawn = "".join(strings)
+    assert TITLE_AR[::-1].replace(" ", "") in drawn.replace(" ", "")
+    assert TITLE_AR.replace(" ", "") not in drawn.replace(" ", "")
+
+
+def test_an_english_briefing_is_not_shaped(analyst_client):
+    pdf = analyst_client.get("/reports/briefing.pdf").content
+    assert "Zhusan programme briefing" in pdf_strings(pdf)  # whole strings, not glyph by glyph

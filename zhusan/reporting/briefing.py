@@ -11,7 +11,10 @@ The PDF is written uncompressed: it stays small (the fonts are subset) and
 anyone can check with a text editor that the statements are in it.
 
 Text is set in DejaVu Sans (Debian package ``fonts-dejavu-core``) so that
-Cyrillic and Kazakh letters print. Without the font files ``FontMissingError``
+Cyrillic, Kazakh and Arabic letters print. In a right-to-left language (the
+briefing follows the language of the page that asked for it) the text is
+shaped by HarfBuzz (``uharfbuzz``): Arabic letters take their joined forms
+and runs are laid out right to left, and paragraphs are aligned right. Without the font files ``FontMissingError``
 is raised and the view answers 503 with the package to install.
 """
 
@@ -25,6 +28,7 @@ from datetime import date
 from pathlib import Path
 
 from django.utils import timezone
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace
@@ -32,8 +36,17 @@ from fpdf.fonts import FontFace
 from zhusan.registry.models import MAIN_PATH, Sex, Stage
 from zhusan.registry.selectors import AGE_BANDS
 
+from .charts import PALETTE, ArrivalSeries, StageTimes, arrival_series, axis_top, stage_times
 from .exports import SUPPRESSED, append_table, safe_text, table_rows
-from .indicators import CATALOGUE, DIMENSIONS, IndicatorResult, ReportFilters, compute, statistical_rows
+from .indicators import (
+    CATALOGUE,
+    DIMENSIONS,
+    IndicatorResult,
+    ReportFilters,
+    arrival_period,
+    compute,
+    statistical_rows,
+)
 
 FONT_PACKAGE = "fonts-dejavu-core"
 FONT_REGULAR = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -52,6 +65,8 @@ BRIEFING_BY: dict[str, tuple[str, ...]] = {
     "unaccompanied_children": ("sex",),
     "children_share_of_returnees": ("sex",),
     "days_identification_to_arrival": ("age_group",),
+    # "arrivals" is broken down by month or quarter (as its span requires) and operation.
+    "time_in_stage": ("lifecycle_stage",),
 }
 
 BAR = (47, 111, 143)
@@ -60,6 +75,7 @@ MALE = (47, 111, 143)
 MUTED = (118, 118, 118)
 INK = (34, 34, 34)
 WARNING = (140, 60, 0)
+HATCH = (215, 215, 215)
 
 
 class FontMissingError(RuntimeError):
@@ -143,6 +159,15 @@ class Briefing:
         table = self.stages.table
         return [str(s.label) for s in stages], [table.cells[table.rows.index(s.value)][0] for s in stages]
 
+    def result(self, code: str) -> IndicatorResult:
+        return self.results[list(CATALOGUE).index(code)]
+
+    def arrivals(self) -> ArrivalSeries:
+        return arrival_series(self.result("arrivals"))
+
+    def stage_times(self) -> StageTimes:
+        return stage_times(self.result("time_in_stage"))
+
     def pyramid(self) -> tuple[list[str], list[int | None], list[int | None]]:
         table = self.results[list(CATALOGUE).index("persons")].table
         bands = list(AGE_BANDS)
@@ -164,14 +189,16 @@ def collect(
     def figure(code: str, by: tuple[str, ...] = ()) -> IndicatorResult:
         return compute(code, by=by, filters=filters, rows=rows, threshold=threshold, rounding_base=rounding_base)
 
+    breakdowns = {**BRIEFING_BY, "arrivals": (arrival_period(rows), "operation")}
+
     return Briefing(
         filters=filters,
         produced_on=today or timezone.localdate(),
         rule=rule,
         synthetic=synthetic,
-        results=tuple(figure(code, BRIEFING_BY.get(code, ())) for code in CATALOGUE),
+        results=tuple(figure(code, breakdowns.get(code, ())) for code in CATALOGUE),
         stages=figure("persons", ("stage",)),
-        headline=tuple(figure(code) for code in CATALOGUE),
+        headline=tuple(figure(code) for code in CATALOGUE if CATALOGUE[code].headline),
     )
 
 
@@ -201,6 +228,8 @@ def printed_rows(result: IndicatorResult) -> list[list[str]]:
 
 class BriefingPDF(FPDF):
     footer_text = ""
+    # Where lines of text start: "R" in a right-to-left language.
+    start = "L"
 
     def footer(self) -> None:
         self.set_y(-12)
@@ -217,6 +246,11 @@ def to_pdf(briefing: Briefing) -> bytes:
     pdf.set_compression(False)
     pdf.add_font(FONT, "", str(FONT_REGULAR))
     pdf.add_font(FONT, "B", str(FONT_BOLD))
+    if get_language_bidi():
+        # Joined Arabic letter forms and right-to-left runs (the bidi algorithm
+        # orders mixed text such as dates and codes inside a line).
+        pdf.set_text_shaping(True)
+        pdf.start = "R"
     title = _("Zhusan programme briefing")
     pdf.set_title(title)
     pdf.set_author("Zhusan")
@@ -229,16 +263,16 @@ def to_pdf(briefing: Briefing) -> bytes:
 
     pdf.set_font(FONT, "B", 18)
     pdf.set_text_color(*INK)
-    pdf.multi_cell(0, 9, title, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 9, title, align=pdf.start, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "B", 12)
-    pdf.multi_cell(0, 7, briefing.period, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 7, briefing.period, align=pdf.start, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 10)
-    pdf.multi_cell(0, 5, briefing.scope, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5, briefing.scope, align=pdf.start, new_x="LMARGIN", new_y="NEXT")
     pdf.multi_cell(
         0,
         5,
         _("Produced on %(date)s.") % {"date": briefing.produced_on.isoformat()},
-        align="L",
+        align=pdf.start,
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -247,7 +281,7 @@ def to_pdf(briefing: Briefing) -> bytes:
         pdf.set_font(FONT, "B", 10)
         pdf.set_text_color(*WARNING)
         pdf.multi_cell(
-            0, 5, briefing.synthetic_statement, border=1, padding=2, align="L", new_x="LMARGIN", new_y="NEXT"
+            0, 5, briefing.synthetic_statement, border=1, padding=2, align=pdf.start, new_x="LMARGIN", new_y="NEXT"
         )
         pdf.set_text_color(*INK)
         pdf.ln(2)
@@ -268,6 +302,18 @@ def to_pdf(briefing: Briefing) -> bytes:
     _bar_chart(pdf, _("Persons who left the main path"), *briefing.left_main_path())
     _heading(pdf, _("Age and sex"))
     _pyramid(pdf, *briefing.pyramid())
+    _heading(pdf, _("Arrivals by operation over time"))
+    _stacked_columns(pdf, briefing.arrivals(), x_label=str(DIMENSIONS[briefing.result("arrivals").by[0]].name))
+    _heading(pdf, _("Time spent in each stage"))
+    _paragraph(
+        pdf,
+        "",
+        _(
+            "Median days in each stage for the persons who left it (bar), with the interquartile range (line), "
+            "and the persons still in it (table)."
+        ),
+    )
+    _duration_bars(pdf, briefing.stage_times())
 
     pdf.add_page()
     _heading(pdf, _("Tables"))
@@ -276,29 +322,32 @@ def to_pdf(briefing: Briefing) -> bytes:
         by = " × ".join(str(DIMENSIONS[d].name) for d in result.by)
         _ensure_space(pdf, 30)
         pdf.set_font(FONT, "B", 10)
-        pdf.multi_cell(0, 5, f"{indicator.name}" + (f" — {by}" if by else ""), align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(
+            0, 5, f"{indicator.name}" + (f" — {by}" if by else ""), align=pdf.start, new_x="LMARGIN", new_y="NEXT"
+        )
         pdf.set_font(FONT, "", 8)
         pdf.set_text_color(*MUTED)
-        pdf.multi_cell(0, 4, str(indicator.definition), align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 4, str(indicator.definition), align=pdf.start, new_x="LMARGIN", new_y="NEXT")
         pdf.set_text_color(*INK)
         pdf.ln(1)
         _table(pdf, printed_rows(result))
     return bytes(pdf.output())
 
 
-def _heading(pdf: FPDF, text: str) -> None:
+def _heading(pdf: BriefingPDF, text: str) -> None:
     _ensure_space(pdf, 20)
     pdf.ln(2)
     pdf.set_font(FONT, "B", 13)
-    pdf.multi_cell(0, 7, text, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 7, text, align=pdf.start, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
 
 
-def _paragraph(pdf: FPDF, heading: str, text: str) -> None:
-    pdf.set_font(FONT, "B", 10)
-    pdf.multi_cell(0, 5, heading, align="L", new_x="LMARGIN", new_y="NEXT")
+def _paragraph(pdf: BriefingPDF, heading: str, text: str) -> None:
+    if heading:
+        pdf.set_font(FONT, "B", 10)
+        pdf.multi_cell(0, 5, heading, align=pdf.start, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 9)
-    pdf.multi_cell(0, 4.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 4.5, text, align=pdf.start, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
 
 
@@ -307,13 +356,13 @@ def _ensure_space(pdf: FPDF, height: float) -> None:
         pdf.add_page()
 
 
-def _table(pdf: FPDF, lines: list[list[str]]) -> None:
+def _table(pdf: BriefingPDF, lines: list[list[str]]) -> None:
     columns = len(lines[0])
     widths = (3,) + (2,) * (columns - 1) if columns > 2 else (3, 2)
     pdf.set_font(FONT, "", 8)
     with pdf.table(
         col_widths=widths,
-        text_align=("LEFT",) + ("RIGHT",) * (columns - 1),
+        text_align=("RIGHT" if pdf.start == "R" else "LEFT",) + ("RIGHT",) * (columns - 1),
         headings_style=FontFace(emphasis="BOLD", fill_color=(230, 236, 240)),
         line_height=4.5,
         padding=1,
@@ -329,13 +378,13 @@ def _value_text(value: int | None) -> str:
     return suppressed_mark() if value is None else str(value)
 
 
-def _bar_chart(pdf: FPDF, title: str, labels: Sequence[str], values: Sequence[int | None]) -> None:
+def _bar_chart(pdf: BriefingPDF, title: str, labels: Sequence[str], values: Sequence[int | None]) -> None:
     """Horizontal bars as the dashboard draws them; a suppressed value is written, not drawn."""
     row_h, label_w = 6.0, 58.0
     plot_w = pdf.epw - label_w - 24
     _ensure_space(pdf, 8 + row_h * len(labels))
     pdf.set_font(FONT, "B", 9)
-    pdf.multi_cell(0, 5, title, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5, title, align=pdf.start, new_x="LMARGIN", new_y="NEXT")
     top = max((v for v in values if v is not None), default=0) or 1
     x0 = pdf.l_margin
     y = y_start = pdf.get_y() + 1
@@ -395,6 +444,124 @@ def _pyramid(pdf: FPDF, bands: Sequence[str], female: Sequence[int | None], male
         y += row_h
     pdf.set_text_color(*INK)
     pdf.set_y(y + 4)
+
+
+def _stacked_columns(pdf: BriefingPDF, data: ArrivalSeries, *, x_label: str) -> None:
+    """Arrivals per period stacked by operation, as on the dashboard.
+
+    A suppressed cell is grey: the part of the column its published total leaves
+    unexplained, or a fixed-height cap when the total is suppressed too."""
+    plot_h, axis_w, cap = 45.0, 12.0, 2.0
+    plot_w = pdf.epw - axis_w
+    _ensure_space(pdf, plot_h + 28)
+    x0, top_y = pdf.l_margin + axis_w, pdf.get_y() + 2
+    base = top_y + plot_h
+    heights = [max(sum(v for v in line if v), total or 0) for line, total in zip(data.cells, data.totals, strict=True)]
+    top = axis_top(max(heights, default=0))
+    scale = plot_h / top
+    pdf.set_font(FONT, "", 7)
+    pdf.set_draw_color(*MUTED)
+    for k in range(5):
+        value = top * k / 4
+        y = base - value * scale
+        pdf.set_text_color(*INK)
+        pdf.set_xy(pdf.l_margin, y - 2)
+        pdf.cell(axis_w - 1.5, 4, f"{value:g}", align="R")
+        pdf.set_draw_color(215, 215, 215)
+        pdf.line(x0, y, x0 + plot_w, y)
+    pdf.set_draw_color(*MUTED)
+    pdf.line(x0, top_y, x0, base)
+    slot = plot_w / max(len(data.periods), 1)
+    bar_w = min(12.0, slot * 0.7)
+    every = max(1, -(-len(data.periods) * 14 // int(plot_w)))
+    for i, (period, line, total) in enumerate(zip(data.periods, data.cells, data.totals, strict=True)):
+        left = x0 + slot * (i + 0.5) - bar_w / 2
+        y = base
+        for j, count in enumerate(line):
+            if count:
+                pdf.set_fill_color(*_rgb(PALETTE[j % len(PALETTE)]))
+                pdf.rect(left, y - count * scale, bar_w, count * scale, style="F")
+                y -= count * scale
+        if None in line or total is None:
+            rest = (total - sum(v for v in line if v)) if total is not None else 0
+            h = rest * scale if rest > 0 else cap
+            pdf.set_fill_color(*HATCH)
+            pdf.rect(left, y - h, bar_w, h, style="DF")
+        if i % every == 0:
+            pdf.set_text_color(*INK)
+            pdf.set_xy(left + bar_w / 2 - 8, base + 0.5)
+            pdf.cell(16, 4, period, align="C")
+    pdf.set_xy(x0, base + 5)
+    pdf.cell(plot_w, 4, x_label, align="C")
+    pdf.set_y(base + 10)
+    legend = [(name, _rgb(PALETTE[j % len(PALETTE)])) for j, name in enumerate(data.series)]
+    _legend(pdf, [*legend, (_("Suppressed (disclosure control)"), HATCH)])
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
+def _legend(pdf: BriefingPDF, items: Sequence[tuple[str, tuple[int, int, int]]]) -> None:
+    pdf.set_font(FONT, "", 7)
+    pdf.set_text_color(*INK)
+    x, y = pdf.l_margin, pdf.get_y()
+    for label, colour in items:
+        width = 6 + pdf.get_string_width(label) + 4
+        if x + width > pdf.l_margin + pdf.epw:
+            x, y = pdf.l_margin, y + 5
+        pdf.set_fill_color(*colour)
+        pdf.set_draw_color(*MUTED)
+        pdf.rect(x, y + 0.5, 3, 3, style="DF")
+        pdf.set_xy(x + 4, y)
+        pdf.cell(width - 4, 4, label)
+        x += width
+    pdf.set_y(y + 8)
+
+
+def _duration_bars(pdf: BriefingPDF, data: StageTimes) -> None:
+    """Median days per stage (bar) with the interquartile range (line with caps)."""
+    row_h, label_w = 6.0, 40.0
+    plot_w = pdf.epw - label_w - 32
+    _ensure_space(pdf, 8 + row_h * len(data.labels))
+    shown = [q[1] for q in data.quartiles if q] + [m for m in data.medians if m is not None]
+    top = axis_top(max(shown, default=0))
+    x0 = pdf.l_margin
+    y = y_start = pdf.get_y() + 1
+    pdf.set_font(FONT, "", 8)
+    for label, median, spread in zip(data.labels, data.medians, data.quartiles, strict=True):
+        pdf.set_text_color(*INK)
+        pdf.set_xy(x0, y)
+        pdf.cell(label_w - 2, row_h, label)
+        end = 0.0
+        if median is None:
+            text = suppressed_mark()
+            pdf.set_text_color(*MUTED)
+        else:
+            end = plot_w * median / top
+            if end:
+                pdf.set_fill_color(*BAR)
+                pdf.rect(x0 + label_w, y + 1, end, row_h - 2, style="F")
+            text = f"{median:g}"
+            if spread is not None:
+                lo, hi = (x0 + label_w + plot_w * q / top for q in spread)
+                mid = y + row_h / 2
+                pdf.set_draw_color(*INK)
+                pdf.line(lo, mid, hi, mid)
+                pdf.line(lo, mid - 1.5, lo, mid + 1.5)
+                pdf.line(hi, mid - 1.5, hi, mid + 1.5)
+                text += f" ({spread[0]:g}–{spread[1]:g})"
+                end = max(end, hi - x0 - label_w)
+        pdf.set_xy(x0 + label_w + end + 1.5, y)
+        pdf.cell(30, row_h, text)
+        y += row_h
+    pdf.set_draw_color(*MUTED)
+    pdf.line(x0 + label_w, y_start, x0 + label_w, y)
+    pdf.set_text_color(*INK)
+    pdf.set_font(FONT, "", 7)
+    pdf.set_xy(x0 + label_w, y + 0.5)
+    pdf.cell(plot_w, 4, _("Days in the stage (0 to %(top)s)") % {"top": f"{top:g}"})
+    pdf.set_y(y + 8)
 
 
 # ----------------------------------------------------------------------------
