@@ -19,7 +19,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-import numpy as np
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -32,8 +31,8 @@ from zhusan.audit.models import Action
 from zhusan.audit.services import Actor, record
 
 from .dates import PartialDate, StatedAge
-from .link import Linker, LinkResult
-from .persons import PERSON_FIELDS, PERSON_RULES, person_columns
+from .engines import DEFAULT_ENGINE, LABELS, link_records
+from .persons import person_columns
 
 log = logging.getLogger(__name__)
 
@@ -117,56 +116,52 @@ def link_to_csv(
     *,
     threshold: float = 0.5,
     all_pairs: bool = False,
+    engine: str = DEFAULT_ENGINE,
     progress: ProgressCallback = _no_progress,
 ) -> LinkSummary:
-    """Link ``left`` to ``right`` and write each kept pair to ``out`` as CSV.
+    """Link ``left`` to ``right`` with ``engine`` and write each kept pair to
+    ``out`` as CSV (the same columns whichever engine ran).
 
-    Training and scoring take the first 60 %, writing the rest; the callback
+    The engine's own work takes the first 60 %, writing the rest; the callback
     hears of every whole percent."""
     progress(0, _("Preparing %(left)s × %(right)s records") % {"left": len(left), "right": len(right)})
-    linker = Linker(PERSON_FIELDS, PERSON_RULES)
-    lcols, rcols = person_columns(left), person_columns(right)
-    progress(10, _("Training the model and scoring pairs"))
-    result = linker.link(lcols, rcols, threshold=threshold, each_left_matches_at_most_one=True, train=True)
-    keep = np.arange(len(result)) if all_pairs else _best(result)
-    progress(60, _("Writing %(n)s pairs") % {"n": len(keep)})
+    last = 0
 
-    labels = [f.label or f.name for f in linker.fields]
+    def engine_progress(percent: int, message: str) -> None:
+        nonlocal last
+        scaled = 1 + (59 * min(max(percent, 0), 100)) // 100
+        if scaled > last:
+            last = scaled
+            progress(scaled, message)
+
+    pairs = link_records(left, right, engine=engine, threshold=threshold, all_pairs=all_pairs, progress=engine_progress)
+    progress(60, _("Writing %(n)s pairs") % {"n": len(pairs)})
+    lcols, rcols = person_columns(left), person_columns(right)
+
     writer = csv.writer(out)
     writer.writerow(
         ["left_row", "left_id", "right_row", "right_id", "match_probability", "match_weight"]
         + [f"left_{k}" for k in SHOWN]
         + [f"right_{k}" for k in SHOWN]
-        + [f"evidence: {label}" for label in labels]
+        + [f"evidence: {label}" for label in LABELS]
     )
     last = 60
-    for done, k in enumerate(keep.tolist(), start=1):
-        i, j = int(result.left[k]), int(result.right[k])
-        evidence = linker.evidence(result, k)
+    for k in range(len(pairs)):
+        i, j = int(pairs.left[k]), int(pairs.right[k])
         writer.writerow(
             [i + 2, left[i].get("id") or "", "" if right[j].get("registry") else j + 2, right[j].get("id") or ""]
-            + [f"{result.probability[k]:.4f}", f"{result.weight[k]:.2f}"]
+            + [f"{pairs.probability[k]:.4f}", f"{pairs.weight[k]:.2f}"]
             + [_show(lcols[c][i]) for c in SHOWN]
             + [_show(rcols[c][j]) for c in SHOWN]
-            + [f"{e.level} ({e.weight:+.2f})" for e in evidence]
+            + [f"{e.level} ({e.weight:+.2f})" for e in pairs.evidence[k]]
         )
-        percent = 60 + (39 * done) // len(keep)
+        percent = 60 + (39 * (k + 1)) // len(pairs)
         if percent > last:
             last = percent
             progress(percent, _("Writing pairs"))
-    summary = LinkSummary(len(keep), result.n_candidates, len(left), len(right))
+    summary = LinkSummary(len(pairs), pairs.n_candidates, len(left), len(right))
     progress(100, _("%(n)s pairs found") % {"n": summary.pairs})
     return summary
-
-
-def _best(result: LinkResult) -> np.ndarray:
-    """The best pair per left row (row numbers in the output are 1-based with the header)."""
-    if not len(result):
-        return np.empty(0, np.int64)
-    order = np.lexsort((-result.weight, result.left))
-    first = np.ones(len(order), bool)
-    first[1:] = result.left[order][1:] != result.left[order][:-1]
-    return np.sort(order[first])
 
 
 def _show(value: object) -> str:
@@ -183,6 +178,7 @@ def linkage_job_create(
     left: Records,
     right_name: str = "",
     right: Records | None = None,
+    engine: str = DEFAULT_ENGINE,
     run_inline: bool | None = None,
 ) -> Any:
     """Record a linkage job and start it: against ``right`` when given, else
@@ -204,27 +200,38 @@ def linkage_job_create(
         Action.CREATE,
         object_type="linkage_job",
         object_ref=str(job.uuid),
-        detail={"mode": mode, "left": job.left_name, "right": job.right_name, "left_records": len(left)},
+        detail={
+            "mode": mode,
+            "left": job.left_name,
+            "right": job.right_name,
+            "left_records": len(left),
+            "engine": engine,
+        },
     )
     inline = getattr(settings, "LINKAGE_JOBS_INLINE", False) if run_inline is None else run_inline
     if inline:
-        run_linkage_job(job.pk, left, right, actor=actor)
+        run_linkage_job(job.pk, left, right, actor=actor, engine=engine)
     else:
         thread = threading.Thread(
-            target=_run_in_thread, args=(job.pk, left, right, actor), name=f"linkage-{job.uuid}", daemon=True
+            target=_run_in_thread,
+            args=(job.pk, left, right, actor, engine),
+            name=f"linkage-{job.uuid}",
+            daemon=True,
         )
         thread.start()
     return job
 
 
-def _run_in_thread(job_pk: int, left: Records, right: Records | None, actor: Actor) -> None:
+def _run_in_thread(job_pk: int, left: Records, right: Records | None, actor: Actor, engine: str) -> None:
     try:
-        run_linkage_job(job_pk, left, right, actor=actor)
+        run_linkage_job(job_pk, left, right, actor=actor, engine=engine)
     finally:
         connection.close()
 
 
-def run_linkage_job(job_pk: int, left: Records, right: Records | None, *, actor: Actor) -> None:
+def run_linkage_job(
+    job_pk: int, left: Records, right: Records | None, *, actor: Actor, engine: str = DEFAULT_ENGINE
+) -> None:
     """Run one job to the end, storing progress, then the result or the
     failure. Without ``right``, links against the registry persons the actor
     may see (never more than the user could look up)."""
@@ -244,7 +251,7 @@ def run_linkage_job(job_pk: int, left: Records, right: Records | None, *, actor:
         if not right:
             jobs.update(status=LinkageStatus.FAILED, message=_("No records to link to."), finished_at=timezone.now())
             return
-        summary = link_to_csv(left, right, out, progress=progress)
+        summary = link_to_csv(left, right, out, engine=engine, progress=progress)
     except Exception:
         log.exception("linkage job %s failed", job_pk)
         jobs.update(

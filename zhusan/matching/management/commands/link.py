@@ -1,9 +1,10 @@
 """``zhusan link LEFT RIGHT -o pairs.csv`` and ``zhusan link LEFT --registry -o pairs.csv``.
 
 Links a person list (CSV or XLSX) against another list or against the
-registry, with the cross-script Fellegi–Sunter model trained on the data
-itself, and writes each proposed pair with its match probability and the
-evidence of every field. The output is written to a temporary file and
+registry, with a model trained on the data itself (``--engine zhusan``, the
+cross-script Fellegi–Sunter model and the default, or Splink on DuckDB or
+Spark: see :mod:`zhusan.matching.engines`), and writes each proposed pair
+with its match probability and the evidence of every field. The output is written to a temporary file and
 renamed only when everything succeeded: a failed run leaves no output.
 Linking against the registry exports personal data, so it is audited.
 """
@@ -21,6 +22,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from zhusan.matching.engines import DEFAULT_ENGINE, ENGINES, EngineUnavailableError, check_engine
 from zhusan.matching.io import LinkFileError, parse_mapping, read_person_file
 from zhusan.matching.jobs import link_to_csv, registry_records
 
@@ -53,6 +55,13 @@ class Command(BaseCommand):
         parser.add_argument("--map-right", help="RIGHT's columns, as --map (default: the same as --map)")
         parser.add_argument("--threshold", type=float, default=0.5, help="lowest match probability kept (0.5)")
         parser.add_argument(
+            "--engine",
+            choices=ENGINES,
+            default=DEFAULT_ENGINE,
+            help="zhusan: in-process NumPy model (default); duckdb: Splink on embedded DuckDB; "
+            "spark: Splink on Spark, local mode unless a session is running (needs pyspark and Java 17)",
+        )
+        parser.add_argument(
             "--all-pairs", action="store_true", help="keep every pair above the threshold, not only the best per row"
         )
 
@@ -62,6 +71,10 @@ class Command(BaseCommand):
             raise CommandError("give either RIGHT or --registry (exactly one)")
         if not 0.0 < options["threshold"] < 1.0:
             raise CommandError("--threshold must be between 0 and 1")
+        try:
+            check_engine(options["engine"])
+        except EngineUnavailableError as exc:
+            raise CommandError(str(exc)) from exc
         output = Path(options["output"])
         console = Console(stderr=True)
         try:
@@ -100,17 +113,19 @@ class Command(BaseCommand):
                     fh,
                     threshold=options["threshold"],
                     all_pairs=options["all_pairs"],
+                    engine=options["engine"],
                     progress=report,
                 )
 
         if options["registry"]:
-            self._audit(left_path, output, len(left.records), len(right), summary.pairs)
+            self._audit(left_path, output, len(left.records), len(right), summary.pairs, options["engine"])
         self.stdout.write(
             f"{summary.pairs:,} pairs written to {output} "
-            f"({summary.candidates:,} candidate pairs compared; {len(left.records):,} × {len(right):,} records)"
+            f"({summary.candidates:,} candidate pairs compared; {len(left.records):,} × {len(right):,} records; "
+            f"engine {options['engine']})"
         )
 
-    def _audit(self, left: Path, output: Path, n_left: int, n_right: int, n_pairs: int) -> None:
+    def _audit(self, left: Path, output: Path, n_left: int, n_right: int, n_pairs: int, engine: str) -> None:
         from zhusan.audit.models import Action
         from zhusan.audit.services import Actor, record
 
@@ -125,5 +140,6 @@ class Command(BaseCommand):
                 "left_records": n_left,
                 "registry_names": n_right,
                 "pairs": n_pairs,
+                "engine": engine,
             },
         )

@@ -1,0 +1,553 @@
+"""Linkage engines behind one interface: ``zhusan``, ``duckdb`` and ``spark``.
+
+    pairs = link_records(left, right, engine="duckdb", threshold=0.5)
+    pairs.left[k], pairs.right[k], pairs.probability[k], pairs.evidence[k]
+
+Every engine takes the same person records (:mod:`zhusan.matching.persons`)
+and returns the same :class:`Pairs`: row numbers on each side, the match
+probability (the share: P(this is the one) when a left record is at most one
+of its candidates), the match weight, and one :class:`~.model.Evidence` per
+compared field, labelled as the NumPy model labels them. So ``zhusan link
+--engine …`` and the UI's linkage jobs can switch engines and write the same
+file.
+
+* ``zhusan`` — the in-process NumPy Fellegi–Sunter model. A small right side
+  goes through the one-shot :class:`~.link.Linker`; from
+  :data:`INDEX_FROM` rows (a registry) through a
+  :class:`~.index.RegistryIndex`, fitted on a sample of the left side and
+  linked in chunks, each chunk reporting progress.
+* ``duckdb`` and ``spark`` — Splink 5 on its DuckDB or Spark backend. Splink
+  compares strings as written, and no name is spelt the same across scripts,
+  so it is fed the keys the NumPy model derives (:func:`features`): the
+  Latin-folded given name and its name-family id, the surname stem (one key
+  for both gender forms) and its consonant skeleton, the father's name and
+  kunya keys, birth year, month, day and the birth interval of a stated age,
+  sex, place. Its comparisons and blocking rules mirror the NumPy model's
+  levels and rules; u comes from random sampling and m from EM, without
+  labels. Spark runs in local mode here (:func:`spark_session`); on a
+  cluster, create the session first and this module uses it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.utils.translation import gettext as _
+
+from .dates import DATE_LEVEL_TEXT, DateLevel, PartialDate, StatedAge
+from .index import RegistryIndex
+from .link import Linker
+from .model import LEVELS, Evidence, FellegiSunter
+from .name_families import table
+from .names import surname_stem
+from .persons import PERSON_FIELDS, PERSON_RULES, person_columns
+from .translit import match_key, phonetic_key, skeleton
+
+log = logging.getLogger(__name__)
+
+Records = Sequence[Mapping[str, object]]
+#: ``progress(percent, message)``; engines report 0–100 of their own work.
+ProgressCallback = Callable[[int, str], None]
+
+ENGINES = ("zhusan", "duckdb", "spark")
+#: Embedded and the most accurate on the cross-script set; see docs/benchmarks.md (e).
+DEFAULT_ENGINE = "zhusan"
+#: From this many right-side rows, the ``zhusan`` engine builds a registry index.
+INDEX_FROM = 20_000
+#: Left rows per chunk on the index path (one progress step each).
+CHUNK = 2_000
+#: Incoming records the index fits its model on.
+FIT_SAMPLE = 2_000
+
+LABELS = [f.label or f.name for f in PERSON_FIELDS]
+
+
+class EngineUnavailableError(RuntimeError):
+    """The engine cannot run here (a package or Java is missing)."""
+
+
+@dataclass
+class Pairs:
+    """Linked pairs, one entry per pair, the same whichever engine ran."""
+
+    left: np.ndarray  # row in the left records
+    right: np.ndarray  # row in the right records
+    probability: np.ndarray
+    weight: np.ndarray
+    evidence: list[list[Evidence]]
+    n_candidates: int
+    engine: str
+
+    def __len__(self) -> int:
+        return len(self.left)
+
+
+def _no_progress(percent: int, message: str) -> None:
+    return None
+
+
+def check_engine(engine: str) -> None:
+    """Raise :class:`EngineUnavailableError` with a reason when ``engine`` cannot run."""
+    if engine not in ENGINES:
+        raise EngineUnavailableError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if engine == "spark":
+        try:
+            import pyspark  # noqa: F401
+        except ImportError as exc:
+            raise EngineUnavailableError("the spark engine needs pyspark: pip install 'zhusan[spark]'") from exc
+        if not _java():
+            raise EngineUnavailableError("the spark engine needs Java 17 (set JAVA_HOME or put java on PATH)")
+
+
+def _java() -> str | None:
+    home = os.environ.get("JAVA_HOME")
+    if home and os.path.exists(os.path.join(home, "bin", "java")):
+        return os.path.join(home, "bin", "java")
+    return shutil.which("java")
+
+
+def link_records(
+    left: Records,
+    right: Records,
+    *,
+    engine: str = DEFAULT_ENGINE,
+    threshold: float = 0.5,
+    all_pairs: bool = False,
+    progress: ProgressCallback = _no_progress,
+) -> Pairs:
+    """Link ``left`` to ``right``: each left record keeps its best right record
+    whose probability reaches ``threshold`` (every such record with
+    ``all_pairs``)."""
+    check_engine(engine)
+    if engine == "zhusan":
+        return _link_zhusan(left, right, threshold=threshold, all_pairs=all_pairs, progress=progress)
+    return _link_splink(left, right, backend=engine, threshold=threshold, all_pairs=all_pairs, progress=progress)
+
+
+# --- The NumPy engine ------------------------------------------------------------------
+
+
+def _link_zhusan(
+    left: Records, right: Records, *, threshold: float, all_pairs: bool, progress: ProgressCallback
+) -> Pairs:
+    lcols, rcols = person_columns(left), person_columns(right)
+    if len(right) < INDEX_FROM:
+        progress(10, _("Training the model and scoring pairs"))
+        linker = Linker(PERSON_FIELDS, PERSON_RULES)
+        res = linker.link(lcols, rcols, threshold=threshold, each_left_matches_at_most_one=True, train=True)
+        keep = np.arange(len(res)) if all_pairs else _best_per_left(res.left, res.weight)
+        progress(90, _("Explaining pairs"))
+        return Pairs(
+            res.left[keep],
+            res.right[keep],
+            res.probability[keep],
+            res.weight[keep],
+            _evidence(linker.model, res.gammas[keep]),
+            res.n_candidates,
+            "zhusan",
+        )
+
+    progress(2, _("Indexing %(n)s records") % {"n": f"{len(right):,}"})
+    index = RegistryIndex(rcols)
+    progress(25, _("Training the model"))
+    index.fit(lcols, max_sample=FIT_SAMPLE)
+    n = len(left)
+    parts: list[tuple[np.ndarray, ...]] = []
+    candidates = 0
+    for start in range(0, n, CHUNK):
+        chunk = {k: v[start : start + CHUNK] for k, v in lcols.items()}
+        if all_pairs:
+            il, ir, weight, gammas = index.query_columns(chunk)
+            odds = np.exp2(np.clip(weight, -60, 60))
+            share = odds / (1.0 + np.bincount(il, weights=odds, minlength=len(chunk["given"]))[il])
+            keep = share >= threshold
+            parts.append((il[keep] + start, ir[keep], share[keep], weight[keep], gammas[keep]))
+            candidates += len(il)
+        else:
+            links = index.link(chunk, threshold=threshold, chunk=CHUNK)
+            parts.append((links.left + start, links.right, links.probability, links.weight, links.gammas))
+            candidates += links.n_candidates
+        done = min(start + CHUNK, n)
+        progress(30 + (65 * done) // n, _("Linked %(done)s of %(n)s records") % {"done": f"{done:,}", "n": f"{n:,}"})
+    if parts:
+        li, ri, prob, weight, gammas = (np.concatenate(col) for col in zip(*parts, strict=True))
+    else:
+        li = ri = np.empty(0, np.int64)
+        prob, weight, gammas = np.empty(0), np.empty(0), np.empty((0, len(PERSON_FIELDS)), np.int8)
+    return Pairs(li, ri, prob, weight, _evidence(index.model, gammas), candidates, "zhusan")
+
+
+def _evidence(model: FellegiSunter, gammas: np.ndarray) -> list[list[Evidence]]:
+    if not len(gammas):
+        return []
+    weights = model.weights(gammas)
+    return [model.evidence(g, w) for g, w in zip(gammas, weights, strict=True)]
+
+
+def _best_per_left(left: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """The index of the best pair of each left row, in left-row order."""
+    if not len(left):
+        return np.empty(0, np.int64)
+    order = np.lexsort((-weight, left))
+    first = np.ones(len(order), bool)
+    first[1:] = left[order][1:] != left[order][:-1]
+    return np.sort(order[first])
+
+
+# --- Features for Splink ---------------------------------------------------------------
+
+
+def _family_id(name: str) -> str | None:
+    return table().primary(name) if name else None
+
+
+def _given_block(name: str) -> str | None:
+    """The blocking key of a given name: its name family, else a phonetic key
+    (as :data:`~.persons.PERSON_RULES` block)."""
+    if not name:
+        return None
+    fid = _family_id(name)
+    return f"f:{fid}" if fid else f"p:{phonetic_key(name, 3)}"
+
+
+def _key(value: object) -> str | None:
+    return match_key(str(value)) or None if value else None
+
+
+def features(records: Records) -> list[dict[str, Any]]:
+    """One flat row per record: the keys the NumPy model compares, so that a
+    SQL engine can compare names across scripts."""
+    cols = person_columns(records)
+    rows: list[dict[str, Any]] = []
+    for i in range(len(records)):
+        row: dict[str, Any] = {"unique_id": i}
+        for name in ("given", "father", "kunya"):
+            raw = str(cols[name][i] or "")
+            key = _key(raw)
+            row[f"{name}_key"] = key
+            row[f"{name}_fam"] = _family_id(raw) if key else None
+            row[f"{name}_skel"] = skeleton(raw) or None if key else None
+            row[f"{name}_block"] = _given_block(raw) if key else None
+        family = str(cols["family"][i] or "")
+        stem = surname_stem(family) if family else ""
+        row["family_key"] = stem or None
+        row["family_skel"] = skeleton(stem) or None if stem else None
+        row["family_block"] = skeleton(stem)[:3] or None if stem else None
+        row |= _birth_features(cols["birth"][i])
+        row["sex"] = cols["sex"][i]
+        row["place_key"] = _key(cols["place"][i])
+        rows.append(row)
+    return rows
+
+
+def _birth_features(birth: object) -> dict[str, Any]:
+    out: dict[str, Any] = dict.fromkeys(
+        ("birth_year", "birth_month", "birth_day", "year_lo", "year_hi", "day_lo", "day_hi", "is_age")
+    )
+    if isinstance(birth, StatedAge):
+        lo, hi = birth.birth_bounds()
+        out |= {"is_age": 1, "year_lo": lo.year, "year_hi": hi.year, "day_lo": lo.toordinal(), "day_hi": hi.toordinal()}
+    elif isinstance(birth, PartialDate):
+        lo, hi = birth.bounds()
+        out |= {"is_age": 0, "birth_year": birth.year, "birth_month": birth.month, "birth_day": birth.day}
+        out |= {"year_lo": birth.year, "year_hi": birth.year, "day_lo": lo.toordinal(), "day_hi": hi.toordinal()}
+    return out
+
+
+_FEATURE_TYPES = {
+    **{f"{n}_{k}": "string" for n in ("given", "father", "kunya") for k in ("key", "fam", "skel", "block")},
+    "family_key": "string",
+    "family_skel": "string",
+    "family_block": "string",
+    "sex": "string",
+    "place_key": "string",
+    **{
+        k: "Int64"
+        for k in ("birth_year", "birth_month", "birth_day", "year_lo", "year_hi", "day_lo", "day_hi", "is_age")
+    },
+}
+
+
+def _frame(records: Records) -> Any:
+    import pandas as pd
+
+    frame = pd.DataFrame(features(records), columns=["unique_id", *_FEATURE_TYPES])
+    frame["unique_id"] = frame["unique_id"].astype("int64")
+    return frame.astype(_FEATURE_TYPES)
+
+
+# --- Splink: comparisons and blocking ----------------------------------------------------
+
+
+def _start_m(n: int) -> list[float]:
+    """Starting m, as the NumPy model starts: matches mostly agree."""
+    m = [0.25**k for k in range(n)]
+    return [v / sum(m) for v in m]
+
+
+def _levels(column: str, conditions: list[Any], labels: list[str]) -> list[Any]:
+    import splink.comparison_level_library as cll
+
+    m = _start_m(len(conditions) + 1)
+    levels = [cll.NullLevel(column).configure(label_for_charts="missing on one side")]
+    for cond, label, mp in zip([*conditions, cll.ElseLevel()], labels, m, strict=True):
+        levels.append(cond.configure(label_for_charts=label, m_probability=mp))
+    return levels
+
+
+def _comparisons() -> list[Any]:
+    """One comparison per field of :data:`PERSON_FIELDS`, with its levels."""
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    def given_like(name: str) -> Any:
+        key = f"{name}_key"
+        conditions = [
+            cll.ExactMatchLevel(key),
+            cll.ExactMatchLevel(f"{name}_fam"),
+            cll.JaroWinklerLevel(key, 0.92),
+            cll.Or(cll.ExactMatchLevel(f"{name}_skel"), cll.JaroWinklerLevel(key, 0.85)),
+        ]
+        return cl.CustomComparison(_levels(key, conditions, LEVELS["given"]), output_column_name=name)
+
+    family = [
+        cll.ExactMatchLevel("family_key"),
+        cll.JaroWinklerLevel("family_key", 0.92),
+        cll.Or(cll.ExactMatchLevel("family_skel"), cll.JaroWinklerLevel("family_key", 0.85)),
+    ]
+    place = [
+        cll.ExactMatchLevel("place_key"),
+        cll.JaroWinklerLevel("place_key", 0.92),
+        cll.JaroWinklerLevel("place_key", 0.80),
+    ]
+    return [
+        given_like("given"),
+        cl.CustomComparison(_levels("family_key", family, LEVELS["surname"]), output_column_name="family"),
+        given_like("father"),
+        given_like("kunya"),
+        cl.CustomComparison(_levels("year_lo", _date_levels(), LEVELS["date"]), output_column_name="birth"),
+        cl.CustomComparison(_levels("sex", [cll.ExactMatchLevel("sex")], LEVELS["exact"]), output_column_name="sex"),
+        cl.CustomComparison(_levels("place_key", place, LEVELS["string"]), output_column_name="place"),
+    ]
+
+
+def _date_levels() -> list[Any]:
+    """The levels of :func:`~.model.compare_date_columns`, in SQL both DuckDB
+    and Spark read: dates by their parts, stated ages by interval overlap."""
+    import splink.comparison_level_library as cll
+
+    dates = "(is_age_l = 0 AND is_age_r = 0)"
+    age = "(is_age_l = 1 OR is_age_r = 1)"
+    overlap = "(day_lo_l <= day_hi_r AND day_lo_r <= day_hi_l)"
+    gap = "GREATEST(day_lo_l - day_hi_r, day_lo_r - day_hi_l)"
+    same_year = f"{dates} AND birth_year_l = birth_year_r"
+    same_month = f"{same_year} AND birth_month_l = birth_month_r"
+    conditions = {
+        DateLevel.EXACT: f"{same_month} AND birth_day_l = birth_day_r",
+        DateLevel.SAME_MONTH: same_month,
+        DateLevel.SAME_YEAR: same_year,
+        DateLevel.WITHIN_TWO_YEARS: (
+            f"({dates} AND ABS(birth_year_l - birth_year_r) <= 2) OR ({age} AND NOT {overlap} AND {gap} <= 732)"
+        ),
+        DateLevel.AGE_CONSISTENT: f"{age} AND {overlap}",
+    }
+    assert [DATE_LEVEL_TEXT[k] for k in conditions] == LEVELS["date"][:-1]
+    return [cll.CustomLevel(sql) for sql in conditions.values()]
+
+
+_YEARS = "l.year_lo <= r.year_hi + 2 AND r.year_lo <= l.year_hi + 2"
+#: :data:`~.persons.PERSON_RULES` as SQL.
+BLOCKING_RULES = [
+    f"l.given_block = r.given_block AND {_YEARS}",
+    f"l.family_block = r.family_block AND {_YEARS}",
+    "l.given_block = r.given_block AND l.family_block = r.family_block",
+    "l.kunya_block = r.kunya_block AND l.family_block = r.family_block",
+]
+#: EM sessions, each on one blocking rule (no labels).
+TRAINING_RULES = [BLOCKING_RULES[2], BLOCKING_RULES[1]]
+
+
+def _link_splink(
+    left: Records, right: Records, *, backend: str, threshold: float, all_pairs: bool, progress: ProgressCallback
+) -> Pairs:
+    from splink import Linker as SplinkLinker
+    from splink import SettingsCreator
+    from splink.blocking_rule_library import CustomRule
+
+    progress(2, _("Deriving name keys"))
+    a, b = _frame(left), _frame(right)
+    settings = SettingsCreator(
+        link_type="link_only",
+        probability_two_random_records_match=min(len(a), len(b)) / max(len(a) * len(b), 1),
+        blocking_rules_to_generate_predictions=[CustomRule(sql) for sql in BLOCKING_RULES],
+        comparisons=_comparisons(),
+        # gamma_* (the level) comes only with the matching columns, mw_* (its log2 Bayes factor) with these
+        retain_intermediate_calculation_columns=True,
+        retain_matching_columns=True,
+        # Each EM iteration is a round of Spark jobs; ten are enough from our starting m.
+        max_iterations=20 if backend == "duckdb" else 10,
+    )
+    with _Backend(backend) as db:
+        progress(15, _("Loading records into %(engine)s") % {"engine": backend})
+        tables = [db.register(a, table_name="zl_left"), db.register(b, table_name="zl_right")]
+        linker = SplinkLinker(tables, settings, log_level=logging.ERROR)
+        progress(25, _("Estimating u from random pairs"))
+        # One pass: Splink's default ten chunks cost Spark ten rounds of jobs.
+        linker.training.estimate_u_using_random_sampling(max_pairs=min(1e6, max(len(a) * len(b), 1)), num_chunks=1)
+        for k, rule in enumerate(TRAINING_RULES):
+            progress(35 + 10 * k, _("Estimating m by expectation–maximisation"))
+            try:
+                linker.training.estimate_parameters_using_expectation_maximisation(rule)
+            except Exception as exc:  # too few pairs to learn from: keep the starting m
+                log.info("EM on %s skipped: %s", rule, exc)
+        progress(60, _("Scoring candidate pairs"))
+        predicted = linker.inference.predict(threshold_match_weight=-20)
+        frame = predicted.as_pandas_dataframe()
+        predicted.drop_table_from_database_and_remove_from_cache()
+    progress(90, _("Explaining pairs"))
+    return _pairs_from_splink(frame, threshold=threshold, all_pairs=all_pairs, engine=backend)
+
+
+def _pairs_from_splink(frame: Any, *, threshold: float, all_pairs: bool, engine: str) -> Pairs:
+    n_candidates = len(frame)
+    if not n_candidates:
+        empty = np.empty(0, np.int64)
+        return Pairs(empty, empty, np.empty(0), np.empty(0), [], 0, engine)
+    swapped = (frame["source_dataset_l"] != "zl_left").to_numpy()
+    uid_l, uid_r = frame["unique_id_l"].to_numpy(np.int64), frame["unique_id_r"].to_numpy(np.int64)
+    li, ri = np.where(swapped, uid_r, uid_l), np.where(swapped, uid_l, uid_r)
+    weight = frame["match_weight"].to_numpy(np.float64)
+    odds = np.exp2(np.clip(weight, -60, 60))
+    share = odds / (1.0 + np.bincount(li, weights=odds)[li])
+    keep = np.flatnonzero(share >= threshold)
+    if not all_pairs:
+        best = _best_per_left(li[keep], weight[keep])
+        keep = keep[best]
+    order = keep[np.lexsort((-weight[keep], li[keep]))]
+    names = [f.name for f in PERSON_FIELDS]
+    gammas = {n: frame[f"gamma_{n}"].to_numpy(np.int64)[order] for n in names}
+    mws = {n: frame[f"mw_{n}"].to_numpy(np.float64)[order] for n in names}
+    levels = {f.name: f.levels for f in PERSON_FIELDS}
+    evidence = []
+    for k in range(len(order)):
+        row = []
+        for f, label in zip(PERSON_FIELDS, LABELS, strict=True):
+            g = int(gammas[f.name][k])
+            if g < 0:
+                row.append(Evidence(label, "missing on one side", 0.0))
+            else:
+                # Splink numbers levels from the weakest (0, else) up; ours from the strongest.
+                text = levels[f.name][len(levels[f.name]) - 1 - g]
+                row.append(Evidence(label, text, round(float(mws[f.name][k]), 2)))
+        evidence.append(row)
+    return Pairs(li[order], ri[order], share[order], weight[order], evidence, n_candidates, engine)
+
+
+# --- Backends ----------------------------------------------------------------------------
+
+
+class _Backend:
+    """A Splink database API for one linkage; Spark's session is shared and
+    used by one linkage at a time."""
+
+    def __init__(self, backend: str) -> None:
+        self.backend = backend
+        self.db: Any = None
+
+    def __enter__(self) -> Any:
+        if self.backend == "duckdb":
+            from splink import DuckDBAPI
+
+            self.db = DuckDBAPI()
+            return self.db
+        from splink import SparkAPI
+
+        _SPARK_LOCK.acquire()
+        try:
+            spark = spark_session()
+            self.db = SparkAPI(spark_session=spark, break_lineage_method="persist", num_partitions_on_repartition=2)
+        except BaseException:
+            _SPARK_LOCK.release()
+            raise
+        return self.db
+
+    def __exit__(self, *exc: object) -> None:
+        if self.backend == "duckdb":
+            return  # its in-memory database goes with the object
+        try:
+            spark = self.db.spark
+            for t in spark.catalog.listTables():
+                if t.isTemporary and t.name.startswith(("__splink", "zl_")):
+                    spark.catalog.dropTempView(t.name)
+            spark.catalog.clearCache()
+        finally:
+            _SPARK_LOCK.release()
+
+
+_SPARK_LOCK = threading.Lock()
+_SPARK: dict[str, Any] = {}
+
+_LOG4J = """rootLogger.level = error
+rootLogger.appenderRef.stderr.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n
+"""
+
+
+def spark_session() -> Any:
+    """The Spark session: the active one when the caller made one (a cluster),
+    else local mode on two cores, bound to 127.0.0.1, without the web UI,
+    quiet, with Splink's similarity functions from the jar Splink ships
+    (nothing is downloaded) and scratch space in a temporary directory that
+    is removed at exit."""
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    if "session" in _SPARK:
+        return _SPARK["session"]
+    from splink.backends.spark import similarity_jar_location
+
+    scratch = tempfile.mkdtemp(prefix="zhusan-spark-")
+    atexit.register(shutil.rmtree, scratch, ignore_errors=True)
+    log4j = os.path.join(scratch, "log4j2.properties")
+    with open(log4j, "w", encoding="utf-8") as fh:
+        fh.write(_LOG4J)
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    java_options = f"-Dlog4j.configurationFile=file:{log4j} -Djava.io.tmpdir={scratch}"
+    builder = (
+        SparkSession.builder.master("local[2]")
+        .appName("zhusan-link")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.driver.memory", "2g")
+        .config("spark.driver.extraJavaOptions", java_options)
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.default.parallelism", "2")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.local.dir", scratch)
+        .config("spark.sql.warehouse.dir", os.path.join(scratch, "warehouse"))
+        .config("spark.jars", similarity_jar_location())
+    )
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    session.sparkContext.setCheckpointDir(os.path.join(scratch, "checkpoints"))
+    _SPARK["session"] = session
+    return session
