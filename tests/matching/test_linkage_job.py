@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -139,3 +140,29 @@ def test_two_files_mode_without_a_second_file_is_refused(client: Client, alice) 
     )
     assert response.status_code == 200 and "Choose the second list" in response.content.decode()
     assert not LinkageJob.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_runs_in_its_own_thread_and_reports_progress_to_completion(client: Client, alice, settings) -> None:
+    """The real path: the request returns at once and a daemon thread links,
+    storing progress in the database, then the result."""
+    settings.LINKAGE_JOBS_INLINE = False
+    login(client, alice)
+    response = client.post(
+        reverse("matching:linkage_create"),
+        {
+            "mode": LinkageMode.TWO_FILES,
+            "left": _upload("list.csv", LIST_CSV),
+            "right": _upload("reg.csv", REGISTRY_CSV),
+        },
+    )
+    job = LinkageJob.objects.get()
+    assert response.status_code == 302
+    worker = next(t for t in threading.enumerate() if t.name == f"linkage-{job.uuid}")
+    worker.join(timeout=120)
+    assert not worker.is_alive()
+    job.refresh_from_db()
+    assert job.status == LinkageStatus.DONE and job.progress == 100 and job.finished_at is not None
+    assert {("L1", "R1"), ("L2", "R2")} <= _pairs(job.result) and job.pairs == len(_pairs(job.result))
+    status = client.get(reverse("matching:linkage_status", args=[job.uuid])).json()
+    assert status["progress"] == 100 and status["finished"] is True

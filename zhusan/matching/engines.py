@@ -547,6 +547,8 @@ def spark_session() -> Any:
         .config("spark.jars", similarity_jar_location())
     )
     session = builder.getOrCreate()
+    atexit.register(session.stop)  # before the scratch directory goes (atexit runs last-registered first)
+    logging.getLogger("py4j").setLevel(logging.WARNING)
     session.sparkContext.setLogLevel("ERROR")
     session.sparkContext.setCheckpointDir(os.path.join(scratch, "checkpoints"))
     _SPARK["session"] = session
