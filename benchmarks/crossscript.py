@@ -1,9 +1,14 @@
 """Cross-script linkage: a Cyrillic registry against a list written in ICAO
 Latin, informal Latin, Arabic script, kunyas, year-only dates and stated ages,
 with siblings and namesakes as hard negatives. Zhusan, Splink 5 with default
-comparisons on the names as written, and a rapidfuzz baseline.
+comparisons on the names as written, a rapidfuzz baseline, and the linkage
+engines of zhusan/matching/engines.py (`zhusan link --engine`): Splink 5 on
+DuckDB and on Spark (local mode) fed Zhusan's cross-script name keys.
 
-    .venv/bin/python benchmarks/crossscript.py [--quick] [--only zhusan|splink|baseline]
+    .venv/bin/python benchmarks/crossscript.py [--quick] [--only zhusan|splink|baseline|duckdb|spark]
+
+Spark is run only when asked for (`--only spark`): it needs Java and starts a
+JVM.
 """
 
 from __future__ import annotations
@@ -99,6 +104,19 @@ def run_splink(registry, lst):
     return li[best], ri[best], elapsed
 
 
+def run_engine(engine):
+    """A linkage engine of zhusan/matching/engines.py, best pair per list record."""
+
+    def run(registry, lst):
+        from zhusan.matching.engines import link_records
+
+        t0 = time.perf_counter()
+        pairs = link_records(lst, registry, engine=engine, threshold=0.5)
+        return pairs.left, pairs.right, time.perf_counter() - t0
+
+    return run
+
+
 def run_baseline(registry, lst):
     """Names as written, token-sort ratio ≥ 85 within the same birth year."""
     from rapidfuzz import fuzz, process
@@ -132,18 +150,20 @@ def run_baseline(registry, lst):
 def main(argv=None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="5,000 registry records instead of 50,000")
-    parser.add_argument("--only", choices=["zhusan", "splink", "baseline"])
+    parser.add_argument("--only", choices=["zhusan", "splink", "baseline", "duckdb", "spark"])
     args = parser.parse_args(argv)
     n_reg, n_list = (5_000, 1_000) if args.quick else (50_000, 5_000)
     registry, lst = make(n_reg, n_list)
     rows = []
     runs = [
-        ("Zhusan", run_zhusan),
-        ("Splink 5 (DuckDB), default comparisons", run_splink),
-        ("rapidfuzz baseline", run_baseline),
+        ("zhusan", "Zhusan", run_zhusan),
+        ("splink", "Splink 5 (DuckDB), default comparisons", run_splink),
+        ("baseline", "rapidfuzz baseline", run_baseline),
+        ("duckdb", "engine duckdb: Splink 5 (DuckDB) on Zhusan's name keys", run_engine("duckdb")),
+        ("spark", "engine spark: Splink 5 (Spark local[2]) on Zhusan's name keys", run_engine("spark")),
     ]
-    for name, fn in runs:
-        if args.only and not name.lower().startswith(args.only):
+    for key, name, fn in runs:
+        if args.only != key and (args.only or key == "spark"):
             continue
         try:
             li, ri, secs = fn(registry, lst)

@@ -42,7 +42,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.utils.translation import gettext as _
+from django.conf import settings
+from django.utils.translation import gettext
 
 from .dates import DATE_LEVEL_TEXT, DateLevel, PartialDate, StatedAge
 from .index import RegistryIndex
@@ -70,6 +71,12 @@ CHUNK = 2_000
 FIT_SAMPLE = 2_000
 
 LABELS = [f.label or f.name for f in PERSON_FIELDS]
+
+
+def _(message: str) -> str:
+    """Progress messages are translated where Django is set up (the UI, the
+    command); the benchmarks call the engines without it."""
+    return gettext(message) if settings.configured else message
 
 
 class EngineUnavailableError(RuntimeError):
