@@ -1,6 +1,7 @@
 """Batch linkage: 10k incoming records against a registry of 1M persons.
 
-    .venv/bin/python benchmarks/batch.py [--registry 1000000] [--records 10000] [--only index|zhusan|splink]
+    .venv/bin/python benchmarks/batch.py [--registry 1000000] [--records 10000]
+        [--only index|zhusan|splink|engine-zhusan|engine-duckdb|engine-spark]
 
 Data from the cross-script generator (benchmarks/synthetic.py). "index" is
 the registry index (zhusan/matching/index.py): build it once from the
@@ -11,7 +12,11 @@ older one-shot batch linker (zhusan/matching/link.py: encode and block both
 sides with pandas merges, train, score). Each record keeps its best registry
 match at probability ≥ 0.5.
 Splink 5 on DuckDB runs with default comparisons on the names as written, as
-in benchmarks/crossscript.py. Wall time excludes generating the data. Peak
+in benchmarks/crossscript.py. "engine-…" are the engines of
+zhusan/matching/engines.py as `zhusan link --engine` runs them (build, fit
+and link all timed: nothing is reused between batches there); engine-duckdb
+and engine-spark are Splink 5 on Zhusan's cross-script name keys, Spark in
+local mode on two cores. Wall time excludes generating the data. Peak
 memory is the growth of the process's peak resident set over its size after
 the data were generated (resource.getrusage ru_maxrss), so each system is run
 in its own process.
@@ -31,7 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import report, scores  # noqa: E402
-from benchmarks.crossscript import run_splink, run_zhusan, truth  # noqa: E402
+from benchmarks.crossscript import run_engine, run_splink, run_zhusan, truth  # noqa: E402
 from benchmarks.interactive import rss_mb  # noqa: E402
 from benchmarks.synthetic import make  # noqa: E402
 from zhusan.matching.index import RegistryIndex  # noqa: E402
@@ -43,6 +48,9 @@ SYSTEMS = {
     "index": "Zhusan (registry index: build once, fit, link)",
     "zhusan": "Zhusan (one-shot batch linker)",
     "splink": "Splink 5 (DuckDB), default comparisons",
+    "engine-zhusan": "engine zhusan (zhusan link --engine zhusan)",
+    "engine-duckdb": "engine duckdb: Splink 5 (DuckDB) on Zhusan's name keys",
+    "engine-spark": "engine spark: Splink 5 (Spark local[2]) on Zhusan's name keys",
 }
 
 
@@ -78,6 +86,8 @@ def run_one(system: str, n_registry: int, n_records: int) -> dict:
     try:
         if system == "index":
             li, ri, secs, extra = run_index(registry, incoming)
+        elif system.startswith("engine-"):
+            li, ri, secs = run_engine(system.removeprefix("engine-"))(registry, incoming)
         else:
             li, ri, secs = (run_zhusan if system == "zhusan" else run_splink)(registry, incoming)
     except Exception as exc:  # report a system that fails on this data rather than stop
