@@ -1,4 +1,4 @@
-"""Matching on registration: registering a person through the UI proposes
+"""Matching on registration: registering a person (in the UI or through the API) proposes
 its likely duplicates and runs the open tracing requests; matching failures
 never undo the registration."""
 
@@ -109,3 +109,39 @@ def test_a_refused_tracing_consent_matches_nothing(client, alice, tracing_reques
     consent = {"purpose": "tracing", "status": "refused", "given_by": "self", "given_on": "2026-01-10"}
     client.post(reverse("registry:consent_add", args=[daughter.uuid]), consent)
     assert not TracingMatch.objects.exists()
+
+
+def test_registering_a_close_match_through_the_api_proposes_a_duplicate_too(alice):
+    from tests.api.conftest import token_client
+
+    existing = make_person(alice, given="Айша", family="Нурланова", script=Script.CYRILLIC, birth_year=1995)
+    payload = {
+        "sex": "female",
+        "lawful_basis": "public_interest",
+        "birth_precision": "year",
+        "birth_year": 1995,
+        "names": [{"script": "latin", "kind": "legal", "given": "Aysha", "family": "Nurlanova"}],
+    }
+    response = token_client(alice).post("/api/v1/persons/", payload, format="json")
+    assert response.status_code == 201
+    new = Person.objects.get(uuid=response.json()["uuid"])
+    candidate = DuplicateCandidate.objects.get()
+    assert {candidate.person_a, candidate.person_b} == {existing, new}
+
+
+def test_a_failing_match_never_undoes_a_registration_through_the_api(alice, monkeypatch):
+    from tests.api.conftest import token_client
+
+    def broken(**kwargs: Any) -> None:
+        raise RuntimeError("matching is down")
+
+    monkeypatch.setattr(services, "duplicates_check", broken)
+    payload = {
+        "sex": "female",
+        "lawful_basis": "public_interest",
+        "birth_precision": "year",
+        "birth_year": 1995,
+        "names": [{"script": "latin", "kind": "legal", "given": "Aysha", "family": "Nurlanova"}],
+    }
+    response = token_client(alice).post("/api/v1/persons/", payload, format="json")
+    assert response.status_code == 201 and Person.objects.filter(uuid=response.json()["uuid"]).exists()

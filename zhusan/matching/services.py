@@ -16,6 +16,7 @@ call it itself, so that registration never depends on matching),
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -26,9 +27,9 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhusan.accounts.access import access_for
+from zhusan.accounts.access import access_for, has_capability
 from zhusan.accounts.models import Unit
-from zhusan.accounts.permissions import Compartment
+from zhusan.accounts.permissions import Capability, Compartment
 from zhusan.audit.models import Action
 from zhusan.audit.services import Actor, Denied, diff, record, write_action
 from zhusan.registry import models as reg
@@ -48,6 +49,8 @@ from .models import (
     TracingStatus,
 )
 from .selectors import require_reviewer, visible_persons, with_tracing_consent
+
+logger = logging.getLogger(__name__)
 
 # A pair at or above this probability becomes a duplicate candidate.
 DUPLICATE_THRESHOLD = 0.8
@@ -568,3 +571,33 @@ def tracing_reject(*, actor: Actor, match: TracingMatch) -> TracingMatch:
         detail={"request": str(match.request.uuid)},
     )
     return match
+
+
+# -- hooks: what registration and consent set off, for the UI and the API alike
+
+
+def on_person_registered(*, actor: Actor, person: Person) -> list[DuplicateCandidate]:
+    """After ``person_create``: propose duplicates of the new person (when the
+    actor reviews matches) and run the open tracing requests against them.
+
+    Matching never undoes a registration: an error is logged and the person
+    stays registered. Returns the duplicates proposed, for the caller to show."""
+    found: list[DuplicateCandidate] = []
+    try:
+        if actor.user is not None and has_capability(actor.user, Capability.REVIEW_MATCHES):
+            found = duplicates_check(actor=actor, person=person)
+        tracing_on_new_person(actor=actor, person=person)
+    except Exception:
+        logger.exception("matching after registering %s failed", person.case_number)
+    return found
+
+
+def on_consent_recorded(*, actor: Actor, person: Person, consent: reg.Consent) -> None:
+    """After ``consent_record``: a person who now allows tracing may be
+    someone an open request seeks."""
+    if consent.purpose != reg.ConsentPurpose.TRACING or consent.status != reg.ConsentStatus.GRANTED:
+        return
+    try:
+        tracing_on_new_person(actor=actor, person=person)
+    except Exception:
+        logger.exception("tracing after a consent of %s failed", person.case_number)

@@ -26,6 +26,7 @@ from zhusan.accounts.access import PersonAccess, visible_persons_filter
 from zhusan.accounts.permissions import Compartment
 from zhusan.audit.models import Action
 from zhusan.audit.services import Actor, record
+from zhusan.matching import services as matching
 
 from . import serializers as s
 from . import services
@@ -171,6 +172,7 @@ class PersonListCreate(generics.ListCreateAPIView):
             actor=actor,
             data=services.PersonInput(managing_unit=unit, names=names, nationalities=nationalities, **data),
         )
+        matching.on_person_registered(actor=actor, person=person)
         person, access = get_person_for_user(actor, person.uuid, audit_view=False)
         return _detail(person, access, code=status.HTTP_201_CREATED)
 
@@ -428,6 +430,7 @@ class PersonConsents(APIView):
         if data.get("given_by_person"):
             data["given_by_person"] = _other_person(actor, data["given_by_person"], "given_by_person")
         consent = services.consent_record(actor=actor, person=person, **data)
+        matching.on_consent_recorded(actor=actor, person=person, consent=consent)
         return Response(s.ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
 
 

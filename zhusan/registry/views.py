@@ -53,7 +53,7 @@ from .forms import (
     add_service_errors,
 )
 from .graph import established_label, family_graph, relation_label
-from .models import ConsentPurpose, ConsentStatus, LocationStay, Person, PersonName, RecordType
+from .models import LocationStay, Person, PersonName, RecordType
 from .selectors import (
     find_person_for_break_glass,
     get_person_by_case_number_for_user,
@@ -85,19 +85,9 @@ logger = logging.getLogger(__name__)
 
 
 def _match_new_person(request: HttpRequest, person: Person) -> None:
-    """Propose duplicates of a newly registered person and run the open
-    tracing requests against them. Matching never undoes the registration:
-    its errors are logged and the person stays registered."""
-    actor = _actor(request)
-    user: Any = request.user
-    try:
-        found = []
-        if has_capability(user, Capability.REVIEW_MATCHES):
-            found = matching.duplicates_check(actor=actor, person=person)
-        matching.tracing_on_new_person(actor=actor, person=person)
-    except Exception:
-        logger.exception("matching after registering %s failed", person.case_number)
-        return
+    """Propose duplicates of a newly registered person, run the open tracing
+    requests against them, and say how many duplicates were proposed."""
+    found = matching.on_person_registered(actor=_actor(request), person=person)
     if found:
         messages.warning(
             request,
@@ -661,12 +651,7 @@ def consent_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
 
 def _consent_save(actor: Actor, person: Person, data: dict[str, Any]) -> None:
     consent = services.consent_record(actor=actor, person=person, **_values(data))
-    if consent.purpose == ConsentPurpose.TRACING and consent.status == ConsentStatus.GRANTED:
-        # A person who now allows tracing may be someone an open request seeks.
-        try:
-            matching.tracing_on_new_person(actor=actor, person=person)
-        except Exception:
-            logger.exception("tracing after a consent of %s failed", person.case_number)
+    matching.on_consent_recorded(actor=actor, person=person, consent=consent)
 
 
 def assent_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
