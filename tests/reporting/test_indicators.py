@@ -214,3 +214,16 @@ def test_a_stay_the_timeline_does_not_close_consistently_is_not_counted(journeys
 def test_time_in_stage_is_given_per_stage_only(journeys):
     with pytest.raises(DisaggregationError, match="per lifecycle stage only"):
         compute("time_in_stage", by=["sex"])
+
+
+def test_the_operation_filter_counts_only_persons_on_that_operations_manifests(journeys):
+    assert compute("persons", filters=ReportFilters(operation="Zhusan-1")).table.grand_total == 8
+    assert compute("persons", filters=ReportFilters(operation="Zhusan-2")).table.grand_total == 7
+    assert compute("persons", filters=ReportFilters(operation="Zhusan-9")).table.grand_total == 0
+
+
+def test_the_programme_filter_counts_only_persons_managed_by_that_organisation(programme, journeys):
+    aral_services = journeys["aral"].organisation
+    everyone = compute("persons").table.grand_total
+    only_aral = compute("persons", filters=ReportFilters(programme=str(aral_services.uuid))).table.grand_total
+    assert only_aral == 18 and everyone == only_aral + 27

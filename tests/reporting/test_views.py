@@ -165,7 +165,7 @@ def test_the_dashboard_shows_arrivals_over_time_and_time_in_stage_with_their_tab
 def test_the_dashboard_charts_follow_the_region_filter(client, journeys):
     analyst = make_staff(Role.ANALYST, journeys["west"], username="dana")
     body = login(client, analyst).get("/reports/?region=Aral").content.decode()
-    assert "2019-03 · Zhusan-1: 6" in body and "Zhusan-2" not in body
+    assert "2019-03 · Zhusan-1: 6" in body and "· Zhusan-2:" not in body  # (the filter still lists it)
     assert "25 (12.5–37.5)" in body
 
 
@@ -212,3 +212,16 @@ def test_arrivals_export_per_month_and_operation(client, journeys):
     assert lines[0][:3] == ["Month of arrival", "Zhusan-1", "Zhusan-2"]
     assert lines[2][:3] == ["2019-04", "0", "0"]
     assert lines[3][:3] == ["2019-05", "x", "7"]
+
+
+def test_the_dashboard_and_its_exports_filter_by_operation_and_say_so(analyst_client, journeys):
+    body = analyst_client.get("/reports/?operation=Zhusan-2").content.decode()
+    assert '<option value="Zhusan-2" selected>' in body
+    rows = list(csv.reader(io.StringIO(analyst_client.get("/reports/persons.csv?operation=Zhusan-2").content.decode())))
+    assert rows[1] == ["All", "7"]
+    assert any("Operation: Zhusan-2." in row[0] for row in rows if row)
+
+
+def test_an_unknown_operation_in_the_filter_is_refused_with_a_message(analyst_client, journeys):
+    body = analyst_client.get("/reports/?operation=Zhusan-99").content.decode()
+    assert "Select a valid choice" in body

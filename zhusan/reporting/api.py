@@ -47,6 +47,8 @@ class FilterSerializer(serializers.Serializer):
     end = serializers.DateField(required=False, allow_null=True, default=None)
     region = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
     sex = serializers.CharField(required=False, allow_blank=True, default="", max_length=10)
+    programme = serializers.UUIDField(required=False, allow_null=True, default=None, help_text="organisation UUID")
+    operation = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
 
     def validate(self, attrs: dict) -> dict:
         if attrs.get("start") and attrs.get("end") and attrs["start"] > attrs["end"]:
@@ -86,7 +88,14 @@ class IndicatorDetail(APIView):
         params.is_valid(raise_exception=True)
         data = params.validated_data
         by = tuple(d for d in data["by"].split(",") if d)
-        filters = ReportFilters(start=data["start"], end=data["end"], region=data["region"], sex=data["sex"])
+        filters = ReportFilters(
+            start=data["start"],
+            end=data["end"],
+            region=data["region"],
+            sex=data["sex"],
+            programme=str(data["programme"] or ""),
+            operation=data["operation"],
+        )
         try:
             result = compute(code, by=by, filters=filters)
         except DisaggregationError as exc:

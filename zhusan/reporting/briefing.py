@@ -37,7 +37,7 @@ from zhusan.registry.models import MAIN_PATH, Sex, Stage
 from zhusan.registry.selectors import AGE_BANDS
 
 from .charts import PALETTE, ArrivalSeries, StageTimes, arrival_series, axis_top, stage_times
-from .exports import SUPPRESSED, append_table, safe_text, table_rows
+from .exports import SUPPRESSED, append_table, filter_scope, safe_text, table_rows
 from .indicators import (
     CATALOGUE,
     DIMENSIONS,
@@ -147,7 +147,8 @@ class Briefing:
     def scope(self) -> str:
         region = self.filters.region or _("all regions")
         sex = str(Sex(self.filters.sex).label) if self.filters.sex in Sex.values else _("all")
-        return _("Region: %(region)s. Sex: %(sex)s.") % {"region": region, "sex": sex}
+        text = _("Region: %(region)s. Sex: %(sex)s.") % {"region": region, "sex": sex}
+        return text + filter_scope(self.filters)
 
     def pipeline(self) -> tuple[list[str], list[int | None]]:
         return self._stages(list(MAIN_PATH))

@@ -19,7 +19,9 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .indicators import DIMENSIONS, IndicatorResult
+from zhusan.accounts.models import Organisation
+
+from .indicators import DIMENSIONS, IndicatorResult, ReportFilters
 
 SUPPRESSED = "x"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -54,6 +56,17 @@ def _shown(value: int | float | None) -> int | float | str:
     return SUPPRESSED if value is None else value
 
 
+def filter_scope(filters: ReportFilters) -> str:
+    """The programme and operation filters, as a sentence to append ("" if none)."""
+    out = ""
+    if filters.programme:
+        name = Organisation.objects.filter(uuid=filters.programme).values_list("name", flat=True).first()
+        out += " " + _("Programme: %(name)s.") % {"name": name or filters.programme}
+    if filters.operation:
+        out += " " + _("Operation: %(code)s.") % {"code": filters.operation}
+    return out
+
+
 def notes(result: IndicatorResult, *, synthetic: bool, rule: str, today: date | None = None) -> list[str]:
     indicator = result.indicator
     filters = result.filters
@@ -65,7 +78,8 @@ def notes(result: IndicatorResult, *, synthetic: bool, rule: str, today: date | 
             "end": filters.end or "…",
             "region": filters.region or _("all"),
             "sex": filters.sex or _("all"),
-        },
+        }
+        + filter_scope(filters),
         _("Disclosure control: %(rule)s Suppressed values are written %(mark)s.") % {"rule": rule, "mark": SUPPRESSED},
         _("Produced by Zhusan on %(date)s from the records.") % {"date": (today or timezone.localdate()).isoformat()},
     ]

@@ -157,12 +157,16 @@ DIMENSIONS: dict[str, Dimension] = {
 
 @dataclass(frozen=True)
 class ReportFilters:
-    """Who is counted: identified within the period, in a region, of a sex."""
+    """Who is counted: identified within the period, in a region, of a sex,
+    managed by one programme (organisation, by its UUID), on the manifests of
+    one operation (by its code)."""
 
     start: date | None = None
     end: date | None = None
     region: str = ""
     sex: str = ""
+    programme: str = ""
+    operation: str = ""
 
     @property
     def reference_date(self) -> date:
@@ -175,6 +179,8 @@ class ReportFilters:
             "end": self.end.isoformat() if self.end else "",
             "region": self.region,
             "sex": self.sex,
+            "programme": self.programme,
+            "operation": self.operation,
         }
 
 
@@ -196,6 +202,11 @@ def statistical_rows(filters: ReportFilters) -> list[Row]:
         subjects = subjects.filter(managing_unit__region=filters.region)
     if filters.sex:
         subjects = subjects.filter(sex=filters.sex)
+    if filters.programme:
+        subjects = subjects.filter(managing_unit__organisation__uuid=filters.programme)
+    if filters.operation:
+        on_manifest = ManifestEntry.objects.filter(person=OuterRef("pk"), movement__operation__code=filters.operation)
+        subjects = subjects.filter(Exists(on_manifest))
     vulnerable = PersonVulnerability.objects.filter(person=OuterRef("pk"))
     arrived_entry = ManifestEntry.objects.filter(person=OuterRef("pk"), status=EntryStatus.ARRIVED).order_by(
         "arrived_at", "pk"

@@ -20,11 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from zhusan.accounts.access import has_capability
-from zhusan.accounts.models import Unit
+from zhusan.accounts.models import Organisation, Unit
 from zhusan.accounts.permissions import Capability
 from zhusan.audit.models import Action
 from zhusan.audit.services import Actor, record
 from zhusan.core.models import DatasetMarker
+from zhusan.operations.models import Operation
 from zhusan.registry.models import MAIN_PATH, Sex, Stage
 from zhusan.registry.selectors import AGE_BANDS
 
@@ -78,13 +79,21 @@ class ReportFilterForm(forms.Form):
     end = forms.DateField(label=_l("Identified until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     region = forms.ChoiceField(label=_l("Region"), required=False)
     sex = forms.ChoiceField(label=_l("Sex"), required=False, choices=[("", _l("Any"))] + list(Sex.choices))
+    programme = forms.ChoiceField(label=_l("Programme"), required=False)
+    operation = forms.ChoiceField(label=_l("Operation"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         regions = Unit.objects.exclude(region="").order_by("region").values_list("region", flat=True).distinct()
-        region = self.fields["region"]
-        assert isinstance(region, forms.ChoiceField)
-        region.choices = [("", _("Any"))] + [(r, r) for r in regions]
+        choices = {
+            "region": [(r, r) for r in regions],
+            "programme": [(str(o.uuid), o.name) for o in Organisation.objects.filter(units__isnull=False).distinct()],
+            "operation": [(code, code) for code in Operation.objects.order_by("code").values_list("code", flat=True)],
+        }
+        for name, options in choices.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [("", _("Any"))] + options
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -96,7 +105,14 @@ class ReportFilterForm(forms.Form):
         if not self.is_valid():
             return ReportFilters()
         data = self.cleaned_data
-        return ReportFilters(start=data["start"], end=data["end"], region=data["region"], sex=data["sex"])
+        return ReportFilters(
+            start=data["start"],
+            end=data["end"],
+            region=data["region"],
+            sex=data["sex"],
+            programme=data["programme"],
+            operation=data["operation"],
+        )
 
 
 @aggregates_required
