@@ -55,3 +55,13 @@ def test_a_case_manager_may_not_read_indicators(programme):
 
 def test_an_anonymous_caller_is_refused(client, programme):
     assert client.get("/api/v1/indicators/").status_code in (401, 403)
+
+
+def test_the_api_filters_by_operation_and_programme(programme, journeys):
+    api = analyst_api(programme)
+    on_zhusan_2 = api.get("/api/v1/indicators/persons/?operation=Zhusan-2").json()
+    assert on_zhusan_2["filters"]["operation"] == "Zhusan-2" and on_zhusan_2["table"]["grand_total"] == 7
+    aral = str(journeys["aral"].organisation.uuid)
+    by_programme = api.get(f"/api/v1/indicators/persons/?programme={aral}").json()
+    assert by_programme["filters"]["programme"] == aral and by_programme["table"]["grand_total"] == 18
+    assert api.get("/api/v1/indicators/persons/?programme=not-a-uuid").status_code == 400
