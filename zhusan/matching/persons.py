@@ -10,6 +10,7 @@ A person record is a mapping with any of: ``full_name`` (parsed by
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
 
 from .blocking import Columns, Rule
 from .dates import PartialDate, StatedAge
@@ -71,6 +72,7 @@ def person_columns(records: Iterable[Mapping[str, object]]) -> Columns:
     return cols  # type: ignore[return-value]
 
 
+@lru_cache(maxsize=200_000)
 def _given_key(name: object) -> str:
     if not name:
         return ""
@@ -87,6 +89,7 @@ def _years(birth: object, spread: int) -> list[int]:
     return []
 
 
+@lru_cache(maxsize=200_000)
 def _surname_key(name: object) -> str:
     return skeleton(surname_stem(str(name)))[:4] if name else ""
 
