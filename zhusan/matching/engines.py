@@ -95,7 +95,7 @@ class Pairs:
     probability: np.ndarray
     weight: np.ndarray
     evidence: list[list[Evidence]]
-    n_candidates: int
+    n_candidates: int  # pairs compared (Splink: those it returned, above match weight −20)
     engine: str
 
     def __len__(self) -> int:
@@ -404,8 +404,7 @@ def _link_splink(
         # gamma_* (the level) comes only with the matching columns, mw_* (its log2 Bayes factor) with these
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=True,
-        # Each EM iteration is a round of Spark jobs; ten are enough from our starting m.
-        max_iterations=20 if backend == "duckdb" else 10,
+        max_iterations=20,
     )
     with _Backend(backend) as db:
         progress(15, _("Loading records into %(engine)s") % {"engine": backend})
@@ -417,7 +416,11 @@ def _link_splink(
         for k, rule in enumerate(TRAINING_RULES):
             progress(35 + 10 * k, _("Estimating m by expectation–maximisation"))
             try:
-                linker.training.estimate_parameters_using_expectation_maximisation(rule)
+                # On counts of agreement patterns (computed once), not on every pair per
+                # iteration: the same estimates, as no comparison has term frequencies.
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    rule, estimate_without_term_frequencies=True
+                )
             except Exception as exc:  # too few pairs to learn from: keep the starting m
                 log.info("EM on %s skipped: %s", rule, exc)
         progress(60, _("Scoring candidate pairs"))
@@ -547,7 +550,7 @@ def spark_session() -> Any:
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.driver.memory", "2g")
+        .config("spark.driver.memory", "4g")
         .config("spark.driver.extraJavaOptions", java_options)
         .config("spark.sql.shuffle.partitions", "2")
         .config("spark.default.parallelism", "2")
