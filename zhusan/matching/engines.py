@@ -51,8 +51,8 @@ from .link import Linker
 from .model import LEVELS, Evidence, FellegiSunter
 from .name_families import table
 from .names import surname_stem
-from .persons import PERSON_FIELDS, PERSON_RULES, person_columns
-from .translit import match_key, phonetic_key, skeleton
+from .persons import PERSON_FIELDS, PERSON_RULES, _given_key, _surname_key, person_columns
+from .translit import match_key, skeleton
 
 log = logging.getLogger(__name__)
 
@@ -221,22 +221,26 @@ def _family_id(name: str) -> str | None:
     return table().primary(name) if name else None
 
 
-def _given_block(name: str) -> str | None:
-    """The blocking key of a given name: its name family, else a phonetic key
-    (as :data:`~.persons.PERSON_RULES` block)."""
-    if not name:
-        return None
-    fid = _family_id(name)
-    return f"f:{fid}" if fid else f"p:{phonetic_key(name, 3)}"
-
-
 def _key(value: object) -> str | None:
     return match_key(str(value)) or None if value else None
 
 
-def features(records: Records) -> list[dict[str, Any]]:
+#: One blocking column per rule of :data:`~.persons.PERSON_RULES`, in its
+#: order: the rule's keys, computed by the rule itself (the query side's on
+#: the left, which may expand the birth year by the rule's spread; the index
+#: side's on the right). A rule whose keys carry birth years gives a record
+#: several keys (an array, exploded by Splink before an equi-join); the others
+#: one (a string, joined as it is).
+BLOCK_COLUMNS = ("blk_given_year", "blk_family_year", "blk_given_family", "blk_kunya_family", "blk_kunya_year")
+_ARRAY_BLOCKS = ("blk_given_year", "blk_family_year", "blk_kunya_year")
+
+
+def features(records: Records, *, side: str = "right") -> list[dict[str, Any]]:
     """One flat row per record: the keys the NumPy model compares, so that a
-    SQL engine can compare names across scripts."""
+    SQL engine can compare names across scripts, and the blocking keys of
+    :data:`~.persons.PERSON_RULES` (``side="left"``: the incoming records,
+    whose birth years are widened by each rule's spread; ``"right"``: the
+    records searched, the registry)."""
     cols = person_columns(records)
     rows: list[dict[str, Any]] = []
     for i in range(len(records)):
@@ -247,16 +251,23 @@ def features(records: Records) -> list[dict[str, Any]]:
             row[f"{name}_key"] = key
             row[f"{name}_fam"] = _family_id(raw) if key else None
             row[f"{name}_skel"] = skeleton(raw) or None if key else None
-            row[f"{name}_block"] = _given_block(raw) if key else None
+        row["given_block"] = _given_key(cols["given"][i]) or None
         family = str(cols["family"][i] or "")
         stem = surname_stem(family) if family else ""
         row["family_key"] = stem or None
         row["family_skel"] = skeleton(stem) or None if stem else None
-        row["family_block"] = skeleton(stem)[:3] or None if stem else None
+        row["family_block"] = _surname_key(cols["family"][i]) or None
         row |= _birth_features(cols["birth"][i])
         row["sex"] = cols["sex"][i]
         row["place_key"] = _key(cols["place"][i])
         rows.append(row)
+    if side not in ("left", "right"):
+        raise ValueError(f"side must be 'left' or 'right', not {side!r}")
+    assert len(PERSON_RULES) == len(BLOCK_COLUMNS)
+    for rule, column in zip(PERSON_RULES, BLOCK_COLUMNS, strict=True):
+        keys = (rule.query_keys if side == "left" else rule.index_keys)(cols)
+        for row, k in zip(rows, keys, strict=True):
+            row[column] = list(k) if column in _ARRAY_BLOCKS else (k[0] if k else None)
     return rows
 
 
@@ -275,10 +286,13 @@ def _birth_features(birth: object) -> dict[str, Any]:
 
 
 _FEATURE_TYPES = {
-    **{f"{n}_{k}": "string" for n in ("given", "father", "kunya") for k in ("key", "fam", "skel", "block")},
+    **{f"{n}_{k}": "string" for n in ("given", "father", "kunya") for k in ("key", "fam", "skel")},
+    "given_block": "string",
     "family_key": "string",
     "family_skel": "string",
     "family_block": "string",
+    "blk_given_family": "string",
+    "blk_kunya_family": "string",
     "sex": "string",
     "place_key": "string",
     **{
@@ -288,12 +302,21 @@ _FEATURE_TYPES = {
 }
 
 
-def _frame(records: Records) -> Any:
+def _frame(records: Records, *, side: str) -> Any:
+    """The records as an Arrow table, typed (the key arrays as lists of
+    strings, also when every list is empty), for either backend."""
     import pandas as pd
+    import pyarrow as pa
 
-    frame = pd.DataFrame(features(records), columns=["unique_id", *_FEATURE_TYPES])
+    frame = pd.DataFrame(features(records, side=side), columns=["unique_id", *_FEATURE_TYPES, *_ARRAY_BLOCKS])
     frame["unique_id"] = frame["unique_id"].astype("int64")
-    return frame.astype(_FEATURE_TYPES)
+    frame = frame.astype(_FEATURE_TYPES)
+    schema = pa.schema(
+        [("unique_id", pa.int64())]
+        + [(k, pa.string() if t == "string" else pa.int64()) for k, t in _FEATURE_TYPES.items()]
+        + [(k, pa.list_(pa.string())) for k in _ARRAY_BLOCKS]
+    )
+    return pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
 
 
 # --- Splink: comparisons and blocking ----------------------------------------------------
@@ -375,16 +398,29 @@ def _date_levels() -> list[Any]:
     return [cll.CustomLevel(sql) for sql in conditions.values()]
 
 
-_YEARS = "l.year_lo <= r.year_hi + 2 AND r.year_lo <= l.year_hi + 2"
-#: :data:`~.persons.PERSON_RULES` as SQL.
-BLOCKING_RULES = [
-    f"l.given_block = r.given_block AND {_YEARS}",
-    f"l.family_block = r.family_block AND {_YEARS}",
-    "l.given_block = r.given_block AND l.family_block = r.family_block",
-    "l.kunya_block = r.kunya_block AND l.family_block = r.family_block",
+def blocking_rules(backend: str) -> list[tuple[str, str | None]]:
+    """:data:`~.persons.PERSON_RULES` as equi-joins, ``(sql, array exploded
+    or None)``: the rules on one key first, then those on a name key and a
+    birth year, each with its array of keys exploded (one row per year on the
+    left) and joined by equality. Splink leaves out of a rule the pairs of the
+    rules before it, except those of exploded rules: each exploded rule
+    leaves them out itself (the arrays overlap)."""
+    overlap = "list_has_any" if backend == "duckdb" else "arrays_overlap"
+    rules: list[tuple[str, str | None]] = [(f"l.{c} = r.{c}", None) for c in BLOCK_COLUMNS if c not in _ARRAY_BLOCKS]
+    before: list[str] = []
+    for c in (c for c in BLOCK_COLUMNS if c in _ARRAY_BLOCKS):
+        sql = " AND ".join([f"l.{c} = r.{c}", *(f"NOT COALESCE({overlap}(l.{p}, r.{p}), FALSE)" for p in before)])
+        rules.append((sql, c))
+        before.append(c)
+    return rules
+
+
+#: EM sessions, each on an equi-join (no labels): given name × surname key,
+#: surname key × the first year of birth.
+TRAINING_RULES = [
+    "l.blk_given_family = r.blk_given_family",
+    "l.family_block = r.family_block AND l.year_lo = r.year_lo",
 ]
-#: EM sessions, each on one blocking rule (no labels).
-TRAINING_RULES = [BLOCKING_RULES[2], BLOCKING_RULES[1]]
 
 
 def _link_splink(
@@ -395,11 +431,13 @@ def _link_splink(
     from splink.blocking_rule_library import CustomRule
 
     progress(2, _("Deriving name keys"))
-    a, b = _frame(left), _frame(right)
+    a, b = _frame(left, side="left"), _frame(right, side="right")
     settings = SettingsCreator(
         link_type="link_only",
         probability_two_random_records_match=min(len(a), len(b)) / max(len(a) * len(b), 1),
-        blocking_rules_to_generate_predictions=[CustomRule(sql) for sql in BLOCKING_RULES],
+        blocking_rules_to_generate_predictions=[
+            CustomRule(sql, arrays_to_explode=[array] if array else None) for sql, array in blocking_rules(backend)
+        ],
         comparisons=_comparisons(),
         # gamma_* (the level) comes only with the matching columns, mw_* (its log2 Bayes factor) with these
         retain_intermediate_calculation_columns=True,
@@ -425,31 +463,51 @@ def _link_splink(
                 log.info("EM on %s skipped: %s", rule, exc)
         progress(60, _("Scoring candidate pairs"))
         predicted = linker.inference.predict(threshold_match_weight=-20)
-        frame = predicted.as_pandas_dataframe()
+        # Every candidate's weight (for each left record's sum of odds), but
+        # the comparison columns only of pairs that can reach the threshold:
+        # a share ≥ t needs odds ≥ t / (1 − t).
+        # Only constants and a number in this SQL: Splink's table name, our column names.
+        table_name = predicted.physical_name
+        ids = "source_dataset_l, unique_id_l, unique_id_r, match_weight"
+        weights = db.query_sql(f"SELECT {ids} FROM {table_name}", output_type="pandas")  # noqa: S608
+        floor = ""
+        if threshold > 0:
+            t = min(threshold, 1 - 1e-9)
+            floor = f" WHERE match_weight >= {np.log2(t / (1 - t)) - 1e-6:.9f}"
+        detail = ", ".join([ids, *(f"gamma_{f.name}, mw_{f.name}" for f in PERSON_FIELDS)])
+        compared = db.query_sql(f"SELECT {detail} FROM {table_name}{floor}", output_type="pandas")  # noqa: S608
         predicted.drop_table_from_database_and_remove_from_cache()
     progress(90, _("Explaining pairs"))
-    return _pairs_from_splink(frame, threshold=threshold, all_pairs=all_pairs, engine=backend)
+    return _pairs_from_splink(weights, compared, threshold=threshold, all_pairs=all_pairs, engine=backend)
 
 
-def _pairs_from_splink(frame: Any, *, threshold: float, all_pairs: bool, engine: str) -> Pairs:
-    n_candidates = len(frame)
-    if not n_candidates:
-        empty = np.empty(0, np.int64)
-        return Pairs(empty, empty, np.empty(0), np.empty(0), [], 0, engine)
+def _left_right(frame: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Left and right row numbers (Splink may put either table on its left)."""
     swapped = (frame["source_dataset_l"] != "zl_left").to_numpy()
     uid_l, uid_r = frame["unique_id_l"].to_numpy(np.int64), frame["unique_id_r"].to_numpy(np.int64)
-    li, ri = np.where(swapped, uid_r, uid_l), np.where(swapped, uid_l, uid_r)
-    weight = frame["match_weight"].to_numpy(np.float64)
-    odds = np.exp2(np.clip(weight, -60, 60))
-    share = odds / (1.0 + np.bincount(li, weights=odds)[li])
+    return np.where(swapped, uid_r, uid_l), np.where(swapped, uid_l, uid_r)
+
+
+def _pairs_from_splink(weights: Any, compared: Any, *, threshold: float, all_pairs: bool, engine: str) -> Pairs:
+    """``weights``: every candidate pair's weight; ``compared``: the pairs
+    (at least those) that may reach ``threshold``, with their levels."""
+    n_candidates = len(weights)
+    if not n_candidates or not len(compared):
+        empty = np.empty(0, np.int64)
+        return Pairs(empty, empty, np.empty(0), np.empty(0), [], n_candidates, engine)
+    all_left, _right = _left_right(weights)
+    total = np.bincount(all_left, weights=np.exp2(np.clip(weights["match_weight"].to_numpy(np.float64), -60, 60)))
+    li, ri = _left_right(compared)
+    weight = compared["match_weight"].to_numpy(np.float64)
+    share = np.exp2(np.clip(weight, -60, 60)) / (1.0 + total[li])
     keep = np.flatnonzero(share >= threshold)
     if not all_pairs:
         best = _best_per_left(li[keep], weight[keep])
         keep = keep[best]
     order = keep[np.lexsort((-weight[keep], li[keep]))]
     names = [f.name for f in PERSON_FIELDS]
-    gammas = {n: frame[f"gamma_{n}"].to_numpy(np.int64)[order] for n in names}
-    mws = {n: frame[f"mw_{n}"].to_numpy(np.float64)[order] for n in names}
+    gammas = {n: compared[f"gamma_{n}"].to_numpy(np.int64)[order] for n in names}
+    mws = {n: compared[f"mw_{n}"].to_numpy(np.float64)[order] for n in names}
     levels = {f.name: f.levels for f in PERSON_FIELDS}
     evidence = []
     for k in range(len(order)):
