@@ -170,3 +170,35 @@ def test_zhusan_link_on_spark_in_local_mode_writes_the_pairs_the_default_engine_
     by_left = {r["left_id"]: r for r in rows}
     assert by_left["L1"]["evidence: given name"].startswith("same name (+")
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
+
+
+def test_splink_is_fed_the_blocking_keys_of_the_numpy_rules_widened_on_the_incoming_side_only() -> None:
+    incoming = engines.features([{"given": "Aisha", "family": "Zhusupova", "birth": "1990-03-14"}], side="left")[0]
+    registered = engines.features([{"given": "Айша", "family": "Жүсіпова", "birth": "14.03.1990"}], side="right")[0]
+    given = registered["blk_given_year"]
+    assert len(given) == 1 and given[0] in incoming["blk_given_year"] and len(incoming["blk_given_year"]) == 5
+    assert len(registered["blk_family_year"]) == 1 and len(incoming["blk_family_year"]) == 3  # surname: ± 1
+    assert registered["blk_family_year"][0] in incoming["blk_family_year"]
+    assert incoming["blk_given_family"] == registered["blk_given_family"] is not None
+    assert len(incoming["family_block"]) == 4  # four consonants, as PERSON_RULES
+    assert registered["blk_kunya_family"] is None and registered["blk_kunya_year"] == []
+
+
+@pytest.mark.parametrize("engine", ["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
+def test_splink_finds_a_pair_only_through_the_birth_year_spread_and_each_pair_once(engine: str) -> None:
+    if engine == "spark" and not HAS_JAVA:
+        pytest.skip("Spark needs Java 17")
+    left = [{"id": "married", "given": "Aisha", "family": "Smith", "kunya": "Umm Bakr", "birth": "1990-03-14"}]
+    right = [
+        # another surname (married): only the given name's and the kunya's rules
+        # with birth year ± 2 bring her, both of them: compared once
+        {"id": "two years", "given": "Айша", "family": "Жүсіпова", "kunya": "Умм Бакир", "birth": "12.05.1992"},
+        {"id": "three years", "given": "Айша", "family": "Омарова", "birth": "12.05.1993"},
+        # given name and surname with or without years bring this one: compared once
+        {"id": "same", "given": "Айша", "family": "Смит", "birth": "14.03.1990"},
+        {"id": "other", "given": "Фатима", "family": "Касымова", "birth": "14.03.1990"},
+    ]
+    pairs = link_records(left, right, engine=engine, threshold=0.0, all_pairs=True)
+    found = [right[j]["id"] for j in pairs.right]
+    assert sorted(found) == ["same", "two years"]
+    assert pairs.n_candidates == 2

@@ -22,9 +22,10 @@ file.
   Latin-folded given name and its name-family id, the surname stem (one key
   for both gender forms) and its consonant skeleton, the father's name and
   kunya keys, birth year, month, day and the birth interval of a stated age,
-  sex, place. Its comparisons and blocking rules mirror the NumPy model's
-  levels and rules; u comes from random sampling and m from EM, without
-  labels. Spark runs in local mode here (:func:`spark_session`); on a
+  sex, place. Its comparisons mirror the NumPy model's levels; it blocks on
+  the keys of the NumPy model's own rules (:data:`BLOCKING_RULES`), every
+  rule an equi-join, so that blocking scales as the NumPy model's does; u
+  comes from random sampling and m from EM, without labels. Spark runs in local mode here (:func:`spark_session`); on a
   cluster, create the session first and this module uses it.
 """
 
@@ -39,6 +40,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -225,6 +227,20 @@ def _key(value: object) -> str | None:
     return match_key(str(value)) or None if value else None
 
 
+@lru_cache(maxsize=200_000)
+def _name_features(raw: str) -> tuple[str | None, str | None, str | None]:
+    """A given name's Latin-folded key, name-family id and consonant skeleton."""
+    key = _key(raw)
+    return (key, _family_id(raw), skeleton(raw) or None) if key else (None, None, None)
+
+
+@lru_cache(maxsize=200_000)
+def _surname_features(family: str) -> tuple[str | None, str | None, str | None]:
+    """A surname's stem (one for both gender forms), its skeleton and its blocking key."""
+    stem = surname_stem(family) if family else ""
+    return (stem, skeleton(stem) or None, _surname_key(family) or None) if stem else (None, None, None)
+
+
 #: One blocking column per rule of :data:`~.persons.PERSON_RULES`, in its
 #: order: the rule's keys, computed by the rule itself (the query side's on
 #: the left, which may expand the birth year by the rule's spread; the index
@@ -246,17 +262,9 @@ def features(records: Records, *, side: str = "right") -> list[dict[str, Any]]:
     for i in range(len(records)):
         row: dict[str, Any] = {"unique_id": i}
         for name in ("given", "father", "kunya"):
-            raw = str(cols[name][i] or "")
-            key = _key(raw)
-            row[f"{name}_key"] = key
-            row[f"{name}_fam"] = _family_id(raw) if key else None
-            row[f"{name}_skel"] = skeleton(raw) or None if key else None
+            row[f"{name}_key"], row[f"{name}_fam"], row[f"{name}_skel"] = _name_features(str(cols[name][i] or ""))
         row["given_block"] = _given_key(cols["given"][i]) or None
-        family = str(cols["family"][i] or "")
-        stem = surname_stem(family) if family else ""
-        row["family_key"] = stem or None
-        row["family_skel"] = skeleton(stem) or None if stem else None
-        row["family_block"] = _surname_key(cols["family"][i]) or None
+        row["family_key"], row["family_skel"], row["family_block"] = _surname_features(str(cols["family"][i] or ""))
         row |= _birth_features(cols["birth"][i])
         row["sex"] = cols["sex"][i]
         row["place_key"] = _key(cols["place"][i])
@@ -398,21 +406,15 @@ def _date_levels() -> list[Any]:
     return [cll.CustomLevel(sql) for sql in conditions.values()]
 
 
-def blocking_rules(backend: str) -> list[tuple[str, str | None]]:
-    """:data:`~.persons.PERSON_RULES` as equi-joins, ``(sql, array exploded
-    or None)``: the rules on one key first, then those on a name key and a
-    birth year, each with its array of keys exploded (one row per year on the
-    left) and joined by equality. Splink leaves out of a rule the pairs of the
-    rules before it, except those of exploded rules: each exploded rule
-    leaves them out itself (the arrays overlap)."""
-    overlap = "list_has_any" if backend == "duckdb" else "arrays_overlap"
-    rules: list[tuple[str, str | None]] = [(f"l.{c} = r.{c}", None) for c in BLOCK_COLUMNS if c not in _ARRAY_BLOCKS]
-    before: list[str] = []
-    for c in (c for c in BLOCK_COLUMNS if c in _ARRAY_BLOCKS):
-        sql = " AND ".join([f"l.{c} = r.{c}", *(f"NOT COALESCE({overlap}(l.{p}, r.{p}), FALSE)" for p in before)])
-        rules.append((sql, c))
-        before.append(c)
-    return rules
+#: :data:`~.persons.PERSON_RULES` as equi-joins, ``(sql, array exploded or
+#: None)``: the rules on one key first, then those on a name key and a birth
+#: year, each with its array of keys exploded (one row per year on the left)
+#: and joined by equality. Splink leaves out of a rule the pairs of the plain
+#: rules before it, and counts a pair brought by several exploded rules once.
+BLOCKING_RULES: list[tuple[str, str | None]] = [
+    *((f"l.{c} = r.{c}", None) for c in BLOCK_COLUMNS if c not in _ARRAY_BLOCKS),
+    *((f"l.{c} = r.{c}", c) for c in BLOCK_COLUMNS if c in _ARRAY_BLOCKS),
+]
 
 
 #: EM sessions, each on an equi-join (no labels): given name × surname key,
@@ -436,7 +438,7 @@ def _link_splink(
         link_type="link_only",
         probability_two_random_records_match=min(len(a), len(b)) / max(len(a) * len(b), 1),
         blocking_rules_to_generate_predictions=[
-            CustomRule(sql, arrays_to_explode=[array] if array else None) for sql, array in blocking_rules(backend)
+            CustomRule(sql, arrays_to_explode=[array] if array else None) for sql, array in BLOCKING_RULES
         ],
         comparisons=_comparisons(),
         # gamma_* (the level) comes only with the matching columns, mw_* (its log2 Bayes factor) with these
@@ -446,7 +448,7 @@ def _link_splink(
     )
     with _Backend(backend) as db:
         progress(15, _("Loading records into %(engine)s") % {"engine": backend})
-        tables = [db.register(a, table_name="zl_left"), db.register(b, table_name="zl_right")]
+        tables = [db.register(_loaded(db, a), table_name="zl_left"), db.register(_loaded(db, b), table_name="zl_right")]
         linker = SplinkLinker(tables, settings, log_level=logging.ERROR)
         progress(25, _("Estimating u from random pairs"))
         # One pass: Splink's default ten chunks cost Spark ten rounds of jobs.
@@ -479,6 +481,19 @@ def _link_splink(
         predicted.drop_table_from_database_and_remove_from_cache()
     progress(90, _("Explaining pairs"))
     return _pairs_from_splink(weights, compared, threshold=threshold, all_pairs=all_pairs, engine=backend)
+
+
+def _loaded(db: Any, table: Any) -> Any:
+    """The records as the backend reads them. Spark gets them cached: built
+    from Python they are a local relation in every plan that reads them,
+    which Spark's optimiser copies into the driver's heap query after query
+    (out of memory at 100k rows)."""
+    if not hasattr(db, "spark"):
+        return table
+    frame = db.spark.createDataFrame(table)
+    frame = frame.repartition(db.spark.sparkContext.defaultParallelism).persist()
+    frame.count()
+    return frame
 
 
 def _left_right(frame: Any) -> tuple[np.ndarray, np.ndarray]:
