@@ -19,6 +19,13 @@ from ..factories import make_person
 from ..registry.helpers import login
 
 CREATE = reverse("registry:person_create")
+API_PAYLOAD = {
+    "sex": "female",
+    "lawful_basis": "public_interest",
+    "birth_precision": "year",
+    "birth_year": 1995,
+    "names": [{"script": "latin", "kind": "legal", "given": "Aysha", "family": "Nurlanova"}],
+}
 
 
 def form(alice: Any, **overrides: str) -> dict[str, Any]:
@@ -115,14 +122,7 @@ def test_registering_a_close_match_through_the_api_proposes_a_duplicate_too(alic
     from tests.api.conftest import token_client
 
     existing = make_person(alice, given="Айша", family="Нурланова", script=Script.CYRILLIC, birth_year=1995)
-    payload = {
-        "sex": "female",
-        "lawful_basis": "public_interest",
-        "birth_precision": "year",
-        "birth_year": 1995,
-        "names": [{"script": "latin", "kind": "legal", "given": "Aysha", "family": "Nurlanova"}],
-    }
-    response = token_client(alice).post("/api/v1/persons/", payload, format="json")
+    response = token_client(alice).post("/api/v1/persons/", API_PAYLOAD, format="json")
     assert response.status_code == 201
     new = Person.objects.get(uuid=response.json()["uuid"])
     candidate = DuplicateCandidate.objects.get()
@@ -136,12 +136,5 @@ def test_a_failing_match_never_undoes_a_registration_through_the_api(alice, monk
         raise RuntimeError("matching is down")
 
     monkeypatch.setattr(services, "duplicates_check", broken)
-    payload = {
-        "sex": "female",
-        "lawful_basis": "public_interest",
-        "birth_precision": "year",
-        "birth_year": 1995,
-        "names": [{"script": "latin", "kind": "legal", "given": "Aysha", "family": "Nurlanova"}],
-    }
-    response = token_client(alice).post("/api/v1/persons/", payload, format="json")
+    response = token_client(alice).post("/api/v1/persons/", API_PAYLOAD, format="json")
     assert response.status_code == 201 and Person.objects.filter(uuid=response.json()["uuid"]).exists()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import threading
-import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -153,11 +152,18 @@ def test_a_job_runs_in_its_own_thread_and_reports_progress_to_completion(
 
     settings.LINKAGE_JOBS_INLINE = False
     ran_in: list[str] = []
+    request_done, finished = threading.Event(), threading.Event()
     real = jobs.run_linkage_job
 
     def spy(*args, **kwargs):
         ran_in.append(threading.current_thread().name)
-        return real(*args, **kwargs)
+        # The in-memory SQLite test database has table locks and no busy
+        # timeout: let the request finish its own writes (session, audit) first.
+        request_done.wait(timeout=60)
+        try:
+            return real(*args, **kwargs)
+        finally:
+            finished.set()
 
     monkeypatch.setattr(jobs, "run_linkage_job", spy)
     login(client, alice)
@@ -170,13 +176,13 @@ def test_a_job_runs_in_its_own_thread_and_reports_progress_to_completion(
         },
     )
     job = LinkageJob.objects.get()
-    assert response.status_code == 302
-    # The thread may already have finished (a small job): wait on the database.
-    deadline = time.monotonic() + 120
-    while job.finished_at is None and time.monotonic() < deadline:
-        time.sleep(0.1)
-        job.refresh_from_db()
+    assert response.status_code == 302 and job.status == LinkageStatus.QUEUED  # the request did not wait
+    request_done.set()
+    # Wait for the thread without reading the job meanwhile (a reader's table
+    # lock would fail the worker's writes on the in-memory SQLite database).
+    assert finished.wait(timeout=120)
     assert ran_in == [f"linkage-{job.uuid}"]
+    job.refresh_from_db()
     assert job.status == LinkageStatus.DONE and job.progress == 100 and job.finished_at is not None
     assert {("L1", "R1"), ("L2", "R2")} <= _pairs(job.result) and job.pairs == len(_pairs(job.result))
     status = client.get(reverse("matching:linkage_status", args=[job.uuid])).json()

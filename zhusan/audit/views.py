@@ -7,12 +7,9 @@ written to the trail.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,7 +17,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from zhusan.accounts.access import has_capability
+from zhusan.accounts.decorators import capability_required
 from zhusan.accounts.permissions import Capability
 from zhusan.registry.models import Person
 
@@ -29,23 +26,10 @@ from .services import Actor, record, verify_chain
 
 PAGE_SIZE = 50
 
-View = Callable[..., HttpResponse]
 
-
-def auditor_required(view: View) -> View:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not has_capability(request.user, Capability.VIEW_AUDIT):  # type: ignore[arg-type]
-            record(
-                Actor.from_request(request),
-                Action.PERMISSION_DENIED,
-                object_type="audit",
-                detail={"why": "no capability to view the audit trail"},
-            )
-            raise PermissionDenied(_("Only auditors may read the audit trail."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
+auditor_required = capability_required(
+    Capability.VIEW_AUDIT, object_type="audit", refusal=_("Only auditors may read the audit trail.")
+)
 
 
 class EventFilterForm(forms.Form):

@@ -94,12 +94,14 @@ def _surname_key(name: object) -> str:
     return skeleton(surname_stem(str(name)))[:4] if name else ""
 
 
-def _rule_given_year(spread: int) -> Callable[[Columns], list[list[str]]]:
+def _rule_name_year(column: str, spread: int) -> Callable[[Columns], list[list[str]]]:
+    """A name's family (or phonetic key) with each birth year within ``spread``."""
+
     def keys(cols: Columns) -> list[list[str]]:
         out = []
-        for g, b in zip(cols["given"], cols["birth"], strict=True):
-            gk = _given_key(g)
-            out.append([f"{gk}|{y}" for y in _years(b, spread)] if gk else [])
+        for name, b in zip(cols[column], cols["birth"], strict=True):
+            key = _given_key(name)
+            out.append([f"{key}|{y}" for y in _years(b, spread)] if key else [])
         return out
 
     return keys
@@ -132,21 +134,10 @@ def _rule_kunya_family(cols: Columns) -> list[list[str]]:
     return out
 
 
-def _rule_kunya_year(spread: int) -> Callable[[Columns], list[list[str]]]:
-    def keys(cols: Columns) -> list[list[str]]:
-        out = []
-        for k, b in zip(cols["kunya"], cols["birth"], strict=True):
-            kk = _given_key(k)
-            out.append([f"{kk}|{y}" for y in _years(b, spread)] if kk else [])
-        return out
-
-    return keys
-
-
 PERSON_RULES = [
-    Rule("given name family + birth year ± 2", _rule_given_year(2), _rule_given_year(0)),
+    Rule("given name family + birth year ± 2", _rule_name_year("given", 2), _rule_name_year("given", 0)),
     Rule("surname key + birth year ± 1", _rule_family_year(1), _rule_family_year(0)),
     Rule("given name family + surname key", _rule_given_family, _rule_given_family),
     Rule("kunya child + surname key", _rule_kunya_family, _rule_kunya_family),
-    Rule("kunya child + birth year ± 2", _rule_kunya_year(2), _rule_kunya_year(0)),
+    Rule("kunya child + birth year ± 2", _rule_name_year("kunya", 2), _rule_name_year("kunya", 0)),
 ]

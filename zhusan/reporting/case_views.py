@@ -7,34 +7,27 @@ written back into the page.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.debug import sensitive_post_parameters
 
-from zhusan.accounts.access import has_capability
+from zhusan.accounts.decorators import capability_required
 from zhusan.accounts.models import User
 from zhusan.accounts.permissions import Capability
-from zhusan.audit.models import Action
-from zhusan.audit.services import Actor, record
+from zhusan.audit.services import Actor
 
 from .case_exports import CaseExportError, case_export_create
 from .forms import CaseExportForm
 
 
 @sensitive_post_parameters("passphrase", "passphrase_confirm")
+@capability_required(
+    Capability.EXPORT_CASES, object_type="case_export", refusal=_l("Your role may not export case-level records.")
+)
 def case_export(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
-    if not has_capability(user, Capability.EXPORT_CASES):
-        record(
-            Actor.from_request(request),
-            Action.PERMISSION_DENIED,
-            object_type="case_export",
-            detail={"why": "no capability to export case-level records"},
-        )
-        raise PermissionDenied(_("Your role may not export case-level records."))
     form = CaseExportForm(request.POST if request.method == "POST" else None, user=user)
     if form.is_valid():
         data = form.cleaned_data

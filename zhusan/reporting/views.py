@@ -6,12 +6,9 @@ get in. Every page view and every export is written to the audit trail.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -19,7 +16,7 @@ from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from zhusan.accounts.access import has_capability
+from zhusan.accounts.decorators import capability_required
 from zhusan.accounts.models import Organisation, Unit
 from zhusan.accounts.permissions import Capability
 from zhusan.audit.models import Action
@@ -42,23 +39,11 @@ from .indicators import (
     statistical_rows,
 )
 
-View = Callable[..., HttpResponse]
-
-
-def aggregates_required(view: View) -> View:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not has_capability(request.user, Capability.VIEW_AGGREGATES):  # type: ignore[arg-type]
-            record(
-                Actor.from_request(request),
-                Action.PERMISSION_DENIED,
-                object_type="report",
-                detail={"why": "no capability to view aggregates"},
-            )
-            raise PermissionDenied(_("Only programme managers and analysts may see reports."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
+aggregates_required = capability_required(
+    Capability.VIEW_AGGREGATES,
+    object_type="report",
+    refusal=_l("Only programme managers and analysts may see reports."),
+)
 
 
 def rule_text(threshold: int) -> str:
