@@ -549,6 +549,7 @@ class _Backend:
     def __init__(self, backend: str) -> None:
         self.backend = backend
         self.db: Any = None
+        self.scratch: str | None = None
 
     def __enter__(self) -> Any:
         if self.backend == "duckdb":
@@ -561,7 +562,15 @@ class _Backend:
         _SPARK_LOCK.acquire()
         try:
             spark = spark_session()
-            self.db = SparkAPI(spark_session=spark, break_lineage_method="persist", num_partitions_on_repartition=2)
+            lineage = "persist"
+            if spark is _SPARK.get("session"):
+                # Our local session: Splink's intermediate tables written as Parquet to
+                # a directory of this linkage (removed after it) and read back. Cached
+                # instead, each EM iteration re-plans the whole lineage: 4× slower.
+                self.scratch = tempfile.mkdtemp(dir=_SPARK["scratch"])
+                spark.sparkContext.setCheckpointDir(self.scratch)
+                lineage = "parquet"
+            self.db = SparkAPI(spark_session=spark, break_lineage_method=lineage, num_partitions_on_repartition=2)
         except BaseException:
             _SPARK_LOCK.release()
             raise
@@ -576,6 +585,8 @@ class _Backend:
                 if t.isTemporary and t.name.startswith(("__splink", "zl_")):
                     spark.catalog.dropTempView(t.name)
             spark.catalog.clearCache()
+            if self.scratch:
+                shutil.rmtree(self.scratch, ignore_errors=True)
         finally:
             _SPARK_LOCK.release()
 
@@ -637,5 +648,5 @@ def spark_session() -> Any:
     logging.getLogger("py4j").setLevel(logging.WARNING)
     session.sparkContext.setLogLevel("ERROR")
     session.sparkContext.setCheckpointDir(os.path.join(scratch, "checkpoints"))
-    _SPARK["session"] = session
+    _SPARK["session"], _SPARK["scratch"] = session, scratch
     return session
