@@ -76,3 +76,19 @@ def test_kazakh_uses_kazakh_letters_and_arabic_uses_arabic_script() -> None:
         and not re.search(r"[\u0600-\u06ff]", entry.msgstr)
     ]
     assert arabic == []
+
+
+@pytest.mark.parametrize("language", ["ru", "kk", "ar"])
+def test_the_evidence_of_a_match_is_translated(language: str) -> None:
+    """Field labels and comparison levels come from the engine (no Django
+    settings there) and are translated where the evidence table shows them."""
+    from django.utils import translation
+
+    from zhusan.matching.model import LEVELS
+    from zhusan.matching.persons import PERSON_FIELDS
+
+    texts = {f.label for f in PERSON_FIELDS} | {level for levels in LEVELS.values() for level in levels}
+    texts.add("missing on one side")
+    with translation.override(language):
+        untranslated = sorted(t for t in texts if translation.gettext(t) == t)
+    assert untranslated == []

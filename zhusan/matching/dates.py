@@ -14,6 +14,14 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 
+def gettext_noop(message: str) -> str:
+    """Mark ``message`` for the translation catalogues (makemessages looks
+    for this name) and return it unchanged. The engine runs without Django
+    settings (benchmarks, Spark workers), so Django's own gettext_noop, which
+    reads them, is not used; the UI translates the text where it shows it."""
+    return message
+
+
 @dataclass(frozen=True)
 class PartialDate:
     year: int
@@ -109,13 +117,13 @@ class DateLevel(IntEnum):
 
 
 DATE_LEVEL_TEXT = {
-    DateLevel.EXACT: "same date of birth",
-    DateLevel.SAME_MONTH: "same month and year of birth",
-    DateLevel.SAME_YEAR: "same year of birth",
-    DateLevel.WITHIN_TWO_YEARS: "birth years within two years",
-    DateLevel.AGE_CONSISTENT: "stated age consistent with the date of birth",
-    DateLevel.DIFFERENT: "dates of birth differ",
-    DateLevel.MISSING: "a date of birth is missing",
+    DateLevel.EXACT: gettext_noop("same date of birth"),
+    DateLevel.SAME_MONTH: gettext_noop("same month and year of birth"),
+    DateLevel.SAME_YEAR: gettext_noop("same year of birth"),
+    DateLevel.WITHIN_TWO_YEARS: gettext_noop("birth years within two years"),
+    DateLevel.AGE_CONSISTENT: gettext_noop("stated age consistent with the date of birth"),
+    DateLevel.DIFFERENT: gettext_noop("dates of birth differ"),
+    DateLevel.MISSING: gettext_noop("a date of birth is missing"),
 }
 
 Birth = PartialDate | StatedAge | None

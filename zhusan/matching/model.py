@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
-from .dates import DATE_LEVEL_TEXT, DateLevel, PartialDate, StatedAge, parse_date
+from .dates import DATE_LEVEL_TEXT, DateLevel, PartialDate, StatedAge, gettext_noop, parse_date
 from .name_families import table
 from .names import surname_stem
 from .translit import abjad_consonants, abjad_key, match_key, script_of, skeleton
@@ -31,11 +31,11 @@ from .translit import abjad_consonants, abjad_key, match_key, script_of, skeleto
 MISSING = -1
 
 LEVELS = {
-    "given": ["same name", "same name family", "Jaro-Winkler ≥ 0.92", "same consonants or Jaro-Winkler ≥ 0.85", "different"],
-    "surname": ["same surname (either gender form)", "Jaro-Winkler ≥ 0.92", "same consonants or Jaro-Winkler ≥ 0.85", "different"],
-    "string": ["same", "Jaro-Winkler ≥ 0.92", "Jaro-Winkler ≥ 0.80", "different"],
-    "number": ["same", "one edit apart", "different"],
-    "exact": ["same", "different"],
+    "given": [gettext_noop("same name"), gettext_noop("same name family"), gettext_noop("Jaro-Winkler ≥ 0.92"), gettext_noop("same consonants or Jaro-Winkler ≥ 0.85"), gettext_noop("different")],
+    "surname": [gettext_noop("same surname (either gender form)"), gettext_noop("Jaro-Winkler ≥ 0.92"), gettext_noop("same consonants or Jaro-Winkler ≥ 0.85"), gettext_noop("different")],
+    "string": [gettext_noop("same"), gettext_noop("Jaro-Winkler ≥ 0.92"), gettext_noop("Jaro-Winkler ≥ 0.80"), gettext_noop("different")],
+    "number": [gettext_noop("same"), gettext_noop("one edit apart"), gettext_noop("different")],
+    "exact": [gettext_noop("same"), gettext_noop("different")],
     "date": [DATE_LEVEL_TEXT[DateLevel(i)] for i in range(6)],
 }  # fmt: skip
 
@@ -419,7 +419,7 @@ class FellegiSunter:
         out = []
         for j, f in enumerate(self.fields):
             lv = int(gamma_row[j])
-            text = "missing on one side" if lv < 0 else f.levels[lv]
+            text = gettext_noop("missing on one side") if lv < 0 else f.levels[lv]
             out.append(Evidence(f.label or f.name, text, round(float(weight_row[j]), 2)))
         return out
 

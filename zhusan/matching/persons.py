@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
 from .blocking import Columns, Rule
-from .dates import PartialDate, StatedAge
+from .dates import PartialDate, StatedAge, gettext_noop
 from .model import Field, _as_birth
 from .name_families import table
 from .names import parse_name, strip_patronymic, surname_stem
@@ -26,20 +26,20 @@ from .translit import phonetic_key, skeleton
 # surname (siblings) weak, sex a tie-breaker.
 PERSON_FIELDS = [
     # same name, same name family, JW ≥ .92, consonants / JW ≥ .85, different
-    Field("given", "given", tf=True, label="given name",
+    Field("given", "given", tf=True, label=gettext_noop("given name"),
           m=(0.70, 0.15, 0.07, 0.04, 0.04), u=(0.01, 0.01, 0.01, 0.02, 0.95)),
     # same surname (either gender form), JW ≥ .92, consonants / JW ≥ .85, different
-    Field("family", "surname", tf=True, label="family name",
+    Field("family", "surname", tf=True, label=gettext_noop("family name"),
           m=(0.80, 0.08, 0.05, 0.07), u=(0.005, 0.005, 0.01, 0.98)),
-    Field("father", "given", label="father's name",
+    Field("father", "given", label=gettext_noop("father's name"),
           m=(0.60, 0.15, 0.08, 0.05, 0.12), u=(0.02, 0.01, 0.01, 0.02, 0.94)),
-    Field("kunya", "given", label="kunya (child's name)",
+    Field("kunya", "given", label=gettext_noop("kunya (child's name)"),
           m=(0.60, 0.20, 0.10, 0.05, 0.05), u=(0.02, 0.01, 0.01, 0.02, 0.94)),
     # exact, same month, same year, within two years, age consistent, different
-    Field("birth", "date", label="date of birth",
+    Field("birth", "date", label=gettext_noop("date of birth"),
           m=(0.45, 0.05, 0.30, 0.12, 0.06, 0.02), u=(0.0001, 0.0005, 0.015, 0.06, 0.02, 0.9044)),
-    Field("sex", "exact", label="sex", m=(0.98, 0.02), u=(0.5, 0.5)),
-    Field("place", "string", label="place", m=(0.60, 0.10, 0.10, 0.20), u=(0.01, 0.01, 0.03, 0.95)),
+    Field("sex", "exact", label=gettext_noop("sex"), m=(0.98, 0.02), u=(0.5, 0.5)),
+    Field("place", "string", label=gettext_noop("place"), m=(0.60, 0.10, 0.10, 0.20), u=(0.01, 0.01, 0.03, 0.95)),
 ]  # fmt: skip
 
 
