@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhusan.accounts.access import PersonAccess, access_for, restrict
 from zhusan.accounts.permissions import RECORD_COMPARTMENT, Compartment
@@ -72,7 +73,7 @@ def get_person_for_user(
         raise Http404("No such person")
     if write is not None and not access.can_write(write):
         _deny(actor, object_type="person", ref=ref, person=person, why=f"no write on {write}")
-        raise PermissionDenied(f"You may not change {Compartment(write).label} data of this person.")
+        raise PermissionDenied(_("You may not change %(c)s data of this person.") % {"c": Compartment(write).label})
     if access.via_break_glass:
         actor = Actor(**{**actor.__dict__, "break_glass": True})
     if audit_view and write is None:
@@ -96,7 +97,7 @@ def get_record_for_user(
         _deny(actor, object_type=record_type, ref=ref, person=person, why=f"compartment {compartment}")
         if not access.can_read(compartment):
             raise Http404("No such record")
-        raise PermissionDenied(f"You may not change {compartment.label} data of this person.")
+        raise PermissionDenied(_("You may not change %(c)s data of this person.") % {"c": compartment.label})
     if not write:
         record(actor, Action.VIEW, object_type=record_type, object_ref=ref, person_ref=person.uuid)
     return obj, person, access
@@ -192,5 +193,5 @@ def find_person_for_break_glass(actor: Actor, case_number: str) -> Person | None
     assert actor.user is not None
     if not has_capability(actor.user, Capability.BREAK_GLASS):
         _deny(actor, object_type="person", ref=case_number[:40], person=None, why="no break-the-glass")
-        raise PermissionDenied("Your role cannot use break-the-glass access.")
+        raise PermissionDenied(_("Your role cannot use break-the-glass access."))
     return Person.objects.filter(case_number=case_number.strip().upper()).first()
