@@ -12,9 +12,9 @@ import pytest
 from zhusan.audit.models import Action, AuditEvent
 from zhusan.registry.models import Script
 
-from ..factories import PASSWORD, make_person
+from ..factories import make_person
 from ..reporting.test_case_exports import PASSPHRASE, csv_rows, open_archive
-from .test_person_flow import current_code
+from .helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,12 +24,7 @@ def test_a_case_manager_downloads_an_encrypted_archive_of_chosen_fields(page, al
     base = page.base_url
 
     page.goto(f"{base}/reports/cases/export/")
-    page.fill("input[name=username]", "alice")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.form button[type=submit]")
-    page.wait_for_url(re.compile(r"/accounts/verify/"))
-    page.fill("input[name=code]", current_code(alice))
-    page.click("form.form button[type=submit]")
+    log_in(page, alice)
     page.wait_for_url(re.compile(r"/reports/cases/export/"))
 
     page.check("input[name=columns][value=case_number]")

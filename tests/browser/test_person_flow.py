@@ -6,19 +6,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from django_otp.oath import totp
 
 from zhusan.audit.models import Action, AuditEvent
 from zhusan.registry.models import Person, Script
 
-from ..factories import PASSWORD, make_person
+from ..factories import make_person
+from .helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def current_code(user) -> str:
-    device = user.totpdevice_set.get()
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
 def test_a_case_manager_logs_in_with_mfa_finds_a_cyrillic_name_and_edits_the_person(page, alice):
@@ -28,12 +23,7 @@ def test_a_case_manager_logs_in_with_mfa_finds_a_cyrillic_name_and_edits_the_per
 
     page.goto(f"{base}/persons/")
     assert "/accounts/login/" in page.url  # every data URL needs a login first
-    page.fill("input[name=username]", "alice")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.form button[type=submit]")
-    page.wait_for_url(re.compile(r"/accounts/verify/"))
-    page.fill("input[name=code]", current_code(alice))
-    page.click("form.form button[type=submit]")
+    log_in(page, alice)
     page.wait_for_url(re.compile(r"/persons/"))
 
     page.fill("input[name=q]", "жүсіпова")

@@ -13,9 +13,9 @@ import pytest
 from zhusan.accounts.permissions import Role
 from zhusan.audit.models import Action, AuditEvent
 
-from ..factories import PASSWORD, make_person, make_staff
+from ..factories import make_person, make_staff
 from ..reporting.test_briefing import pdf_text
-from .test_person_flow import current_code
+from .helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,12 +28,7 @@ def test_an_analyst_filters_the_dashboard_and_downloads_the_briefing_and_hxl(pag
 
     page.goto(f"{base}/reports/")
     assert "/accounts/login/" in page.url
-    page.fill("input[name=username]", "dana")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.form button[type=submit]")
-    page.wait_for_url(re.compile(r"/accounts/verify/"))
-    page.fill("input[name=code]", current_code(analyst))
-    page.click("form.form button[type=submit]")
+    log_in(page, analyst)
     page.wait_for_url(re.compile(r"/reports/"))
     assert "Person0" not in page.content()  # aggregates only
 

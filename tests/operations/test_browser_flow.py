@@ -12,8 +12,8 @@ from zhusan.operations.models import ManifestEntry
 from zhusan.registry.models import Stage
 
 from ..browser.conftest import page  # noqa: F401 (the fixture)
-from ..browser.test_person_flow import current_code
-from ..factories import PASSWORD, make_person
+from ..browser.helpers import log_in
+from ..factories import make_person
 from .helpers import act, give_consent
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,12 +24,7 @@ def test_a_consular_officer_walks_a_person_from_proposed_to_arrived(page, consul
     give_consent(consul, person)
     base = page.base_url
     page.goto(f"{base}/operations/")
-    page.fill("input[name=username]", "consul")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.form button[type=submit]")
-    page.wait_for_url(re.compile(r"/accounts/verify/"))
-    page.fill("input[name=code]", current_code(consul))
-    page.click("form.form button[type=submit]")
+    log_in(page, consul)
     page.wait_for_url(re.compile(r"/operations/$"))
 
     page.click("text=Zhusan-2")

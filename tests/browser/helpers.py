@@ -1,0 +1,20 @@
+"""Logging in through the real pages: password, then the TOTP code."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..accounts.helpers import current_code
+from ..factories import PASSWORD
+
+
+def log_in(page: Any, user: Any) -> None:
+    """On the login page (where a protected URL redirected): type the
+    password, then the code the user's authenticator would show."""
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.form button[type=submit]")
+    page.wait_for_url(re.compile(r"/accounts/verify/"))
+    page.fill("input[name=code]", current_code(user.totpdevice_set.get()))
+    page.click("form.form button[type=submit]")
