@@ -33,13 +33,9 @@ def _upload(name: str, text: str | bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type="text/csv")
 
 
-def _pairs(text: str) -> set[tuple[str, str]]:
-    return {(r["left_id"], r["right_id"]) for r in csv.DictReader(io.StringIO(text))}
-
-
-def test_a_reviewer_links_two_files_and_downloads_the_pairs(client: Client, alice) -> None:
-    login(client, alice)
-    response = client.post(
+def _link_two_files(client: Client):
+    """Ask for the linkage of the sample list against the sample registry file."""
+    return client.post(
         reverse("matching:linkage_create"),
         {
             "mode": LinkageMode.TWO_FILES,
@@ -47,6 +43,15 @@ def test_a_reviewer_links_two_files_and_downloads_the_pairs(client: Client, alic
             "right": _upload("reg.csv", REGISTRY_CSV),
         },
     )
+
+
+def _pairs(text: str) -> set[tuple[str, str]]:
+    return {(r["left_id"], r["right_id"]) for r in csv.DictReader(io.StringIO(text))}
+
+
+def test_a_reviewer_links_two_files_and_downloads_the_pairs(client: Client, alice) -> None:
+    login(client, alice)
+    response = _link_two_files(client)
     job = LinkageJob.objects.get()
     assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
     assert job.status == LinkageStatus.DONE and job.progress == 100 and job.created_by == alice
@@ -93,14 +98,7 @@ def test_a_teacher_gets_403_and_no_job_is_created(client: Client, centre_unit) -
 
 def test_another_user_cannot_see_or_download_a_job(client: Client, alice) -> None:
     login(client, alice)
-    client.post(
-        reverse("matching:linkage_create"),
-        {
-            "mode": LinkageMode.TWO_FILES,
-            "left": _upload("list.csv", LIST_CSV),
-            "right": _upload("reg.csv", REGISTRY_CSV),
-        },
-    )
+    _link_two_files(client)
     job = LinkageJob.objects.get()
     other = make_staff(Role.CASE_MANAGER, alice.unit)
     login(client, other)
@@ -167,14 +165,7 @@ def test_a_job_runs_in_its_own_thread_and_reports_progress_to_completion(
 
     monkeypatch.setattr(jobs, "run_linkage_job", spy)
     login(client, alice)
-    response = client.post(
-        reverse("matching:linkage_create"),
-        {
-            "mode": LinkageMode.TWO_FILES,
-            "left": _upload("list.csv", LIST_CSV),
-            "right": _upload("reg.csv", REGISTRY_CSV),
-        },
-    )
+    response = _link_two_files(client)
     job = LinkageJob.objects.get()
     assert response.status_code == 302 and job.status == LinkageStatus.QUEUED  # the request did not wait
     request_done.set()
