@@ -1,4 +1,5 @@
-"""The case-level export form: fields by compartment, filters, format, passphrase."""
+"""The reporting forms: the dashboard's filters, and the case-level export
+(fields by compartment, filters, format, passphrase)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from zhusan.accounts.models import Unit, User
+from zhusan.accounts.models import Organisation, Unit, User
 from zhusan.accounts.permissions import Compartment
 from zhusan.operations.models import Operation
-from zhusan.registry.models import Script, Stage
+from zhusan.registry.models import Script, Sex, Stage
 
 from .case_exports import (
     FIELDS,
@@ -24,6 +25,68 @@ from .case_exports import (
     check_fields,
     check_passphrase,
 )
+from .indicators import ReportFilters
+
+
+def _regions() -> list[tuple[str, str]]:
+    regions = Unit.objects.exclude(region="").order_by("region").values_list("region", flat=True).distinct()
+    return [(r, r) for r in regions]
+
+
+def _programmes() -> list[tuple[str, str]]:
+    return [(str(o.uuid), o.name) for o in Organisation.objects.filter(units__isnull=False).distinct()]
+
+
+def _operations() -> list[tuple[str, str]]:
+    return [(code, code) for code in Operation.objects.order_by("code").values_list("code", flat=True)]
+
+
+FILTER_OPTIONS = {"region": _regions, "programme": _programmes, "operation": _operations}
+
+
+def offer_filter_choices(form: forms.Form) -> None:
+    """Fill the form's region, programme and operation fields (those it has)
+    with what the records hold, after "Any"."""
+    for name, options in FILTER_OPTIONS.items():
+        field = form.fields.get(name)
+        if isinstance(field, forms.ChoiceField):
+            field.choices = [("", _("Any"))] + options()
+
+
+def check_period(data: dict[str, Any]) -> None:
+    if data.get("start") and data.get("end") and data["start"] > data["end"]:
+        raise forms.ValidationError(_("The start of the period must not be after its end."))
+
+
+class ReportFilterForm(forms.Form):
+    start = forms.DateField(label=_l("Identified from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_l("Identified until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    region = forms.ChoiceField(label=_l("Region"), required=False)
+    sex = forms.ChoiceField(label=_l("Sex"), required=False, choices=[("", _l("Any"))] + list(Sex.choices))
+    programme = forms.ChoiceField(label=_l("Programme"), required=False)
+    operation = forms.ChoiceField(label=_l("Operation"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer_filter_choices(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        check_period(data)
+        return data
+
+    def filters(self) -> ReportFilters:
+        if not self.is_valid():
+            return ReportFilters()
+        data = self.cleaned_data
+        return ReportFilters(
+            start=data["start"],
+            end=data["end"],
+            region=data["region"],
+            sex=data["sex"],
+            programme=data["programme"],
+            operation=data["operation"],
+        )
 
 
 class CaseExportForm(forms.Form):
@@ -69,14 +132,7 @@ class CaseExportForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        operation = self.fields["operation"]
-        assert isinstance(operation, forms.ChoiceField)
-        codes = Operation.objects.order_by("code").values_list("code", flat=True)
-        operation.choices = [("", _("Any"))] + [(c, c) for c in codes]
-        region = self.fields["region"]
-        assert isinstance(region, forms.ChoiceField)
-        regions = Unit.objects.exclude(region="").order_by("region").values_list("region", flat=True).distinct()
-        region.choices = [("", _("Any"))] + [(r, r) for r in regions]
+        offer_filter_choices(self)
 
     def column_groups(self) -> list[tuple[str, list[Any]]]:
         """The user's exportable fields as checkboxes, grouped by compartment."""
@@ -96,8 +152,7 @@ class CaseExportForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            raise forms.ValidationError(_("The start of the period must not be after its end."))
+        check_period(data)
         passphrase = data.get("passphrase")
         if passphrase is not None:
             try:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,22 +16,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from zhusan.accounts.decorators import capability_required
-from zhusan.accounts.models import Organisation, Unit
 from zhusan.accounts.permissions import Capability
 from zhusan.audit.models import Action
 from zhusan.audit.services import Actor, record
 from zhusan.core.models import DatasetMarker
-from zhusan.operations.models import Operation
 from zhusan.registry.models import MAIN_PATH, Sex, Stage
 from zhusan.registry.selectors import AGE_BANDS
 
 from . import briefing as briefing_report
 from . import charts, exports
+from .forms import ReportFilterForm
 from .indicators import (
     CATALOGUE,
     DIMENSIONS,
     DisaggregationError,
-    ReportFilters,
     arrival_period,
     compute,
     disclosure_threshold,
@@ -57,47 +54,6 @@ def rule_text(threshold: int) -> str:
 def is_synthetic() -> bool:
     marker = DatasetMarker.current()
     return bool(marker and marker.is_synthetic)
-
-
-class ReportFilterForm(forms.Form):
-    start = forms.DateField(label=_l("Identified from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_l("Identified until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    region = forms.ChoiceField(label=_l("Region"), required=False)
-    sex = forms.ChoiceField(label=_l("Sex"), required=False, choices=[("", _l("Any"))] + list(Sex.choices))
-    programme = forms.ChoiceField(label=_l("Programme"), required=False)
-    operation = forms.ChoiceField(label=_l("Operation"), required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        regions = Unit.objects.exclude(region="").order_by("region").values_list("region", flat=True).distinct()
-        choices = {
-            "region": [(r, r) for r in regions],
-            "programme": [(str(o.uuid), o.name) for o in Organisation.objects.filter(units__isnull=False).distinct()],
-            "operation": [(code, code) for code in Operation.objects.order_by("code").values_list("code", flat=True)],
-        }
-        for name, options in choices.items():
-            field = self.fields[name]
-            assert isinstance(field, forms.ChoiceField)
-            field.choices = [("", _("Any"))] + options
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            raise forms.ValidationError(_("The start of the period must not be after its end."))
-        return data
-
-    def filters(self) -> ReportFilters:
-        if not self.is_valid():
-            return ReportFilters()
-        data = self.cleaned_data
-        return ReportFilters(
-            start=data["start"],
-            end=data["end"],
-            region=data["region"],
-            sex=data["sex"],
-            programme=data["programme"],
-            operation=data["operation"],
-        )
 
 
 @aggregates_required
