@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import report, scores  # noqa: E402
 from benchmarks.synthetic import make  # noqa: E402
+from zhusan.matching.engines import best_per_left  # noqa: E402
 from zhusan.matching.link import Linker  # noqa: E402
 from zhusan.matching.persons import PERSON_FIELDS, PERSON_RULES, person_columns  # noqa: E402
 
@@ -46,15 +47,8 @@ def run_zhusan(registry, lst, one_to_one=False):
         each_left_matches_at_most_one=True,
     )
     # each list record names one person: keep its best registry match
-    best = _best_per_left(res.left, res.weight)
+    best = best_per_left(res.left, res.weight)
     return res.left[best], res.right[best], time.perf_counter() - t0
-
-
-def _best_per_left(left, weight):
-    order = np.lexsort((-weight, left))
-    first = np.ones(len(order), bool)
-    first[1:] = left[order][1:] != left[order][:-1]
-    return order[first]
 
 
 def _flat(records):
@@ -100,7 +94,7 @@ def run_splink(registry, lst):
     left_is_l = df["source_dataset_l"] == "l"
     li = np.where(left_is_l, df["unique_id_l"], df["unique_id_r"]).astype(np.int64)
     ri = np.where(left_is_l, df["unique_id_r"], df["unique_id_l"]).astype(np.int64)
-    best = _best_per_left(li, np.where(True, df["match_weight"].to_numpy(), 0))
+    best = best_per_left(li, df["match_weight"].to_numpy())
     return li[best], ri[best], elapsed
 
 

@@ -157,7 +157,7 @@ def _link_zhusan(
         progress(10, _("Training the model and scoring pairs"))
         linker = Linker(PERSON_FIELDS, PERSON_RULES)
         res = linker.link(lcols, rcols, threshold=threshold, each_left_matches_at_most_one=True, train=True)
-        keep = np.arange(len(res)) if all_pairs else _best_per_left(res.left, res.weight)
+        keep = np.arange(len(res)) if all_pairs else best_per_left(res.left, res.weight)
         progress(90, _("Explaining pairs"))
         return Pairs(
             res.left[keep],
@@ -206,7 +206,7 @@ def _evidence(model: FellegiSunter, gammas: np.ndarray) -> list[list[Evidence]]:
     return [model.evidence(g, w) for g, w in zip(gammas, weights, strict=True)]
 
 
-def _best_per_left(left: np.ndarray, weight: np.ndarray) -> np.ndarray:
+def best_per_left(left: np.ndarray, weight: np.ndarray) -> np.ndarray:
     """The index of the best pair of each left row, in left-row order."""
     if not len(left):
         return np.empty(0, np.int64)
@@ -517,7 +517,7 @@ def _pairs_from_splink(weights: Any, compared: Any, *, threshold: float, all_pai
     share = np.exp2(np.clip(weight, -60, 60)) / (1.0 + total[li])
     keep = np.flatnonzero(share >= threshold)
     if not all_pairs:
-        best = _best_per_left(li[keep], weight[keep])
+        best = best_per_left(li[keep], weight[keep])
         keep = keep[best]
     order = keep[np.lexsort((-weight[keep], li[keep]))]
     names = [f.name for f in PERSON_FIELDS]
