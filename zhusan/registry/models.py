@@ -143,6 +143,10 @@ class PersonQuerySet(models.QuerySet["Person"]):
     def currently_at(self, site: Site) -> PersonQuerySet:
         return self.filter(stays__site=site, stays__ended_on__isnull=True).distinct()
 
+    def not_merged(self) -> PersonQuerySet:
+        """Records that stand for a person: not merged into another record."""
+        return self.filter(merged_into__isnull=True)
+
 
 class Person(UUIDModel, TimeStampedModel, VersionedModel):
     case_number = models.CharField(_("case number"), max_length=40, unique=True, editable=False)
@@ -176,6 +180,18 @@ class Person(UUIDModel, TimeStampedModel, VersionedModel):
     lawful_basis = models.CharField(_("lawful basis"), max_length=30, choices=LawfulBasis.choices)
     lawful_basis_note = models.CharField(_("lawful basis note"), max_length=500, blank=True)
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, related_name="+")
+    # Set by ``services.person_merge`` when this record turns out to be a
+    # duplicate: it then leaves every list and answers read-only, naming the
+    # record that survived. Undoing the merge clears it.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged_records",
+        verbose_name=_("merged into"),
+    )
 
     objects = PersonQuerySet.as_manager()
 
@@ -196,6 +212,7 @@ class Person(UUIDModel, TimeStampedModel, VersionedModel):
                 condition=Q(birth_day__isnull=True) | Q(birth_day__gte=1, birth_day__lte=31),
                 name="person_birth_day_valid",
             ),
+            models.CheckConstraint(condition=~Q(merged_into=models.F("pk")), name="person_not_merged_into_self"),
         ]
 
     def __str__(self) -> str:
