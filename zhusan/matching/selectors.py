@@ -20,8 +20,8 @@ from zhusan.accounts.access import active_grants, has_capability, restrict
 from zhusan.accounts.permissions import Capability, Scope
 from zhusan.audit.models import Action
 from zhusan.audit.services import Actor, record
+from zhusan.core.refs import parse_ref
 from zhusan.registry.models import Consent, ConsentPurpose, ConsentStatus, Person
-from zhusan.registry.selectors import _parse_ref
 
 from .models import DuplicateCandidate, DuplicateStatus, MergeRecord, TracingMatch, TracingRequest
 
@@ -76,7 +76,7 @@ def duplicates_for_user(actor: Actor, *, status: str = DuplicateStatus.OPEN) -> 
 
 def get_duplicate_for_user(actor: Actor, ref: object) -> DuplicateCandidate:
     user = require_reviewer(actor)
-    candidate = DuplicateCandidate.objects.select_related("person_a", "person_b").filter(uuid=_parse_ref(ref)).first()
+    candidate = DuplicateCandidate.objects.select_related("person_a", "person_b").filter(uuid=parse_ref(ref)).first()
     seen = restrict(Person.objects.all(), user)
     if candidate is None or seen.filter(pk__in=[candidate.person_a_id, candidate.person_b_id]).count() != 2:
         raise Http404("No such candidate")
@@ -116,7 +116,7 @@ def tracing_requests_for_user(actor: Actor, *, status: str = "") -> QuerySet[Tra
 def get_tracing_request_for_user(actor: Actor, ref: object) -> TracingRequest:
     user = require_reviewer(actor)
     scope = _request_scope(user)
-    qs = TracingRequest.objects.filter(uuid=_parse_ref(ref))
+    qs = TracingRequest.objects.filter(uuid=parse_ref(ref))
     request = qs.filter(scope).first() if scope is not None else None
     if request is None:
         raise Http404("No such tracing request")
@@ -134,7 +134,7 @@ def matches_for_user(actor: Actor, request: TracingRequest) -> QuerySet[TracingM
 
 
 def get_match_for_user(actor: Actor, request: TracingRequest, ref: object) -> TracingMatch:
-    match = matches_for_user(actor, request).filter(uuid=_parse_ref(ref)).first()
+    match = matches_for_user(actor, request).filter(uuid=parse_ref(ref)).first()
     if match is None:
         raise Http404("No such match")
     return match

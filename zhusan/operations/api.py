@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from zhusan.audit.services import Actor
-from zhusan.registry.api import _expected_version
+from zhusan.core.api import expected_version
 from zhusan.registry.selectors import get_person_for_user
 
 from . import selectors, services
@@ -153,7 +153,7 @@ class EntryAdvance(APIView):
     def post(self, request: Request, entry_uuid: str) -> Response:
         actor = _actor(request)
         entry = selectors.get_entry_for_user(actor, entry_uuid, audit_view=False)
-        version = _expected_version(request)
+        version = expected_version(request)
         data = _valid(AdvanceSerializer, request.data)
         services.entry_advance(
             actor=actor, entry=entry, to_status=data["to_status"], reason=data["reason"], expected_version=version

@@ -7,7 +7,6 @@ through ``selectors`` (which scope and audit the read) and writes through
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -26,6 +25,7 @@ from zhusan.accounts.access import PersonAccess, visible_persons_filter
 from zhusan.accounts.permissions import Compartment
 from zhusan.audit.models import Action
 from zhusan.audit.services import Actor, record
+from zhusan.core.api import expected_version
 from zhusan.matching import services as matching
 
 from . import serializers as s
@@ -56,12 +56,6 @@ class VerifiedSessionScheme(OpenApiAuthenticationExtension):
 # --- Helpers --------------------------------------------------------------------
 
 
-class PreconditionRequired(exceptions.APIException):
-    status_code = 428
-    default_detail = 'Send the version you read, as an If-Match: "<version>" header or "version" in the body.'
-    default_code = "precondition_required"
-
-
 IF_MATCH = OpenApiParameter(
     "If-Match",
     OpenApiTypes.STR,
@@ -72,31 +66,10 @@ IF_MATCH = OpenApiParameter(
 PERSON_404 = OpenApiResponse(description="No such person, or not in your scope.")
 FORBIDDEN = OpenApiResponse(description="You may not read or change this compartment.")
 BAD = OpenApiResponse(description="Invalid input; field errors, nothing written.")
-_ETAG_RE = re.compile(r'^(?:W/)?"?(\d+)"?$')
 
 
 def _actor(request: Request) -> Actor:
     return Actor.from_request(request._request or request, via="api")
-
-
-def _expected_version(request: Request) -> int:
-    """The version the client based its change on: If-Match header or body."""
-    header = request.headers.get("If-Match", "").strip()
-    body = request.data.get("version") if isinstance(request.data, dict) else None
-    from_header: int | None = None
-    if header:
-        match = _ETAG_RE.match(header)
-        if not match:
-            raise exceptions.ValidationError({"If-Match": [_('Send the version as "<number>".')]})
-        from_header = int(match.group(1))
-    if body is not None and (isinstance(body, bool) or not isinstance(body, int)):
-        raise exceptions.ValidationError({"version": [_("A whole number is required.")]})
-    if from_header is not None and body is not None and from_header != body:
-        raise exceptions.ValidationError({"version": [_("The If-Match header and the body name different versions.")]})
-    version = from_header if from_header is not None else body
-    if version is None:
-        raise PreconditionRequired()
-    return int(version)
 
 
 def _require_read(actor: Actor, person: Person, access: PersonAccess, compartment: Compartment) -> None:
@@ -199,7 +172,7 @@ class PersonDetail(APIView):
     def patch(self, request: Request, person_uuid: str) -> Response:
         actor = _actor(request)
         person, access = get_person_for_user(actor, person_uuid, write=Compartment.IDENTITY)
-        version = _expected_version(request)
+        version = expected_version(request)
         changes = _valid(s.PersonPatchSerializer, request.data)
         changes.pop("version", None)
         if not changes:
@@ -218,7 +191,7 @@ class PersonStage(APIView):
     def post(self, request: Request, person_uuid: str) -> Response:
         actor = _actor(request)
         person, access = get_person_for_user(actor, person_uuid, audit_view=False)
-        version = _expected_version(request)
+        version = expected_version(request)
         data = _valid(s.StageChangeSerializer, request.data)
         person = services.stage_change(
             actor=actor, person=person, to_stage=data["to_stage"], reason=data["reason"], expected_version=version

@@ -8,7 +8,6 @@ existence of a record is not revealed.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
@@ -23,6 +22,7 @@ from zhusan.accounts.access import PersonAccess, access_for, restrict
 from zhusan.accounts.permissions import RECORD_COMPARTMENT, Compartment
 from zhusan.audit.models import Action
 from zhusan.audit.services import Actor, record
+from zhusan.core.refs import parse_ref
 
 from .dates import birth_window_for_age
 from .models import Person, PersonName, PersonQuerySet, Site
@@ -37,13 +37,6 @@ AGE_BANDS: dict[str, tuple[int, int | None]] = {
 }
 
 M = TypeVar("M", bound=Model)
-
-
-def _parse_ref(ref: object) -> uuid.UUID:
-    try:
-        return ref if isinstance(ref, uuid.UUID) else uuid.UUID(str(ref))
-    except (ValueError, TypeError, AttributeError) as exc:
-        raise Http404("No such record") from exc
 
 
 def _deny(actor: Actor, *, object_type: str, ref: object, person: Person | None, why: str) -> None:
@@ -66,7 +59,7 @@ def get_person_for_user(
 ) -> tuple[Person, PersonAccess]:
     """The person with UUID ``ref`` if the actor may see it (and write ``write``)."""
     assert actor.user is not None
-    person = Person.objects.select_related("managing_unit__organisation").filter(uuid=_parse_ref(ref)).first()
+    person = Person.objects.select_related("managing_unit__organisation").filter(uuid=parse_ref(ref)).first()
     access = access_for(actor.user, person) if person else None
     if person is None or access is None or not access.visible:
         _deny(actor, object_type="person", ref=ref, person=person, why="not in scope")
@@ -88,7 +81,7 @@ def get_record_for_user(
     assert actor.user is not None
     record_type = model._meta.model_name or ""
     compartment = RECORD_COMPARTMENT[_RECORD_TYPES[record_type]]
-    obj = model._default_manager.select_related("person").filter(uuid=_parse_ref(ref)).first()  # type: ignore[misc]
+    obj = model._default_manager.select_related("person").filter(uuid=parse_ref(ref)).first()  # type: ignore[misc]
     if obj is None:
         raise Http404("No such record")
     person = obj.person  # type: ignore[attr-defined]
