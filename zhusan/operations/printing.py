@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from zhusan.core.fonts import FONT, FONT_BOLD, FONT_REGULAR, FontMissingError, missing_fonts
 from zhusan.registry.models import DocumentStatus, DocumentType, Person, Script
-from zhusan.reporting.briefing import FONT, FONT_BOLD, FONT_REGULAR, FontMissingError, missing_fonts
 
 from .models import ManifestEntry, Movement
 

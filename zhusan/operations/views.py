@@ -313,8 +313,8 @@ def manifest_print(request: HttpRequest, movement_uuid: Any) -> HttpResponse:
     """The manifest as a PDF carrying only what travel needs; audited as an export."""
     from zhusan.audit.models import Action
     from zhusan.audit.services import record
+    from zhusan.core.fonts import FontMissingError
     from zhusan.core.models import DatasetMarker
-    from zhusan.reporting.briefing import FontMissingError
 
     from .printing import manifest_pdf
 

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from zhusan.core import fonts
 from zhusan.registry.models import MAIN_PATH, Sex, Stage
 from zhusan.registry.selectors import AGE_BANDS
 
@@ -48,10 +49,13 @@ from .indicators import (
     statistical_rows,
 )
 
-FONT_PACKAGE = "fonts-dejavu-core"
-FONT_REGULAR = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-FONT_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
-FONT = "DejaVu"
+# The font lookup is shared with the operations manifest (zhusan.core.fonts);
+# the names stay importable from here.
+FONT_PACKAGE = fonts.FONT_PACKAGE
+FONT_REGULAR = fonts.FONT_REGULAR
+FONT_BOLD = fonts.FONT_BOLD
+FONT = fonts.FONT
+FontMissingError = fonts.FontMissingError
 
 # fontTools logs every glyph of every font subset at INFO.
 logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
@@ -78,17 +82,8 @@ WARNING = (140, 60, 0)
 HATCH = (215, 215, 215)
 
 
-class FontMissingError(RuntimeError):
-    """The TrueType font needed for Unicode text is not installed."""
-
-    def __init__(self, missing: Sequence[Path]) -> None:
-        self.missing = list(missing)
-        self.package = FONT_PACKAGE
-        super().__init__(f"Missing font files {', '.join(map(str, missing))}: install the package {FONT_PACKAGE}.")
-
-
 def missing_fonts() -> list[Path]:
-    return [path for path in (FONT_REGULAR, FONT_BOLD) if not path.is_file()]
+    return fonts.missing_fonts((FONT_REGULAR, FONT_BOLD))
 
 
 def suppressed_mark() -> str:
