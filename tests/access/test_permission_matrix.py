@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from zhusan.accounts.access import access_for
 from zhusan.accounts.permissions import Compartment, Role
+from zhusan.registry.access import access_for
 from zhusan.registry.models import CaseAssignment
 
 from ..factories import OrganisationFactory, UnitFactory, make_person, make_staff

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from zhusan.accounts.access import access_for
 from zhusan.accounts.permissions import Compartment, Role
 from zhusan.audit.models import Action, AuditEvent
 from zhusan.audit.services import Actor, verify_chain
 from zhusan.core.concurrency import StaleVersionError
 from zhusan.registry import services
+from zhusan.registry.access import access_for
 from zhusan.registry.models import LawfulBasis, NameKind, Person, PersonName, Script, Stage, TimelineEntry
 
 from ..factories import make_person, make_staff

@@ -1,7 +1,11 @@
-"""What one user may do with one person: scope and compartments combined.
+"""Role grants turned into rights: capabilities, and the scope and
+compartments a user's grants give over persons.
 
-This is the only place that turns role grants into rights. Views, API views
-and services ask it through ``zhusan.registry.selectors``.
+This is the only place that reads role grants. It knows the person only by
+the names of its fields (``managing_unit``, ``assignments``, ``break_glass``):
+the registry applies these conditions to its persons in
+``zhusan.registry.access`` (``visible_to``, ``access_for``, ``access_for_many``),
+which every view, API view, service and selector asks.
 """
 
 from __future__ import annotations
@@ -9,15 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 
-from .models import BreakGlassAccess, RoleGrant
+from .models import RoleGrant
 from .permissions import Capability, Compartment, Scope, policy
 
 if TYPE_CHECKING:
-    from zhusan.registry.models import Person
-
     from .models import User
 
 
@@ -57,7 +59,12 @@ def has_capability(user: User, capability: Capability) -> bool:
     return any(capability in policy(g.role).capabilities for g in active_grants(user))
 
 
-def _grant_filter(grant: RoleGrant, user: User) -> Q | None:
+def may_break_glass(user: User) -> bool:
+    return any(Capability.BREAK_GLASS in policy(g.role).capabilities for g in active_grants(user))
+
+
+def grant_filter(grant: RoleGrant, user: User) -> Q | None:
+    """The persons one grant reaches, as a Q over Person; None for none, Q() for all."""
     scope = grant.effective_scope()
     if scope is None or not policy(grant.role).read:
         return None
@@ -75,7 +82,8 @@ def _assigned(user: User) -> Q:
     return Q(assignments__user=user, assignments__ended_at__isnull=True)
 
 
-def _break_glass(user: User) -> Q:
+def break_glass_filter(user: User) -> Q:
+    """Persons the user holds an open break-the-glass access to."""
     now = timezone.now()
     return Q(break_glass__user=user, break_glass__started_at__lte=now, break_glass__expires_at__gt=now)
 
@@ -91,55 +99,12 @@ def visible_persons_filter(
     if not user.is_authenticated or not user.is_active:
         return None
     grants = [g for g in active_grants(user) if capability is None or capability in policy(g.role).capabilities]
-    parts = [q for g in grants if (q := _grant_filter(g, user)) is not None]
+    parts = [q for g in grants if (q := grant_filter(g, user)) is not None]
     if not parts:
         return None
     combined = parts[0]
     for q in parts[1:]:
         combined |= q
-    if include_break_glass and any(Capability.BREAK_GLASS in policy(g.role).capabilities for g in active_grants(user)):
-        combined |= _break_glass(user)
+    if include_break_glass and may_break_glass(user):
+        combined |= break_glass_filter(user)
     return combined
-
-
-def restrict(qs: QuerySet[Person], user: User, *, capability: Capability | None = None) -> QuerySet[Person]:
-    condition = visible_persons_filter(user, include_break_glass=False, capability=capability)
-    if condition is None:
-        return qs.none()
-    if condition == Q():
-        return qs
-    return qs.filter(condition).distinct()
-
-
-def access_for(user: User, person: Person) -> PersonAccess:
-    """Compartments the user may read and write on this person."""
-    from zhusan.registry.models import Person as PersonModel
-
-    if not user.is_authenticated or not user.is_active:
-        return NO_ACCESS
-    read: set[Compartment] = set()
-    write: set[Compartment] = set()
-    flag = False
-    grants = active_grants(user)
-    for grant in grants:
-        condition = _grant_filter(grant, user)
-        if condition is None:
-            continue
-        if condition != Q() and not PersonModel.objects.filter(condition, pk=person.pk).exists():
-            continue
-        pol = policy(grant.role)
-        read |= pol.read
-        write |= pol.write
-        flag = flag or pol.sees_restriction_flag
-    via_break_glass = False
-    if not read and any(Capability.BREAK_GLASS in policy(g.role).capabilities for g in grants):
-        if BreakGlassAccess.objects.filter(
-            user=user, person=person, started_at__lte=timezone.now(), expires_at__gt=timezone.now()
-        ).exists():
-            via_break_glass = True
-            for grant in grants:
-                pol = policy(grant.role)
-                read |= pol.read
-                flag = flag or pol.sees_restriction_flag
-            # Emergency access reads; it never writes.
-    return PersonAccess(frozenset(read), frozenset(write), flag, via_break_glass)

@@ -4,7 +4,7 @@ A duplicate candidate is visible when its reviewer may see both persons; a
 tracing request when it belongs to the reviewer's organisation (or the
 reviewer's scope is everything); a tracing match when, in addition, the
 matched person is visible. Merged persons (named by a MergeRecord that has
-not been undone) are left out of every pool: :func:`exclude_merged`.
+not been undone) are left out of every pool (``Person.merged_into``).
 """
 
 from __future__ import annotations
@@ -16,11 +16,12 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from zhusan.accounts.access import active_grants, has_capability, restrict
+from zhusan.accounts.access import active_grants, has_capability
 from zhusan.accounts.permissions import Capability, Scope
 from zhusan.audit.models import Action
 from zhusan.audit.services import Actor, record
 from zhusan.core.refs import parse_ref
+from zhusan.registry.access import visible_to
 from zhusan.registry.models import Consent, ConsentPurpose, ConsentStatus, Person
 
 from .models import DuplicateCandidate, DuplicateStatus, MergeRecord, TracingMatch, TracingRequest
@@ -34,20 +35,11 @@ def require_reviewer(actor: Actor) -> Any:
     return user
 
 
-def merged_person_ids() -> QuerySet[MergeRecord, Any]:
-    return MergeRecord.objects.filter(undone_at__isnull=True).values("merged_id")
-
-
-def exclude_merged(qs: QuerySet[Person]) -> QuerySet[Person]:
-    """Persons that are not currently merged into another record."""
-    return qs.exclude(pk__in=merged_person_ids())
-
-
 def visible_persons(actor: Actor) -> QuerySet[Person]:
     """The persons the actor may see, merged ones left out (not audited: the
     caller audits the search it makes with them)."""
     assert actor.user is not None
-    return exclude_merged(restrict(Person.objects.all(), actor.user))
+    return visible_to(actor.user)
 
 
 def with_tracing_consent(qs: QuerySet[Person]) -> QuerySet[Person]:
@@ -77,7 +69,7 @@ def duplicates_for_user(actor: Actor, *, status: str = DuplicateStatus.OPEN) -> 
 def get_duplicate_for_user(actor: Actor, ref: object) -> DuplicateCandidate:
     user = require_reviewer(actor)
     candidate = DuplicateCandidate.objects.select_related("person_a", "person_b").filter(uuid=parse_ref(ref)).first()
-    seen = restrict(Person.objects.all(), user)
+    seen = visible_to(user, include_merged=True)  # a merged pair stays open for its undo
     if candidate is None or seen.filter(pk__in=[candidate.person_a_id, candidate.person_b_id]).count() != 2:
         raise Http404("No such candidate")
     record(actor, Action.VIEW, object_type="duplicate_candidate", object_ref=candidate.uuid)

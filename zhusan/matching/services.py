@@ -27,13 +27,14 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhusan.accounts.access import access_for, has_capability
+from zhusan.accounts.access import has_capability
 from zhusan.accounts.models import Unit
 from zhusan.accounts.permissions import Capability, Compartment
 from zhusan.audit.models import Action
 from zhusan.audit.services import Actor, Denied, diff, record, write_action
 from zhusan.registry import models as reg
 from zhusan.registry import services as registry_services
+from zhusan.registry.access import access_for
 from zhusan.registry.models import EstablishedBy, Person, PersonName, RecordType, RelationKind, Sex
 
 from .candidates import QueryName, QueryPerson, Scored, query_from_person, score

@@ -24,11 +24,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
-from zhusan.accounts.access import has_capability, restrict
+from zhusan.accounts.access import has_capability
 from zhusan.accounts.permissions import Capability
 from zhusan.audit.models import Action
 from zhusan.audit.services import Actor, Denied, record, write_action
 from zhusan.registry import services as registry
+from zhusan.registry.access import visible_to
 from zhusan.registry.dates import BirthPrecision
 from zhusan.registry.models import LawfulBasis, NameKind, Person, PersonName, Script, Stage
 from zhusan.registry.text import to_latin
@@ -157,7 +158,7 @@ def suggest(actor: Actor, data: dict[str, str]) -> list[dict[str, Any]]:
     """Existing persons in the actor's scope that may be this row: the case
     number, or a similar name (folded to Latin) born within a year."""
     assert actor.user is not None
-    visible = restrict(Person.objects.all(), actor.user)
+    visible = visible_to(actor.user)
     out: list[dict[str, Any]] = []
     if data.get("case_number"):
         person = visible.filter(case_number=data["case_number"].strip().upper()).first()

@@ -19,10 +19,11 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhusan.accounts.access import has_capability, restrict
+from zhusan.accounts.access import has_capability
 from zhusan.accounts.permissions import Capability
 from zhusan.audit.models import Action
 from zhusan.audit.services import Actor, record
+from zhusan.registry.access import visible_to
 from zhusan.registry.models import Person, PersonName
 from zhusan.registry.selectors import AGE_BANDS, get_person_for_user
 
@@ -112,7 +113,7 @@ class ManifestFilters:
 
 def visible_entries(actor: Actor, movement: Movement) -> QuerySet[ManifestEntry]:
     assert actor.user is not None
-    persons = restrict(Person.objects.all(), actor.user)
+    persons = visible_to(actor.user)
     return ManifestEntry.objects.filter(movement=movement, person__in=persons.values("pk"))
 
 

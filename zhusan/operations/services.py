@@ -19,13 +19,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhusan.accounts.access import access_for, has_capability
+from zhusan.accounts.access import has_capability
 from zhusan.accounts.models import Organisation
 from zhusan.accounts.permissions import Capability, Compartment
 from zhusan.audit.models import Action
 from zhusan.audit.services import Actor, Denied, diff, record, write_action
 from zhusan.core.concurrency import StaleVersionError, save_versioned
 from zhusan.registry import services as registry
+from zhusan.registry.access import access_for
 from zhusan.registry.models import (
     TRANSITIONS,
     AssentChoice,

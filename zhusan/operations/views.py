@@ -17,10 +17,11 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhusan.accounts.access import access_for, has_capability
+from zhusan.accounts.access import has_capability
 from zhusan.accounts.permissions import Capability, Compartment
 from zhusan.audit.services import Actor
 from zhusan.core.concurrency import StaleVersionError
+from zhusan.registry.access import access_for
 from zhusan.registry.forms import add_service_errors
 from zhusan.registry.selectors import get_person_by_case_number_for_user, get_person_for_user
 

@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from zhusan.accounts.access import access_for
-
+from .access import access_for
 from .models import INVERSE_RELATION, EstablishedBy, RelationKind, Relationship, Sex
 
 if TYPE_CHECKING:

@@ -18,12 +18,13 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhusan.accounts.access import PersonAccess, access_for, restrict
+from zhusan.accounts.access import PersonAccess
 from zhusan.accounts.permissions import RECORD_COMPARTMENT, Compartment
 from zhusan.audit.models import Action
 from zhusan.audit.services import Actor, record
 from zhusan.core.refs import parse_ref
 
+from .access import access_for, visible_to
 from .dates import birth_window_for_age
 from .models import Person, PersonName, PersonQuerySet, Site
 from .text import search_forms
@@ -127,9 +128,7 @@ class PersonFilters:
 def persons_for_user(actor: Actor, filters: PersonFilters, *, today: date | None = None) -> QuerySet[Person]:
     """Persons the actor may see, filtered; audited as a list or a search."""
     assert actor.user is not None
-    from zhusan.matching.selectors import exclude_merged  # merged duplicates leave the lists
-
-    qs: PersonQuerySet = exclude_merged(restrict(Person.objects.all(), actor.user))  # type: ignore[assignment]
+    qs: PersonQuerySet = visible_to(actor.user)
     if filters.record_type:
         qs = qs.filter(record_type=filters.record_type)
     if filters.q:

@@ -18,13 +18,14 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhusan.accounts.access import access_for, has_capability
+from zhusan.accounts.access import has_capability
 from zhusan.accounts.models import BreakGlassAccess, Unit
 from zhusan.accounts.permissions import SEVERE_COMPARTMENTS, Capability, Compartment
 from zhusan.audit.models import Action
 from zhusan.audit.services import Actor, Denied, diff, record, write_action
 from zhusan.core.concurrency import save_versioned
 
+from .access import access_for
 from .dates import BirthDate, BirthPrecision, midpoint
 from .models import (
     TRANSITIONS,

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from zhusan.accounts.access import PersonAccess, access_for, active_grants, has_capability
+from zhusan.accounts.access import PersonAccess, active_grants, has_capability
 from zhusan.accounts.models import Unit
 from zhusan.accounts.permissions import Capability, Compartment, policy
 from zhusan.audit.services import Actor
@@ -33,6 +33,7 @@ from zhusan.core.concurrency import StaleVersionError
 from zhusan.matching import services as matching
 
 from . import services
+from .access import access_for
 from .dates import BirthPrecision
 from .forms import (
     AssentForm,

@@ -3,7 +3,7 @@
 Unlike the aggregate exports next door, these files name people. So:
 
 - only roles holding ``Capability.EXPORT_CASES`` may export, and only persons
-  they see *through those roles* (``restrict(..., capability=EXPORT_CASES)``);
+  they see *through those roles* (``visible_to(..., capability=EXPORT_CASES)``);
 - every field belongs to a registry compartment; a field is offered only when
   every exporting grant of the user reads its compartment, so no cell is
   filled for a person whose compartment the user may not read;
@@ -36,13 +36,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.debug import sensitive_variables
 
-from zhusan.accounts.access import active_grants, has_capability, restrict
+from zhusan.accounts.access import active_grants, has_capability
 from zhusan.accounts.models import User
 from zhusan.accounts.permissions import SEVERE_COMPARTMENTS, Capability, Compartment, policy
 from zhusan.audit.models import Action
 from zhusan.audit.services import Actor, record
 from zhusan.core.models import DatasetMarker
 from zhusan.operations.models import EntryStatus, ManifestEntry
+from zhusan.registry.access import visible_to
 from zhusan.registry.dates import completed_years
 from zhusan.registry.models import (
     Consent,
@@ -265,14 +266,12 @@ def _start_of(day: date) -> datetime:
 
 def exportable_persons(user: User, filters: ExportFilters) -> QuerySet[Person]:
     """Persons in the programme the user may export, filtered (not audited: the export is)."""
-    from zhusan.matching.selectors import exclude_merged  # merged duplicates are not cases
-
     first_identified = TimelineEntry.objects.filter(person=OuterRef("pk"), to_stage=Stage.IDENTIFIED).order_by("at")
     first_arrival = TimelineEntry.objects.filter(person=OuterRef("pk"), to_stage=Stage.REPATRIATED).order_by("at")
     arrived_entry = ManifestEntry.objects.filter(person=OuterRef("pk"), status=EntryStatus.ARRIVED).order_by(
         "arrived_at", "pk"
     )
-    qs = exclude_merged(restrict(Person.objects.all(), user, capability=Capability.EXPORT_CASES))
+    qs = visible_to(user, capability=Capability.EXPORT_CASES)
     qs = qs.filter(record_type=RecordType.SUBJECT).annotate(
         identified_at=Coalesce(Subquery(first_identified.values("at")[:1]), F("created_at")),
         arrived_at=Subquery(first_arrival.values("at")[:1]),
