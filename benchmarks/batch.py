@@ -4,16 +4,16 @@
         [--only index|zhusan|splink|engine-zhusan|engine-duckdb|engine-spark]
 
 Data from the cross-script generator (benchmarks/synthetic.py). "index" is
-the registry index (zhusan/matching/index.py): build it once from the
+the registry index (zhusan/engine/index.py): build it once from the
 registry (encode, postings), fit once on the incoming records (u from random
 pairs, m by EM on their candidates, no labels), then link the batch through
 it in chunks; build, fit and link are timed separately. "zhusan" is the
-older one-shot batch linker (zhusan/matching/link.py: encode and block both
+older one-shot batch linker (zhusan/engine/link.py: encode and block both
 sides with pandas merges, train, score). Each record keeps its best registry
 match at probability ≥ 0.5.
 Splink 5 on DuckDB runs with default comparisons on the names as written, as
 in benchmarks/crossscript.py. "engine-…" are the engines of
-zhusan/matching/engines.py as `zhusan link --engine` runs them (build, fit
+zhusan/engine/engines.py as `zhusan link --engine` runs them (build, fit
 and link all timed: nothing is reused between batches there); engine-duckdb
 and engine-spark are Splink 5 on Zhusan's cross-script name keys, Spark in
 local mode on two cores. Wall time excludes generating the data. Peak
@@ -39,8 +39,8 @@ from benchmarks.common import report, scores  # noqa: E402
 from benchmarks.crossscript import run_engine, run_splink, run_zhusan, truth  # noqa: E402
 from benchmarks.interactive import rss_mb  # noqa: E402
 from benchmarks.synthetic import make  # noqa: E402
-from zhusan.matching.index import RegistryIndex  # noqa: E402
-from zhusan.matching.persons import person_columns  # noqa: E402
+from zhusan.engine.index import RegistryIndex  # noqa: E402
+from zhusan.engine.persons import person_columns  # noqa: E402
 
 FIT_SAMPLE = 2_000  # incoming records the model is fitted on (no labels)
 

@@ -18,8 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.batch import FIT_SAMPLE  # noqa: E402
 from benchmarks.common import report  # noqa: E402
 from benchmarks.synthetic import make  # noqa: E402
-from zhusan.matching.index import RegistryIndex  # noqa: E402
-from zhusan.matching.persons import person_columns  # noqa: E402
+from zhusan.engine.index import RegistryIndex  # noqa: E402
+from zhusan.engine.persons import person_columns  # noqa: E402
 
 
 def by_style(registry: list[dict], incoming: list[dict], best: dict[int, int]) -> list[dict]:

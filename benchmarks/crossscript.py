@@ -2,7 +2,7 @@
 Latin, informal Latin, Arabic script, kunyas, year-only dates and stated ages,
 with siblings and namesakes as hard negatives. Zhusan, Splink 5 with default
 comparisons on the names as written, a rapidfuzz baseline, and the linkage
-engines of zhusan/matching/engines.py (`zhusan link --engine`): Splink 5 on
+engines of zhusan/engine/engines.py (`zhusan link --engine`): Splink 5 on
 DuckDB and on Spark (local mode) fed Zhusan's cross-script name keys.
 
     .venv/bin/python benchmarks/crossscript.py [--quick] [--only zhusan|splink|baseline|duckdb|spark]
@@ -24,9 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import report, scores  # noqa: E402
 from benchmarks.synthetic import make  # noqa: E402
-from zhusan.matching.engines import best_per_left  # noqa: E402
-from zhusan.matching.link import Linker  # noqa: E402
-from zhusan.matching.persons import PERSON_FIELDS, PERSON_RULES, person_columns  # noqa: E402
+from zhusan.engine.engines import best_per_left  # noqa: E402
+from zhusan.engine.link import Linker  # noqa: E402
+from zhusan.engine.persons import PERSON_FIELDS, PERSON_RULES, person_columns  # noqa: E402
 
 
 def truth(registry, lst, li, ri):
@@ -99,10 +99,10 @@ def run_splink(registry, lst):
 
 
 def run_engine(engine):
-    """A linkage engine of zhusan/matching/engines.py, best pair per list record."""
+    """A linkage engine of zhusan/engine/engines.py, best pair per list record."""
 
     def run(registry, lst):
-        from zhusan.matching.engines import link_records
+        from zhusan.engine.engines import link_records
 
         t0 = time.perf_counter()
         pairs = link_records(lst, registry, engine=engine, threshold=0.5)

@@ -17,9 +17,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import report, scores  # noqa: E402
-from zhusan.matching.blocking import column_rule  # noqa: E402
-from zhusan.matching.link import Linker  # noqa: E402
-from zhusan.matching.model import Field  # noqa: E402
+from zhusan.engine.blocking import column_rule  # noqa: E402
+from zhusan.engine.link import Linker  # noqa: E402
+from zhusan.engine.model import Field  # noqa: E402
 
 ONE_TO_ONE = True
 COLUMNS = [
@@ -130,7 +130,7 @@ def run_baseline(a, b):
     from rapidfuzz import fuzz
 
     t0 = time.perf_counter()
-    from zhusan.matching.blocking import candidate_pairs
+    from zhusan.engine.blocking import candidate_pairs
 
     ca, cb = cols(a), cols(b)
     il, ir = candidate_pairs(ca, cb, [column_rule("surname", prefix=1), column_rule("dob_year")], max_block=100_000)

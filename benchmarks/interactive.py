@@ -1,5 +1,5 @@
 """Interactive matching: one new record against a registry of 100k and 1M
-persons, through the in-memory index (zhusan/matching/index.py).
+persons, through the in-memory index (zhusan/engine/index.py).
 
     .venv/bin/python benchmarks/interactive.py [--quick] [--queries 1000]
 
@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import report  # noqa: E402
 from benchmarks.synthetic import make  # noqa: E402
-from zhusan.matching.index import RegistryIndex  # noqa: E402
-from zhusan.matching.persons import person_columns  # noqa: E402
+from zhusan.engine.index import RegistryIndex  # noqa: E402
+from zhusan.engine.persons import person_columns  # noqa: E402
 
 FIT_SAMPLE = 2_000
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from zhusan.matching.dates import PartialDate, StatedAge
-from zhusan.matching.name_families import table
-from zhusan.matching.translit import icao, script_of
+from zhusan.engine.dates import PartialDate, StatedAge
+from zhusan.engine.name_families import table
+from zhusan.engine.translit import icao, script_of
 
 PLACES = [("Алматы", "Almaty"), ("Шымкент", "Shymkent"), ("Атырау", "Atyrau"), ("Ақтау", "Aktau"),
           ("Тараз", "Taraz"), ("Қарағанды", "Karaganda"), ("Жезқазған", "Zhezkazgan"), ("Ақтөбе", "Aktobe"),

@@ -84,8 +84,8 @@ def test_the_evidence_of_a_match_is_translated(language: str) -> None:
     settings there) and are translated where the evidence table shows them."""
     from django.utils import translation
 
-    from zhusan.matching.model import LEVELS
-    from zhusan.matching.persons import PERSON_FIELDS
+    from zhusan.engine.model import LEVELS
+    from zhusan.engine.persons import PERSON_FIELDS
 
     texts = {f.label for f in PERSON_FIELDS} | {level for levels in LEVELS.values() for level in levels}
     texts.add("missing on one side")

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from zhusan.accounts.permissions import Role
 from zhusan.audit.models import Action, AuditEvent
 from zhusan.audit.services import Actor, Denied, verify_chain
+from zhusan.engine.dates import PartialDate
 from zhusan.matching import services
 from zhusan.matching.candidates import birth_of, query_from_person
-from zhusan.matching.dates import PartialDate
 from zhusan.matching.models import DuplicateCandidate, DuplicateStatus, MergeRecord
 from zhusan.matching.selectors import duplicates_for_user, visible_persons
 from zhusan.registry import services as registry
@@ -173,9 +173,9 @@ def test_a_kunya_is_compared_as_a_kunya(alice):
 def test_with_enough_persons_the_parameters_are_estimated_from_the_pool():
     import numpy as np
 
+    from zhusan.engine.model import Comparator
+    from zhusan.engine.persons import PERSON_FIELDS, person_columns
     from zhusan.matching.candidates import default_model, fit_model
-    from zhusan.matching.model import Comparator
-    from zhusan.matching.persons import PERSON_FIELDS, person_columns
 
     given = ["Aisha", "Fatima", "Zhanar", "Gulnar", "Madina", "Aigerim", "Dana", "Saule", "Asel", "Ainur"]
     family = ["Nurlanova", "Serikova", "Abenova", "Ospanova", "Karimova", "Tokaeva", "Zhumabaeva"]

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from zhusan.matching import engines
-from zhusan.matching.engines import LABELS, link_records
+from zhusan.engine import engines
+from zhusan.engine.engines import LABELS, link_records
 from zhusan.matching.jobs import link_to_csv
 
 REGISTRY = [

@@ -1,3 +1,3 @@
-"""Cross-script record matching: transliteration, name parsing, name
-families, date levels, a Fellegi–Sunter model estimated without labels,
-candidate search and batch linkage. Pure Python; no Django models."""
+"""The matching app: duplicate review with merge and undo, family tracing,
+linkage jobs and ``zhusan link``, built on the Django-free engine in
+:mod:`zhusan.engine`."""

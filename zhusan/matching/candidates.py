@@ -4,13 +4,13 @@ A registry person becomes one engine record per name it carries (a Cyrillic
 legal name, its ICAO spelling, an Arabic spelling …), each with the person's
 kunya, birth, sex and place of birth; a pair of persons scores as its best
 pair of names. A year-only birth date stays year-only
-(:class:`~zhusan.matching.dates.PartialDate` with no month), an age stated on
-a known day stays an interval (:class:`~zhusan.matching.dates.StatedAge`).
+(:class:`~zhusan.engine.dates.PartialDate` with no month), an age stated on
+a known day stays an interval (:class:`~zhusan.engine.dates.StatedAge`).
 
 Parameters: with at least :data:`FIT_MIN_PERSONS` persons in the pool the
 model's u comes from random pairs of the pool and m from EM on the pool's
 own candidate pairs (no labels); below that there is too little data, and
-the default parameters of :data:`~zhusan.matching.persons.PERSON_FIELDS` are
+the default parameters of :data:`~zhusan.engine.persons.PERSON_FIELDS` are
 used (hand-set m and u).
 """
 
@@ -26,13 +26,12 @@ from typing import Any
 import numpy as np
 from django.db.models import QuerySet
 
+from zhusan.engine.blocking import candidate_pairs
+from zhusan.engine.dates import PartialDate, StatedAge
+from zhusan.engine.model import Comparator, Encoded, FellegiSunter, random_pairs
+from zhusan.engine.persons import PERSON_FIELDS, PERSON_RULES, person_columns
 from zhusan.registry.dates import BirthPrecision
 from zhusan.registry.models import NameKind, Person, PersonName
-
-from .blocking import candidate_pairs
-from .dates import PartialDate, StatedAge
-from .model import Comparator, Encoded, FellegiSunter, random_pairs
-from .persons import PERSON_FIELDS, PERSON_RULES, person_columns
 
 FIT_MIN_PERSONS = 200
 

@@ -29,10 +29,9 @@ from django.utils.translation import gettext as _
 
 from zhusan.audit.models import Action
 from zhusan.audit.services import Actor, record
-
-from .dates import PartialDate, StatedAge
-from .engines import DEFAULT_ENGINE, LABELS, link_records
-from .persons import person_columns
+from zhusan.engine.dates import PartialDate, StatedAge
+from zhusan.engine.engines import DEFAULT_ENGINE, LABELS, link_records
+from zhusan.engine.persons import person_columns
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +133,15 @@ def link_to_csv(
             last = scaled
             progress(scaled, message)
 
-    pairs = link_records(left, right, engine=engine, threshold=threshold, all_pairs=all_pairs, progress=engine_progress)
+    pairs = link_records(
+        left,
+        right,
+        engine=engine,
+        threshold=threshold,
+        all_pairs=all_pairs,
+        progress=engine_progress,
+        translate=_,
+    )
     progress(60, _("Writing %(n)s pairs") % {"n": len(pairs)})
     lcols, rcols = person_columns(left), person_columns(right)
 

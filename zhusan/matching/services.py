@@ -32,13 +32,13 @@ from zhusan.accounts.models import Unit
 from zhusan.accounts.permissions import Capability, Compartment
 from zhusan.audit.models import Action
 from zhusan.audit.services import Actor, Denied, diff, record, write_action
+from zhusan.engine.dates import PartialDate, StatedAge
 from zhusan.registry import models as reg
 from zhusan.registry import services as registry_services
 from zhusan.registry.access import access_for
 from zhusan.registry.models import EstablishedBy, Person, PersonName, RecordType, RelationKind, Sex
 
 from .candidates import QueryName, QueryPerson, Scored, query_from_person, score
-from .dates import PartialDate, StatedAge
 from .models import (
     DuplicateCandidate,
     DuplicateStatus,

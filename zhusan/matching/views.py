@@ -255,8 +255,9 @@ from django.core.files.uploadedfile import UploadedFile  # noqa: E402
 from django.http import JsonResponse  # noqa: E402
 from django.utils.translation import gettext_lazy  # noqa: E402
 
+from zhusan.engine.io import LinkFileError, read_person_file  # noqa: E402
+
 from . import jobs  # noqa: E402
-from .io import LinkFileError, read_person_file  # noqa: E402
 from .models import LinkageJob, LinkageMode  # noqa: E402
 
 LINKAGE_MAX_BYTES = 5 * 1024 * 1024

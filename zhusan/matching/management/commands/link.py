@@ -3,7 +3,7 @@
 Links a person list (CSV or XLSX) against another list or against the
 registry, with a model trained on the data itself (``--engine zhusan``, the
 cross-script Fellegi–Sunter model and the default, or Splink on DuckDB or
-Spark: see :mod:`zhusan.matching.engines`), and writes each proposed pair
+Spark: see :mod:`zhusan.engine.engines`), and writes each proposed pair
 with its match probability and the evidence of every field. The output is written to a temporary file and
 renamed only when everything succeeded: a failed run leaves no output.
 Linking against the registry exports personal data, so it is audited.
@@ -22,8 +22,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from zhusan.matching.engines import DEFAULT_ENGINE, ENGINES, EngineUnavailableError, check_engine
-from zhusan.matching.io import LinkFileError, parse_mapping, read_person_file
+from zhusan.engine.engines import DEFAULT_ENGINE, ENGINES, EngineUnavailableError, check_engine
+from zhusan.engine.io import LinkFileError, parse_mapping, read_person_file
 from zhusan.matching.jobs import link_to_csv, registry_records
 
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from zhusan.matching.name_families import load, table
+from zhusan.engine.name_families import load, table
 
 
 @pytest.mark.parametrize(
@@ -28,7 +28,7 @@ def test_different_names_are_different_families():
 
 
 def test_the_table_covers_at_least_300_names_and_names_its_sources():
-    text = Path("zhusan/matching/data/name_families.csv").read_text(encoding="utf-8")
+    text = Path("zhusan/engine/data/name_families.csv").read_text(encoding="utf-8")
     assert "# sources:" in text and "ICAO Doc 9303" in text
     assert len(table().families) >= 300
 

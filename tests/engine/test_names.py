@@ -1,6 +1,6 @@
 import pytest
 
-from zhusan.matching.names import Kunya, parse_name, surname_stem
+from zhusan.engine.names import Kunya, parse_name, surname_stem
 
 
 @pytest.mark.parametrize(

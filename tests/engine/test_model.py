@@ -2,10 +2,10 @@ import random
 
 import numpy as np
 
-from zhusan.matching.dates import PartialDate, StatedAge, compare_dates
-from zhusan.matching.link import Linker
-from zhusan.matching.model import Comparator, DateColumn, Field, compare_date_columns
-from zhusan.matching.persons import PERSON_FIELDS, PERSON_RULES, person_columns
+from zhusan.engine.dates import PartialDate, StatedAge, compare_dates
+from zhusan.engine.link import Linker
+from zhusan.engine.model import Comparator, DateColumn, Field, compare_date_columns
+from zhusan.engine.persons import PERSON_FIELDS, PERSON_RULES, person_columns
 
 
 def test_vectorised_date_levels_agree_with_compare_dates():
@@ -52,7 +52,7 @@ def _people(n, seed):
 
 
 def test_em_without_labels_links_latin_lists_to_a_cyrillic_registry():
-    from zhusan.matching.translit import icao
+    from zhusan.engine.translit import icao
 
     registry = _people(400, 3)
     lst = [{**p, "given": icao(p["given"]).title(), "family": icao(p["family"]).title(), "birth": PartialDate(p["birth"].year)}

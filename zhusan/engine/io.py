@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-#: Record keys the linkage understands (see zhusan.matching.persons).
+#: Record keys the linkage understands (see zhusan.engine.persons).
 TARGETS = ("id", "full_name", "given", "family", "patronymic", "father", "kunya", "birth", "sex", "place")
 
 # Header names recognised without a --map, compared lower-cased with spaces,

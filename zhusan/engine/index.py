@@ -7,7 +7,7 @@
     best = index.link(person_columns(incoming_records))  # a batch: best row each
 
 The registry is encoded once into the comparator's vocabularies (the same
-columns and levels as batch linkage, :mod:`zhusan.matching.link`), and each
+columns and levels as batch linkage, :mod:`zhusan.engine.link`), and each
 blocking rule's keys (name-family id or phonetic key × birth year, surname
 key × birth year, given × surname, kunya child × surname) become posting
 lists: one sorted array of row numbers and one array of offsets, with a dict

@@ -189,7 +189,7 @@ def _as_birth(raw: object) -> PartialDate | StatedAge | None:
 
 
 def compare_date_columns(a: DateColumn, b: DateColumn, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
-    """Vectorised :func:`zhusan.matching.dates.compare_dates`."""
+    """Vectorised :func:`zhusan.engine.dates.compare_dates`."""
     present = a.present[ia] & b.present[ib]
     age = a.is_age[ia] | b.is_age[ib]
     ya, yb = a.year[ia], b.year[ib]

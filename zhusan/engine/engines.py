@@ -3,7 +3,7 @@
     pairs = link_records(left, right, engine="duckdb", threshold=0.5)
     pairs.left[k], pairs.right[k], pairs.probability[k], pairs.evidence[k]
 
-Every engine takes the same person records (:mod:`zhusan.matching.persons`)
+Every engine takes the same person records (:mod:`zhusan.engine.persons`)
 and returns the same :class:`Pairs`: row numbers on each side, the match
 probability (the share: P(this is the one) when a left record is at most one
 of its candidates), the match weight, and one :class:`~.model.Evidence` per
@@ -44,8 +44,6 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from django.conf import settings
-from django.utils.translation import gettext
 
 from .dates import DATE_LEVEL_TEXT, DateLevel, PartialDate, StatedAge
 from .index import RegistryIndex
@@ -79,9 +77,26 @@ LABELS = [f.label or f.name for f in PERSON_FIELDS]
 
 
 def _(message: str) -> str:
-    """Progress messages are translated where Django is set up (the UI, the
-    command); the benchmarks call the engines without it."""
-    return gettext(message) if settings.configured else message
+    """Marks a progress message for translation (makemessages finds it); the
+    caller's ``translate`` (Django's gettext in the UI and the command, none
+    in the benchmarks) translates it when it is reported."""
+    return message
+
+
+def _untranslated(message: str) -> str:
+    return message
+
+
+class _Say:
+    """Progress reporting with the caller's translation: the message is
+    translated before its values are filled in."""
+
+    def __init__(self, progress: ProgressCallback, translate: Callable[[str], str]) -> None:
+        self.progress, self.translate = progress, translate
+
+    def __call__(self, percent: int, message: str, **values: str) -> None:
+        text = self.translate(message)
+        self.progress(percent, text % values if values else text)
 
 
 class EngineUnavailableError(RuntimeError):
@@ -136,29 +151,30 @@ def link_records(
     threshold: float = 0.5,
     all_pairs: bool = False,
     progress: ProgressCallback = _no_progress,
+    translate: Callable[[str], str] = _untranslated,
 ) -> Pairs:
     """Link ``left`` to ``right``: each left record keeps its best right record
     whose probability reaches ``threshold`` (every such record with
-    ``all_pairs``)."""
+    ``all_pairs``). Progress messages go through ``translate`` (the engine
+    knows no locale; the Django app passes its gettext)."""
     check_engine(engine)
+    say = _Say(progress, translate)
     if engine == "zhusan":
-        return _link_zhusan(left, right, threshold=threshold, all_pairs=all_pairs, progress=progress)
-    return _link_splink(left, right, backend=engine, threshold=threshold, all_pairs=all_pairs, progress=progress)
+        return _link_zhusan(left, right, threshold=threshold, all_pairs=all_pairs, say=say)
+    return _link_splink(left, right, backend=engine, threshold=threshold, all_pairs=all_pairs, say=say)
 
 
 # --- The NumPy engine ------------------------------------------------------------------
 
 
-def _link_zhusan(
-    left: Records, right: Records, *, threshold: float, all_pairs: bool, progress: ProgressCallback
-) -> Pairs:
+def _link_zhusan(left: Records, right: Records, *, threshold: float, all_pairs: bool, say: _Say) -> Pairs:
     lcols, rcols = person_columns(left), person_columns(right)
     if len(right) < INDEX_FROM:
-        progress(10, _("Training the model and scoring pairs"))
+        say(10, _("Training the model and scoring pairs"))
         linker = Linker(PERSON_FIELDS, PERSON_RULES)
         res = linker.link(lcols, rcols, threshold=threshold, each_left_matches_at_most_one=True, train=True)
         keep = np.arange(len(res)) if all_pairs else best_per_left(res.left, res.weight)
-        progress(90, _("Explaining pairs"))
+        say(90, _("Explaining pairs"))
         return Pairs(
             res.left[keep],
             res.right[keep],
@@ -169,9 +185,9 @@ def _link_zhusan(
             "zhusan",
         )
 
-    progress(2, _("Indexing %(n)s records") % {"n": f"{len(right):,}"})
+    say(2, _("Indexing %(n)s records"), n=f"{len(right):,}")
     index = RegistryIndex(rcols)
-    progress(25, _("Training the model"))
+    say(25, _("Training the model"))
     index.fit(lcols, max_sample=FIT_SAMPLE)
     n = len(left)
     parts: list[tuple[np.ndarray, ...]] = []
@@ -190,7 +206,7 @@ def _link_zhusan(
             parts.append((links.left + start, links.right, links.probability, links.weight, links.gammas))
             candidates += links.n_candidates
         done = min(start + CHUNK, n)
-        progress(30 + (65 * done) // n, _("Linked %(done)s of %(n)s records") % {"done": f"{done:,}", "n": f"{n:,}"})
+        say(30 + (65 * done) // n, _("Linked %(done)s of %(n)s records"), done=f"{done:,}", n=f"{n:,}")
     if parts:
         li, ri, prob, weight, gammas = (np.concatenate(col) for col in zip(*parts, strict=True))
     else:
@@ -425,14 +441,12 @@ TRAINING_RULES = [
 ]
 
 
-def _link_splink(
-    left: Records, right: Records, *, backend: str, threshold: float, all_pairs: bool, progress: ProgressCallback
-) -> Pairs:
+def _link_splink(left: Records, right: Records, *, backend: str, threshold: float, all_pairs: bool, say: _Say) -> Pairs:
     from splink import Linker as SplinkLinker
     from splink import SettingsCreator
     from splink.blocking_rule_library import CustomRule
 
-    progress(2, _("Deriving name keys"))
+    say(2, _("Deriving name keys"))
     a, b = _frame(left, side="left"), _frame(right, side="right")
     settings = SettingsCreator(
         link_type="link_only",
@@ -447,14 +461,14 @@ def _link_splink(
         max_iterations=20,
     )
     with _Backend(backend) as db:
-        progress(15, _("Loading records into %(engine)s") % {"engine": backend})
+        say(15, _("Loading records into %(engine)s"), engine=backend)
         tables = [db.register(_loaded(db, a), table_name="zl_left"), db.register(_loaded(db, b), table_name="zl_right")]
         linker = SplinkLinker(tables, settings, log_level=logging.ERROR)
-        progress(25, _("Estimating u from random pairs"))
+        say(25, _("Estimating u from random pairs"))
         # One pass: Splink's default ten chunks cost Spark ten rounds of jobs.
         linker.training.estimate_u_using_random_sampling(max_pairs=min(1e6, max(len(a) * len(b), 1)), num_chunks=1)
         for k, rule in enumerate(TRAINING_RULES):
-            progress(35 + 10 * k, _("Estimating m by expectation–maximisation"))
+            say(35 + 10 * k, _("Estimating m by expectation–maximisation"))
             try:
                 # On counts of agreement patterns (computed once), not on every pair per
                 # iteration: the same estimates, as no comparison has term frequencies.
@@ -463,7 +477,7 @@ def _link_splink(
                 )
             except Exception as exc:  # too few pairs to learn from: keep the starting m
                 log.info("EM on %s skipped: %s", rule, exc)
-        progress(60, _("Scoring candidate pairs"))
+        say(60, _("Scoring candidate pairs"))
         predicted = linker.inference.predict(threshold_match_weight=-20)
         # Every candidate's weight (for each left record's sum of odds), but
         # the comparison columns only of pairs that can reach the threshold:
@@ -479,7 +493,7 @@ def _link_splink(
         detail = ", ".join([ids, *(f"gamma_{f.name}, mw_{f.name}" for f in PERSON_FIELDS)])
         compared = db.query_sql(f"SELECT {detail} FROM {table_name}{floor}", output_type="pandas")  # noqa: S608
         predicted.drop_table_from_database_and_remove_from_cache()
-    progress(90, _("Explaining pairs"))
+    say(90, _("Explaining pairs"))
     return _pairs_from_splink(weights, compared, threshold=threshold, all_pairs=all_pairs, engine=backend)
 
 

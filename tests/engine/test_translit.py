@@ -1,6 +1,6 @@
 import pytest
 
-from zhusan.matching.translit import (
+from zhusan.engine.translit import (
     abjad_consonants,
     abjad_key,
     icao,

@@ -1,10 +1,10 @@
 """Person records: from names as written to the columns the model compares.
 
 A person record is a mapping with any of: ``full_name`` (parsed by
-:func:`zhusan.matching.names.parse_name`) or ``given`` / ``family`` /
+:func:`zhusan.engine.names.parse_name`) or ``given`` / ``family`` /
 ``patronymic`` / ``father``; ``birth`` (a date string, a
-:class:`~zhusan.matching.dates.PartialDate` or a
-:class:`~zhusan.matching.dates.StatedAge`); ``sex``; ``place``.
+:class:`~zhusan.engine.dates.PartialDate` or a
+:class:`~zhusan.engine.dates.StatedAge`); ``sex``; ``place``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from .translit import phonetic_key, skeleton
 
 # Default parameters, for too little data to estimate from and as EM's start:
 # m = P(level | same person), u = P(level | different people), per level in
-# zhusan.matching.model.LEVELS order. Hand-set: agreement on given name,
+# zhusan.engine.model.LEVELS order. Hand-set: agreement on given name,
 # family name and birth year is strong, a different given name with the same
 # surname (siblings) weak, sex a tie-breaker.
 PERSON_FIELDS = [

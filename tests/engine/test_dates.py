@@ -1,6 +1,6 @@
 import pytest
 
-from zhusan.matching.dates import DateLevel, PartialDate, StatedAge, compare_dates, parse_date
+from zhusan.engine.dates import DateLevel, PartialDate, StatedAge, compare_dates, parse_date
 
 
 def d(text):

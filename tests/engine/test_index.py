@@ -1,6 +1,6 @@
-from zhusan.matching.dates import PartialDate
-from zhusan.matching.index import RegistryIndex
-from zhusan.matching.persons import person_columns
+from zhusan.engine.dates import PartialDate
+from zhusan.engine.index import RegistryIndex
+from zhusan.engine.persons import person_columns
 
 REGISTRY = [
     {"given": "Айша", "family": "Жүсіпова", "father": "Серік", "birth": PartialDate(1990, 3, 14), "sex": "f"},

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from zhusan.matching.dates import PartialDate
-from zhusan.matching.index import RegistryIndex
-from zhusan.matching.link import Linker
-from zhusan.matching.persons import PERSON_FIELDS, PERSON_RULES, person_columns
+from zhusan.engine.dates import PartialDate
+from zhusan.engine.index import RegistryIndex
+from zhusan.engine.link import Linker
+from zhusan.engine.persons import PERSON_FIELDS, PERSON_RULES, person_columns
 
 REGISTRY = [
     {"given": "Айша", "family": "Жүсіпова", "father": "Серік", "birth": PartialDate(1990, 3, 14), "sex": "f"},
@@ -91,7 +91,7 @@ def _em_per_pair(model, gammas, groups, *, n_left, n_right, share, iterations):
 
 
 def test_em_by_comparison_pattern_estimates_what_em_per_pair_does() -> None:
-    from zhusan.matching.model import FellegiSunter
+    from zhusan.engine.model import FellegiSunter
 
     rng = np.random.default_rng(0)
     gammas = np.stack([rng.integers(-1, len(f.levels), 3000) for f in PERSON_FIELDS], axis=1).astype(np.int8)

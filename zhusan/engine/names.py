@@ -6,7 +6,7 @@ splits it into a given name, a patronymic (and the father's name it carries),
 a lineage chain (ibn / bint), a family name, and a kunya (Umm X / Abu X: a
 name by the child, which is never compared as a given name). The original
 spelling of every part is kept; comparison keys come from
-:mod:`zhusan.matching.translit`.
+:mod:`zhusan.engine.translit`.
 """
 
 from __future__ import annotations

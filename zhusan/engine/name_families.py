@@ -2,7 +2,7 @@
 
 A family is one name across traditions and scripts: Yusuf, Zhusip, Jusup,
 Iosif, Юсуф, Жүсіп and يوسف are one family. Each variant is indexed by its
-:func:`~zhusan.matching.translit.match_key`, so spellings that fold together
+:func:`~zhusan.engine.translit.match_key`, so spellings that fold together
 need no row of their own.
 """
 
