@@ -144,3 +144,22 @@ def test_a_teacher_cannot_import(teacher, movement):
 
     with pytest.raises(PermissionDenied):
         stage(teacher, movement, csv_file("Serikova,Dana,F,1992,A\n"))
+
+
+def test_a_camp_list_with_russian_headers_and_sex_words_is_staged_and_merged(consul, movement):
+    """The one reader (zhusan.engine.tabular), as `zhusan link` reads it:
+    semicolons, Russian headers, "жен"/"муж." in the sex column."""
+    body = "Фамилия;Имя;Пол;Год рождения;Группа\nСерикова;Айша;жен;2017;A\nТохтаров;Али;муж.;2015;A\nОмарова;Дана;әйел;1990;B\n"
+    upload = SimpleUploadedFile("camp.csv", body.encode("utf-8"), content_type=CSV_TYPE)
+    staged = stage(consul, movement, upload)
+    rows = list(staged.rows.order_by("row_number"))
+    assert [r.data["sex"] for r in rows] == ["female", "male", "female"]
+    assert rows[0].data["family_name"] == "Серикова" and rows[0].data["travel_group"] == "A"
+    imports.import_merge(actor=act(consul), staged=staged)
+    assert sorted(Person.objects.values_list("sex", flat=True)) == ["female", "female", "male"]
+
+
+def test_a_camp_workbook_with_an_arabic_sex_word_is_staged(consul, movement):
+    staged = stage(consul, movement, xlsx_file([["Omarova", "Dana", "أنثى", 1990.0, "B"]]))
+    row = staged.rows.get()
+    assert (row.data["sex"], row.data["birth_year"]) == ("female", "1990")

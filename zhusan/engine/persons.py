@@ -17,6 +17,7 @@ from .dates import PartialDate, StatedAge, gettext_noop
 from .model import Field, _as_birth
 from .name_families import table
 from .names import parse_name, strip_patronymic, surname_stem
+from .tabular import normalise_sex
 from .translit import phonetic_key, skeleton
 
 # Default parameters, for too little data to estimate from and as EM's start:
@@ -66,10 +67,12 @@ def person_columns(records: Iterable[Mapping[str, object]]) -> Columns:
         cols["father"].append(father or None)
         cols["kunya"].append(kunya or None)
         cols["birth"].append(_as_birth(rec.get("birth")))
-        sex = str(rec.get("sex") or "").strip().lower()[:1]
-        cols["sex"].append(sex if sex in ("f", "m") else None)
+        cols["sex"].append(_SEX_CODE.get(normalise_sex(str(rec.get("sex") or "")) or ""))
         cols["place"].append(rec.get("place") or None)
     return cols  # type: ignore[return-value]
+
+
+_SEX_CODE = {"female": "f", "male": "m"}
 
 
 @lru_cache(maxsize=200_000)

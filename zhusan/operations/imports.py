@@ -13,8 +13,6 @@ prison, as CSV or XLSX.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +26,13 @@ from zhusan.accounts.access import has_capability
 from zhusan.accounts.permissions import Capability
 from zhusan.audit.models import Action
 from zhusan.audit.services import Actor, Denied, record, write_action
+from zhusan.engine.tabular import (
+    HEADER_NAMES,
+    TableError,
+    normalise_sex,
+    read_table,
+    recognise_headers,
+)
 from zhusan.registry import services as registry
 from zhusan.registry.access import visible_to
 from zhusan.registry.dates import BirthPrecision
@@ -70,14 +75,16 @@ class ImportRefusedError(ValidationError):
 # --- Reading ---------------------------------------------------------------------
 
 
-def _as_text(value: Any) -> str:
-    # A formula arrives as its text ("=HYPERLINK(...)"): stored as typed,
-    # never evaluated. Numbers become their plain text (2016, not 2016.0).
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+# The columns' usual names (English, Russian, Kazakh), as the linkage knows them.
+IMPORT_HEADERS: dict[str, tuple[str, ...]] = {
+    "family_name": HEADER_NAMES["family"],
+    "given_name": HEADER_NAMES["given"],
+    "patronymic": HEADER_NAMES["patronymic"],
+    "sex": HEADER_NAMES["sex"],
+    "birth_year": HEADER_NAMES["birth_year"],
+    "case_number": ("casenumber", "caseno", "номердела", "істің нөмірі"),
+    "travel_group": HEADER_NAMES["travel_group"],
+}
 
 
 def check_file(upload: UploadedFile) -> str:
@@ -100,36 +107,42 @@ def check_file(upload: UploadedFile) -> str:
     return kind
 
 
-def read_rows(upload: UploadedFile, kind: str) -> tuple[list[str], list[list[str]]]:
-    """Header and rows, every cell as text."""
-    if kind == "csv":
-        raw = upload.read()
-        if b"\x00" in raw:
-            raise ImportRefusedError([RowError(0, "", _("This is not a text file."))])
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ImportRefusedError([RowError(0, "", _("The file is not UTF-8 text."))]) from exc
-        table = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
-    else:
-        from openpyxl import load_workbook
+def _refusal(error: TableError) -> ImportRefusedError:
+    reasons = {
+        "binary": _("This is not a text file."),
+        "encoding": _("The file is not UTF-8 text."),
+        "csv": _("The file's contents do not match its name."),
+        "xlsx": _("The spreadsheet cannot be read."),
+        "empty": _("The file is empty."),
+    }
+    return ImportRefusedError(
+        [RowError(0, "", reasons.get(error.kind, _("The file's contents do not match its name.")))]
+    )
 
-        try:
-            # data_only=False: a formula cell yields its formula text, and
-            # nothing is ever calculated.
-            workbook = load_workbook(upload, read_only=True, data_only=False)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise ImportRefusedError([RowError(0, "", _("The spreadsheet cannot be read."))]) from exc
-        sheet = workbook.worksheets[0]
-        table = [[_as_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        workbook.close()
-    table = [row for row in table if any(row)]
-    if not table:
-        raise ImportRefusedError([RowError(0, "", _("The file is empty."))])
-    if len(table) - 1 > MAX_ROWS:
+
+def _column(header: str, recognised: dict[str, str]) -> str:
+    return recognised.get(header) or header.strip().lower().replace(" ", "_")
+
+
+def read_rows(upload: UploadedFile, kind: str) -> tuple[list[str], list[list[str]]]:
+    """Header and rows, every cell as text, read by the one reader
+    (zhusan.engine.tabular); headers in their usual spellings (``Фамилия``,
+    ``Date of birth`` …) become the import's columns, and a sex the lists
+    write (``F``, ``жен``, ``әйел``, ``ذكر`` …) becomes female, male or unknown."""
+    try:
+        table = read_table(upload.read(), "csv" if kind == "csv" else "xlsx")
+    except TableError as exc:
+        raise _refusal(exc) from exc
+    if len(table.rows) > MAX_ROWS:
         raise ImportRefusedError([RowError(0, "", _("The file has more than %(n)s rows.") % {"n": MAX_ROWS})])
-    header = [h.strip().lower().replace(" ", "_") for h in table[0]]
-    return header, table[1:]
+    recognised = {h: column for column, h in recognise_headers(table.header, IMPORT_HEADERS).items()}
+    header = [_column(h, recognised) for h in table.header]
+    if "sex" in header:
+        at = header.index("sex")
+        for row in table.rows:
+            if at < len(row):
+                row[at] = normalise_sex(row[at]) or row[at]
+    return header, table.rows
 
 
 # --- Validating and matching -------------------------------------------------------
@@ -139,7 +152,7 @@ def validate_row(number: int, data: dict[str, str], this_year: int) -> list[RowE
     errors = []
     if not data.get("family_name") and not data.get("given_name"):
         errors.append(RowError(number, "family_name", _("A name is required.")))
-    if data.get("sex", "").lower() not in SEX_VALUES:
+    if normalise_sex(data.get("sex", "")) is None:
         errors.append(RowError(number, "sex", _("Use female, male or unknown.")))
     year = data.get("birth_year", "")
     if not year.isdigit() or not 1900 <= int(year) <= this_year:
