@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zhusan.audit.services import Actor
 from zhusan.operations import services
-from zhusan.operations.models import ClearanceKind, ManifestEntry
+from zhusan.operations.models import ClearanceKind, ManifestEntry, Movement, MovementStatus, OperationStatus
 from zhusan.registry import services as registry
 from zhusan.registry.models import AssentChoice, ConsentGiver, ConsentPurpose, ConsentStatus
 
@@ -45,3 +45,17 @@ def clear_fully(consul, liaison, entry: ManifestEntry) -> ManifestEntry:
     if entry.clearance_items.filter(kind=ClearanceKind.SECURITY_CLEARANCE).exists():
         services.security_clearance_record(actor=act(liaison), entry=entry, outcome="cleared")
     return entry
+
+
+def approve_and_depart(user, movement: Movement) -> Movement:
+    """Approve the movement's operation (if planned) and set the movement under way."""
+    operation = movement.operation
+    operation.refresh_from_db()
+    if operation.status == OperationStatus.PLANNED:
+        services.operation_update(
+            actor=act(user), operation=operation, expected_version=operation.version, status=OperationStatus.APPROVED
+        )
+    movement.refresh_from_db()
+    return services.movement_set_status(
+        actor=act(user), movement=movement, status=MovementStatus.UNDER_WAY, expected_version=movement.version
+    )

@@ -9,7 +9,7 @@ import pytest
 from zhusan.operations import selectors, services
 
 from ..factories import make_person
-from .helpers import act, advance
+from .helpers import act, advance, approve_and_depart
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,8 @@ def test_reconciliation_counts_by_sex_and_age_group_and_lists_the_unaccounted(co
         expected_version=entries[0].version,
         data=services.ArrivalInput(placement="rehabilitation_centre"),
     )
-    services.movement_set_status(actor=act(consul), movement=movement, status="arrived")
+    approve_and_depart(consul, movement)
+    services.movement_set_status(actor=act(consul), movement=movement, status="arrived", expected_version=2)
 
     r = selectors.reconcile(act(consul), movement)
     assert (r.expected.total, r.boarded.total, r.arrived.total) == (4, 3, 1)

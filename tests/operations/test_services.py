@@ -105,11 +105,11 @@ def test_a_child_needs_the_carers_consent_and_their_own_assent(consul, movement)
     consent = entry.clearance_items.get(kind=ClearanceKind.CONSENT)
     assert not consent.satisfied
     give_consent(consul, child, by=ConsentGiver.PARENT, giver=mother)
-    services.clearance_sync(entry)
+    services.clearance_sync(actor=act(consul), entry=entry)
     consent.refresh_from_db()
     assert not consent.satisfied  # aged about 9: the child's assent is needed too
     give_assent(consul, child)
-    services.clearance_sync(entry)
+    services.clearance_sync(actor=act(consul), entry=entry)
     consent.refresh_from_db()
     assert consent.satisfied
 

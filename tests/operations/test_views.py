@@ -13,7 +13,7 @@ from zhusan.registry.models import Person
 
 from ..factories import make_person
 from ..registry.helpers import login
-from .helpers import act
+from .helpers import act, approve_and_depart
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +109,7 @@ def test_a_good_file_is_reviewed_and_merged_through_the_pages(client, consul, mo
 
 def test_the_reconciliation_page_flags_who_did_not_board(client, consul, movement):
     services.manifest_add(actor=act(consul), movement=movement, person=make_person(consul))
-    services.movement_set_status(actor=act(consul), movement=movement, status="under_way")
+    approve_and_depart(consul, movement)
     login(client, consul)
     page = client.get(reverse("operations:reconciliation", args=[movement.uuid])).content.decode()
     assert "expected, did not board" in page

@@ -237,6 +237,6 @@ class OperationWriter:
             for kind in required_kinds(movement, entry.person)
         )
         for entry in entries:
-            clearance_sync(entry)
+            clearance_sync(actor=self.actor, entry=entry)
         self._record_movement(movement, len(entries), len(items))
         self._record_operation(operation, 1, len(entries))

@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,17 +24,64 @@ from zhusan.core.api import expected_version
 from zhusan.registry.selectors import get_person_for_user
 
 from . import selectors, services
-from .models import ClearanceItem, HandoverDocument, HandoverDocumentKind, ManifestEntry, Movement, Operation
+from .models import (
+    ClearanceItem,
+    ClearanceKind,
+    HandoverDocument,
+    HandoverDocumentKind,
+    ManifestEntry,
+    Movement,
+    Operation,
+)
 
 
 def _actor(request: Request) -> Actor:
     return Actor.from_request(request._request or request, via="api")
 
 
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description='The version you read, as "<version>" (or send "version" in the body).',
+)
+WRITE_ERRORS = {
+    400: OpenApiResponse(description="Invalid input or a move the lifecycle does not allow; nothing written."),
+    403: OpenApiResponse(description="Your role cannot manage operations (the refusal is audited)."),
+    404: OpenApiResponse(description="No such record."),
+    409: OpenApiResponse(description="Someone changed it since you read it; nothing written."),
+    428: OpenApiResponse(description="No version sent."),
+}
+
+
 class OperationSerializer(serializers.ModelSerializer):
+    lead = serializers.UUIDField(source="lead.uuid", read_only=True, default=None, allow_null=True)
+
     class Meta:
         model = Operation
-        fields = ["uuid", "code", "name", "status", "country", "clearance_kinds"]
+        fields = ["uuid", "code", "name", "status", "country", "lead", "clearance_kinds", "version"]
+
+
+class OperationPatchSerializer(serializers.Serializer):
+    """The fields ``services.operation_update`` allows; send only those you change."""
+
+    name = serializers.CharField(required=False, max_length=200)
+    status = serializers.CharField(
+        required=False, help_text="planned → approved → under_way → completed; cancelled before completion"
+    )
+    country = serializers.CharField(required=False, min_length=2, max_length=2)
+    lead = serializers.UUIDField(required=False, allow_null=True, help_text="A user who sees operations")
+    # Plain text items (the service refuses unknown ones): a choice set here
+    # would collide in the schema with the clearance item's kind.
+    clearance_kinds = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text=", ".join(ClearanceKind.values)
+    )
+    version = serializers.IntegerField(required=False)
+
+
+class MovementStatusSerializer(serializers.Serializer):
+    status = serializers.CharField(help_text="planned → under_way → arrived, or planned → cancelled")
+    version = serializers.IntegerField(required=False)
 
 
 class MovementSerializer(serializers.ModelSerializer):
@@ -43,7 +92,7 @@ class MovementSerializer(serializers.ModelSerializer):
         model = Movement
         fields = [
             "uuid", "operation", "label", "kind", "origin", "transit_points", "destination",
-            "departure_on", "arrival_on", "status",
+            "departure_on", "arrival_on", "status", "version",
         ]  # fmt: skip
 
 
@@ -107,6 +156,64 @@ class OperationList(APIView):
     @extend_schema(summary="Operations", responses={200: OperationSerializer(many=True)})
     def get(self, request: Request) -> Response:
         return Response(OperationSerializer(selectors.operations_for_user(_actor(request)), many=True).data)
+
+
+def _lead(ref: Any) -> Any:
+    """The user named as lead, or a 400 (users are named by their UUID)."""
+    from zhusan.accounts.models import User
+
+    if ref is None:
+        return None
+    user = User.objects.filter(uuid=ref, is_active=True).first()
+    if user is None:
+        raise exceptions.ValidationError({"lead": [_("No such user.")]})
+    return user
+
+
+class OperationDetail(APIView):
+    @extend_schema(summary="One operation", responses={200: OperationSerializer})
+    def get(self, request: Request, operation_uuid: str) -> Response:
+        operation = selectors.get_operation_for_user(_actor(request), operation_uuid)
+        return Response(OperationSerializer(operation).data, headers={"ETag": f'"{operation.version}"'})
+
+    @extend_schema(
+        summary="Change an operation: status along its lifecycle, name, country, lead, required clearance items",
+        parameters=[IF_MATCH],
+        request=OperationPatchSerializer,
+        responses={200: OperationSerializer, **WRITE_ERRORS},
+    )
+    def patch(self, request: Request, operation_uuid: str) -> Response:
+        actor = _actor(request)
+        operation = selectors.get_operation_for_user(actor, operation_uuid)
+        selectors.require_manage_operations(actor, object_type="operation", ref=operation.uuid)
+        version = expected_version(request)
+        changes = _valid(OperationPatchSerializer, request.data)
+        changes.pop("version", None)
+        if not changes:
+            raise exceptions.ValidationError({"detail": [_("Nothing to change.")]})
+        if "lead" in changes:
+            changes["lead"] = _lead(changes["lead"])
+        operation = services.operation_update(actor=actor, operation=operation, expected_version=version, **changes)
+        return Response(OperationSerializer(operation).data, headers={"ETag": f'"{operation.version}"'})
+
+
+class MovementStatusView(APIView):
+    @extend_schema(
+        summary="Move a movement along its lifecycle (planned → under_way → arrived, or planned → cancelled)",
+        parameters=[IF_MATCH],
+        request=MovementStatusSerializer,
+        responses={200: MovementSerializer, **WRITE_ERRORS},
+    )
+    def post(self, request: Request, movement_uuid: str) -> Response:
+        actor = _actor(request)
+        movement = selectors.get_movement_for_user(actor, movement_uuid)
+        selectors.require_manage_operations(actor, object_type="movement", ref=movement.uuid)
+        version = expected_version(request)
+        data = _valid(MovementStatusSerializer, request.data)
+        movement = services.movement_set_status(
+            actor=actor, movement=movement, status=data["status"], expected_version=version
+        )
+        return Response(MovementSerializer(movement).data, headers={"ETag": f'"{movement.version}"'})
 
 
 class OperationMovements(APIView):

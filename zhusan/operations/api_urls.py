@@ -14,6 +14,8 @@ def _api(view: Any) -> Any:
 
 urlpatterns = [
     path("", _api(api.OperationList), name="api-operation-list"),
+    path("<uuid:operation_uuid>/", _api(api.OperationDetail), name="api-operation-detail"),
+    path("movements/<uuid:movement_uuid>/status/", _api(api.MovementStatusView), name="api-movement-status"),
     path("<uuid:operation_uuid>/movements/", _api(api.OperationMovements), name="api-operation-movements"),
     path("movements/<uuid:movement_uuid>/entries/", _api(api.MovementEntries), name="api-movement-entries"),
     path(

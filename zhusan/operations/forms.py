@@ -7,10 +7,25 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhusan.accounts.models import RoleGrant, User
+from zhusan.accounts.permissions import POLICIES, Capability
 from zhusan.registry.models import LawfulBasis, Sex, Site
 from zhusan.registry.selectors import AGE_BANDS
 
-from .models import ClearanceKind, EntryStatus, HandoverDocumentKind, MovementKind, Placement, SecurityOutcome
+from .models import (
+    MOVEMENT_TRANSITIONS,
+    OPERATION_TRANSITIONS,
+    ClearanceKind,
+    EntryStatus,
+    HandoverDocumentKind,
+    Movement,
+    MovementKind,
+    MovementStatus,
+    Operation,
+    OperationStatus,
+    Placement,
+    SecurityOutcome,
+)
 from .services import MANUAL_KINDS
 
 
@@ -22,6 +37,61 @@ class OperationForm(forms.Form):
     code = forms.CharField(label=_("Code"), max_length=40)
     name = forms.CharField(label=_("Name"), max_length=200)
     country = forms.CharField(label=_("Programme country (ISO code)"), max_length=2, min_length=2)
+
+
+def operations_staff() -> Any:
+    """Active users holding a role that sees operations: the possible leads."""
+    roles = [role for role, p in POLICIES.items() if Capability.VIEW_OPERATIONS in p.capabilities]
+    grants = RoleGrant.objects.active().filter(role__in=roles)
+    return User.objects.filter(is_active=True, pk__in=grants.values("user_id")).order_by("username")
+
+
+class OperationUpdateForm(forms.Form):
+    """An operation's editable fields; the status offers the moves its lifecycle allows
+    (the service refuses any other)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    status = forms.ChoiceField(label=_("Status"), choices=OperationStatus.choices)
+    country = forms.CharField(label=_("Programme country (ISO code)"), max_length=2, min_length=2)
+    lead = forms.ModelChoiceField(label=_("Lead"), queryset=User.objects.none(), required=False, to_field_name="uuid")
+    clearance_kinds = forms.MultipleChoiceField(
+        label=_("Required clearance items"), choices=ClearanceKind.choices, widget=forms.CheckboxSelectMultiple
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, operation: Operation, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "name": operation.name,
+                "status": operation.status,
+                "country": operation.country,
+                "lead": operation.lead.uuid if operation.lead else None,
+                "clearance_kinds": list(operation.clearance_kinds),
+                "version": operation.version,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        lead: Any = self.fields["lead"]
+        lead.queryset = operations_staff()
+        allowed = {operation.status, *OPERATION_TRANSITIONS.get(operation.status, frozenset())}
+        status: Any = self.fields["status"]
+        status.widget.choices = [(value, label) for value, label in OperationStatus.choices if value in allowed]
+
+
+class MovementStatusForm(forms.Form):
+    """Move a movement along its lifecycle; only the allowed next statuses are offered."""
+
+    status = forms.ChoiceField(label=_("New status"), choices=MovementStatus.choices)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, movement: Movement, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"version": movement.version})
+        super().__init__(*args, **kwargs)
+        allowed = MOVEMENT_TRANSITIONS.get(movement.status, frozenset())
+        self.allowed = [(value, label) for value, label in MovementStatus.choices if value in allowed]
+        status: Any = self.fields["status"]
+        status.widget.choices = self.allowed
 
 
 class MovementForm(forms.Form):

@@ -43,7 +43,19 @@ def default_clearance_kinds() -> list[str]:
     return list(ClearanceKind.values)
 
 
-class Operation(UUIDModel, TimeStampedModel):
+# An operation's own lifecycle; the services refuse anything else.
+OPERATION_TRANSITIONS: dict[str, frozenset[str]] = {
+    OperationStatus.PLANNED: frozenset({OperationStatus.APPROVED, OperationStatus.CANCELLED}),
+    OperationStatus.APPROVED: frozenset(
+        {OperationStatus.PLANNED, OperationStatus.UNDER_WAY, OperationStatus.CANCELLED}
+    ),
+    OperationStatus.UNDER_WAY: frozenset({OperationStatus.COMPLETED, OperationStatus.CANCELLED}),
+    OperationStatus.COMPLETED: frozenset(),
+    OperationStatus.CANCELLED: frozenset(),
+}
+
+
+class Operation(UUIDModel, TimeStampedModel, VersionedModel):
     code = models.CharField(_("code"), max_length=40, unique=True, help_text=_("For example Zhusan-2"))
     name = models.CharField(_("name"), max_length=200)
     status = models.CharField(_("status"), max_length=20, choices=OperationStatus.choices, default="planned")
@@ -104,7 +116,16 @@ class MovementStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class Movement(UUIDModel, TimeStampedModel):
+# A movement's own lifecycle: planned, under way, arrived; or cancelled before it leaves.
+MOVEMENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    MovementStatus.PLANNED: frozenset({MovementStatus.UNDER_WAY, MovementStatus.CANCELLED}),
+    MovementStatus.UNDER_WAY: frozenset({MovementStatus.ARRIVED}),
+    MovementStatus.ARRIVED: frozenset(),
+    MovementStatus.CANCELLED: frozenset(),
+}
+
+
+class Movement(UUIDModel, TimeStampedModel, VersionedModel):
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="movements")
     label = models.CharField(_("label"), max_length=100, help_text=_("For example Flight 1"))
     kind = models.CharField(_("kind"), max_length=10, choices=MovementKind.choices)

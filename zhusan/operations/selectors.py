@@ -52,6 +52,20 @@ def require_operations_access(actor: Actor) -> None:
         raise PermissionDenied(_("Your role does not include repatriation operations."))
 
 
+def require_manage_operations(actor: Actor, *, object_type: str, ref: object = "") -> None:
+    """Refuse (403, audited) a role that may see operations but not manage them."""
+    assert actor.user is not None
+    if not has_capability(actor.user, Capability.MANAGE_OPERATIONS):
+        record(
+            actor,
+            Action.PERMISSION_DENIED,
+            object_type=object_type,
+            object_ref=ref,
+            detail={"why": f"missing {Capability.MANAGE_OPERATIONS}"},
+        )
+        raise PermissionDenied(_("Your role cannot do this: %(c)s.") % {"c": Capability.MANAGE_OPERATIONS.label})
+
+
 def operations_for_user(actor: Actor) -> QuerySet[Operation]:
     require_operations_access(actor)
     record(actor, Action.LIST, object_type="operation")

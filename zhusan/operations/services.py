@@ -47,6 +47,8 @@ from zhusan.registry.models import (
 
 from .models import (
     ENTRY_TRANSITIONS,
+    MOVEMENT_TRANSITIONS,
+    OPERATION_TRANSITIONS,
     ClearanceItem,
     ClearanceKind,
     ClearanceOverride,
@@ -56,12 +58,14 @@ from .models import (
     ManifestEntry,
     Movement,
     MovementKind,
+    MovementStatus,
     Operation,
     OperationStatus,
     Placement,
     SecurityOutcome,
     SeparationDecision,
     TeamMember,
+    TeamRole,
 )
 
 # A child old enough to give a view gives assent as well as the carer's consent.
@@ -153,28 +157,97 @@ def operation_create(
     return operation
 
 
+def _check_version_of(instance: Operation | Movement | ManifestEntry, expected_version: int) -> None:
+    """Refuse a stale write before any other check, so the caller learns to reload."""
+    current = type(instance)._default_manager.filter(pk=instance.pk).values_list("version", flat=True).first()
+    if current != expected_version:
+        raise StaleVersionError(instance, expected_version, current)
+
+
+def _status_label(choices: type[OperationStatus] | type[MovementStatus], value: str) -> str:
+    return str(choices(value).label) if value in choices.values else value
+
+
+OPERATION_FIELDS = ("name", "status", "country", "lead", "clearance_kinds")
+OPEN_MOVEMENTS = (MovementStatus.PLANNED, MovementStatus.UNDER_WAY)
+
+
 @write_action
-def operation_update(*, actor: Actor, operation: Operation, **changes: Any) -> Operation:
+def operation_update(*, actor: Actor, operation: Operation, expected_version: int, **changes: Any) -> Operation:
+    """Change an operation's name, status (along ``OPERATION_TRANSITIONS``),
+    country, lead or required clearance items. A change of the required items
+    is carried to the checklists of the entries still open."""
     _require(actor, Capability.MANAGE_OPERATIONS, object_type="operation", ref=operation.uuid)
-    allowed = {"name", "status", "country", "lead", "clearance_kinds"}
-    unknown = set(changes) - allowed
+    unknown = set(changes) - set(OPERATION_FIELDS)
     if unknown:
-        raise ValidationError({k: _("This field cannot be changed here.") for k in unknown})
+        raise ValidationError({k: _("This field cannot be changed here.") for k in sorted(unknown)})
+    _check_version_of(operation, expected_version)
+    if isinstance(changes.get("name"), str):
+        changes["name"] = changes["name"].strip()
+    if isinstance(changes.get("country"), str):
+        changes["country"] = changes["country"].strip().upper()
+    if "clearance_kinds" in changes:
+        kinds = changes["clearance_kinds"]
+        if not isinstance(kinds, list | tuple) or any(k not in ClearanceKind.values for k in kinds):
+            raise ValidationError({"clearance_kinds": _("Unknown clearance item.")})
+        changes["clearance_kinds"] = [k for k in ClearanceKind.values if k in kinds]  # one order, no repeats
     before = {k: getattr(operation, k) for k in changes}
-    for key, value in changes.items():
-        setattr(operation, key, value)
-    if any(k not in ClearanceKind.values for k in operation.clearance_kinds):
-        raise ValidationError({"clearance_kinds": _("Unknown clearance item.")})
+    changed = [k for k in changes if changes[k] != before[k]]
+    if "status" in changed:
+        _check_operation_status(operation, str(changes["status"]))
+    lead = changes.get("lead")
+    if "lead" in changed and lead is not None and not has_capability(lead, Capability.VIEW_OPERATIONS):
+        raise ValidationError({"lead": _("The lead must hold a role that sees repatriation operations.")})
+    if not changed:
+        return operation
+    for key in changed:
+        setattr(operation, key, changes[key])
     operation.full_clean()
-    operation.save()
+    save_versioned(operation, expected_version=expected_version, fields=changed)
+    if "lead" in changed and operation.lead is not None:
+        TeamMember.objects.get_or_create(operation=operation, user=operation.lead, role=TeamRole.LEAD)
     record(
         actor,
         Action.UPDATE,
         object_type="operation",
         object_ref=operation.uuid,
-        changes=diff(before, {k: getattr(operation, k) for k in changes}),
+        changes=diff({k: before[k] for k in changed}, {k: getattr(operation, k) for k in changed}),
     )
+    if "clearance_kinds" in changed:
+        open_entries = (
+            ManifestEntry.objects.filter(movement__operation=operation)
+            .exclude(status__in=[EntryStatus.ARRIVED, EntryStatus.WITHDRAWN])
+            .select_related("movement__operation", "person")
+        )
+        for entry in open_entries:
+            entry.movement.operation = operation
+            _sync(actor, entry)
     return operation
+
+
+def _check_operation_status(operation: Operation, to_status: str) -> None:
+    if to_status not in OPERATION_TRANSITIONS.get(operation.status, frozenset()):
+        raise ValidationError(
+            {
+                "status": _("An operation that is %(a)s cannot become %(b)s.")
+                % {
+                    "a": _status_label(OperationStatus, operation.status),
+                    "b": _status_label(OperationStatus, to_status),
+                }
+            }
+        )
+    if to_status in (OperationStatus.COMPLETED, OperationStatus.CANCELLED):
+        still_open = operation.movements.filter(status__in=OPEN_MOVEMENTS).count()
+        if still_open:
+            raise ValidationError(
+                {
+                    "status": _(
+                        "%(n)s movement(s) of this operation are still planned or under way: record their arrival "
+                        "or cancel them first."
+                    )
+                    % {"n": still_open}
+                }
+            )
 
 
 @write_action
@@ -242,12 +315,30 @@ def movement_create(
 
 
 @write_action
-def movement_set_status(*, actor: Actor, movement: Movement, status: str) -> Movement:
+def movement_set_status(*, actor: Actor, movement: Movement, status: str, expected_version: int) -> Movement:
+    """Move a movement along ``MOVEMENT_TRANSITIONS`` (planned → under way →
+    arrived, or planned → cancelled); it leaves only once its operation is approved."""
     _require(actor, Capability.MANAGE_OPERATIONS, object_type="movement", ref=movement.uuid)
+    _check_version_of(movement, expected_version)
     before = movement.status
+    if status not in MOVEMENT_TRANSITIONS.get(before, frozenset()):
+        raise ValidationError(
+            {
+                "status": _("A movement that is %(a)s cannot become %(b)s.")
+                % {"a": _status_label(MovementStatus, before), "b": _status_label(MovementStatus, status)}
+            }
+        )
+    operation_status = movement.operation.status
+    if operation_status in (OperationStatus.COMPLETED, OperationStatus.CANCELLED):
+        raise ValidationError({"status": _("This operation is closed; its movements no longer change.")})
+    if status == MovementStatus.UNDER_WAY and operation_status not in (
+        OperationStatus.APPROVED,
+        OperationStatus.UNDER_WAY,
+    ):
+        raise ValidationError({"status": _("The operation must be approved before a movement leaves.")})
     movement.status = status
     movement.full_clean()
-    movement.save(update_fields=["status", "updated_at"])
+    save_versioned(movement, expected_version=expected_version, fields=["status"])
     record(
         actor,
         Action.UPDATE,
@@ -391,10 +482,6 @@ def manifest_add(*, actor: Actor, movement: Movement, person: Person, travel_gro
     entry = ManifestEntry.objects.create(
         movement=movement, person=person, travel_group=travel_group.strip(), added_by=_user(actor)
     )
-    ClearanceItem.objects.bulk_create(
-        [ClearanceItem(entry=entry, kind=k, required=True) for k in required_kinds(movement, person)]
-    )
-    clearance_sync(entry)
     record(
         actor,
         Action.CREATE,
@@ -403,6 +490,7 @@ def manifest_add(*, actor: Actor, movement: Movement, person: Person, travel_gro
         person_ref=person.uuid,
         changes=diff({}, {"movement": str(movement), "status": entry.status, "travel_group": entry.travel_group}),
     )
+    _sync(actor, entry)  # the checklist, as the registry proves it so far
     return entry
 
 
@@ -449,22 +537,110 @@ def consent_satisfied(person: Person) -> bool:
     return True
 
 
-def clearance_sync(entry: ManifestEntry) -> None:
-    """Satisfy items the registry already proves (documents, evidence, consent).
+@dataclass(frozen=True)
+class ItemChange:
+    """What the checklist sync would do to one item: create it, or change some of its fields."""
 
-    Consent is always what the registry says; other derivable items are only
-    ever raised to satisfied from here, never unset from a manual tick."""
-    now = timezone.now()
-    for item in entry.clearance_items.all():
-        derived = _derived(entry.person, item.kind)
-        if item.kind == ClearanceKind.CONSENT:
-            value = bool(derived)
-            if item.satisfied != value or not item.derived:
-                item.satisfied, item.derived, item.at, item.by = value, True, now, None
-                item.save(update_fields=["satisfied", "derived", "at", "by"])
+    kind: str
+    item: ClearanceItem | None  # None: the item is to be created
+    values: dict[str, Any]
+
+    @property
+    def label(self) -> str:
+        return str(ClearanceKind(self.kind).label)
+
+
+def clearance_plan(entry: ManifestEntry) -> list[ItemChange]:
+    """What the registry's records and the programme's checklist would change
+    on this entry's items, without writing anything (pages read this).
+
+    Items the programme requires and the entry lacks are created; items no
+    longer required are marked so. Consent is always what the registry says;
+    other derivable items are only ever raised to satisfied from here, never
+    unset from a manual tick. The checklist of an entry that arrived or was
+    withdrawn is closed: it stays as it was."""
+    if entry.status in (EntryStatus.ARRIVED, EntryStatus.WITHDRAWN):
+        return []
+    items = {item.kind: item for item in entry.clearance_items.all()}
+    required = required_kinds(entry.movement, entry.person)
+    plan: list[ItemChange] = []
+    for kind in required:
+        item = items.get(kind)
+        derived = _derived(entry.person, kind)
+        if item is None:
+            is_derived = kind == ClearanceKind.CONSENT or bool(derived)
+            plan.append(ItemChange(kind, None, {"required": True, "satisfied": bool(derived), "derived": is_derived}))
+            continue
+        values: dict[str, Any] = {} if item.required else {"required": True}
+        if kind == ClearanceKind.CONSENT:
+            if item.satisfied != bool(derived) or not item.derived:
+                values.update(satisfied=bool(derived), derived=True, by=None)
         elif derived and not item.satisfied:
-            item.satisfied, item.derived, item.at = True, True, now
-            item.save(update_fields=["satisfied", "derived", "at"])
+            values.update(satisfied=True, derived=True)
+        if values:
+            plan.append(ItemChange(kind, item, values))
+    for kind, item in items.items():
+        if kind not in required and item.required:
+            plan.append(ItemChange(kind, item, {"required": False}))
+    return plan
+
+
+def _sync(actor: Actor, entry: ManifestEntry) -> list[ClearanceItem]:
+    """Apply :func:`clearance_plan`, one audit event per item created or changed.
+    For services that have already checked the actor's rights."""
+    now = timezone.now()
+    written: list[ClearanceItem] = []
+    for change in clearance_plan(entry):
+        detail = {"kind": change.kind, "entry": str(entry.uuid), "derived": True}
+        if change.item is None:
+            item = ClearanceItem.objects.create(
+                entry=entry, kind=change.kind, at=now if change.values["satisfied"] else None, **change.values
+            )
+            after = {"required": item.required, "satisfied": item.satisfied}
+            record(
+                actor,
+                Action.CREATE,
+                object_type="clearance_item",
+                object_ref=item.uuid,
+                person_ref=entry.person.uuid,
+                changes=diff({}, after),
+                detail=detail,
+            )
+        else:
+            item = change.item
+            fields = list(change.values)
+            before = {k: getattr(item, k) for k in fields if k != "by"}
+            for key, value in change.values.items():
+                setattr(item, key, value)
+            if "satisfied" in change.values:
+                item.at = now
+                fields.append("at")
+            item.save(update_fields=fields)
+            record(
+                actor,
+                Action.UPDATE,
+                object_type="clearance_item",
+                object_ref=item.uuid,
+                person_ref=entry.person.uuid,
+                changes=diff(before, {k: getattr(item, k) for k in before}),
+                detail=detail,
+            )
+        written.append(item)
+    if written and hasattr(entry, "_prefetched_objects_cache"):
+        entry._prefetched_objects_cache.pop("clearance_items", None)
+    return written
+
+
+@write_action
+def clearance_sync(*, actor: Actor, entry: ManifestEntry) -> list[ClearanceItem]:
+    """Bring an entry's checklist up to date with the registry and the
+    programme (see :func:`clearance_plan`); returns the items written.
+
+    A write: it runs on a POST (the entry page's "update from the registry",
+    and inside every operations service that changes the facts), never on a GET."""
+    _require(actor, Capability.MANAGE_OPERATIONS, object_type="clearance_item", ref=entry.uuid, person=entry.person)
+    _require_person(actor, entry.person)
+    return _sync(actor, entry)
 
 
 def checklist_complete(entry: ManifestEntry) -> bool:
@@ -486,6 +662,7 @@ def clearance_item_set(
         raise ValidationError(
             {"kind": _("This item is not ticked by hand: consent comes from the registry, security from the liaison.")}
         )
+    _sync(actor, entry)
     item = ClearanceItem.objects.filter(entry=entry, kind=kind).first()
     if item is None:
         raise ValidationError({"kind": _("This item is not on this person's checklist.")})
@@ -518,6 +695,7 @@ def security_clearance_record(*, actor: Actor, entry: ManifestEntry, outcome: st
     _require_person(actor, entry.person, write=Compartment.JUSTICE_SECURITY)
     if outcome not in SecurityOutcome.values:
         raise ValidationError({"outcome": _("Choose cleared, not cleared or pending.")})
+    _sync(actor, entry)
     item = ClearanceItem.objects.filter(entry=entry, kind=ClearanceKind.SECURITY_CLEARANCE).first()
     if item is None:
         raise ValidationError({"outcome": _("Security clearance is not on this person's checklist.")})
@@ -583,13 +761,6 @@ def _move_stage(actor: Actor, person: Person, target: Stage, reason: str) -> Non
         registry.stage_change(actor=actor, person=person, to_stage=step, reason=reason, expected_version=person.version)
 
 
-def _check_version(entry: ManifestEntry, expected_version: int) -> None:
-    """Refuse a stale write before any other check, so the caller learns to reload."""
-    current = ManifestEntry.objects.filter(pk=entry.pk).values_list("version", flat=True).first()
-    if current != expected_version:
-        raise StaleVersionError(entry, expected_version, current)
-
-
 @write_action
 def entry_advance(
     *, actor: Actor, entry: ManifestEntry, to_status: str, expected_version: int, reason: str = ""
@@ -597,7 +768,7 @@ def entry_advance(
     """Move one manifest entry along; the checklist gates cleared and boarded."""
     _require(actor, Capability.MANAGE_OPERATIONS, object_type="manifest_entry", ref=entry.uuid, person=entry.person)
     _require_person(actor, entry.person)
-    _check_version(entry, expected_version)
+    _check_version_of(entry, expected_version)
     current = entry.status
     if to_status not in ENTRY_TRANSITIONS.get(current, frozenset()):
         raise ValidationError(
@@ -614,7 +785,7 @@ def entry_advance(
     if to_status == EntryStatus.ARRIVED:
         raise ValidationError({"to_status": _("Record the arrival with its placement.")})
     if to_status in GATED:
-        clearance_sync(entry)
+        _sync(actor, entry)
         if not checklist_complete(entry) and not entry.overrides.exists():
             raise ValidationError(
                 {
@@ -679,7 +850,7 @@ def arrival_record(*, actor: Actor, entry: ManifestEntry, data: ArrivalInput, ex
     protection needs, unaccompanied / orphan status; moves the lifecycle."""
     _require(actor, Capability.MANAGE_OPERATIONS, object_type="manifest_entry", ref=entry.uuid, person=entry.person)
     _require_person(actor, entry.person)
-    _check_version(entry, expected_version)
+    _check_version_of(entry, expected_version)
     errors = {}
     if entry.status != EntryStatus.BOARDED:
         errors["status"] = _("Only someone who boarded can arrive.")

@@ -35,12 +35,14 @@ from .forms import (
     ImportForm,
     ManifestFilterForm,
     MovementForm,
+    MovementStatusForm,
     OperationForm,
+    OperationUpdateForm,
     OverrideForm,
     SecurityForm,
     SeparationForm,
 )
-from .models import ClearanceKind, EntryStatus, RowDecision
+from .models import ClearanceKind, EntryStatus, Movement, Operation, RowDecision
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -81,36 +83,84 @@ def operation_detail(request: HttpRequest, operation_uuid: Any) -> HttpResponse:
     operation = selectors.get_operation_for_user(actor, operation_uuid)
     form = MovementForm(request.POST or None)
     if request.method == "POST":
+        selectors.require_manage_operations(actor, object_type="movement", ref=operation.uuid)
         if form.is_valid():
             try:
                 movement = services.movement_create(actor=actor, operation=operation, **form.cleaned_data)
                 return redirect(movement)
             except ValidationError as exc:
                 add_service_errors(form, exc)
-    movements = operation.movements.select_related("origin")
+    return _operation_page(request, operation, form=form)
+
+
+def _operation_page(
+    request: HttpRequest,
+    operation: Operation,
+    *,
+    form: MovementForm | None = None,
+    update_form: OperationUpdateForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    can_manage = _can(request, Capability.MANAGE_OPERATIONS)
     return render(
         request,
         "operations/operation_detail.html",
         {
             "operation": operation,
-            "movements": movements,
+            "movements": operation.movements.select_related("origin"),
             "team": operation.team.select_related("user"),
             "partners": operation.partners.all(),
-            "form": form,
-            "can_manage": _can(request, Capability.MANAGE_OPERATIONS),
+            "form": form or MovementForm(),
+            "update_form": update_form or (OperationUpdateForm(operation=operation) if can_manage else None),
+            "can_manage": can_manage,
         },
+        status=status,
     )
+
+
+@require_POST
+def operation_update(request: HttpRequest, operation_uuid: Any) -> HttpResponse:
+    """Change the operation's status (along its lifecycle), name, country, lead or checklist."""
+    actor = _actor(request)
+    operation = selectors.get_operation_for_user(actor, operation_uuid)
+    selectors.require_manage_operations(actor, object_type="operation", ref=operation.uuid)
+    form = OperationUpdateForm(request.POST, operation=operation)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.operation_update(actor=actor, operation=operation, expected_version=version, **data)
+            messages.success(request, _("Operation saved."))
+            return redirect(operation)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except StaleVersionError as exc:
+            form.add_error(None, str(exc))
+        operation.refresh_from_db()
+    return _operation_page(request, operation, update_form=form, status=400)
 
 
 def movement_detail(request: HttpRequest, movement_uuid: Any) -> HttpResponse:
     """The movement board (counts by status) and its manifest with filters."""
     actor = _actor(request)
     movement = selectors.get_movement_for_user(actor, movement_uuid)
+    return _movement_page(request, actor, movement)
+
+
+def _movement_page(
+    request: HttpRequest,
+    actor: Actor,
+    movement: Movement,
+    *,
+    status_form: MovementStatusForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     filters = ManifestFilterForm(request.GET or None)
     chosen = selectors.ManifestFilters(**filters.cleaned_data) if filters.is_valid() else selectors.ManifestFilters()
     entries = list(selectors.manifest_for_user(actor, movement, chosen))
     counts = selectors.status_counts(actor, movement)
-    board = [(status, counts[status.value]) for status in EntryStatus]
+    board = [(entry_status, counts[entry_status.value]) for entry_status in EntryStatus]
+    can_manage = _can(request, Capability.MANAGE_OPERATIONS)
     return render(
         request,
         "operations/movement_detail.html",
@@ -121,14 +171,41 @@ def movement_detail(request: HttpRequest, movement_uuid: Any) -> HttpResponse:
             "filters": filters,
             "add_form": AddPersonForm(),
             "separation_form": SeparationForm(),
+            "status_form": status_form or (MovementStatusForm(movement=movement) if can_manage else None),
             "bulk_choices": [
                 s for s in EntryStatus if s in (EntryStatus.VERIFIED, EntryStatus.CLEARED, EntryStatus.BOARDED)
             ],
-            "can_manage": _can(request, Capability.MANAGE_OPERATIONS),
+            "can_manage": can_manage,
             "documents": selectors.handover_documents_for_user(actor, movement),
             "document_form": HandoverDocumentForm(),
         },
+        status=status,
     )
+
+
+@require_POST
+def movement_status(request: HttpRequest, movement_uuid: Any) -> HttpResponse:
+    """Move the movement along its lifecycle (planned → under way → arrived, or cancelled)."""
+    actor = _actor(request)
+    movement = selectors.get_movement_for_user(actor, movement_uuid)
+    selectors.require_manage_operations(actor, object_type="movement", ref=movement.uuid)
+    form = MovementStatusForm(request.POST, movement=movement)
+    if form.is_valid():
+        try:
+            services.movement_set_status(
+                actor=actor,
+                movement=movement,
+                status=form.cleaned_data["status"],
+                expected_version=form.cleaned_data["version"],
+            )
+            messages.success(request, _("Movement saved."))
+            return redirect(movement)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except StaleVersionError as exc:
+            form.add_error(None, str(exc))
+        movement.refresh_from_db()
+    return _movement_page(request, actor, movement, status_form=form, status=400)
 
 
 @require_POST
@@ -206,8 +283,10 @@ def entry_detail(request: HttpRequest, entry_uuid: Any) -> HttpResponse:
     actor = _actor(request)
     entry = selectors.get_entry_for_user(actor, entry_uuid)
     access = access_for(request.user, entry.person)  # type: ignore[arg-type]
-    services.clearance_sync(entry)
+    # A GET only reads: what the registry would change is shown, and written
+    # by the "update from the registry" button (or by the next action).
     items = list(entry.clearance_items.select_related("by"))
+    pending = services.clearance_plan(entry)
     return render(
         request,
         "operations/entry_detail.html",
@@ -215,6 +294,7 @@ def entry_detail(request: HttpRequest, entry_uuid: Any) -> HttpResponse:
             "entry": entry,
             "person": entry.person,
             "items": items,
+            "pending": pending,
             "manual_kinds": [k.value for k in services.MANUAL_KINDS],
             "security_kind": ClearanceKind.SECURITY_CLEARANCE.value,
             "complete": services.checklist_complete(entry),
@@ -251,6 +331,16 @@ def _entry_post(
         _service_error(request, exc)
     except StaleVersionError as exc:
         messages.error(request, str(exc))
+    return redirect(entry)
+
+
+@require_POST
+def entry_sync(request: HttpRequest, entry_uuid: Any) -> HttpResponse:
+    """Write what the registry and the programme's checklist say to the entry's items."""
+    actor = _actor(request)
+    entry = selectors.get_entry_for_user(actor, entry_uuid, audit_view=False)
+    written = services.clearance_sync(actor=actor, entry=entry)
+    messages.success(request, _("Checklist updated: %(n)s items.") % {"n": len(written)})
     return redirect(entry)
 
 
