@@ -99,3 +99,23 @@ def test_an_arabic_spelling_without_vowels_meets_on_its_consonants():
     assert abjad_key("محمد") != abjad_key("Мухаммед")
     assert abjad_consonants(abjad_key("محمد")) == abjad_consonants(abjad_key("Мухаммед")) == "mhmd"
     assert abjad_consonants(abjad_key("Фейсал")) != abjad_consonants(abjad_key("Фарид"))
+
+
+def test_one_table_per_script_covers_kazakh_uzbek_and_tajik_letters() -> None:
+    from zhusan.engine.translit import ICAO_CYRILLIC
+
+    for letter in "әғқңөұүһі" + "ўҳҷӣӯ":
+        assert letter in ICAO_CYRILLIC, letter
+    assert to_latin("Ғалымжан Қожахмет Ұлжан Үмбетова Һадиша Өмір Ілияс Әсел Жаңа") == (
+        "galymzhan kozhakhmet ulzhan umbetova hadisha omir iliias asel zhana"
+    )
+    assert to_latin("Ўткир Ҳасанов Ҷамшед Раҳимӣ Мирзоӯ") == "utkir khasanov jamshed rakhimi mirzou"
+
+
+def test_the_registry_search_romanises_with_the_engine_table() -> None:
+    from zhusan.registry import text
+
+    assert not [k for k, v in vars(text).items() if isinstance(v, dict) and not k.startswith("__")]  # no own table
+    for name in ("Жүсіпова", "Объедков", "عائشة", "يوسف", "Zhusipová"):
+        assert text.to_latin(name) == to_latin(name)
+    assert text.search_key("Айша", "", "Жүсіпова") == "аиша жүсіпова | aisha zhusipova"

@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from random import Random
 
+from zhusan.engine.translit import ICAO_CYRILLIC
+
 KAZAKH_FEMALE = (
     "Айгерім Гүлнар Динара Жанар Сәуле Әсел Мөлдір Ақмарал Айжан Ботагөз Гүлжан Жұлдыз Назерке Салтанат "
     "Ұлжан Іңкәр Айнұр Ләззат Мадина Аружан Дана Алия Балжан Гаухар Жансая Камила Меруерт Назым Раушан "
@@ -120,15 +122,9 @@ ARABIC_TO_KAZAKH = {
     "Idris": "Ыдырыс", "Suhayb": "Сухайб",
 }  # fmt: skip
 
-# ICAO 9303 as applied in Kazakh passports; Kazakh letters folded to their
-# nearest Latin letter.
-_ICAO = {
-    "а": "A", "ә": "A", "б": "B", "в": "V", "г": "G", "ғ": "G", "д": "D", "е": "E", "ё": "E",
-    "ж": "ZH", "з": "Z", "и": "I", "й": "I", "к": "K", "қ": "K", "л": "L", "м": "M", "н": "N",
-    "ң": "N", "о": "O", "ө": "O", "п": "P", "р": "R", "с": "S", "т": "T", "у": "U", "ұ": "U",
-    "ү": "U", "ф": "F", "х": "KH", "һ": "H", "ц": "TS", "ч": "CH", "ш": "SH", "щ": "SHCH",
-    "ъ": "IE", "ы": "Y", "і": "I", "ь": "", "э": "E", "ю": "IU", "я": "IA",
-}  # fmt: skip
+# ICAO 9303 as applied in Kazakh passports (the engine's one Cyrillic table),
+# upper case.
+_ICAO = {k: v.upper() for k, v in ICAO_CYRILLIC.items()}
 # How a foreign social worker or a camp register might spell the same name.
 _INFORMAL = {
     **{k: v.capitalize() for k, v in _ICAO.items()},

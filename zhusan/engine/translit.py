@@ -40,13 +40,12 @@ ICAO_CYRILLIC = {
 }  # fmt: skip
 
 # Kazakh Latin alphabet, 2021 version (Presidential decree of 2017 as amended
-# in 2021). Russian-only letters are written as in the ICAO table.
-KAZAKH_LATIN_2021 = {
-    "а": "a", "ә": "ä", "б": "b", "в": "v", "г": "g", "ғ": "ğ", "д": "d", "е": "e", "ё": "io",
-    "ж": "j", "з": "z", "и": "i", "й": "i", "к": "k", "қ": "q", "л": "l", "м": "m", "н": "n",
-    "ң": "ñ", "о": "o", "ө": "ö", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ұ": "ū",
-    "ү": "ü", "ф": "f", "х": "h", "һ": "h", "ц": "ts", "ч": "ç", "ш": "ş", "щ": "şş", "ъ": "",
-    "ы": "y", "і": "ı", "ь": "", "э": "e", "ю": "iu", "я": "ia",
+# in 2021): for display, not for keys. It is the ICAO table above with the
+# letters the 2021 alphabet writes otherwise; the other letters (Russian-only
+# ones) are written as in the ICAO table.
+KAZAKH_LATIN_2021 = ICAO_CYRILLIC | {
+    "ә": "ä", "ё": "io", "ж": "j", "ғ": "ğ", "қ": "q", "ң": "ñ", "ө": "ö", "ұ": "ū", "ү": "ü",
+    "х": "h", "ч": "ç", "ш": "ş", "щ": "şş", "ъ": "", "і": "ı",
 }  # fmt: skip
 
 # Arabic script to Latin, for names. Long vowels only; hamza and ayn dropped
@@ -218,18 +217,29 @@ def skeleton(text: str) -> str:
 # other side to that spelling, rather than romanising the Arabic (which
 # cannot know whether و is a consonant or a vowel), lets Даурен meet
 # داورين and Умарали meet اومارالي.
-_ABJAD_ARABIC = {
-    "ا": "a", "أ": "a", "إ": "a", "آ": "a", "ٱ": "a", "ب": "b", "ت": "t", "ث": "s", "ج": "j",
-    "ح": "h", "خ": "h", "د": "d", "ذ": "z", "ر": "r", "ز": "z", "س": "s", "ش": "S", "ص": "s",
-    "ض": "d", "ط": "t", "ظ": "z", "ع": "a", "غ": "g", "ف": "f", "ق": "k", "ك": "k", "ل": "l",
-    "م": "m", "ن": "n", "ه": "h", "ة": "a", "و": "w", "ي": "y", "ى": "y", "ئ": "y", "ؤ": "w",
-    "ء": "", "ـ": "", "پ": "b", "چ": "tS", "ژ": "j", "گ": "g", "ک": "k", "ی": "y", "ۀ": "a",
-}  # fmt: skip
 _ABJAD_LATIN = [
     ("shch", "S"), ("sh", "S"), ("ch", "tS"), ("kh", "h"),
     ("p", "b"), ("v", "f"), ("q", "k"), ("c", "k"), ("x", "ks"),
     ("o", "w"), ("u", "w"), ("e", "y"), ("i", "y"),
 ]  # fmt: skip
+
+
+def _abjad_of_latin(latin: str) -> str:
+    key = match_key(latin).replace(" ", "")
+    for old, new in _ABJAD_LATIN:
+        key = key.replace(old, new)
+    return key
+
+
+# The letters whose abjad spelling is not their romanisation's: alif, waw and
+# ya are the vowel letters a, w, y (also on a hamza seat); ayn carries an a in
+# every Latin spelling; tha and dhal are said s and z in Central Asia.
+_ABJAD_EXCEPTIONS = {"إ": "a", "ع": "a", "و": "w", "ى": "y", "ئ": "y", "ؤ": "w", "ث": "s", "ذ": "z"}
+_HARAKAT = {"\u064e", "\u064f", "\u0650", "\u0652", "\u0651", "\u064b", "\u064c", "\u064d", "\u0670"}
+#: The abjad spelling of each Arabic letter, from the one Arabic table.
+_ABJAD_ARABIC = {
+    ch: _ABJAD_EXCEPTIONS.get(ch, _abjad_of_latin(latin)) for ch, latin in ARABIC_TO_LATIN.items() if ch not in _HARAKAT
+}
 
 
 @lru_cache(maxsize=200_000)
