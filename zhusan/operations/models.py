@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhusan.accounts.models import Organisation
+from zhusan.core.crypto import EncryptedBinaryField, EncryptedTextField
 from zhusan.core.models import TimeStampedModel, UUIDModel, VersionedModel
 from zhusan.registry.models import Person, Site
 
@@ -204,7 +205,8 @@ class ManifestEntry(UUIDModel, TimeStampedModel, VersionedModel):
     boarded_at = models.DateTimeField(null=True, blank=True)
     arrived_at = models.DateTimeField(null=True, blank=True)
     placement = models.CharField(_("placement on arrival"), max_length=30, choices=Placement.choices, blank=True)
-    protection_needs = models.TextField(_("immediate protection needs"), blank=True)
+    # Encrypted at rest (Fernet, FIELD_ENCRYPTION_KEYS): it says what a child or a woman needs protecting from.
+    protection_needs = EncryptedTextField(_("immediate protection needs"), blank=True)
     unaccompanied = models.BooleanField(_("unaccompanied child confirmed"), default=False)
     orphan = models.BooleanField(_("orphan confirmed"), default=False)
     added_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, related_name="+")
@@ -358,11 +360,13 @@ class HandoverDocumentKind(models.TextChoices):
 class HandoverDocument(UUIDModel):
     """A signed handover or arrival record, a consent form: a scan attached to a movement.
 
-    The bytes live in the database (a BinaryField), not on a file system or
-    a bucket: they are then behind exactly the same access control, the same
-    encryption at rest and the same backups as the records they prove, and
-    no web server can ever serve them by path. Files are small (at most
-    10 MB) and few per movement, so the database copes.
+    The bytes live in the database, encrypted with the severe fields' Fernet
+    keys (``EncryptedBinaryField``), not on a file system or a bucket: they
+    are then behind exactly the same access control, the same keys and the
+    same backups as the records they prove, a dump of the database shows no
+    signed consent form, and no web server can ever serve them by path.
+    Files are small (at most 10 MB) and few per movement, so the database
+    copes. The SHA-256 is of the plain file.
     """
 
     movement = models.ForeignKey(Movement, on_delete=models.PROTECT, related_name="handover_documents")
@@ -371,7 +375,7 @@ class HandoverDocument(UUIDModel):
     content_type = models.CharField(_("content type"), max_length=50)
     size = models.PositiveIntegerField(_("size in bytes"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    content = models.BinaryField(_("content"))
+    content = EncryptedBinaryField(_("content"))
     note = models.CharField(_("note"), max_length=500, blank=True)
     uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
