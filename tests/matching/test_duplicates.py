@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from zhusan.accounts.permissions import Role
 from zhusan.audit.models import Action, AuditEvent
 from zhusan.audit.services import Actor, Denied, verify_chain
-from zhusan.engine.dates import PartialDate
+from zhusan.engine.dates import PartialDate, birth_value
 from zhusan.matching import services
-from zhusan.matching.candidates import birth_of, query_from_person
+from zhusan.matching.candidates import query_from_person
 from zhusan.matching.models import DuplicateCandidate, DuplicateStatus, MergeRecord
 from zhusan.matching.selectors import duplicates_for_user, visible_persons
 from zhusan.registry import services as registry
@@ -43,7 +43,7 @@ def pair(alice):
 def test_a_year_only_birth_date_stays_year_only(alice):
     person = make_person(alice, birth_year=1995)
     assert query_from_person(person).birth == PartialDate(1995)
-    assert birth_of("year", 1995, None, None, None, None) == PartialDate(1995)
+    assert birth_value("year", 1995, None, None, None, None) == PartialDate(1995)
 
 
 def test_it_proposes_the_same_woman_written_in_two_scripts(alice, pair):

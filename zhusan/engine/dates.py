@@ -158,3 +158,34 @@ def _compare_with_age(a: PartialDate | StatedAge, b: PartialDate | StatedAge) ->
 
 def describe(level: DateLevel) -> str:
     return DATE_LEVEL_TEXT[level]
+
+
+def birth_value(
+    precision: str,
+    year: int | None,
+    month: int | None = None,
+    day: int | None = None,
+    stated_age: int | None = None,
+    stated_on: dt.date | None = None,
+) -> PartialDate | StatedAge | None:
+    """The one converter from a stored birth (a precision, as the registry's
+    ``BirthPrecision`` values: ``exact``, ``month``, ``year``, ``estimated``,
+    ``unknown``, and its fields) to the engine's value, at the precision
+    recorded: a year stays a year, an age stated on a day stays an interval.
+    A field the precision needs but lacks gives the next coarser level the
+    fields support (an exact date without its day is its month); ``unknown``
+    or an impossible date is None."""
+    try:
+        if precision == "estimated":
+            if stated_age is not None and stated_on is not None:
+                return StatedAge(stated_age, PartialDate(stated_on.year, stated_on.month, stated_on.day))
+            return None
+        if precision not in ("exact", "month", "year") or not year:
+            return None
+        if precision == "exact" and month and day:
+            return PartialDate(year, month, day)
+        if precision in ("exact", "month") and month:
+            return PartialDate(year, month)
+        return PartialDate(year)
+    except ValueError:
+        return None

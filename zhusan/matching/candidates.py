@@ -20,17 +20,15 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 import numpy as np
 from django.db.models import QuerySet
 
 from zhusan.engine.blocking import candidate_pairs
-from zhusan.engine.dates import PartialDate, StatedAge
+from zhusan.engine.dates import PartialDate, StatedAge, birth_value
 from zhusan.engine.model import Comparator, Encoded, FellegiSunter, random_pairs
 from zhusan.engine.persons import PERSON_FIELDS, PERSON_RULES, person_columns
-from zhusan.registry.dates import BirthPrecision
 from zhusan.registry.models import NameKind, Person, PersonName
 
 FIT_MIN_PERSONS = 200
@@ -72,27 +70,18 @@ class Scored:
     evidence: dict[str, Any]
 
 
-def birth_of(
-    precision: str,
-    year: int | None,
-    month: int | None,
-    day: int | None,
-    stated_age: int | None,
-    stated_on: date | None,
-) -> PartialDate | StatedAge | None:
-    """The registry's birth fields as the engine's value, at their precision."""
-    try:
-        if precision == BirthPrecision.EXACT and year and month and day:
-            return PartialDate(year, month, day)
-        if precision == BirthPrecision.MONTH and year and month:
-            return PartialDate(year, month)
-        if precision == BirthPrecision.YEAR and year:
-            return PartialDate(year)
-        if precision == BirthPrecision.ESTIMATED and stated_age is not None and stated_on:
-            return StatedAge(stated_age, PartialDate(stated_on.year, stated_on.month, stated_on.day))
-    except ValueError:
-        return None
-    return None
+def person_birth(person: Person) -> PartialDate | StatedAge | None:
+    """A registry person's birth as the engine scores it: the one converter
+    (:func:`zhusan.engine.dates.birth_value`), used by duplicate proposals,
+    tracing, checks and linkage jobs alike."""
+    return birth_value(
+        person.birth_precision,
+        person.birth_year,
+        person.birth_month,
+        person.birth_day,
+        person.stated_age,
+        person.stated_age_on,
+    )
 
 
 def query_from_person(person: Person) -> QueryPerson:
@@ -100,14 +89,7 @@ def query_from_person(person: Person) -> QueryPerson:
     return QueryPerson(
         names=names,
         sex=person.sex,
-        birth=birth_of(
-            person.birth_precision,
-            person.birth_year,
-            person.birth_month,
-            person.birth_day,
-            person.stated_age,
-            person.stated_age_on,
-        ),
+        birth=person_birth(person),
         place=person.place_of_birth,
     )
 
@@ -152,7 +134,7 @@ def _pool_records(persons: QuerySet[Person]) -> tuple[list[dict[str, object]], l
         q = QueryPerson(
             names=names.get(pk, []),
             sex=p.sex,
-            birth=birth_of(p.birth_precision, p.birth_year, p.birth_month, p.birth_day, p.stated_age, p.stated_age_on),
+            birth=person_birth(p),
             place=p.place_of_birth,
         )
         recs, labels = _records(q)
@@ -242,7 +224,7 @@ def query_from_values(values: Mapping[str, Any]) -> QueryPerson:
     return QueryPerson(
         names=[name] if name.full else [],
         sex=str(values.get("sex") or ""),
-        birth=birth_of(
+        birth=birth_value(
             str(values.get("birth_precision") or ""),
             values.get("birth_year"),
             values.get("birth_month"),

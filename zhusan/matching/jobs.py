@@ -29,7 +29,6 @@ from django.utils.translation import gettext as _
 
 from zhusan.audit.models import Action
 from zhusan.audit.services import Actor, record
-from zhusan.engine.dates import PartialDate, StatedAge
 from zhusan.engine.engines import DEFAULT_ENGINE, LABELS, link_records
 from zhusan.engine.persons import person_columns
 
@@ -57,13 +56,14 @@ def registry_records(persons: QuerySet[Any] | None = None) -> Records:
     """One record per name of every person in ``persons`` (default: the whole
     registry): a person with a Cyrillic legal name and a Latin transliteration
     is found by either."""
-    from zhusan.registry.dates import BirthPrecision
     from zhusan.registry.models import NameKind, Person
+
+    from .candidates import person_birth
 
     qs = Person.objects.all() if persons is None else persons
     records: Records = []
     for person in qs.prefetch_related("names").order_by("case_number"):
-        birth = _birth_of(person, BirthPrecision)
+        birth = person_birth(person)
         sex = person.sex if person.sex in ("female", "male") else None
         for name in person.names.all():
             rec: dict[str, object] = {
@@ -81,24 +81,6 @@ def registry_records(persons: QuerySet[Any] | None = None) -> Records:
                 rec["patronymic"] = name.patronymic or None
             records.append(rec)
     return records
-
-
-def _birth_of(person: Any, precision: Any) -> PartialDate | StatedAge | None:
-    """The birth date at the precision it was recorded: a year stays a year."""
-    p = person.birth_precision
-    try:
-        if p == precision.EXACT and person.birth_year and person.birth_month and person.birth_day:
-            return PartialDate(person.birth_year, person.birth_month, person.birth_day)
-        if p in (precision.EXACT, precision.MONTH) and person.birth_year and person.birth_month:
-            return PartialDate(person.birth_year, person.birth_month)
-        if p == precision.ESTIMATED and person.stated_age is not None and person.stated_age_on:
-            on = person.stated_age_on
-            return StatedAge(person.stated_age, PartialDate(on.year, on.month, on.day))
-        if person.birth_year:
-            return PartialDate(person.birth_year)
-    except ValueError:
-        return None
-    return None
 
 
 # --- Linking -------------------------------------------------------------------------
