@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "zhusan.core",
     "zhusan.accounts",
     "zhusan.audit",
@@ -102,6 +104,23 @@ INSTALLED_APPS = [
     "zhusan.reporting",
     "zhusan.operations",
 ]
+
+# The task queue: Django's task framework with the database backend, so that a
+# queued job survives a restart and needs no other service; `zhusan db_worker`
+# runs the tasks (`make demo` starts one). ZHUSAN_TASKS=immediate runs each
+# task inside the call that enqueues it (the test suite does).
+TASKS_MODE = env_str("ZHUSAN_TASKS", "database")
+if TASKS_MODE not in {"database", "immediate"}:
+    raise ImproperlyConfigured("ZHUSAN_TASKS must be 'database' or 'immediate'")
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks_db.DatabaseBackend"
+            if TASKS_MODE == "database"
+            else "django_tasks.backends.immediate.ImmediateBackend"
+        ),
+    }
+}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

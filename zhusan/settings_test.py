@@ -14,6 +14,7 @@ os.environ.setdefault("ZHUSAN_SSL_REDIRECT", "false")
 os.environ.setdefault("ZHUSAN_SECURE_COOKIES", "false")
 os.environ.setdefault("ZHUSAN_HSTS_SECONDS", "0")
 os.environ.setdefault("ZHUSAN_CASE_PREFIX", "KZ")
+os.environ.setdefault("ZHUSAN_TASKS", "immediate")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 
 from .settings import *  # noqa: E402,F403

@@ -16,27 +16,25 @@ call it itself, so that registration never depends on matching),
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhusan.accounts.access import has_capability
 from zhusan.accounts.models import Unit
-from zhusan.accounts.permissions import Capability, Compartment
+from zhusan.accounts.permissions import Capability
 from zhusan.audit.models import Action
 from zhusan.audit.services import Actor, Denied, diff, record, write_action
 from zhusan.engine.dates import PartialDate, StatedAge
 from zhusan.registry import models as reg
 from zhusan.registry import services as registry_services
 from zhusan.registry.access import access_for
-from zhusan.registry.models import EstablishedBy, Person, PersonName, RecordType, RelationKind, Sex
+from zhusan.registry.models import EstablishedBy, Person, RecordType, RelationKind, Sex
 
 from .candidates import QueryName, QueryPerson, Scored, query_from_person, score
 from .models import (
@@ -50,8 +48,6 @@ from .models import (
     TracingStatus,
 )
 from .selectors import require_reviewer, visible_persons, with_tracing_consent
-
-logger = logging.getLogger(__name__)
 
 # A pair at or above this probability becomes a duplicate candidate.
 DUPLICATE_THRESHOLD = 0.8
@@ -127,51 +123,14 @@ def likely_existing(actor: Actor, query: QueryPerson, *, threshold: float = 0.5)
     return found
 
 
-# Rows that move with a merge: (model, the field naming the person).
-MOVED: list[tuple[type[Model], str]] = [
-    (reg.PersonName, "person"),
-    (reg.Relationship, "from_person"),
-    (reg.Relationship, "to_person"),
-    (reg.HouseholdMember, "person"),
-    (reg.IdentityEvidence, "person"),
-    (reg.IdentityEvidence, "matched_relative"),
-    (reg.Document, "person"),
-    (reg.LocationStay, "person"),
-    (reg.Consent, "person"),
-    (reg.Consent, "given_by_person"),
-    (reg.ChildAssent, "person"),
-    (reg.ProtectedNote, "person"),
-    (reg.TimelineEntry, "person"),
-    (reg.PersonVulnerability, "person"),
-    (reg.PersonNationality, "person"),
-    (reg.CaseAssignment, "person"),
-    (TracingRequest, "inquirer"),
-    (TracingMatch, "person"),
-]
-_MODELS = {m._meta.label: m for m, _f in MOVED}
-
-
-def _move(model: type[Model], pk: int, fieldname: str, to: Person, extra: dict[str, Any]) -> bool:
-    """Point one row at ``to``; False when a constraint refuses it (the row
-    would duplicate one the survivor has, or relate a person to themselves)."""
-    try:
-        with transaction.atomic():
-            model._default_manager.filter(pk=pk).update(**{fieldname: to, **extra})
-    except IntegrityError:
-        return False
-    return True
-
-
 @write_action
 def decide_same(*, actor: Actor, candidate: DuplicateCandidate, survivor: Person | None = None) -> MergeRecord:
-    """Merge: every record of the merged person moves to the survivor.
-
-    The survivor is the older record unless named. Rows the survivor already
-    has (a vulnerability, a nationality, a relationship to the same person)
-    stay on the merged person and are listed as kept. The reviewer needs
-    write access to identity and family data of both records; rows of severe
-    compartments (protected notes) move with the person without being read,
-    and their audit events name the row, never its content."""
+    """Merge: every record of the merged person moves to the survivor
+    (``registry.services.person_merge``, which derives what moves from the
+    model graph). The survivor is the older record unless named. Rows the
+    survivor already has (a vulnerability, a nationality, a relationship to
+    the same person) stay on the merged person and are listed as kept. The
+    reviewer needs write access to identity and family data of both records."""
     user = _reviewer(actor)
     if candidate.status != DuplicateStatus.OPEN:
         raise ValidationError(_("This pair has already been decided."))
@@ -180,64 +139,19 @@ def decide_same(*, actor: Actor, candidate: DuplicateCandidate, survivor: Person
     if survivor.pk not in (a.pk, b.pk):
         raise ValidationError(_("The surviving record must be one of the pair."))
     merged = b if survivor.pk == a.pk else a
-    for p in (survivor, merged):
-        for compartment in (Compartment.IDENTITY, Compartment.FAMILY):
-            registry_services.require_write(actor, p, compartment)
-    if MergeRecord.objects.filter(undone_at__isnull=True, merged__in=[a, b]).exists():
-        raise ValidationError(_("One of these records is already merged into another."))
-    moved: list[dict[str, Any]] = []
-    kept: list[dict[str, Any]] = []
-    for model, fieldname in MOVED:
-        for row in model._default_manager.filter(**{fieldname: merged}).order_by("pk"):
-            entry: dict[str, Any] = {"model": model._meta.label, "pk": row.pk, "field": fieldname}
-            extra: dict[str, Any] = {}
-            if model is PersonName and row.is_primary:  # type: ignore[attr-defined]
-                extra["is_primary"] = False
-                entry["was_primary"] = True
-            if _move(model, row.pk, fieldname, survivor, extra):
-                moved.append(entry)
-            else:
-                kept.append(entry)
-    merge = MergeRecord.objects.create(
-        candidate=candidate,
+    merge = MergeRecord(candidate=candidate, survivor=survivor, merged=merged, merged_by=user)
+    outcome = registry_services.person_merge(
+        actor=actor,
         survivor=survivor,
         merged=merged,
-        snapshot={"moved": moved, "kept": kept},
-        merged_by=user,
-        merged_at=timezone.now(),
+        detail={"merge": str(merge.uuid), "candidate": str(candidate.uuid)},
     )
+    merge.snapshot = {"moved": outcome.moved, "kept": outcome.kept}
+    merge.merged_at = timezone.now()
+    merge.save()
     candidate.status, candidate.decided_by, candidate.decided_at = DuplicateStatus.SAME, user, timezone.now()
     candidate.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
-    for entry in moved:
-        record(
-            actor,
-            Action.UPDATE,
-            object_type=_object_type(entry),
-            object_ref=_ref(entry),
-            person_ref=survivor.uuid,
-            changes=diff({entry["field"]: merged.case_number}, {entry["field"]: survivor.case_number}),
-            detail={"merge": str(merge.uuid)},
-        )
-    record(
-        actor,
-        Action.UPDATE,
-        object_type="person",
-        object_ref=merged.uuid,
-        person_ref=merged.uuid,
-        changes=diff({"merged_into": None}, {"merged_into": survivor.case_number}),
-        detail={"merge": str(merge.uuid), "candidate": str(candidate.uuid), "moved": len(moved), "kept": len(kept)},
-    )
     return merge
-
-
-def _object_type(entry: dict[str, Any]) -> str:
-    return str(entry["model"]).split(".")[-1].lower()
-
-
-def _ref(entry: dict[str, Any]) -> str:
-    model = _MODELS[entry["model"]]
-    row = model._default_manager.filter(pk=entry["pk"]).first()
-    return str(getattr(row, "uuid", entry["pk"])) if row is not None else str(entry["pk"])
 
 
 @write_action
@@ -246,28 +160,13 @@ def undo_merge(*, actor: Actor, merge: MergeRecord) -> MergeRecord:
     user = _reviewer(actor)
     if merge.undone_at is not None:
         raise ValidationError(_("This merge has already been undone."))
-    for p in (merge.survivor, merge.merged):
-        for compartment in (Compartment.IDENTITY, Compartment.FAMILY):
-            registry_services.require_write(actor, p, compartment)
-    missing = []
-    for entry in merge.snapshot.get("moved", []):
-        model = _MODELS[entry["model"]]
-        extra = {"is_primary": True} if entry.get("was_primary") else {}
-        rows = model._default_manager.filter(pk=entry["pk"], **{entry["field"]: merge.survivor})
-        if not rows.exists():
-            missing.append(entry)  # deleted or changed since the merge: left as it is
-            continue
-        ref = _ref(entry)
-        rows.update(**{entry["field"]: merge.merged, **extra})
-        record(
-            actor,
-            Action.UPDATE,
-            object_type=_object_type(entry),
-            object_ref=ref,
-            person_ref=merge.merged.uuid,
-            changes=diff({entry["field"]: merge.survivor.case_number}, {entry["field"]: merge.merged.case_number}),
-            detail={"undo_merge": str(merge.uuid)},
-        )
+    registry_services.person_unmerge(
+        actor=actor,
+        survivor=merge.survivor,
+        merged=merge.merged,
+        moved=merge.snapshot.get("moved", []),
+        detail={"undo_merge": str(merge.uuid)},
+    )
     merge.undone_at, merge.undone_by = timezone.now(), user
     merge.save(update_fields=["undone_at", "undone_by"])
     if merge.candidate is not None:
@@ -277,15 +176,6 @@ def undo_merge(*, actor: Actor, merge: MergeRecord) -> MergeRecord:
             None,
         )
         merge.candidate.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
-    record(
-        actor,
-        Action.UPDATE,
-        object_type="person",
-        object_ref=merge.merged.uuid,
-        person_ref=merge.merged.uuid,
-        changes=diff({"merged_into": merge.survivor.case_number}, {"merged_into": None}),
-        detail={"undo_merge": str(merge.uuid), "not_restored": len(missing)},
-    )
     return merge
 
 
@@ -574,31 +464,26 @@ def tracing_reject(*, actor: Actor, match: TracingMatch) -> TracingMatch:
     return match
 
 
-# -- hooks: what registration and consent set off, for the UI and the API alike
+# -- What registration and consent set off (registered in apps.py with the
+# registry's extension points; they run after commit, as tasks of the queue)
 
 
-def on_person_registered(*, actor: Actor, person: Person) -> list[DuplicateCandidate]:
-    """After ``person_create``: propose duplicates of the new person (when the
-    actor reviews matches) and run the open tracing requests against them.
-
-    Matching never undoes a registration: an error is logged and the person
-    stays registered. Returns the duplicates proposed, for the caller to show."""
-    found: list[DuplicateCandidate] = []
-    try:
-        if actor.user is not None and has_capability(actor.user, Capability.REVIEW_MATCHES):
-            found = duplicates_check(actor=actor, person=person)
-        tracing_on_new_person(actor=actor, person=person)
-    except Exception:
-        logger.exception("matching after registering %s failed", person.case_number)
-    return found
+def propose_duplicates_of_new_person(actor: Actor, person: Person) -> list[DuplicateCandidate]:
+    """After a registration by a user who reviews matches: propose the new
+    person's likely duplicates for review."""
+    if actor.user is None or not has_capability(actor.user, Capability.REVIEW_MATCHES):
+        return []
+    return duplicates_check(actor=actor, person=person)
 
 
-def on_consent_recorded(*, actor: Actor, person: Person, consent: reg.Consent) -> None:
-    """After ``consent_record``: a person who now allows tracing may be
-    someone an open request seeks."""
+def trace_new_person(actor: Actor, person: Person) -> list[TracingMatch]:
+    """After a registration: the open tracing requests may seek this person."""
+    return tracing_on_new_person(actor=actor, person=person)
+
+
+def trace_after_consent(actor: Actor, person: Person, consent: reg.Consent) -> list[TracingMatch]:
+    """After a consent: a person who now allows tracing may be someone an
+    open request seeks."""
     if consent.purpose != reg.ConsentPurpose.TRACING or consent.status != reg.ConsentStatus.GRANTED:
-        return
-    try:
-        tracing_on_new_person(actor=actor, person=person)
-    except Exception:
-        logger.exception("tracing after a consent of %s failed", person.case_number)
+        return []
+    return tracing_on_new_person(actor=actor, person=person)

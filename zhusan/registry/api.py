@@ -26,7 +26,6 @@ from zhusan.accounts.permissions import Compartment
 from zhusan.audit.models import Action
 from zhusan.audit.services import Actor, record
 from zhusan.core.api import expected_version
-from zhusan.matching import services as matching
 
 from . import serializers as s
 from . import services
@@ -145,7 +144,6 @@ class PersonListCreate(generics.ListCreateAPIView):
             actor=actor,
             data=services.PersonInput(managing_unit=unit, names=names, nationalities=nationalities, **data),
         )
-        matching.on_person_registered(actor=actor, person=person)
         person, access = get_person_for_user(actor, person.uuid, audit_view=False)
         return _detail(person, access, code=status.HTTP_201_CREATED)
 
@@ -403,7 +401,6 @@ class PersonConsents(APIView):
         if data.get("given_by_person"):
             data["given_by_person"] = _other_person(actor, data["given_by_person"], "given_by_person")
         consent = services.consent_record(actor=actor, person=person, **data)
-        matching.on_consent_recorded(actor=actor, person=person, consent=consent)
         return Response(s.ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
 
 

@@ -7,12 +7,15 @@ event with old and new values in the same transaction.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import F, Model
 from django.forms.models import model_to_dict
 from django.utils import timezone
@@ -25,6 +28,7 @@ from zhusan.audit.models import Action
 from zhusan.audit.services import Actor, Denied, diff, record, write_action
 from zhusan.core.concurrency import save_versioned
 
+from . import extensions
 from .access import access_for
 from .dates import BirthDate, BirthPrecision, midpoint
 from .models import (
@@ -279,6 +283,7 @@ def person_create(*, actor: Actor, data: PersonInput) -> Person:
         ),
         detail={"case_number": person.case_number},
     )
+    extensions.person_registered(actor=actor, person=person)
     return person
 
 
@@ -663,7 +668,9 @@ def consent_record(
         "witnesses": witnesses,
         "recorded_by": _user(actor),
     }
-    return _create_child_record(actor, person, Compartment.IDENTITY, Consent, "consent", values)  # type: ignore[no-any-return]
+    consent: Consent = _create_child_record(actor, person, Compartment.IDENTITY, Consent, "consent", values)
+    extensions.consent_recorded(actor=actor, person=person, consent=consent)
+    return consent
 
 
 @write_action
@@ -775,3 +782,144 @@ def break_glass_open(*, actor: Actor, person: Person, reason: str) -> BreakGlass
         detail={"reason": reason.strip(), "expires_at": grant.expires_at.isoformat()},
     )
     return grant
+
+
+# --- Merge ---------------------------------------------------------------------------
+
+
+@dataclass
+class MergeOutcome:
+    """Rows a merge moved to the survivor, and rows it left on the merged
+    record because the survivor already had the same (a unique constraint
+    refused the move). Each entry: ``{"model": label, "pk": …, "field": …}``."""
+
+    moved: list[dict[str, Any]]
+    kept: list[dict[str, Any]]
+
+
+def _move_row(model: type[Model], pk: int, fieldname: str, to: Person, extra: dict[str, Any]) -> bool:
+    try:
+        with transaction.atomic():
+            model._default_manager.filter(pk=pk).update(**{fieldname: to, **extra})
+    except IntegrityError:
+        return False
+    return True
+
+
+def _row_ref(model: type[Model], pk: int) -> str:
+    value = model._default_manager.filter(pk=pk).values_list("uuid", flat=True).first() if _has_uuid(model) else None
+    return str(value if value is not None else pk)
+
+
+def _has_uuid(model: type[Model]) -> bool:
+    return any(f.name == "uuid" for f in model._meta.concrete_fields)
+
+
+def _require_merge_rights(actor: Actor, persons: tuple[Person, Person]) -> None:
+    for p in persons:
+        for compartment in (Compartment.IDENTITY, Compartment.FAMILY):
+            require_write(actor, p, compartment)
+
+
+@write_action
+def person_merge(*, actor: Actor, survivor: Person, merged: Person, detail: dict[str, Any]) -> MergeOutcome:
+    """Merge ``merged`` into ``survivor``: every row of every app that names
+    the merged person moves to the survivor (``merge.relations_to_move``),
+    and the merged record is marked ``merged_into`` (it leaves every list
+    and turns read-only). Rows of severe compartments move without being
+    read; their audit events name the row, never its content. ``detail``
+    (e.g. the merge record's id) goes into every audit event."""
+    from .merge import relations_to_move
+
+    if survivor.pk == merged.pk:
+        raise ValidationError(_("A record cannot be merged into itself."))
+    _require_merge_rights(actor, (survivor, merged))
+    if Person.objects.filter(pk__in=[survivor.pk, merged.pk], merged_into__isnull=False).exists():
+        raise ValidationError(_("One of these records is already merged into another."))
+    outcome = MergeOutcome(moved=[], kept=[])
+    for relation in relations_to_move():
+        model, fieldname = relation.model, relation.field
+        for pk, is_primary in _rows_naming(model, fieldname, merged):
+            entry: dict[str, Any] = {"model": model._meta.label, "pk": pk, "field": fieldname}
+            extra: dict[str, Any] = {}
+            if is_primary:  # the survivor keeps its own primary name
+                extra["is_primary"] = False
+                entry["was_primary"] = True
+            (outcome.moved if _move_row(model, pk, fieldname, survivor, extra) else outcome.kept).append(entry)
+    Person.objects.filter(pk=merged.pk).update(merged_into=survivor)
+    merged.merged_into = survivor
+    for entry in outcome.moved:
+        model = apps.get_model(entry["model"])
+        record(
+            actor,
+            Action.UPDATE,
+            object_type=str(model._meta.model_name),
+            object_ref=_row_ref(model, entry["pk"]),
+            person_ref=survivor.uuid,
+            changes=diff({entry["field"]: merged.case_number}, {entry["field"]: survivor.case_number}),
+            detail=detail,
+        )
+    record(
+        actor,
+        Action.UPDATE,
+        object_type="person",
+        object_ref=merged.uuid,
+        person_ref=merged.uuid,
+        changes=diff({"merged_into": None}, {"merged_into": survivor.case_number}),
+        detail={**detail, "moved": len(outcome.moved), "kept": len(outcome.kept)},
+    )
+    return outcome
+
+
+def _rows_naming(model: type[Model], fieldname: str, person: Person) -> list[tuple[int, bool]]:
+    """(pk, was the person's primary name) of the rows whose ``fieldname`` is ``person``."""
+    rows = model._default_manager.filter(**{fieldname: person}).order_by("pk")
+    if model is PersonName:
+        return list(rows.values_list("pk", "is_primary"))
+    return [(pk, False) for pk in rows.values_list("pk", flat=True)]
+
+
+@write_action
+def person_unmerge(
+    *, actor: Actor, survivor: Person, merged: Person, moved: list[dict[str, Any]], detail: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Undo ``person_merge``: the rows it moved go back to the merged record
+    (rows deleted or re-pointed since are left as they are, and returned),
+    and the merged record stands for a person again."""
+    # The merged record is read-only while merged: the rights to undo are
+    # those the reviewer would have on it as a record of its own.
+    as_unmerged = copy.copy(merged)
+    as_unmerged.merged_into_id = None
+    _require_merge_rights(actor, (survivor, as_unmerged))
+    if merged.merged_into_id != survivor.pk:
+        raise ValidationError(_("This record is not merged into that one."))
+    missing = []
+    for entry in moved:
+        model = apps.get_model(entry["model"])
+        extra = {"is_primary": True} if entry.get("was_primary") else {}
+        rows = model._default_manager.filter(pk=entry["pk"], **{entry["field"]: survivor})
+        if not rows.exists():
+            missing.append(entry)
+            continue
+        rows.update(**{entry["field"]: merged, **extra})
+        record(
+            actor,
+            Action.UPDATE,
+            object_type=str(model._meta.model_name),
+            object_ref=_row_ref(model, entry["pk"]),
+            person_ref=merged.uuid,
+            changes=diff({entry["field"]: survivor.case_number}, {entry["field"]: merged.case_number}),
+            detail=detail,
+        )
+    Person.objects.filter(pk=merged.pk).update(merged_into=None)
+    merged.merged_into = None
+    record(
+        actor,
+        Action.UPDATE,
+        object_type="person",
+        object_ref=merged.uuid,
+        person_ref=merged.uuid,
+        changes=diff({"merged_into": survivor.case_number}, {"merged_into": None}),
+        detail={**detail, "not_restored": len(missing)},
+    )
+    return missing

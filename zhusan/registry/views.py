@@ -20,7 +20,6 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -30,9 +29,8 @@ from zhusan.accounts.models import Unit
 from zhusan.accounts.permissions import Capability, Compartment, policy
 from zhusan.audit.services import Actor
 from zhusan.core.concurrency import StaleVersionError
-from zhusan.matching import services as matching
 
-from . import services
+from . import extensions, services
 from .access import access_for
 from .dates import BirthPrecision
 from .forms import (
@@ -66,15 +64,20 @@ from .selectors import (
 PAGE_SIZE = 25
 C = Compartment
 
-# The person page's tabs: url name, label, the compartment that opens it.
-TABS: list[tuple[str, Any, Compartment]] = [
-    ("person_detail", gettext_lazy("Summary"), C.IDENTITY),
-    ("person_names", gettext_lazy("Names"), C.IDENTITY),
-    ("person_family", gettext_lazy("Family"), C.FAMILY),
-    ("person_documents", gettext_lazy("Identity and documents"), C.IDENTITY),
-    ("person_locations", gettext_lazy("Locations"), C.CONTACT_LOCATION),
-    ("person_timeline", gettext_lazy("Timeline"), C.IDENTITY),
-]
+# The registry's own tabs of the person page; other apps add theirs through
+# ``extensions.person_tab`` (the registry's are ordered 10 … 60).
+for _order, (_name, _label, _compartment) in enumerate(
+    [
+        ("person_detail", gettext_lazy("Summary"), C.IDENTITY),
+        ("person_names", gettext_lazy("Names"), C.IDENTITY),
+        ("person_family", gettext_lazy("Family"), C.FAMILY),
+        ("person_documents", gettext_lazy("Identity and documents"), C.IDENTITY),
+        ("person_locations", gettext_lazy("Locations"), C.CONTACT_LOCATION),
+        ("person_timeline", gettext_lazy("Timeline"), C.IDENTITY),
+    ],
+    start=1,
+):
+    extensions.person_tab(extensions.PersonTab(f"registry:{_name}", _label, _compartment, _order * 10))
 NOTE_COMPARTMENTS = [C.HEALTH, C.PSYCHOSOCIAL, C.RELIGIOUS, C.JUSTICE_SECURITY]
 
 
@@ -83,22 +86,6 @@ def _actor(request: HttpRequest) -> Actor:
 
 
 logger = logging.getLogger(__name__)
-
-
-def _match_new_person(request: HttpRequest, person: Person) -> None:
-    """Propose duplicates of a newly registered person, run the open tracing
-    requests against them, and say how many duplicates were proposed."""
-    found = matching.on_person_registered(actor=_actor(request), person=person)
-    if found:
-        messages.warning(
-            request,
-            format_html(
-                '{} <a href="{}">{}</a>',
-                _("%(n)d possible duplicate(s) of %(case)s proposed.") % {"n": len(found), "case": person.case_number},
-                reverse("matching:duplicate_list"),
-                _("Review them"),
-            ),
-        )
 
 
 def _reads_persons(user: Any) -> bool:
@@ -212,7 +199,6 @@ def person_create(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Registered %(case)s.") % {"case": person.case_number})
-            _match_new_person(request, person)
             return redirect(person.get_absolute_url())
     return render(
         request,
@@ -224,35 +210,21 @@ def person_create(request: HttpRequest) -> HttpResponse:
 # --- Person pages (tabs) ------------------------------------------------------------
 
 
-def _tabs(person: Person, access: PersonAccess, current: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "url": reverse(f"registry:{name}", args=[person.uuid]),
-            "label": label,
-            "current": name == current,
-        }
-        for name, label, compartment in TABS
-        if access.can_read(compartment)
-    ]
-
-
-def _person_page(
-    request: HttpRequest,
-    person_uuid: uuid.UUID,
-    tab: str,
-    template: str,
-    extra: Callable[[Person, PersonAccess], dict[str, Any]] | None = None,
-) -> HttpResponse:
-    person, access = get_person_for_user(_actor(request), person_uuid)
-    compartment = next(c for name, _label, c in TABS if name == tab)
-    allowed = access.can_read(compartment)
-    context: dict[str, Any] = {
+def person_header(request: HttpRequest, person: Person, access: PersonAccess, tab: str) -> dict[str, Any]:
+    """The context every tab of the person page shares: names, badges,
+    notices and the tabs the user may open (the registry's and those other
+    apps registered with ``extensions.person_tab``)."""
+    return {
         "person": person,
         "access": access,
         "names": list(person.names.all()),
-        "tabs": _tabs(person, access, tab),
+        "tabs": [
+            {"url": reverse(t.url_name, args=[person.uuid]), "label": t.label, "current": t.url_name == tab}
+            for t in extensions.tabs_for(access)
+        ],
+        "notices": extensions.notices_for(request.user, person),
         "tab": tab,
-        "tab_allowed": allowed,
+        "tab_allowed": access.can_read(extensions.tab_named(tab).compartment),
         "restricted": (
             not access.can_read(C.JUSTICE_SECURITY)
             and access.sees_restriction_flag
@@ -260,6 +232,21 @@ def _person_page(
         ),
         "can_write_identity": access.can_write(C.IDENTITY),
     }
+
+
+def person_page(
+    request: HttpRequest,
+    person_uuid: uuid.UUID,
+    tab: str,
+    template: str,
+    extra: Callable[[Person, PersonAccess], dict[str, Any]] | None = None,
+) -> HttpResponse:
+    """Render one tab of the person page (``tab`` is its URL name): the
+    header, and the tab's own content from ``extra`` if the user reads the
+    tab's compartment (403 otherwise). Other apps' tab views use it too."""
+    person, access = get_person_for_user(_actor(request), person_uuid)
+    context = person_header(request, person, access, tab)
+    allowed = context["tab_allowed"]
     if allowed and extra is not None:
         context.update(extra(person, access))
     return render(request, template, context, status=200 if allowed else 403)
@@ -279,11 +266,11 @@ def person_detail(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
             "is_subject": person.record_type == RecordType.SUBJECT,
         }
 
-    return _person_page(request, person_uuid, "person_detail", "registry/person_summary.html", extra)
+    return person_page(request, person_uuid, "registry:person_detail", "registry/person_summary.html", extra)
 
 
 def person_names(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
-    return _person_page(request, person_uuid, "person_names", "registry/person_names.html")
+    return person_page(request, person_uuid, "registry:person_names", "registry/person_names.html")
 
 
 def person_family(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
@@ -308,7 +295,7 @@ def person_family(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
             "can_write_family": access.can_write(C.FAMILY),
         }
 
-    return _person_page(request, person_uuid, "person_family", "registry/person_family.html", extra)
+    return person_page(request, person_uuid, "registry:person_family", "registry/person_family.html", extra)
 
 
 def person_documents(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
@@ -325,7 +312,7 @@ def person_documents(request: HttpRequest, person_uuid: uuid.UUID) -> HttpRespon
             "can_write_documents": access.can_write(C.DOCUMENTS),
         }
 
-    return _person_page(request, person_uuid, "person_documents", "registry/person_documents.html", extra)
+    return person_page(request, person_uuid, "registry:person_documents", "registry/person_documents.html", extra)
 
 
 def person_locations(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
@@ -335,7 +322,7 @@ def person_locations(request: HttpRequest, person_uuid: uuid.UUID) -> HttpRespon
             "can_write_location": access.can_write(C.CONTACT_LOCATION),
         }
 
-    return _person_page(request, person_uuid, "person_locations", "registry/person_locations.html", extra)
+    return person_page(request, person_uuid, "registry:person_locations", "registry/person_locations.html", extra)
 
 
 def person_timeline(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
@@ -345,7 +332,7 @@ def person_timeline(request: HttpRequest, person_uuid: uuid.UUID) -> HttpRespons
         form = StageForm(initial={"version": person.version}, allowed=allowed) if can_change else None
         return {"entries": list(person.timeline.select_related("by")), "stage_form": form}
 
-    return _person_page(request, person_uuid, "person_timeline", "registry/person_timeline.html", extra)
+    return person_page(request, person_uuid, "registry:person_timeline", "registry/person_timeline.html", extra)
 
 
 @require_POST
@@ -373,11 +360,7 @@ def person_stage(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
         request,
         "registry/person_timeline.html",
         {
-            "person": person,
-            "access": access,
-            "names": list(person.names.all()),
-            "tabs": _tabs(person, access, "person_timeline"),
-            "tab_allowed": True,
+            **person_header(request, person, access, "registry:person_timeline"),
             "entries": list(person.timeline.select_related("by")),
             "stage_form": form,
         },
@@ -651,8 +634,7 @@ def consent_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
 
 
 def _consent_save(actor: Actor, person: Person, data: dict[str, Any]) -> None:
-    consent = services.consent_record(actor=actor, person=person, **_values(data))
-    matching.on_consent_recorded(actor=actor, person=person, consent=consent)
+    services.consent_record(actor=actor, person=person, **_values(data))
 
 
 def assent_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:

@@ -1,0 +1,243 @@
+"""The registry's extension points: how other apps plug into the person.
+
+The registry owns the person. Apps that hang off it (matching, operations,
+rehabilitation, reintegration, reporting …) never edit the registry to make
+room, and the registry never imports them: each app declares what it adds,
+here, from its ``AppConfig.ready()``. The points, listed in one place
+(``docs/architecture.md`` describes them with an example):
+
+after-registration and after-consent handlers
+    ``after_person_registered(name, slow=…)`` / ``after_consent_recorded(…)``
+    decorate a handler. Every path that creates a person (UI, API, manifest
+    import, demo) goes through ``services.person_create``, and every consent
+    through ``services.consent_record``; those call ``person_registered`` /
+    ``consent_recorded`` below, which run the handlers *after the transaction
+    commits*: a fast handler in the same process, a slow one as a task of the
+    queue (``tasks.run_person_handler``), so a registration never waits for
+    matching. A handler's error is logged; it never undoes the write.
+
+merge participation
+    A merge moves every row that relates to the merged person, derived from
+    the model graph (``merge.relations_to_move``). An app whose relation
+    must not move (history, such as the merge records themselves) says so
+    with ``merge_exclusion("app_label.Model.field", why=…)``.
+
+person page, API, exports, indicators
+    ``person_tab``, ``person_api``, ``export_fields`` and ``indicators``
+    register what an app shows on the person page, the person's API
+    sub-resources, the fields it adds to case-level exports and the
+    indicators it adds to the reporting catalogue. ``person_notices`` adds
+    a line to the person's header (e.g. "2 possible duplicates").
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+
+if TYPE_CHECKING:
+    from django.urls import URLPattern
+
+    from zhusan.accounts.access import PersonAccess
+    from zhusan.accounts.permissions import Compartment
+    from zhusan.audit.services import Actor
+
+    from .models import Consent, Person
+
+logger = logging.getLogger(__name__)
+
+PersonHandler = Callable[["Actor", "Person"], Any]
+ConsentHandler = Callable[["Actor", "Person", "Consent"], Any]
+
+
+@dataclass(frozen=True)
+class Handler:
+    name: str  # "<app>.<what>", unique; a queued task names its handler by it
+    run: Callable[..., Any]
+    slow: bool  # True: run as a task of the queue, off the request
+
+
+@dataclass
+class _Points:
+    registered: dict[str, Handler] = field(default_factory=dict)
+    consent: dict[str, Handler] = field(default_factory=dict)
+    merge_exclusions: dict[str, str] = field(default_factory=dict)
+    tabs: list[PersonTab] = field(default_factory=list)
+    apis: list[PersonAPI] = field(default_factory=list)
+    notices: list[Callable[[Any, Person], list[Notice]]] = field(default_factory=list)
+    exports: list[Callable[[], Iterable[Any]]] = field(default_factory=list)
+    indicators: list[Callable[[], Iterable[Any]]] = field(default_factory=list)
+
+
+POINTS = _Points()
+
+
+# --- After registration and after consent -------------------------------------------
+
+
+def _register(table: dict[str, Handler], name: str, slow: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        if name in table and table[name].run is not fn:
+            raise ValueError(f"A handler named {name!r} is already registered")
+        table[name] = Handler(name, fn, slow)
+        return fn
+
+    return decorate
+
+
+def after_person_registered(name: str, *, slow: bool = False) -> Callable[[PersonHandler], PersonHandler]:
+    """Register ``fn(actor, person)`` to run after a person is registered."""
+    return _register(POINTS.registered, name, slow)
+
+
+def after_consent_recorded(name: str, *, slow: bool = False) -> Callable[[ConsentHandler], ConsentHandler]:
+    """Register ``fn(actor, person, consent)`` to run after a consent is recorded."""
+    return _register(POINTS.consent, name, slow)
+
+
+def person_registered(*, actor: Actor, person: Person) -> None:
+    """Called by ``services.person_create``: the handlers run once the
+    registration has committed (never for a registration rolled back)."""
+    for handler in POINTS.registered.values():
+        _after_commit(handler, actor, person, None)
+
+
+def consent_recorded(*, actor: Actor, person: Person, consent: Consent) -> None:
+    """Called by ``services.consent_record``, likewise."""
+    for handler in POINTS.consent.values():
+        _after_commit(handler, actor, person, consent)
+
+
+def _after_commit(handler: Handler, actor: Actor, person: Person, consent: Consent | None) -> None:
+    def go() -> None:
+        if handler.slow:
+            from .tasks import enqueue_handler
+
+            enqueue_handler(handler, actor, person, consent)
+        else:
+            run_handler(handler, actor, person, consent)
+
+    transaction.on_commit(go, robust=True)
+
+
+def run_handler(handler: Handler, actor: Actor, person: Person, consent: Consent | None) -> None:
+    """Run one handler; its failure is logged and never reaches the writer."""
+    try:
+        if consent is None:
+            handler.run(actor, person)
+        else:
+            handler.run(actor, person, consent)
+    except Exception:
+        logger.exception("%s after %s failed", handler.name, person.case_number)
+
+
+def handler_named(name: str) -> Handler:
+    found = POINTS.registered.get(name) or POINTS.consent.get(name)
+    if found is None:
+        raise LookupError(f"No handler named {name!r}")
+    return found
+
+
+# --- Merge participation ------------------------------------------------------------
+
+
+def merge_exclusion(relation: str, *, why: str) -> None:
+    """A relation to the person (``"app_label.Model.field"``) that a merge
+    leaves where it is, and why."""
+    POINTS.merge_exclusions[relation] = why
+
+
+# --- Person page, API, notices, exports, indicators ---------------------------------
+
+
+@dataclass(frozen=True)
+class PersonTab:
+    """A tab of the person page: ``url_name`` is a view taking the person's
+    UUID as ``person_uuid``; the tab shows to users who read ``compartment``.
+    ``order`` sorts the tabs (the registry's own are 10, 20 … 60)."""
+
+    url_name: str
+    label: Any  # a lazy translation
+    compartment: Compartment
+    order: int
+
+
+@dataclass(frozen=True)
+class PersonAPI:
+    """API sub-resources of a person, mounted under ``/api/v1/persons/<uuid>/``."""
+
+    urlpatterns: Callable[[], list[URLPattern]]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One line in the person's header, e.g. possible duplicates to review."""
+
+    text: str
+    url: str = ""
+    link_text: str = ""
+
+
+def person_tab(tab: PersonTab) -> None:
+    if any(t.url_name == tab.url_name for t in POINTS.tabs):
+        return
+    POINTS.tabs.append(tab)
+    POINTS.tabs.sort(key=lambda t: t.order)
+
+
+def tabs_for(access: PersonAccess) -> list[PersonTab]:
+    return [t for t in POINTS.tabs if access.can_read(t.compartment)]
+
+
+def tab_named(url_name: str) -> PersonTab:
+    return next(t for t in POINTS.tabs if t.url_name == url_name)
+
+
+def person_api(api: PersonAPI) -> None:
+    if api not in POINTS.apis:
+        POINTS.apis.append(api)
+
+
+def person_api_urlpatterns() -> list[URLPattern]:
+    return [pattern for api in POINTS.apis for pattern in api.urlpatterns()]
+
+
+def person_notices(provider: Callable[[Any, Person], list[Notice]]) -> None:
+    """``provider(user, person)`` returns the notices for that user (it checks
+    the user's rights itself, and must not reveal what they may not see)."""
+    if provider not in POINTS.notices:
+        POINTS.notices.append(provider)
+
+
+def notices_for(user: Any, person: Person) -> list[Notice]:
+    out: list[Notice] = []
+    for provider in POINTS.notices:
+        try:
+            out.extend(provider(user, person))
+        except Exception:
+            logger.exception("a person notice for %s failed", person.case_number)
+    return out
+
+
+def export_fields(provider: Callable[[], Iterable[Any]]) -> None:
+    """``provider()`` returns case-export fields (``reporting.case_exports.ExportField``)."""
+    if provider not in POINTS.exports:
+        POINTS.exports.append(provider)
+
+
+def indicators(provider: Callable[[], Iterable[Any]]) -> None:
+    """``provider()`` returns indicators (``reporting.indicators.Indicator``)."""
+    if provider not in POINTS.indicators:
+        POINTS.indicators.append(provider)
+
+
+def contributed_export_fields() -> list[Any]:
+    return [f for provider in POINTS.exports for f in provider()]
+
+
+def contributed_indicators() -> list[Any]:
+    return [i for provider in POINTS.indicators for i in provider()]
