@@ -4,9 +4,9 @@ site-wide login redirect is switched off for them (an API answers 401)."""
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import include, path
 
-from . import api
+from . import api, extensions
 
 
 def _api(view: Any) -> Any:
@@ -28,4 +28,8 @@ urlpatterns = [
     path("persons/<uuid:person_uuid>/notes/", _api(api.PersonNotes), name="api-person-notes"),
     path("names/<uuid:name_uuid>/", _api(api.NameDetail), name="api-name-detail"),
     path("documents/<uuid:document_uuid>/", _api(api.DocumentDetail), name="api-document-detail"),
+    # Sub-resources other apps add to the person (``extensions.person_api``);
+    # their views take ``person_uuid`` and reach the person through
+    # ``registry.selectors.get_person_for_user`` like the registry's own.
+    path("persons/<uuid:person_uuid>/", include(extensions.person_api_urlpatterns())),
 ]

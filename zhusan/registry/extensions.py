@@ -35,6 +35,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -69,8 +70,9 @@ class _Points:
     tabs: list[PersonTab] = field(default_factory=list)
     apis: list[PersonAPI] = field(default_factory=list)
     notices: list[Callable[[Any, Person], list[Notice]]] = field(default_factory=list)
-    exports: list[Callable[[], Iterable[Any]]] = field(default_factory=list)
+    exports: list[Callable[[], Iterable[ExportField]]] = field(default_factory=list)
     indicators: list[Callable[[], Iterable[Any]]] = field(default_factory=list)
+    statistics: list[Callable[[], dict[str, Any]]] = field(default_factory=list)
 
 
 POINTS = _Points()
@@ -223,21 +225,59 @@ def notices_for(user: Any, person: Person) -> list[Notice]:
     return out
 
 
-def export_fields(provider: Callable[[], Iterable[Any]]) -> None:
-    """``provider()`` returns case-export fields (``reporting.case_exports.ExportField``)."""
+@dataclass(frozen=True)
+class RowContext:
+    """What a case-export value may depend on besides the person."""
+
+    today: date
+    script: str
+
+
+@dataclass(frozen=True)
+class ExportField:
+    """One column of the case-level export (``reporting.case_exports``).
+
+    ``value(person, ctx)`` reads it from a person fetched with ``prefetch``
+    and with the annotations ``annotate()`` returns (name → expression over
+    Person). Fields of severe compartments are refused by the catalogue."""
+
+    code: str
+    label: Any  # a lazy translation
+    compartment: Compartment
+    value: Callable[[Person, RowContext], object]
+    prefetch: tuple[Any, ...] = ()
+    annotate: Callable[[], dict[str, Any]] | None = None
+
+
+def export_fields(provider: Callable[[], Iterable[ExportField]]) -> None:
+    """``provider()`` returns the case-export fields an app adds."""
     if provider not in POINTS.exports:
         POINTS.exports.append(provider)
 
 
 def indicators(provider: Callable[[], Iterable[Any]]) -> None:
-    """``provider()`` returns indicators (``reporting.indicators.Indicator``)."""
+    """``provider()`` returns the indicators an app adds to the reporting
+    catalogue (``reporting.indicators.Indicator``: an app above reporting in
+    the layers builds them)."""
     if provider not in POINTS.indicators:
         POINTS.indicators.append(provider)
 
 
-def contributed_export_fields() -> list[Any]:
+def statistics_columns(provider: Callable[[], dict[str, Any]]) -> None:
+    """``provider()`` returns columns (name → expression over Person, e.g. a
+    ``Subquery``) added to the pseudonymous statistical row every indicator
+    reads, so an app's indicators can count what the app records."""
+    if provider not in POINTS.statistics:
+        POINTS.statistics.append(provider)
+
+
+def contributed_export_fields() -> list[ExportField]:
     return [f for provider in POINTS.exports for f in provider()]
 
 
 def contributed_indicators() -> list[Any]:
     return [i for provider in POINTS.indicators for i in provider()]
+
+
+def contributed_statistics_columns() -> dict[str, Any]:
+    return {name: expr for provider in POINTS.statistics for name, expr in provider().items()}

@@ -21,7 +21,7 @@ from zhusan.accounts.permissions import Capability
 from zhusan.audit.models import Action
 from zhusan.audit.services import Actor, record
 
-from .indicators import CATALOGUE, DisaggregationError, ReportFilters, compute, disclosure_threshold
+from .indicators import DisaggregationError, ReportFilters, catalogue, compute, disclosure_threshold
 from .views import is_synthetic, rule_text
 
 
@@ -69,7 +69,7 @@ class IndicatorCatalogue(APIView):
     )
     def get(self, request: Request) -> Response:
         record(Actor.from_request(request, via="api"), Action.VIEW, object_type="report", object_ref="catalogue")
-        return Response({**_meta(), "indicators": [i.describe() for i in CATALOGUE.values()]})
+        return Response({**_meta(), "indicators": [i.describe() for i in catalogue().values()]})
 
 
 class IndicatorDetail(APIView):
@@ -82,7 +82,7 @@ class IndicatorDetail(APIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request: Request, code: str) -> Response:
-        if code not in CATALOGUE:
+        if code not in catalogue():
             raise Http404("No such indicator")
         params = FilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)

@@ -40,11 +40,11 @@ from zhusan.registry.selectors import AGE_BANDS
 from .charts import PALETTE, ArrivalSeries, StageTimes, arrival_series, axis_top, stage_times
 from .exports import SUPPRESSED, append_table, filter_scope, safe_text, table_rows
 from .indicators import (
-    CATALOGUE,
     DIMENSIONS,
     IndicatorResult,
     ReportFilters,
     arrival_period,
+    catalogue,
     compute,
     statistical_rows,
 )
@@ -156,7 +156,7 @@ class Briefing:
         return [str(s.label) for s in stages], [table.cells[table.rows.index(s.value)][0] for s in stages]
 
     def result(self, code: str) -> IndicatorResult:
-        return self.results[list(CATALOGUE).index(code)]
+        return self.results[list(catalogue()).index(code)]
 
     def arrivals(self) -> ArrivalSeries:
         return arrival_series(self.result("arrivals"))
@@ -165,7 +165,7 @@ class Briefing:
         return stage_times(self.result("time_in_stage"))
 
     def pyramid(self) -> tuple[list[str], list[int | None], list[int | None]]:
-        table = self.results[list(CATALOGUE).index("persons")].table
+        table = self.results[list(catalogue()).index("persons")].table
         bands = list(AGE_BANDS)
         return bands, [table.cell(b, Sex.FEMALE) for b in bands], [table.cell(b, Sex.MALE) for b in bands]
 
@@ -192,9 +192,9 @@ def collect(
         produced_on=today or timezone.localdate(),
         rule=rule,
         synthetic=synthetic,
-        results=tuple(figure(code, breakdowns.get(code, ())) for code in CATALOGUE),
+        results=tuple(figure(code, breakdowns.get(code, ())) for code in catalogue()),
         stages=figure("persons", ("stage",)),
-        headline=tuple(figure(code) for code in CATALOGUE if CATALOGUE[code].headline),
+        headline=tuple(figure(code) for code in catalogue() if catalogue()[code].headline),
     )
 
 

@@ -20,18 +20,16 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 import py7zr
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.debug import sensitive_variables
@@ -45,6 +43,7 @@ from zhusan.core.models import DatasetMarker
 from zhusan.operations.models import EntryStatus, ManifestEntry
 from zhusan.registry.access import visible_to
 from zhusan.registry.dates import completed_years
+from zhusan.registry.extensions import ExportField, RowContext, contributed_export_fields
 from zhusan.registry.models import (
     Consent,
     HouseholdMember,
@@ -89,21 +88,6 @@ class ExportFilters:
             "start": self.start.isoformat() if self.start else "",
             "end": self.end.isoformat() if self.end else "",
         }
-
-
-@dataclass(frozen=True)
-class RowContext:
-    today: date
-    script: str
-
-
-@dataclass(frozen=True)
-class ExportField:
-    code: str
-    label: Promise
-    compartment: Compartment
-    value: Callable[[Person, RowContext], object]
-    prefetch: tuple[str | Prefetch[Any], ...] = field(default=())
 
 
 # --- how each value is read ---------------------------------------------------
@@ -194,12 +178,19 @@ FIELDS: tuple[ExportField, ...] = (
     ),
     ExportField("documents", _l("Civil documents and their status"), C.DOCUMENTS, _documents, ("documents",)),
 )
-CATALOGUE: dict[str, ExportField] = {f.code: f for f in FIELDS}
-
-# Severe compartments are never exported in bulk (docs/security.md); this
-# holds for any field added later.
-assert not {f.compartment for f in FIELDS} & SEVERE_COMPARTMENTS, "a severe compartment in the export catalogue"
 EXPORTABLE_COMPARTMENTS = frozenset(C) - SEVERE_COMPARTMENTS
+
+
+def catalogue() -> dict[str, ExportField]:
+    """Reporting's own fields, then those other apps add
+    (``registry.extensions.export_fields``). Severe compartments are never
+    exported in bulk (docs/security.md): a field of one is refused here,
+    whichever app declares it."""
+    fields = [*FIELDS, *contributed_export_fields()]
+    severe = [f.code for f in fields if f.compartment in SEVERE_COMPARTMENTS]
+    if severe:
+        raise ImproperlyConfigured(f"Case-export fields of a severe compartment: {', '.join(severe)}")
+    return {f.code: f for f in fields}
 
 
 # --- who may export what ------------------------------------------------------
@@ -222,7 +213,7 @@ def allowed_compartments(user: User) -> frozenset[Compartment]:
 
 def allowed_fields(user: User) -> list[ExportField]:
     compartments = allowed_compartments(user)
-    return [f for f in FIELDS if f.compartment in compartments]
+    return [f for f in catalogue().values() if f.compartment in compartments]
 
 
 def check_fields(user: User, codes: Iterable[str]) -> list[ExportField]:
@@ -230,21 +221,22 @@ def check_fields(user: User, codes: Iterable[str]) -> list[ExportField]:
     codes = list(dict.fromkeys(codes))
     if not codes:
         raise CaseExportError(_("Choose at least one field to export."), code="no_fields")
-    unknown = [c for c in codes if c not in CATALOGUE]
+    fields = catalogue()
+    unknown = [c for c in codes if c not in fields]
     if unknown:
         raise CaseExportError(
             _("These fields cannot be exported: %(fields)s.") % {"fields": ", ".join(unknown)}, code="unknown_field"
         )
     compartments = allowed_compartments(user)
     for code in codes:
-        wanted = CATALOGUE[code]
+        wanted = fields[code]
         if wanted.compartment not in compartments:
             raise CaseExportError(
                 _("You may not export “%(field)s”: your role cannot read %(compartment)s data.")
                 % {"field": wanted.label, "compartment": wanted.compartment.label},
                 code="compartment",
             )
-    return [f for f in FIELDS if f.code in codes]
+    return [f for f in fields.values() if f.code in codes]
 
 
 @sensitive_variables("passphrase", "confirmation")
@@ -430,7 +422,8 @@ def case_export_create(
 
     persons = exportable_persons(user, filters)
     prefetches = dict.fromkeys(p for f in chosen for p in f.prefetch)
-    persons = persons.prefetch_related(*prefetches)
+    annotations = {name: expr for f in chosen if f.annotate is not None for name, expr in f.annotate().items()}
+    persons = persons.annotate(**annotations).prefetch_related(*prefetches)
     now = timezone.now()
     ctx = RowContext(today=today or timezone.localdate(), script=script)
     people = list(persons)

@@ -15,13 +15,13 @@ from zhusan.operations.models import Operation
 from zhusan.registry.models import Script, Sex, Stage
 
 from .case_exports import (
-    FIELDS,
     FORMATS,
     MIN_PASSPHRASE,
     PRIMARY,
     CaseExportError,
     ExportFilters,
     allowed_fields,
+    catalogue,
     check_fields,
     check_passphrase,
 )
@@ -95,7 +95,7 @@ class CaseExportForm(forms.Form):
     columns = forms.MultipleChoiceField(
         label=_l("Fields"),
         required=False,
-        choices=[(f.code, f.label) for f in FIELDS],
+        choices=[],  # every field of the catalogue, set in __init__ (other apps add fields)
         widget=forms.CheckboxSelectMultiple,
     )
     script = forms.ChoiceField(
@@ -131,6 +131,7 @@ class CaseExportForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["columns"].choices = [(f.code, f.label) for f in catalogue().values()]  # type: ignore[attr-defined]
         self.user = user
         offer_filter_choices(self)
 

@@ -7,7 +7,10 @@ ORM query, builds the table and passes it through disclosure control: no
 figure leaves this module unprotected.
 
 Adding an indicator is one ``Indicator(...)`` in ``CATALOGUE`` plus its test
-(tests/reporting/test_indicators.py) and its row in docs/reporting.md.
+(tests/reporting/test_indicators.py) and its row in docs/reporting.md. Other
+apps add theirs without editing this module: ``registry.extensions.indicators``
+for the indicators and ``registry.extensions.statistics_columns`` for the
+columns of the statistical row they read; ``catalogue()`` is the whole list.
 
 Statistical rows are pseudonymous by construction (domain rule 10): sex,
 age band (never a birth date), current stage, region of the managing unit,
@@ -27,6 +30,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Case, CharField, Exists, F, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -34,6 +38,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from zhusan.operations.models import EntryStatus, ManifestEntry
+from zhusan.registry import extensions
 from zhusan.registry.dates import birth_window_for_age, completed_years
 from zhusan.registry.models import MAIN_PATH, Person, PersonVulnerability, Sex, Stage, TimelineEntry, Vulnerability
 from zhusan.registry.selectors import AGE_BANDS
@@ -208,6 +213,7 @@ def statistical_rows(filters: ReportFilters) -> list[Row]:
         on_manifest = ManifestEntry.objects.filter(person=OuterRef("pk"), movement__operation__code=filters.operation)
         subjects = subjects.filter(Exists(on_manifest))
     vulnerable = PersonVulnerability.objects.filter(person=OuterRef("pk"))
+    contributed = extensions.contributed_statistics_columns()
     arrived_entry = ManifestEntry.objects.filter(person=OuterRef("pk"), status=EntryStatus.ARRIVED).order_by(
         "arrived_at", "pk"
     )
@@ -224,6 +230,7 @@ def statistical_rows(filters: ReportFilters) -> list[Row]:
             output_field=CharField(),
         ),
         operation_arrived_at=Subquery(arrived_entry.values("arrived_at")[:1]),
+        **contributed,
     ).order_by()
     rows = list(
         qs.values(
@@ -239,6 +246,7 @@ def statistical_rows(filters: ReportFilters) -> list[Row]:
             "operation",
             "operation_arrived_at",
             "birth_date_mid",
+            *contributed,
         )
     )
     tz = timezone.get_current_timezone()
@@ -475,6 +483,15 @@ CATALOGUE: dict[str, Indicator] = {
 }
 
 
+def catalogue() -> dict[str, Indicator]:
+    """Every indicator: reporting's own, then those other apps declare."""
+    contributed = {i.code: i for i in extensions.contributed_indicators()}
+    clash = set(contributed) & set(CATALOGUE)
+    if clash:
+        raise ImproperlyConfigured(f"Indicator codes declared twice: {', '.join(sorted(clash))}")
+    return {**CATALOGUE, **contributed}
+
+
 # ----------------------------------------------------------------------------
 # Computing
 
@@ -540,7 +557,7 @@ def _table(rows: Sequence[Row], by: tuple[str, ...], *, all_rows: Sequence[Row],
 
 
 def _checked(code: str, by: Sequence[str]) -> tuple[Indicator, tuple[str, ...]]:
-    indicator = CATALOGUE[code]
+    indicator = catalogue()[code]
     by = tuple(by)
     if indicator.measure == "stage_duration" and not by:
         by = indicator.disaggregations  # a time per stage; there is no figure for all stages together

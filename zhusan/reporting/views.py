@@ -27,10 +27,10 @@ from . import briefing as briefing_report
 from . import charts, exports
 from .forms import ReportFilterForm
 from .indicators import (
-    CATALOGUE,
     DIMENSIONS,
     DisaggregationError,
     arrival_period,
+    catalogue,
     compute,
     disclosure_threshold,
     statistical_rows,
@@ -76,10 +76,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     male = [pyramid_result.table.cell(b, Sex.MALE) for b in bands]
     other_stages = [s for s in Stage if s not in MAIN_PATH]
     headline = [
-        (CATALOGUE[code].name, figure(code)) for code in ("persons", "returnees", "orphans", "unaccompanied_children")
+        (catalogue()[code].name, figure(code)) for code in ("persons", "returnees", "orphans", "unaccompanied_children")
     ]
     ratios = [
-        (CATALOGUE[code].name, figure(code))
+        (catalogue()[code].name, figure(code))
         for code in ("children_share_of_returnees", "days_identification_to_arrival")
     ]
     arrivals = figure("arrivals", (arrival_period(rows), "operation"))
@@ -106,7 +106,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "stage_time_chart": charts.stage_time_chart(stage_time, rtl=rtl),
         "stage_time_table": briefing_report.printed_rows(stage_time),
         "catalogue": [
-            (indicator, [DIMENSIONS[d] for d in indicator.disaggregations]) for indicator in CATALOGUE.values()
+            (indicator, [DIMENSIONS[d] for d in indicator.disaggregations]) for indicator in catalogue().values()
         ],
         "generated_on": timezone.localdate(),
     }
@@ -125,7 +125,7 @@ FORMATS = {"csv", "hxl", "xlsx"}
 
 @aggregates_required
 def export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
-    if code not in CATALOGUE or fmt not in FORMATS:
+    if code not in catalogue() or fmt not in FORMATS:
         raise Http404("No such report")
     form = ReportFilterForm(request.GET or None)
     filters = form.filters()
