@@ -23,11 +23,11 @@ from zhusan.registry import services
 from zhusan.registry.models import CaseAssignment, Person, Script, TimelineEntry
 from zhusan.registry.services import NameInput
 from zhusan.reporting.case_exports import (
-    catalogue,
     CaseExportError,
     ExportFilters,
     allowed_fields,
     case_export_create,
+    catalogue,
 )
 
 from ..factories import UnitFactory, make_person, make_staff
