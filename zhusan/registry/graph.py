@@ -2,19 +2,22 @@
 server-rendered inline SVG (no JavaScript; styled by classes in app.css so
 that it passes the strict CSP).
 
-``relatives_of`` gathers what the viewer may know; ``layout`` places the
-nodes and edges and is pure, so it is unit-tested without a database.
+``relatives_of`` and ``households_of`` gather what the viewer may know (one
+access check for all the persons shown, never one per person); ``layout``
+places the nodes and edges and is pure, so it is unit-tested without a
+database.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from .access import access_for
-from .models import INVERSE_RELATION, EstablishedBy, RelationKind, Relationship, Sex
+from .access import access_for_many
+from .models import INVERSE_RELATION, EstablishedBy, HouseholdMember, RelationKind, Relationship, Sex
 
 if TYPE_CHECKING:
     from zhusan.accounts.models import User
@@ -241,10 +244,11 @@ def relatives_of(person: Person, viewer: User) -> list[Relative]:
         .prefetch_related("from_person__names")
         .order_by("pk")
     )
+    found = [(rel, *_what_other_is(rel, person)) for rel in [*rels, *rels_in]]
+    access = access_for_many(viewer, [other for _rel, other, _relation in found])
     out: list[Relative] = []
-    for rel in [*rels, *rels_in]:
-        other, relation = _what_other_is(rel, person)
-        visible = access_for(viewer, other).visible
+    for rel, other, relation in found:
+        visible = access[other.pk].visible
         out.append(
             Relative(
                 key=str(rel.uuid),
@@ -256,6 +260,25 @@ def relatives_of(person: Person, viewer: User) -> list[Relative]:
             )
         )
     return out
+
+
+def households_of(person: Person, viewer: User) -> list[dict[str, Any]]:
+    """The centre person's households, each with its other members and
+    whether the viewer may see each (``{"membership", "members": [{"member", "visible"}]}``)."""
+    members = HouseholdMember.objects.select_related("person").prefetch_related("person__names").order_by("pk")
+    memberships = list(
+        person.household_memberships.select_related("household").prefetch_related(
+            Prefetch("household__memberships", queryset=members)
+        )
+    )
+    others = [
+        [m for m in membership.household.memberships.all() if m.person_id != person.pk] for membership in memberships
+    ]
+    access = access_for_many(viewer, [m.person for group in others for m in group])
+    return [
+        {"membership": membership, "members": [{"member": m, "visible": access[m.person_id].visible} for m in group]}
+        for membership, group in zip(memberships, others, strict=True)
+    ]
 
 
 def family_graph(person: Person, viewer: User) -> tuple[FamilyGraph, list[Relative]]:

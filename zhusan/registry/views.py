@@ -31,7 +31,6 @@ from zhusan.audit.services import Actor
 from zhusan.core.concurrency import StaleVersionError
 
 from . import extensions, services
-from .access import access_for
 from .dates import BirthPrecision
 from .forms import (
     AssentForm,
@@ -51,7 +50,7 @@ from .forms import (
     StayForm,
     add_service_errors,
 )
-from .graph import established_label, family_graph, relation_label
+from .graph import established_label, family_graph, households_of, relation_label
 from .models import LocationStay, Person, PersonName, RecordType
 from .selectors import (
     find_person_for_break_glass,
@@ -276,15 +275,7 @@ def person_names(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
 def person_family(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     def extra(person: Person, access: PersonAccess) -> dict[str, Any]:
         graph, relatives = family_graph(person, request.user)  # type: ignore[arg-type]
-        households = []
-        for membership in person.household_memberships.select_related("household"):
-            members = []
-            for other in membership.household.memberships.select_related("person").prefetch_related("person__names"):
-                if other.person_id == person.pk:
-                    continue
-                visible = access_for(request.user, other.person).visible  # type: ignore[arg-type]
-                members.append({"member": other, "visible": visible})
-            households.append({"membership": membership, "members": members})
+        households = households_of(person, request.user)  # type: ignore[arg-type]
         return {
             "graph": graph,
             "relatives": [
