@@ -316,6 +316,9 @@ SPECTACULAR_SETTINGS = {
         "ConsentStatusEnum": "zhusan.registry.models.ConsentStatus",
         "NationalityStatusEnum": "zhusan.registry.models.NationalityStatus",
         "HandoverDocumentKindEnum": "zhusan.operations.models.HandoverDocumentKind",
+        "EntryStatusEnum": "zhusan.operations.models.EntryStatus",
+        "MovementStatusEnum": "zhusan.operations.models.MovementStatus",
+        "OperationStatusEnum": "zhusan.operations.models.OperationStatus",
     },
 }
 

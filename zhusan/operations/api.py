@@ -353,3 +353,36 @@ class HandoverDocumentContent(APIView):
         from .views import document_response
 
         return document_response(selectors.get_handover_document_for_download(_actor(request), document_uuid))
+
+
+class PersonEntrySerializer(serializers.ModelSerializer):
+    operation = serializers.CharField(source="movement.operation.code", read_only=True)
+    movement = serializers.UUIDField(source="movement.uuid", read_only=True)
+    movement_label = serializers.CharField(source="movement.label", read_only=True)
+    items_required = serializers.IntegerField(read_only=True)
+    items_done = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = ManifestEntry
+        fields = [
+            "uuid", "operation", "movement", "movement_label", "status", "travel_group", "arrived_at",
+            "items_required", "items_done",
+        ]  # fmt: skip
+
+
+class PersonManifestEntries(APIView):
+    """A person's manifest entries: the API twin of the person page's
+    "Repatriation" tab, shown by the same compartment rule."""
+
+    @extend_schema(
+        summary="The manifests a person is on",
+        responses={200: PersonEntrySerializer(many=True), 403: OpenApiResponse(description="Not allowed")},
+    )
+    def get(self, request: Request, person_uuid: str) -> Response:
+        from .extensions import REPATRIATION_COMPARTMENT
+
+        actor = _actor(request)
+        person, access = get_person_for_user(actor, person_uuid)
+        if not access.can_read(REPATRIATION_COMPARTMENT):
+            raise exceptions.PermissionDenied(_("Your role does not give access to this part of the record."))
+        return Response(PersonEntrySerializer(selectors.entries_of_person(person), many=True).data)

@@ -6,3 +6,8 @@ class OperationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "zhusan.operations"
     verbose_name = _("Repatriation operations")
+
+    def ready(self) -> None:
+        from . import extensions
+
+        extensions.register()

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -305,3 +305,20 @@ def get_handover_document_for_download(actor: Actor, ref: object) -> HandoverDoc
         detail={"movement": str(movement.uuid), "filename": document.filename, "sha256": document.sha256},
     )
     return document
+
+
+def entries_of_person(person: Person) -> QuerySet[ManifestEntry]:
+    """A person's manifest entries, oldest operation first, with the count of
+    required checklist items and of those satisfied (for the person page and
+    its API; the caller has checked the person and the compartment)."""
+    return (
+        ManifestEntry.objects.filter(person=person)
+        .select_related("movement__operation")
+        .annotate(
+            items_required=Count("clearance_items", filter=Q(clearance_items__required=True)),
+            items_done=Count(
+                "clearance_items", filter=Q(clearance_items__required=True, clearance_items__satisfied=True)
+            ),
+        )
+        .order_by("movement__operation__created_at", "created_at")
+    )

@@ -30,6 +30,7 @@ from zhusan.registry.access import access_for
 from zhusan.registry.models import (
     TRANSITIONS,
     AssentChoice,
+    Consent,
     ConsentGiver,
     ConsentPurpose,
     ConsentStatus,
@@ -641,6 +642,21 @@ def clearance_sync(*, actor: Actor, entry: ManifestEntry) -> list[ClearanceItem]
     _require(actor, Capability.MANAGE_OPERATIONS, object_type="clearance_item", ref=entry.uuid, person=entry.person)
     _require_person(actor, entry.person)
     return _sync(actor, entry)
+
+
+@write_action
+def checklists_after_consent(actor: Actor, person: Person, consent: Consent) -> list[ClearanceItem]:
+    """After a consent is recorded in the registry: the person's open
+    manifest entries read it at once (their consent item is derived from the
+    registry). Rights were checked on the consent itself; this only brings
+    derived items up to date, each change audited."""
+    written: list[ClearanceItem] = []
+    open_entries = ManifestEntry.objects.filter(person=person).exclude(
+        status__in=[EntryStatus.ARRIVED, EntryStatus.WITHDRAWN]
+    )
+    for entry in open_entries.select_related("movement__operation", "person").prefetch_related("clearance_items"):
+        written += _sync(actor, entry)
+    return written
 
 
 def checklist_complete(entry: ManifestEntry) -> bool:

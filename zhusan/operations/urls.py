@@ -25,4 +25,5 @@ urlpatterns = [
     path("entries/<uuid:entry_uuid>/security/", views.entry_security, name="entry_security"),
     path("entries/<uuid:entry_uuid>/override/", views.entry_override, name="entry_override"),
     path("entries/<uuid:entry_uuid>/arrival/", views.entry_arrival, name="entry_arrival"),
+    path("persons/<uuid:person_uuid>/", views.person_repatriation, name="person_repatriation"),
 ]

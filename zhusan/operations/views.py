@@ -24,6 +24,7 @@ from zhusan.core.concurrency import StaleVersionError
 from zhusan.registry.access import access_for
 from zhusan.registry.forms import add_service_errors
 from zhusan.registry.selectors import get_person_by_case_number_for_user, get_person_for_user
+from zhusan.registry.views import person_page
 
 from . import imports, selectors, services
 from .forms import (
@@ -406,6 +407,7 @@ def manifest_print(request: HttpRequest, movement_uuid: Any) -> HttpResponse:
     from zhusan.audit.services import record
     from zhusan.core.fonts import FontMissingError
     from zhusan.core.models import DatasetMarker
+    from zhusan.registry.access import access_for_many
 
     from .printing import manifest_pdf
 
@@ -419,7 +421,8 @@ def manifest_print(request: HttpRequest, movement_uuid: Any) -> HttpResponse:
         .order_by("travel_group", "person__case_number")
     )
     assert actor.user is not None
-    show_documents = all(access_for(actor.user, e.person).can_read(Compartment.DOCUMENTS) for e in entries)
+    access = access_for_many(actor.user, [e.person for e in entries])  # one check for the manifest, not per person
+    show_documents = all(access[e.person_id].can_read(Compartment.DOCUMENTS) for e in entries)
     marker = DatasetMarker.current()
     try:
         pdf = manifest_pdf(
@@ -527,3 +530,17 @@ def document_response(document: Any) -> HttpResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     return response
+
+
+def person_repatriation(request: HttpRequest, person_uuid: Any) -> HttpResponse:
+    """The person page's "Repatriation" tab: the manifests this person is on."""
+
+    def extra(person: Any, access: Any) -> dict[str, Any]:
+        return {
+            "entries": list(selectors.entries_of_person(person)),
+            "can_open": _can(request, Capability.VIEW_OPERATIONS),
+        }
+
+    return person_page(
+        request, person_uuid, "operations:person_repatriation", "operations/person_repatriation.html", extra
+    )
