@@ -47,7 +47,7 @@ def test_verify_passes_on_an_empty_trail(db, capsys):
 
 def test_verify_names_the_event_whose_contents_were_changed(db, capsys):
     for n in range(5):
-        record(Actor.system("tests"), Action.VIEW, object_type="probe", object_ref=n)
+        record(Actor.system("tests"), Action.VIEW, object_type="person", object_ref=n)
     _tamper(3, actor_username="someone else")
     with pytest.raises(SystemExit) as exit_info:
         call_command("audit", "verify")
@@ -57,7 +57,7 @@ def test_verify_names_the_event_whose_contents_were_changed(db, capsys):
 
 def test_verify_names_the_event_after_a_deleted_one(db, capsys):
     for n in range(5):
-        record(Actor.system("tests"), Action.VIEW, object_type="probe", object_ref=n)
+        record(Actor.system("tests"), Action.VIEW, object_type="person", object_ref=n)
     with _trigger_disabled():
         AuditEvent.objects.filter(seq=2).delete()
     with pytest.raises(SystemExit):
@@ -67,7 +67,7 @@ def test_verify_names_the_event_after_a_deleted_one(db, capsys):
 
 def test_recomputing_a_tampered_events_hash_still_breaks_the_next_link(db, capsys):
     for n in range(4):
-        record(Actor.system("tests"), Action.VIEW, object_type="probe", object_ref=n)
+        record(Actor.system("tests"), Action.VIEW, object_type="person", object_ref=n)
     event = AuditEvent.objects.get(seq=2)
     event.object_ref = "forged"
     _tamper(2, object_ref="forged", hash=event.compute_hash())
@@ -78,7 +78,7 @@ def test_recomputing_a_tampered_events_hash_still_breaks_the_next_link(db, capsy
 
 @on_postgresql
 def test_postgresql_refuses_to_update_an_audit_event(db):
-    record(Actor.system("tests"), Action.VIEW, object_type="probe")
+    record(Actor.system("tests"), Action.VIEW, object_type="person")
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.filter(seq=1).update(actor_username="someone else")
     assert AuditEvent.objects.get(seq=1).actor_username == ""
@@ -86,7 +86,7 @@ def test_postgresql_refuses_to_update_an_audit_event(db):
 
 @on_postgresql
 def test_postgresql_refuses_to_delete_an_audit_event(db):
-    record(Actor.system("tests"), Action.VIEW, object_type="probe")
+    record(Actor.system("tests"), Action.VIEW, object_type="person")
     with pytest.raises(DatabaseError), transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM audit_auditevent")

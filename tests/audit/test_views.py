@@ -78,7 +78,7 @@ def test_the_date_range_filter_includes_today_and_refuses_a_reversed_range(clien
 
 def test_the_trail_is_paginated_fifty_per_page(client, auditor):
     for n in range(60):
-        record(Actor.system("tests"), Action.VIEW, object_type="probe", object_ref=n)
+        record(Actor.system("tests"), Action.VIEW, object_type="person", object_ref=n)
     sign_in(client, auditor)
     first = client.get(LIST, {"action": Action.VIEW})
     assert len(first.context["page"]) == 50
@@ -89,7 +89,7 @@ def test_the_trail_is_paginated_fifty_per_page(client, auditor):
 
 def test_the_list_page_runs_a_fixed_number_of_queries(client, auditor, django_assert_max_num_queries):
     for n in range(60):
-        record(Actor.system("tests"), Action.VIEW, object_type="probe", object_ref=n)
+        record(Actor.system("tests"), Action.VIEW, object_type="person", object_ref=n)
     sign_in(client, auditor)
     client.get(LIST)
     with django_assert_max_num_queries(20):

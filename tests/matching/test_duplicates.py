@@ -105,7 +105,8 @@ def test_same_person_merges_every_record_and_audits_each_move(alice, pair):
         seq__gt=before, action=Action.UPDATE, detail__merge=str(merge.uuid)
     ).exclude(object_type="person")
     assert moved_events.count() == len(merge.snapshot["moved"])
-    assert {"personname", "relationship", "document", "consent", "timelineentry"} <= set(
+    # Moved rows are audited under the same object type as when they were added.
+    assert {"name", "relationship", "document", "consent", "timeline_entry"} <= set(
         moved_events.values_list("object_type", flat=True)
     )
     assert AuditEvent.objects.filter(

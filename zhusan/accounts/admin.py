@@ -15,7 +15,7 @@ from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from zhusan.audit.models import Action
+from zhusan.audit.models import Action, object_type_of
 from zhusan.audit.services import Actor, record
 
 from .access import has_capability
@@ -72,7 +72,7 @@ class AuditedAdmin(CapabilityPermissions, admin.ModelAdmin):
         record(
             Actor.from_request(request),
             Action.UPDATE if change else Action.CREATE,
-            object_type=obj._meta.model_name,
+            object_type=object_type_of(obj),
             object_ref=_ref(obj),
             changes={
                 name: {"new": str(form.cleaned_data.get(name))} for name in form.changed_data if "password" not in name
@@ -81,12 +81,12 @@ class AuditedAdmin(CapabilityPermissions, admin.ModelAdmin):
         )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        ref, model_name = _ref(obj), obj._meta.model_name
+        ref, object_type = _ref(obj), object_type_of(obj)
         super().delete_model(request, obj)
         record(
             Actor.from_request(request),
             Action.DELETE,
-            object_type=model_name,
+            object_type=object_type,
             object_ref=ref,
             detail={"via_admin": True},
         )
@@ -99,7 +99,7 @@ class AuditedAdmin(CapabilityPermissions, admin.ModelAdmin):
             record(
                 Actor.from_request(request),
                 Action.DELETE,
-                object_type=obj._meta.model_name,
+                object_type=object_type_of(obj),
                 object_ref=ref,
                 detail={"via_admin": True},
             )
@@ -109,7 +109,7 @@ class AuditedAdmin(CapabilityPermissions, admin.ModelAdmin):
             record(
                 Actor.from_request(request),
                 Action.CREATE if created else Action.UPDATE,
-                object_type=obj._meta.model_name,
+                object_type=object_type_of(obj),
                 object_ref=_ref(obj),
                 detail={"via_admin": True, "role": getattr(obj, "role", "")},
             )

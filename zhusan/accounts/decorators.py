@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import Promise
 
-from zhusan.audit.models import Action
+from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, record
 
 from .access import has_capability
@@ -19,7 +19,9 @@ from .permissions import Capability
 View = Callable[..., HttpResponse]
 
 
-def capability_required(capability: Capability, *, object_type: str, refusal: str | Promise) -> Callable[[View], View]:
+def capability_required(
+    capability: Capability, *, object_type: ObjectType, refusal: str | Promise
+) -> Callable[[View], View]:
     """Let in holders of ``capability`` only: anyone else gets a 403 saying
     ``refusal``, and the refusal is written to the audit trail."""
 

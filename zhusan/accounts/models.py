@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhusan.audit.models import ObjectType
 from zhusan.core.models import TimeStampedModel, UUIDModel
 
 from .permissions import Role, Scope
@@ -31,6 +32,8 @@ class OrganisationKind(models.TextChoices):
 
 
 class Organisation(UUIDModel, TimeStampedModel):
+    audit_type = ObjectType.ORGANISATION
+
     name = models.CharField(_("name"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=40, choices=OrganisationKind.choices)
     country = models.CharField(_("country"), max_length=2, default="KZ")
@@ -44,6 +47,8 @@ class Organisation(UUIDModel, TimeStampedModel):
 
 
 class Unit(UUIDModel, TimeStampedModel):
+    audit_type = ObjectType.UNIT
+
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="units")
     name = models.CharField(_("name"), max_length=200)
     region = models.CharField(_("region"), max_length=100, blank=True)
@@ -58,6 +63,8 @@ class Unit(UUIDModel, TimeStampedModel):
 
 
 class User(AbstractUser):
+    audit_type = ObjectType.USER
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="members")
 
@@ -73,6 +80,8 @@ class RoleGrantQuerySet(models.QuerySet["RoleGrant"]):
 
 class RoleGrant(UUIDModel, TimeStampedModel):
     """A role held by a user within an organisation (and unit), possibly until a date."""
+
+    audit_type = ObjectType.ROLE_GRANT
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants")
     role = models.CharField(_("role"), max_length=40, choices=Role.choices)
@@ -107,6 +116,8 @@ class RoleGrant(UUIDModel, TimeStampedModel):
 
 class BreakGlassAccess(UUIDModel):
     """Emergency access to one person outside the user's scope: reasoned, time-limited, audited."""
+
+    audit_type = ObjectType.BREAK_GLASS
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass")
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="break_glass")

@@ -181,12 +181,13 @@ POLICIES: dict[Role, RolePolicy] = {
     Role.AUDITOR: RolePolicy(scope=None, capabilities=frozenset({CAP.VIEW_AUDIT}), sees_restriction_flag=False),
 }
 
-# Which compartment each registry record type belongs to.
+# Which compartment each registry record type belongs to (by its audit object type).
 RECORD_COMPARTMENT: dict[str, Compartment] = {
     "person": C.IDENTITY,
     "name": C.IDENTITY,
     "evidence": C.IDENTITY,
     "consent": C.IDENTITY,
+    "assent": C.IDENTITY,
     "relationship": C.FAMILY,
     "household": C.FAMILY,
     "location": C.CONTACT_LOCATION,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
-from zhusan.audit.models import Action
+from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, Denied, record, write_action
 
 from .access import active_grants, has_capability
@@ -32,7 +32,7 @@ def api_token_issue(*, actor: Actor, user: User, days: int) -> tuple[AuthToken, 
         raise Denied(
             _("This user may not hold API tokens."),
             actor=actor,
-            object_type="api_token",
+            object_type=ObjectType.API_TOKEN,
             object_ref=user.uuid,
             why="no capability to hold API tokens",
         )
@@ -40,7 +40,7 @@ def api_token_issue(*, actor: Actor, user: User, days: int) -> tuple[AuthToken, 
     record(
         actor,
         Action.TOKEN_ISSUED,
-        object_type="api_token",
+        object_type=ObjectType.API_TOKEN,
         object_ref=instance.token_key,
         detail={"user": user.get_username(), "days": days, "expires": instance.expiry.isoformat()},
     )
@@ -52,7 +52,7 @@ def api_token_revoke(*, actor: Actor, token: AuthToken) -> None:
     record(
         actor,
         Action.TOKEN_REVOKED,
-        object_type="api_token",
+        object_type=ObjectType.API_TOKEN,
         object_ref=token.token_key,
         detail={"user": token.user.get_username()},
     )
@@ -87,7 +87,7 @@ def break_glass_review(*, actor: Actor, access: BreakGlassAccess) -> BreakGlassA
     record(
         actor,
         Action.UPDATE,
-        object_type="break_glass",
+        object_type=ObjectType.BREAK_GLASS,
         object_ref=access.uuid,
         person_ref=access.person.uuid,
         changes={"reviewed_at": {"old": None, "new": access.reviewed_at.isoformat()}},

@@ -12,7 +12,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from zhusan.audit.models import Action
+from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, record
 
 
@@ -20,7 +20,7 @@ from zhusan.audit.services import Actor, record
 def _logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     # The test client's force_login() sends a bare request without .user.
     actor = Actor.from_request(request) if request is not None and hasattr(request, "user") else Actor.system("login")
-    record(Actor(**{**actor.__dict__, "user": user}), Action.LOGIN, object_type="user", object_ref=user.uuid)
+    record(Actor(**{**actor.__dict__, "user": user}), Action.LOGIN, object_type=ObjectType.USER, object_ref=user.uuid)
 
 
 @receiver(user_logged_out)
@@ -28,7 +28,7 @@ def _logged_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: A
     if user is None:
         return
     actor = Actor.from_request(request) if request is not None else Actor.system("logout")
-    record(Actor(**{**actor.__dict__, "user": user}), Action.LOGOUT, object_type="user", object_ref=user.uuid)
+    record(Actor(**{**actor.__dict__, "user": user}), Action.LOGOUT, object_type=ObjectType.USER, object_ref=user.uuid)
 
 
 @receiver(user_login_failed)
@@ -37,6 +37,6 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest
     record(
         Actor(**{**actor.__dict__, "user": None}),
         Action.LOGIN_FAILED,
-        object_type="user",
+        object_type=ObjectType.USER,
         username=str(credentials.get("username", ""))[:150],
     )

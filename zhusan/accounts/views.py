@@ -25,7 +25,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
-from zhusan.audit.models import Action
+from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, record
 
 from . import services
@@ -74,7 +74,7 @@ def verified_required(view: View) -> View:
     return wrapper
 
 
-def _deny(request: HttpRequest, object_type: str, why: str) -> PermissionDenied:
+def _deny(request: HttpRequest, object_type: ObjectType, why: str) -> PermissionDenied:
     record(Actor.from_request(request), Action.PERMISSION_DENIED, object_type=object_type, detail={"why": why})
     return PermissionDenied(why)
 
@@ -127,7 +127,9 @@ def verify(request: HttpRequest) -> HttpResponse:
             return redirect(target)
         else:
             form.add_error("code", _("That code is not correct. Check that your phone's clock is right and try again."))
-        record(Actor.from_request(request), Action.MFA_FAILED, object_type="user", object_ref=_user(request).uuid)
+        record(
+            Actor.from_request(request), Action.MFA_FAILED, object_type=ObjectType.USER, object_ref=_user(request).uuid
+        )
     return render(request, "accounts/verify.html", {"form": form, "next": target})
 
 
@@ -151,7 +153,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
                 record(
                     Actor.from_request(request),
                     Action.MFA_ENROLLED,
-                    object_type="user",
+                    object_type=ObjectType.USER,
                     object_ref=user.uuid,
                 )
             otp_login(request, device)
@@ -161,7 +163,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
         record(
             Actor.from_request(request),
             Action.MFA_FAILED,
-            object_type="user",
+            object_type=ObjectType.USER,
             object_ref=user.uuid,
             detail={"enrolment": True},
         )
@@ -238,7 +240,7 @@ def break_glass_list(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "open")
     if show == "open":
         entries = entries.filter(reviewed_at__isnull=True)
-    record(Actor.from_request(request), Action.LIST, object_type="break_glass", detail={"show": show})
+    record(Actor.from_request(request), Action.LIST, object_type=ObjectType.BREAK_GLASS, detail={"show": show})
     return render(request, "accounts/break_glass.html", {"entries": entries, "show": show})
 
 

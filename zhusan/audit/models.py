@@ -29,6 +29,67 @@ class Action(models.TextChoices):
     TOKEN_REVOKED = "token_revoked", _("API token revoked")
 
 
+class ObjectType(models.TextChoices):
+    """What an audit event is about: one value per kind of record, the same
+    whether the record is created, read, changed or moved by a merge. A model
+    names its own with ``audit_type`` (``object_type_of``)."""
+
+    PERSON = "person", _("Person")
+    NAME = "name", _("Name")
+    EVIDENCE = "evidence", _("Identity evidence")
+    CONSENT = "consent", _("Consent")
+    ASSENT = "assent", _("Child's assent")
+    RELATIONSHIP = "relationship", _("Relationship")
+    HOUSEHOLD = "household", _("Household")
+    HOUSEHOLD_MEMBER = "household_member", _("Household membership")
+    LOCATION = "location", _("Location stay")
+    DOCUMENT = "document", _("Document")
+    NOTE = "note", _("Protected note")
+    TIMELINE_ENTRY = "timeline_entry", _("Lifecycle stage change")
+    VULNERABILITY = "vulnerability", _("Vulnerability")
+    NATIONALITY = "nationality", _("Nationality")
+    ASSIGNMENT = "assignment", _("Case assignment")
+    BREAK_GLASS = "break_glass", _("Break-the-glass access")
+    SITE = "site", _("Site")
+    USER = "user", _("User")
+    ROLE_GRANT = "role_grant", _("Role grant")
+    ORGANISATION = "organisation", _("Organisation")
+    UNIT = "unit", _("Unit")
+    API_TOKEN = "api_token", _("API token")
+    AUDIT = "audit", _("Audit trail")
+    REPORT = "report", _("Report")
+    BRIEFING = "briefing", _("Briefing")
+    CASE_EXPORT = "case_export", _("Case export")
+    OPERATION = "operation", _("Operation")
+    OPERATION_TEAM = "operation_team", _("Operation team")
+    MOVEMENT = "movement", _("Movement")
+    MANIFEST = "manifest", _("Manifest")
+    MANIFEST_ENTRY = "manifest_entry", _("Manifest entry")
+    CLEARANCE_ITEM = "clearance_item", _("Clearance item")
+    CLEARANCE_OVERRIDE = "clearance_override", _("Clearance override")
+    SEPARATION_DECISION = "separation_decision", _("Separation decision")
+    STAGED_IMPORT = "staged_import", _("Staged import")
+    STAGED_ROW = "staged_row", _("Staged import row")
+    HANDOVER_DOCUMENT = "handover_document", _("Handover document")
+    RECONCILIATION = "reconciliation", _("Reconciliation")
+    DUPLICATE_CANDIDATE = "duplicate_candidate", _("Possible duplicate")
+    MERGE = "merge", _("Merge")
+    TRACING_REQUEST = "tracing_request", _("Tracing request")
+    SOUGHT_PERSON = "sought_person", _("Sought person")
+    TRACING_MATCH = "tracing_match", _("Tracing match")
+    MATCHING = "matching", _("Matching")
+    LINKAGE = "linkage", _("Linkage")
+    LINKAGE_JOB = "linkage_job", _("Linkage job")
+
+
+def object_type_of(model: type[models.Model] | models.Model) -> ObjectType:
+    """The audit object type a model declares (``audit_type``)."""
+    declared = getattr(model, "audit_type", None)
+    if declared is None:
+        raise LookupError(f"{model._meta.label} declares no audit_type")
+    return ObjectType(declared)
+
+
 GENESIS_HASH = "0" * 64
 
 

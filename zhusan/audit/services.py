@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from zhusan.core.crypto import encrypt
 
-from .models import GENESIS_HASH, Action, AuditEvent
+from .models import GENESIS_HASH, Action, AuditEvent, ObjectType
 
 if TYPE_CHECKING:
     from zhusan.accounts.models import User
@@ -78,7 +78,7 @@ def record(
     actor: Actor,
     action: Action | str,
     *,
-    object_type: str = "",
+    object_type: ObjectType | str = "",
     object_ref: object = "",
     person_ref: object = "",
     changes: dict[str, Any] | None = None,
@@ -96,7 +96,8 @@ def record(
             actor_id=user.pk if user else None,
             actor_username=(user.get_username() if user else username)[:150],
             action=str(action),
-            object_type=object_type,
+            # One name per kind of record: an unknown type is a programming error.
+            object_type=ObjectType(object_type).value if object_type else "",
             object_ref=str(object_ref or ""),
             person_ref=str(person_ref or ""),
             ip=actor.ip,
@@ -190,7 +191,7 @@ class Denied(PermissionDenied):
         message: str,
         *,
         actor: Actor,
-        object_type: str = "",
+        object_type: ObjectType | str = "",
         object_ref: object = "",
         person_ref: object = "",
         why: str = "",

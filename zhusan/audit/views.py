@@ -21,14 +21,14 @@ from zhusan.accounts.decorators import capability_required
 from zhusan.accounts.permissions import Capability
 from zhusan.registry.models import Person
 
-from .models import Action, AuditEvent
+from .models import Action, AuditEvent, ObjectType
 from .services import Actor, record, verify_chain
 
 PAGE_SIZE = 50
 
 
 auditor_required = capability_required(
-    Capability.VIEW_AUDIT, object_type="audit", refusal=_("Only auditors may read the audit trail.")
+    Capability.VIEW_AUDIT, object_type=ObjectType.AUDIT, refusal=_("Only auditors may read the audit trail.")
 )
 
 
@@ -87,7 +87,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     # Read the page before recording this visit, so the visit is not part of what it shows.
     page.object_list = list(page.object_list)
     filters = {k: str(v) for k, v in data.items() if v}
-    record(Actor.from_request(request), Action.LIST, object_type="audit", detail={"filters": filters})
+    record(Actor.from_request(request), Action.LIST, object_type=ObjectType.AUDIT, detail={"filters": filters})
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
@@ -99,7 +99,7 @@ def event_detail(request: HttpRequest, seq: int) -> HttpResponse:
     event = AuditEvent.objects.filter(seq=seq).first()
     if event is None:
         raise Http404("No such event")
-    record(Actor.from_request(request), Action.VIEW, object_type="audit", object_ref=seq)
+    record(Actor.from_request(request), Action.VIEW, object_type=ObjectType.AUDIT, object_ref=seq)
     changes = [
         {
             "field": name,
@@ -119,7 +119,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     record(
         Actor.from_request(request),
         Action.VIEW,
-        object_type="audit",
+        object_type=ObjectType.AUDIT,
         detail={"verify": "intact" if result.ok else "broken", "checked": result.checked},
     )
     return render(request, "audit/verify.html", {"result": result}, status=200)

@@ -28,7 +28,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhusan.accounts.models import Organisation, OrganisationKind, RoleGrant, Unit, User
 from zhusan.accounts.permissions import Role
-from zhusan.audit.models import Action
+from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, diff, record
 from zhusan.core.models import DatasetMarker
 from zhusan.operations.models import EntryStatus, ManifestEntry
@@ -354,7 +354,7 @@ class DemoLoader:
         ending = CaseAssignment.objects.filter(user=manager, ended_at__isnull=True).exclude(person_id__in=keep)
         refs = list(ending.values_list("person__uuid", flat=True))
         for ref in refs:
-            record(self.actor, Action.UPDATE, object_type="assignment", object_ref=manager.uuid, person_ref=ref,
+            record(self.actor, Action.UPDATE, object_type=ObjectType.ASSIGNMENT, object_ref=manager.uuid, person_ref=ref,
                    changes=diff({"assigned": manager.get_username()}, {}))  # fmt: skip
         ending.update(ended_at=timezone.now())
 

@@ -22,7 +22,7 @@ from django.conf import settings
 
 from zhusan.accounts.models import Unit, User
 from zhusan.accounts.permissions import Role
-from zhusan.audit.models import Action
+from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, diff, record
 from zhusan.operations.models import (
     ClearanceItem,
@@ -99,7 +99,7 @@ class OperationWriter:
         record(
             self.actor,
             Action.CREATE,
-            object_type="operation",
+            object_type=ObjectType.OPERATION,
             object_ref=operation.uuid,
             changes=diff({}, {"code": operation.code, "name": operation.name, "status": operation.status}),
             detail={"synthetic_demo": True, "movements": movements, "manifest_entries": entries},
@@ -125,7 +125,7 @@ class OperationWriter:
         record(
             self.actor,
             Action.CREATE,
-            object_type="movement",
+            object_type=ObjectType.MOVEMENT,
             object_ref=movement.uuid,
             changes=diff(
                 {},

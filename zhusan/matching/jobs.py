@@ -27,7 +27,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhusan.audit.models import Action
+from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, record
 from zhusan.engine.engines import DEFAULT_ENGINE, LABELS, link_records
 from zhusan.engine.persons import person_columns
@@ -187,7 +187,7 @@ def linkage_job_create(
     record(
         actor,
         Action.CREATE,
-        object_type="linkage_job",
+        object_type=ObjectType.LINKAGE_JOB,
         object_ref=str(job.uuid),
         detail={
             "mode": mode,
@@ -282,7 +282,7 @@ def linkage_job_export(*, actor: Actor, job: Any) -> str:
     record(
         actor,
         Action.EXPORT,
-        object_type="linkage_job",
+        object_type=ObjectType.LINKAGE_JOB,
         object_ref=str(job.uuid),
         detail={"mode": job.mode, "left": job.left_name, "right": job.right_name, "pairs": job.pairs},
     )

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zhusan.accounts.models import Unit
+from zhusan.audit.models import ObjectType
 from zhusan.core.crypto import EncryptedTextField
 from zhusan.core.models import TimeStampedModel, UUIDModel
 from zhusan.registry.models import Person, RelationKind, Sex
@@ -32,6 +33,8 @@ class DuplicateCandidate(UUIDModel, TimeStampedModel):
     The pair is stored once, with ``person_a`` the record with the lower
     primary key, so a pair decided "different" is found again and never
     proposed a second time."""
+
+    audit_type = ObjectType.DUPLICATE_CANDIDATE
 
     person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
@@ -65,6 +68,8 @@ class MergeRecord(UUIDModel):
     (model, primary key, field, and any value changed on the way) so that
     :func:`zhusan.matching.services.undo_merge` can put each one back."""
 
+    audit_type = ObjectType.MERGE
+
     candidate = models.ForeignKey(
         DuplicateCandidate, on_delete=models.SET_NULL, null=True, blank=True, related_name="merges"
     )
@@ -96,6 +101,8 @@ class TracingStatus(models.TextChoices):
 
 class TracingRequest(UUIDModel, TimeStampedModel):
     """A relative at home asks for one or more persons (``sought``)."""
+
+    audit_type = ObjectType.TRACING_REQUEST
 
     inquirer = models.ForeignKey(
         Person,
@@ -129,6 +136,8 @@ class TracingRequest(UUIDModel, TimeStampedModel):
 
 class SoughtPerson(UUIDModel):
     """What the inquirer knows of one person they are looking for."""
+
+    audit_type = ObjectType.SOUGHT_PERSON
 
     request = models.ForeignKey(TracingRequest, on_delete=models.CASCADE, related_name="sought")
     given = models.CharField(_("given name"), max_length=200, blank=True)
@@ -166,6 +175,8 @@ class TracingMatchStatus(models.TextChoices):
 
 
 class TracingMatch(UUIDModel, TimeStampedModel):
+    audit_type = ObjectType.TRACING_MATCH
+
     request = models.ForeignKey(TracingRequest, on_delete=models.CASCADE, related_name="matches")
     sought = models.ForeignKey(SoughtPerson, on_delete=models.CASCADE, related_name="matches")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
@@ -202,6 +213,8 @@ class LinkageJob(UUIDModel, TimeStampedModel):
     The result CSV is kept in the database, encrypted, and served only to the
     user who started the job: it may hold registry names they alone were
     allowed to link against."""
+
+    audit_type = ObjectType.LINKAGE_JOB
 
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     mode = models.CharField(_("mode"), max_length=10, choices=LinkageMode.choices)

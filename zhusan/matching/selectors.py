@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from zhusan.accounts.access import active_grants, has_capability
 from zhusan.accounts.permissions import Capability, Scope
-from zhusan.audit.models import Action
+from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, record
 from zhusan.core.refs import parse_ref
 from zhusan.registry.access import visible_to
@@ -62,7 +62,7 @@ def duplicates_for_user(actor: Actor, *, status: str = DuplicateStatus.OPEN) -> 
     qs = DuplicateCandidate.objects.filter(person_a__in=visible, person_b__in=visible)
     if status:
         qs = qs.filter(status=status)
-    record(actor, Action.LIST, object_type="duplicate_candidate", detail={"status": status})
+    record(actor, Action.LIST, object_type=ObjectType.DUPLICATE_CANDIDATE, detail={"status": status})
     return qs.select_related("person_a", "person_b").prefetch_related("person_a__names", "person_b__names")
 
 
@@ -72,7 +72,7 @@ def get_duplicate_for_user(actor: Actor, ref: object) -> DuplicateCandidate:
     seen = visible_to(user, include_merged=True)  # a merged pair stays open for its undo
     if candidate is None or seen.filter(pk__in=[candidate.person_a_id, candidate.person_b_id]).count() != 2:
         raise Http404("No such candidate")
-    record(actor, Action.VIEW, object_type="duplicate_candidate", object_ref=candidate.uuid)
+    record(actor, Action.VIEW, object_type=ObjectType.DUPLICATE_CANDIDATE, object_ref=candidate.uuid)
     return candidate
 
 
@@ -101,7 +101,7 @@ def tracing_requests_for_user(actor: Actor, *, status: str = "") -> QuerySet[Tra
         qs = qs.filter(scope)
     if status:
         qs = qs.filter(status=status)
-    record(actor, Action.LIST, object_type="tracing_request", detail={"status": status})
+    record(actor, Action.LIST, object_type=ObjectType.TRACING_REQUEST, detail={"status": status})
     return qs.select_related("inquirer", "managing_unit").prefetch_related("sought")
 
 
@@ -112,7 +112,7 @@ def get_tracing_request_for_user(actor: Actor, ref: object) -> TracingRequest:
     request = qs.filter(scope).first() if scope is not None else None
     if request is None:
         raise Http404("No such tracing request")
-    record(actor, Action.VIEW, object_type="tracing_request", object_ref=request.uuid)
+    record(actor, Action.VIEW, object_type=ObjectType.TRACING_REQUEST, object_ref=request.uuid)
     return request
 
 

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from zhusan.accounts.access import has_capability
 from zhusan.accounts.models import Unit
 from zhusan.accounts.permissions import Capability
-from zhusan.audit.models import Action
+from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, Denied, diff, record, write_action
 from zhusan.engine.dates import PartialDate, StatedAge
 from zhusan.registry import models as reg
@@ -60,7 +60,7 @@ def _reviewer(actor: Actor) -> Any:
     try:
         return require_reviewer(actor)
     except PermissionDenied as exc:
-        raise Denied(str(exc), actor=actor, object_type="matching", why="cannot review matches") from exc
+        raise Denied(str(exc), actor=actor, object_type=ObjectType.MATCHING, why="cannot review matches") from exc
 
 
 # --- Duplicates -------------------------------------------------------------------
@@ -84,7 +84,7 @@ def duplicates_check(
     record(
         actor,
         Action.SEARCH,
-        object_type="person",
+        object_type=ObjectType.PERSON,
         person_ref=person.uuid,
         detail={"purpose": "duplicates", "found": len(found)},
     )
@@ -104,7 +104,7 @@ def duplicates_check(
         record(
             actor,
             Action.CREATE,
-            object_type="duplicate_candidate",
+            object_type=ObjectType.DUPLICATE_CANDIDATE,
             object_ref=candidate.uuid,
             person_ref=person.uuid,
             changes=diff({}, {"person_a": a.case_number, "person_b": b.case_number, "probability": hit.probability}),
@@ -118,7 +118,10 @@ def likely_existing(actor: Actor, query: QueryPerson, *, threshold: float = 0.5)
     _reviewer(actor)
     found = score(query, visible_persons(actor), threshold=threshold)
     record(
-        actor, Action.SEARCH, object_type="person", detail={"purpose": "duplicates_before_create", "found": len(found)}
+        actor,
+        Action.SEARCH,
+        object_type=ObjectType.PERSON,
+        detail={"purpose": "duplicates_before_create", "found": len(found)},
     )
     return found
 
@@ -187,13 +190,13 @@ def decide_different(*, actor: Actor, candidate: DuplicateCandidate) -> Duplicat
         raise ValidationError(_("This pair has already been decided."))
     for p in (candidate.person_a, candidate.person_b):
         if not access_for(user, p).visible:
-            raise Denied(_("You may not see both records."), actor=actor, object_type="duplicate_candidate")
+            raise Denied(_("You may not see both records."), actor=actor, object_type=ObjectType.DUPLICATE_CANDIDATE)
     candidate.status, candidate.decided_by, candidate.decided_at = DuplicateStatus.DIFFERENT, user, timezone.now()
     candidate.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
     record(
         actor,
         Action.UPDATE,
-        object_type="duplicate_candidate",
+        object_type=ObjectType.DUPLICATE_CANDIDATE,
         object_ref=candidate.uuid,
         person_ref=candidate.person_a.uuid,
         changes=diff({"status": DuplicateStatus.OPEN}, {"status": DuplicateStatus.DIFFERENT}),
@@ -274,7 +277,7 @@ def tracing_request_create(*, actor: Actor, data: TracingInput) -> TracingReques
     record(
         actor,
         Action.CREATE,
-        object_type="tracing_request",
+        object_type=ObjectType.TRACING_REQUEST,
         object_ref=request.uuid,
         person_ref=data.inquirer.uuid if data.inquirer else "",
         changes=diff({}, {"sought": len(data.sought), "inquirer": str(data.inquirer or "") or "free text"}),
@@ -332,7 +335,7 @@ def _save_match(actor: Actor, sought: SoughtPerson, hit: Scored) -> TracingMatch
     record(
         actor,
         Action.CREATE,
-        object_type="tracing_match",
+        object_type=ObjectType.TRACING_MATCH,
         object_ref=match.uuid,
         person_ref=hit.person.uuid,
         changes=diff({}, {"request": str(sought.request.uuid), "probability": hit.probability, "status": band}),
@@ -368,7 +371,7 @@ def tracing_run(*, actor: Actor, request: TracingRequest) -> list[TracingMatch]:
     record(
         actor,
         Action.SEARCH,
-        object_type="tracing_request",
+        object_type=ObjectType.TRACING_REQUEST,
         object_ref=request.uuid,
         detail={"purpose": "tracing", "matches": len(out)},
     )
@@ -396,7 +399,7 @@ def tracing_on_new_person(*, actor: Actor, person: Person) -> list[TracingMatch]
     record(
         actor,
         Action.SEARCH,
-        object_type="tracing_request",
+        object_type=ObjectType.TRACING_REQUEST,
         person_ref=person.uuid,
         detail={"purpose": "tracing_new_person", "matches": len(out)},
     )
@@ -435,7 +438,7 @@ def tracing_confirm(*, actor: Actor, match: TracingMatch, relation: str) -> Trac
     record(
         actor,
         Action.UPDATE,
-        object_type="tracing_match",
+        object_type=ObjectType.TRACING_MATCH,
         object_ref=match.uuid,
         person_ref=match.person.uuid,
         changes=diff({"status": before}, {"status": TracingMatchStatus.CONFIRMED}),
@@ -455,7 +458,7 @@ def tracing_reject(*, actor: Actor, match: TracingMatch) -> TracingMatch:
     record(
         actor,
         Action.UPDATE,
-        object_type="tracing_match",
+        object_type=ObjectType.TRACING_MATCH,
         object_ref=match.uuid,
         person_ref=match.person.uuid,
         changes=diff({"status": before}, {"status": TracingMatchStatus.REJECTED}),

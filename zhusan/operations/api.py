@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from zhusan.audit.models import ObjectType
 from zhusan.audit.services import Actor
 from zhusan.core.api import expected_version
 from zhusan.registry.selectors import get_person_for_user
@@ -185,7 +186,7 @@ class OperationDetail(APIView):
     def patch(self, request: Request, operation_uuid: str) -> Response:
         actor = _actor(request)
         operation = selectors.get_operation_for_user(actor, operation_uuid)
-        selectors.require_manage_operations(actor, object_type="operation", ref=operation.uuid)
+        selectors.require_manage_operations(actor, object_type=ObjectType.OPERATION, ref=operation.uuid)
         version = expected_version(request)
         changes = _valid(OperationPatchSerializer, request.data)
         changes.pop("version", None)
@@ -207,7 +208,7 @@ class MovementStatusView(APIView):
     def post(self, request: Request, movement_uuid: str) -> Response:
         actor = _actor(request)
         movement = selectors.get_movement_for_user(actor, movement_uuid)
-        selectors.require_manage_operations(actor, object_type="movement", ref=movement.uuid)
+        selectors.require_manage_operations(actor, object_type=ObjectType.MOVEMENT, ref=movement.uuid)
         version = expected_version(request)
         data = _valid(MovementStatusSerializer, request.data)
         movement = services.movement_set_status(

@@ -24,7 +24,7 @@ from rapidfuzz import fuzz
 
 from zhusan.accounts.access import has_capability
 from zhusan.accounts.permissions import Capability
-from zhusan.audit.models import Action
+from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, Denied, record, write_action
 from zhusan.engine.tabular import (
     HEADER_NAMES,
@@ -203,7 +203,7 @@ def suggest(actor: Actor, data: dict[str, str]) -> list[dict[str, Any]]:
 def import_stage(*, actor: Actor, movement: Movement, upload: UploadedFile, lawful_basis: str) -> StagedImport:
     """Check, read, validate and stage a file; refuse it whole on any error."""
     if actor.user is None or not has_capability(actor.user, Capability.MANAGE_OPERATIONS):
-        raise Denied(_("Your role cannot import manifests."), actor=actor, object_type="staged_import")
+        raise Denied(_("Your role cannot import manifests."), actor=actor, object_type=ObjectType.STAGED_IMPORT)
     if lawful_basis not in LawfulBasis.values:
         raise ImportRefusedError([RowError(0, "", _("Choose the lawful basis for new persons."))])
     kind = check_file(upload)
@@ -242,7 +242,7 @@ def import_stage(*, actor: Actor, movement: Movement, upload: UploadedFile, lawf
     record(
         actor,
         Action.CREATE,
-        object_type="staged_import",
+        object_type=ObjectType.STAGED_IMPORT,
         object_ref=staged.uuid,
         detail={"file": staged.filename, "rows": len(staged_rows), "movement": str(movement.uuid)},
     )
@@ -264,7 +264,7 @@ def import_row_decide(*, actor: Actor, row: StagedRow, decision: str, person: Pe
     record(
         actor,
         Action.UPDATE,
-        object_type="staged_row",
+        object_type=ObjectType.STAGED_ROW,
         object_ref=row.staged.uuid,
         detail={"row": row.row_number, "decision": decision},
     )
@@ -332,7 +332,7 @@ def import_merge(*, actor: Actor, staged: StagedImport) -> list[Any]:
     record(
         actor,
         Action.UPDATE,
-        object_type="staged_import",
+        object_type=ObjectType.STAGED_IMPORT,
         object_ref=staged.uuid,
         detail={"merged": len(entries), "movement": str(staged.movement.uuid)},
     )

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhusan.accounts.models import Organisation
+from zhusan.audit.models import ObjectType
 from zhusan.core.crypto import EncryptedBinaryField, EncryptedTextField
 from zhusan.core.models import TimeStampedModel, UUIDModel, VersionedModel
 from zhusan.registry.models import Person, Site
@@ -57,6 +58,8 @@ OPERATION_TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 class Operation(UUIDModel, TimeStampedModel, VersionedModel):
+    audit_type = ObjectType.OPERATION
+
     code = models.CharField(_("code"), max_length=40, unique=True, help_text=_("For example Zhusan-2"))
     name = models.CharField(_("name"), max_length=200)
     status = models.CharField(_("status"), max_length=20, choices=OperationStatus.choices, default="planned")
@@ -94,6 +97,8 @@ class TeamRole(models.TextChoices):
 
 
 class TeamMember(models.Model):
+    audit_type = ObjectType.OPERATION_TEAM
+
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="team")
     user = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="operation_roles")
     role = models.CharField(_("role"), max_length=20, choices=TeamRole.choices)
@@ -127,6 +132,8 @@ MOVEMENT_TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 class Movement(UUIDModel, TimeStampedModel, VersionedModel):
+    audit_type = ObjectType.MOVEMENT
+
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="movements")
     label = models.CharField(_("label"), max_length=100, help_text=_("For example Flight 1"))
     kind = models.CharField(_("kind"), max_length=10, choices=MovementKind.choices)
@@ -195,6 +202,8 @@ class ManifestEntryQuerySet(models.QuerySet["ManifestEntry"]):
 
 
 class ManifestEntry(UUIDModel, TimeStampedModel, VersionedModel):
+    audit_type = ObjectType.MANIFEST_ENTRY
+
     movement = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="entries")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="manifest_entries")
     status = models.CharField(_("status"), max_length=20, choices=EntryStatus.choices, default="proposed")
@@ -239,6 +248,8 @@ class SecurityOutcome(models.TextChoices):
 
 
 class ClearanceItem(UUIDModel):
+    audit_type = ObjectType.CLEARANCE_ITEM
+
     entry = models.ForeignKey(ManifestEntry, on_delete=models.CASCADE, related_name="clearance_items")
     kind = models.CharField(_("item"), max_length=30, choices=ClearanceKind.choices)
     required = models.BooleanField(_("required"), default=True)
@@ -263,6 +274,8 @@ class ClearanceItem(UUIDModel):
 class ClearanceOverride(UUIDModel):
     """Boarding allowed although the checklist is incomplete; always with a reason."""
 
+    audit_type = ObjectType.CLEARANCE_OVERRIDE
+
     entry = models.ForeignKey(ManifestEntry, on_delete=models.CASCADE, related_name="overrides")
     reason = models.TextField(_("reason"))
     by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
@@ -278,6 +291,8 @@ class ClearanceOverride(UUIDModel):
 
 class SeparationDecision(UUIDModel):
     """A child travels without their carer: a recorded best-interests decision."""
+
+    audit_type = ObjectType.SEPARATION_DECISION
 
     movement = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="separation_decisions")
     child = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
@@ -308,6 +323,8 @@ class ImportStatus(models.TextChoices):
 
 
 class StagedImport(UUIDModel, TimeStampedModel):
+    audit_type = ObjectType.STAGED_IMPORT
+
     movement = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="imports")
     filename = models.CharField(_("file"), max_length=200)
     status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices, default="staged")
@@ -333,6 +350,8 @@ class RowDecision(models.TextChoices):
 
 
 class StagedRow(models.Model):
+    audit_type = ObjectType.STAGED_ROW
+
     staged = models.ForeignKey(StagedImport, on_delete=models.CASCADE, related_name="rows")
     row_number = models.PositiveIntegerField()
     # Every cell as text, exactly as read; formulas are kept as their text.
@@ -368,6 +387,8 @@ class HandoverDocument(UUIDModel):
     Files are small (at most 10 MB) and few per movement, so the database
     copes. The SHA-256 is of the plain file.
     """
+
+    audit_type = ObjectType.HANDOVER_DOCUMENT
 
     movement = models.ForeignKey(Movement, on_delete=models.PROTECT, related_name="handover_documents")
     kind = models.CharField(_("kind"), max_length=20, choices=HandoverDocumentKind.choices)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from zhusan.accounts.access import has_capability
 from zhusan.accounts.permissions import Capability
-from zhusan.audit.models import Action
+from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, record
 from zhusan.registry.access import visible_to
 from zhusan.registry.models import Person, PersonName
@@ -48,11 +48,11 @@ def _ref(ref: object) -> uuid.UUID:
 def require_operations_access(actor: Actor) -> None:
     assert actor.user is not None
     if not has_capability(actor.user, Capability.VIEW_OPERATIONS):
-        record(actor, Action.PERMISSION_DENIED, object_type="operation", detail={"why": "no view_operations"})
+        record(actor, Action.PERMISSION_DENIED, object_type=ObjectType.OPERATION, detail={"why": "no view_operations"})
         raise PermissionDenied(_("Your role does not include repatriation operations."))
 
 
-def require_manage_operations(actor: Actor, *, object_type: str, ref: object = "") -> None:
+def require_manage_operations(actor: Actor, *, object_type: ObjectType, ref: object = "") -> None:
     """Refuse (403, audited) a role that may see operations but not manage them."""
     assert actor.user is not None
     if not has_capability(actor.user, Capability.MANAGE_OPERATIONS):
@@ -68,7 +68,7 @@ def require_manage_operations(actor: Actor, *, object_type: str, ref: object = "
 
 def operations_for_user(actor: Actor) -> QuerySet[Operation]:
     require_operations_access(actor)
-    record(actor, Action.LIST, object_type="operation")
+    record(actor, Action.LIST, object_type=ObjectType.OPERATION)
     return Operation.objects.select_related("lead").annotate(movement_count=Count("movements"))
 
 
@@ -77,7 +77,7 @@ def get_operation_for_user(actor: Actor, ref: object) -> Operation:
     operation = Operation.objects.select_related("lead").filter(uuid=_ref(ref)).first()
     if operation is None:
         raise Http404("No such operation")
-    record(actor, Action.VIEW, object_type="operation", object_ref=operation.uuid)
+    record(actor, Action.VIEW, object_type=ObjectType.OPERATION, object_ref=operation.uuid)
     return operation
 
 
@@ -86,7 +86,7 @@ def get_movement_for_user(actor: Actor, ref: object) -> Movement:
     movement = Movement.objects.select_related("operation", "origin").filter(uuid=_ref(ref)).first()
     if movement is None:
         raise Http404("No such movement")
-    record(actor, Action.VIEW, object_type="movement", object_ref=movement.uuid)
+    record(actor, Action.VIEW, object_type=ObjectType.MOVEMENT, object_ref=movement.uuid)
     return movement
 
 
@@ -103,7 +103,13 @@ def get_entry_for_user(actor: Actor, ref: object, *, audit_view: bool = True) ->
         raise Http404("No such entry")
     get_person_for_user(actor, entry.person.uuid, audit_view=False)
     if audit_view:
-        record(actor, Action.VIEW, object_type="manifest_entry", object_ref=entry.uuid, person_ref=entry.person.uuid)
+        record(
+            actor,
+            Action.VIEW,
+            object_type=ObjectType.MANIFEST_ENTRY,
+            object_ref=entry.uuid,
+            person_ref=entry.person.uuid,
+        )
     return entry
 
 
@@ -151,7 +157,7 @@ def manifest_for_user(actor: Actor, movement: Movement, filters: ManifestFilters
     record(
         actor,
         Action.LIST,
-        object_type="manifest_entry",
+        object_type=ObjectType.MANIFEST_ENTRY,
         object_ref=movement.uuid,
         detail={"filters": {k: v for k, v in filters.__dict__.items() if v}},
     )
@@ -255,7 +261,7 @@ def reconcile(actor: Actor, movement: Movement) -> Reconciliation:
                 not_arrived.append(entry)
         elif departed:
             not_boarded.append(entry)
-    record(actor, Action.VIEW, object_type="reconciliation", object_ref=movement.uuid)
+    record(actor, Action.VIEW, object_type=ObjectType.RECONCILIATION, object_ref=movement.uuid)
     return Reconciliation(
         movement=movement,
         expected=expected,
@@ -292,7 +298,7 @@ def get_handover_document_for_download(actor: Actor, ref: object) -> HandoverDoc
         record(
             actor,
             Action.PERMISSION_DENIED,
-            object_type="handover_document",
+            object_type=ObjectType.HANDOVER_DOCUMENT,
             object_ref=document.uuid,
             detail={"why": "manifest partly outside scope"},
         )
@@ -300,7 +306,7 @@ def get_handover_document_for_download(actor: Actor, ref: object) -> HandoverDoc
     record(
         actor,
         Action.EXPORT,
-        object_type="handover_document",
+        object_type=ObjectType.HANDOVER_DOCUMENT,
         object_ref=document.uuid,
         detail={"movement": str(movement.uuid), "filename": document.filename, "sha256": document.sha256},
     )

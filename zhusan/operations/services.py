@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from zhusan.accounts.access import has_capability
 from zhusan.accounts.models import Organisation
 from zhusan.accounts.permissions import Capability, Compartment
-from zhusan.audit.models import Action
+from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, Denied, diff, record, write_action
 from zhusan.core.concurrency import StaleVersionError, save_versioned
 from zhusan.registry import services as registry
@@ -94,7 +94,9 @@ def _user(actor: Actor) -> Any:
     return actor.user
 
 
-def _require(actor: Actor, capability: Capability, *, object_type: str, ref: object = "", person: Any = "") -> None:
+def _require(
+    actor: Actor, capability: Capability, *, object_type: ObjectType, ref: object = "", person: Any = ""
+) -> None:
     if not has_capability(_user(actor), capability):
         raise Denied(
             _("Your role cannot do this: %(c)s.") % {"c": capability.label},
@@ -112,7 +114,7 @@ def _require_person(actor: Actor, person: Person, *, write: Compartment | None =
         raise Denied(
             _("This person is not in your scope."),
             actor=actor,
-            object_type="person",
+            object_type=ObjectType.PERSON,
             object_ref=person.uuid,
             person_ref=person.uuid,
             why="person not in scope",
@@ -133,7 +135,7 @@ def operation_create(
     lead: Any = None,
     partners: list[Organisation] | None = None,
 ) -> Operation:
-    _require(actor, Capability.MANAGE_OPERATIONS, object_type="operation")
+    _require(actor, Capability.MANAGE_OPERATIONS, object_type=ObjectType.OPERATION)
     operation = Operation(
         code=code.strip(),
         name=name.strip(),
@@ -151,7 +153,7 @@ def operation_create(
     record(
         actor,
         Action.CREATE,
-        object_type="operation",
+        object_type=ObjectType.OPERATION,
         object_ref=operation.uuid,
         changes=diff({}, {"code": operation.code, "name": operation.name, "status": operation.status}),
     )
@@ -178,7 +180,7 @@ def operation_update(*, actor: Actor, operation: Operation, expected_version: in
     """Change an operation's name, status (along ``OPERATION_TRANSITIONS``),
     country, lead or required clearance items. A change of the required items
     is carried to the checklists of the entries still open."""
-    _require(actor, Capability.MANAGE_OPERATIONS, object_type="operation", ref=operation.uuid)
+    _require(actor, Capability.MANAGE_OPERATIONS, object_type=ObjectType.OPERATION, ref=operation.uuid)
     unknown = set(changes) - set(OPERATION_FIELDS)
     if unknown:
         raise ValidationError({k: _("This field cannot be changed here.") for k in sorted(unknown)})
@@ -210,7 +212,7 @@ def operation_update(*, actor: Actor, operation: Operation, expected_version: in
     record(
         actor,
         Action.UPDATE,
-        object_type="operation",
+        object_type=ObjectType.OPERATION,
         object_ref=operation.uuid,
         changes=diff({k: before[k] for k in changed}, {k: getattr(operation, k) for k in changed}),
     )
@@ -253,14 +255,14 @@ def _check_operation_status(operation: Operation, to_status: str) -> None:
 
 @write_action
 def team_member_add(*, actor: Actor, operation: Operation, user: Any, role: str) -> TeamMember:
-    _require(actor, Capability.MANAGE_OPERATIONS, object_type="operation", ref=operation.uuid)
+    _require(actor, Capability.MANAGE_OPERATIONS, object_type=ObjectType.OPERATION, ref=operation.uuid)
     member = TeamMember(operation=operation, user=user, role=role)
     member.full_clean()
     member.save()
     record(
         actor,
         Action.CREATE,
-        object_type="operation_team",
+        object_type=ObjectType.OPERATION_TEAM,
         object_ref=operation.uuid,
         changes=diff({}, {"user": user.get_username(), "role": role}),
     )
@@ -280,7 +282,7 @@ def movement_create(
     departure_on: date | None = None,
     arrival_on: date | None = None,
 ) -> Movement:
-    _require(actor, Capability.MANAGE_OPERATIONS, object_type="movement", ref=operation.uuid)
+    _require(actor, Capability.MANAGE_OPERATIONS, object_type=ObjectType.MOVEMENT, ref=operation.uuid)
     if operation.status in (OperationStatus.COMPLETED, OperationStatus.CANCELLED):
         raise ValidationError({"operation": _("This operation is closed; it takes no new movements.")})
     movement = Movement(
@@ -298,7 +300,7 @@ def movement_create(
     record(
         actor,
         Action.CREATE,
-        object_type="movement",
+        object_type=ObjectType.MOVEMENT,
         object_ref=movement.uuid,
         changes=diff(
             {},
@@ -319,7 +321,7 @@ def movement_create(
 def movement_set_status(*, actor: Actor, movement: Movement, status: str, expected_version: int) -> Movement:
     """Move a movement along ``MOVEMENT_TRANSITIONS`` (planned → under way →
     arrived, or planned → cancelled); it leaves only once its operation is approved."""
-    _require(actor, Capability.MANAGE_OPERATIONS, object_type="movement", ref=movement.uuid)
+    _require(actor, Capability.MANAGE_OPERATIONS, object_type=ObjectType.MOVEMENT, ref=movement.uuid)
     _check_version_of(movement, expected_version)
     before = movement.status
     if status not in MOVEMENT_TRANSITIONS.get(before, frozenset()):
@@ -343,7 +345,7 @@ def movement_set_status(*, actor: Actor, movement: Movement, status: str, expect
     record(
         actor,
         Action.UPDATE,
-        object_type="movement",
+        object_type=ObjectType.MOVEMENT,
         object_ref=movement.uuid,
         changes=diff({"status": before}, {"status": status}),
     )
@@ -404,7 +406,9 @@ def separation_decide(
     best_interests_reference: str,
     justification: str,
 ) -> SeparationDecision:
-    _require(actor, Capability.MANAGE_OPERATIONS, object_type="separation", ref=movement.uuid, person=child)
+    _require(
+        actor, Capability.MANAGE_OPERATIONS, object_type=ObjectType.SEPARATION_DECISION, ref=movement.uuid, person=child
+    )
     _require_person(actor, child)
     errors = {}
     if not best_interests_reference.strip():
@@ -426,7 +430,7 @@ def separation_decide(
     record(
         actor,
         Action.CREATE,
-        object_type="separation_decision",
+        object_type=ObjectType.SEPARATION_DECISION,
         object_ref=decision.uuid,
         person_ref=child.uuid,
         changes=diff(
@@ -460,7 +464,9 @@ def required_kinds(movement: Movement, person: Person) -> list[str]:
 
 @write_action
 def manifest_add(*, actor: Actor, movement: Movement, person: Person, travel_group: str = "") -> ManifestEntry:
-    _require(actor, Capability.MANAGE_OPERATIONS, object_type="manifest_entry", ref=movement.uuid, person=person)
+    _require(
+        actor, Capability.MANAGE_OPERATIONS, object_type=ObjectType.MANIFEST_ENTRY, ref=movement.uuid, person=person
+    )
     _require_person(actor, person)
     if movement.status in ("arrived", "cancelled"):
         raise ValidationError({"movement": _("This movement is closed; nobody can be added.")})
@@ -486,7 +492,7 @@ def manifest_add(*, actor: Actor, movement: Movement, person: Person, travel_gro
     record(
         actor,
         Action.CREATE,
-        object_type="manifest_entry",
+        object_type=ObjectType.MANIFEST_ENTRY,
         object_ref=entry.uuid,
         person_ref=person.uuid,
         changes=diff({}, {"movement": str(movement), "status": entry.status, "travel_group": entry.travel_group}),
@@ -601,7 +607,7 @@ def _sync(actor: Actor, entry: ManifestEntry) -> list[ClearanceItem]:
             record(
                 actor,
                 Action.CREATE,
-                object_type="clearance_item",
+                object_type=ObjectType.CLEARANCE_ITEM,
                 object_ref=item.uuid,
                 person_ref=entry.person.uuid,
                 changes=diff({}, after),
@@ -620,7 +626,7 @@ def _sync(actor: Actor, entry: ManifestEntry) -> list[ClearanceItem]:
             record(
                 actor,
                 Action.UPDATE,
-                object_type="clearance_item",
+                object_type=ObjectType.CLEARANCE_ITEM,
                 object_ref=item.uuid,
                 person_ref=entry.person.uuid,
                 changes=diff(before, {k: getattr(item, k) for k in before}),
@@ -639,7 +645,9 @@ def clearance_sync(*, actor: Actor, entry: ManifestEntry) -> list[ClearanceItem]
 
     A write: it runs on a POST (the entry page's "update from the registry",
     and inside every operations service that changes the facts), never on a GET."""
-    _require(actor, Capability.MANAGE_OPERATIONS, object_type="clearance_item", ref=entry.uuid, person=entry.person)
+    _require(
+        actor, Capability.MANAGE_OPERATIONS, object_type=ObjectType.CLEARANCE_ITEM, ref=entry.uuid, person=entry.person
+    )
     _require_person(actor, entry.person)
     return _sync(actor, entry)
 
@@ -672,7 +680,9 @@ def clearance_item_set(
     *, actor: Actor, entry: ManifestEntry, kind: str, satisfied: bool, note: str = ""
 ) -> ClearanceItem:
     """Tick or untick an item by hand (not consent, not security)."""
-    _require(actor, Capability.MANAGE_OPERATIONS, object_type="clearance_item", ref=entry.uuid, person=entry.person)
+    _require(
+        actor, Capability.MANAGE_OPERATIONS, object_type=ObjectType.CLEARANCE_ITEM, ref=entry.uuid, person=entry.person
+    )
     _require_person(actor, entry.person)
     if kind not in MANUAL_KINDS:
         raise ValidationError(
@@ -689,7 +699,7 @@ def clearance_item_set(
     record(
         actor,
         Action.UPDATE,
-        object_type="clearance_item",
+        object_type=ObjectType.CLEARANCE_ITEM,
         object_ref=item.uuid,
         person_ref=entry.person.uuid,
         changes=diff(before, {"satisfied": item.satisfied, "note": item.note}),
@@ -704,7 +714,7 @@ def security_clearance_record(*, actor: Actor, entry: ManifestEntry, outcome: st
     _require(
         actor,
         Capability.RECORD_SECURITY_CLEARANCE,
-        object_type="clearance_item",
+        object_type=ObjectType.CLEARANCE_ITEM,
         ref=entry.uuid,
         person=entry.person,
     )
@@ -731,7 +741,7 @@ def security_clearance_record(*, actor: Actor, entry: ManifestEntry, outcome: st
     record(
         actor,
         Action.UPDATE,
-        object_type="clearance_item",
+        object_type=ObjectType.CLEARANCE_ITEM,
         object_ref=item.uuid,
         person_ref=entry.person.uuid,
         changes=diff(before, {"outcome": outcome}),
@@ -743,7 +753,11 @@ def security_clearance_record(*, actor: Actor, entry: ManifestEntry, outcome: st
 @write_action
 def clearance_override(*, actor: Actor, entry: ManifestEntry, reason: str) -> ClearanceOverride:
     _require(
-        actor, Capability.OVERRIDE_CLEARANCE, object_type="clearance_override", ref=entry.uuid, person=entry.person
+        actor,
+        Capability.OVERRIDE_CLEARANCE,
+        object_type=ObjectType.CLEARANCE_OVERRIDE,
+        ref=entry.uuid,
+        person=entry.person,
     )
     _require_person(actor, entry.person)
     if not reason.strip():
@@ -752,7 +766,7 @@ def clearance_override(*, actor: Actor, entry: ManifestEntry, reason: str) -> Cl
     record(
         actor,
         Action.CREATE,
-        object_type="clearance_override",
+        object_type=ObjectType.CLEARANCE_OVERRIDE,
         object_ref=override.uuid,
         person_ref=entry.person.uuid,
         changes=diff({}, {"reason": override.reason}),
@@ -782,7 +796,9 @@ def entry_advance(
     *, actor: Actor, entry: ManifestEntry, to_status: str, expected_version: int, reason: str = ""
 ) -> ManifestEntry:
     """Move one manifest entry along; the checklist gates cleared and boarded."""
-    _require(actor, Capability.MANAGE_OPERATIONS, object_type="manifest_entry", ref=entry.uuid, person=entry.person)
+    _require(
+        actor, Capability.MANAGE_OPERATIONS, object_type=ObjectType.MANIFEST_ENTRY, ref=entry.uuid, person=entry.person
+    )
     _require_person(actor, entry.person)
     _check_version_of(entry, expected_version)
     current = entry.status
@@ -823,7 +839,7 @@ def entry_advance(
     record(
         actor,
         Action.UPDATE,
-        object_type="manifest_entry",
+        object_type=ObjectType.MANIFEST_ENTRY,
         object_ref=entry.uuid,
         person_ref=entry.person.uuid,
         changes=diff({"status": current}, {"status": to_status}),
@@ -864,7 +880,9 @@ class ArrivalInput:
 def arrival_record(*, actor: Actor, entry: ManifestEntry, data: ArrivalInput, expected_version: int) -> ManifestEntry:
     """Arrival triage: placement, medical summary (health compartment),
     protection needs, unaccompanied / orphan status; moves the lifecycle."""
-    _require(actor, Capability.MANAGE_OPERATIONS, object_type="manifest_entry", ref=entry.uuid, person=entry.person)
+    _require(
+        actor, Capability.MANAGE_OPERATIONS, object_type=ObjectType.MANIFEST_ENTRY, ref=entry.uuid, person=entry.person
+    )
     _require_person(actor, entry.person)
     _check_version_of(entry, expected_version)
     errors = {}
@@ -906,7 +924,7 @@ def arrival_record(*, actor: Actor, entry: ManifestEntry, data: ArrivalInput, ex
     record(
         actor,
         Action.UPDATE,
-        object_type="manifest_entry",
+        object_type=ObjectType.MANIFEST_ENTRY,
         object_ref=entry.uuid,
         person_ref=entry.person.uuid,
         changes=diff(
@@ -973,7 +991,7 @@ def handover_document_add(
     *, actor: Actor, movement: Movement, upload: UploadedFile, kind: str, note: str = ""
 ) -> HandoverDocument:
     """Attach a PDF, PNG or JPEG (at most 10 MB) to a movement; audited without its content."""
-    _require(actor, Capability.MANAGE_OPERATIONS, object_type="handover_document", ref=movement.uuid)
+    _require(actor, Capability.MANAGE_OPERATIONS, object_type=ObjectType.HANDOVER_DOCUMENT, ref=movement.uuid)
     if kind not in HandoverDocumentKind.values:
         raise ValidationError({"kind": _("Unknown kind of document.")})
     filename = _document_name(upload.name or "")
@@ -1010,7 +1028,7 @@ def handover_document_add(
     record(
         actor,
         Action.CREATE,
-        object_type="handover_document",
+        object_type=ObjectType.HANDOVER_DOCUMENT,
         object_ref=document.uuid,
         changes=diff(
             {},

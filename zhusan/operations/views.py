@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from zhusan.accounts.access import has_capability
 from zhusan.accounts.permissions import Capability, Compartment
+from zhusan.audit.models import ObjectType
 from zhusan.audit.services import Actor
 from zhusan.core.concurrency import StaleVersionError
 from zhusan.registry.access import access_for
@@ -84,7 +85,7 @@ def operation_detail(request: HttpRequest, operation_uuid: Any) -> HttpResponse:
     operation = selectors.get_operation_for_user(actor, operation_uuid)
     form = MovementForm(request.POST or None)
     if request.method == "POST":
-        selectors.require_manage_operations(actor, object_type="movement", ref=operation.uuid)
+        selectors.require_manage_operations(actor, object_type=ObjectType.MOVEMENT, ref=operation.uuid)
         if form.is_valid():
             try:
                 movement = services.movement_create(actor=actor, operation=operation, **form.cleaned_data)
@@ -124,7 +125,7 @@ def operation_update(request: HttpRequest, operation_uuid: Any) -> HttpResponse:
     """Change the operation's status (along its lifecycle), name, country, lead or checklist."""
     actor = _actor(request)
     operation = selectors.get_operation_for_user(actor, operation_uuid)
-    selectors.require_manage_operations(actor, object_type="operation", ref=operation.uuid)
+    selectors.require_manage_operations(actor, object_type=ObjectType.OPERATION, ref=operation.uuid)
     form = OperationUpdateForm(request.POST, operation=operation)
     if form.is_valid():
         data = dict(form.cleaned_data)
@@ -189,7 +190,7 @@ def movement_status(request: HttpRequest, movement_uuid: Any) -> HttpResponse:
     """Move the movement along its lifecycle (planned → under way → arrived, or cancelled)."""
     actor = _actor(request)
     movement = selectors.get_movement_for_user(actor, movement_uuid)
-    selectors.require_manage_operations(actor, object_type="movement", ref=movement.uuid)
+    selectors.require_manage_operations(actor, object_type=ObjectType.MOVEMENT, ref=movement.uuid)
     form = MovementStatusForm(request.POST, movement=movement)
     if form.is_valid():
         try:
@@ -433,7 +434,7 @@ def manifest_print(request: HttpRequest, movement_uuid: Any) -> HttpResponse:
     record(
         actor,
         Action.EXPORT,
-        object_type="manifest",
+        object_type=ObjectType.MANIFEST,
         object_ref=movement.uuid,
         detail={"format": "pdf", "persons": len(entries), "documents_shown": show_documents},
     )

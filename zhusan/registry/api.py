@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 
 from zhusan.accounts.access import PersonAccess, visible_persons_filter
 from zhusan.accounts.permissions import Compartment
-from zhusan.audit.models import Action
+from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, record
 from zhusan.core.api import expected_version
 
@@ -77,7 +77,7 @@ def _require_read(actor: Actor, person: Person, access: PersonAccess, compartmen
         record(
             actor,
             Action.PERMISSION_DENIED,
-            object_type="person",
+            object_type=ObjectType.PERSON,
             object_ref=person.uuid,
             person_ref=person.uuid,
             detail={"why": f"no read on {compartment}"},
@@ -123,7 +123,9 @@ class PersonListCreate(generics.ListCreateAPIView):
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if visible_persons_filter(request.user) is None:  # type: ignore[arg-type]
-            record(_actor(request), Action.PERMISSION_DENIED, object_type="person", detail={"why": "no read role"})
+            record(
+                _actor(request), Action.PERMISSION_DENIED, object_type=ObjectType.PERSON, detail={"why": "no read role"}
+            )
             raise PermissionDenied(_("Your role does not read case records."))
         return self.list(request, *args, **kwargs)
 
@@ -435,7 +437,7 @@ class PersonNotes(APIView):
         record(
             actor,
             Action.VIEW,
-            object_type="note",
+            object_type=ObjectType.NOTE,
             person_ref=person.uuid,
             detail={"compartment": compartment.value},
         )

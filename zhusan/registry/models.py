@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhusan.accounts.models import Unit
 from zhusan.accounts.permissions import Compartment
+from zhusan.audit.models import ObjectType
 from zhusan.core.crypto import EncryptedTextField
 from zhusan.core.models import TimeStampedModel, UUIDModel, VersionedModel
 
@@ -104,6 +105,8 @@ class SiteKind(models.TextChoices):
 class Site(UUIDModel):
     """A place people stay: a camp, prison, centre. Configured in the admin."""
 
+    audit_type = ObjectType.SITE
+
     name = models.CharField(_("name"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=30, choices=SiteKind.choices)
     country = models.CharField(_("country"), max_length=2)
@@ -149,6 +152,8 @@ class PersonQuerySet(models.QuerySet["Person"]):
 
 
 class Person(UUIDModel, TimeStampedModel, VersionedModel):
+    audit_type = ObjectType.PERSON
+
     case_number = models.CharField(_("case number"), max_length=40, unique=True, editable=False)
     record_type = models.CharField(
         _("record type"), max_length=20, choices=RecordType.choices, default=RecordType.SUBJECT
@@ -258,6 +263,8 @@ class Person(UUIDModel, TimeStampedModel, VersionedModel):
 
 
 class PersonVulnerability(models.Model):
+    audit_type = ObjectType.VULNERABILITY
+
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="vulnerabilities")
     kind = models.CharField(_("vulnerability"), max_length=40, choices=Vulnerability.choices)
 
@@ -275,6 +282,8 @@ class NationalityStatus(models.TextChoices):
 
 
 class PersonNationality(models.Model):
+    audit_type = ObjectType.NATIONALITY
+
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="nationalities")
     country = models.CharField(_("country"), max_length=2)
     status = models.CharField(_("status"), max_length=10, choices=NationalityStatus.choices)
@@ -303,6 +312,8 @@ class NameKind(models.TextChoices):
 
 
 class PersonName(UUIDModel):
+    audit_type = ObjectType.NAME
+
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="names")
     script = models.CharField(_("script"), max_length=10, choices=Script.choices)
     kind = models.CharField(_("kind"), max_length=20, choices=NameKind.choices)
@@ -383,6 +394,8 @@ class EstablishedBy(models.TextChoices):
 class Relationship(UUIDModel, TimeStampedModel):
     """``from_person`` is ``kind`` of ``to_person`` (the mother of, the guardian of …)."""
 
+    audit_type = ObjectType.RELATIONSHIP
+
     from_person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relations_out")
     to_person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relations_in")
     kind = models.CharField(_("relation"), max_length=20, choices=RelationKind.choices)
@@ -403,6 +416,8 @@ class Relationship(UUIDModel, TimeStampedModel):
 
 
 class Household(UUIDModel, TimeStampedModel):
+    audit_type = ObjectType.HOUSEHOLD
+
     label = models.CharField(_("label"), max_length=200)
     members: models.ManyToManyField[Person, HouseholdMember] = models.ManyToManyField(
         Person, through="HouseholdMember", related_name="households"
@@ -423,6 +438,8 @@ class HouseholdRole(models.TextChoices):
 
 
 class HouseholdMember(models.Model):
+    audit_type = ObjectType.HOUSEHOLD_MEMBER
+
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="memberships")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="household_memberships")
     role = models.CharField(_("role"), max_length=10, choices=HouseholdRole.choices)
@@ -465,6 +482,8 @@ class IdentityEvidence(UUIDModel, TimeStampedModel):
     """How identity, nationality or kinship was established. For DNA, the
     outcome and the laboratory's reference only: never a genetic profile."""
 
+    audit_type = ObjectType.EVIDENCE
+
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="evidence")
     topic = models.CharField(_("topic"), max_length=20, choices=EvidenceTopic.choices)
     method = models.CharField(_("method"), max_length=30, choices=EvidenceMethod.choices)
@@ -505,6 +524,8 @@ class DocumentStatus(models.TextChoices):
 
 
 class Document(UUIDModel, TimeStampedModel):
+    audit_type = ObjectType.DOCUMENT
+
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="documents")
     doc_type = models.CharField(_("type"), max_length=30, choices=DocumentType.choices)
     number = models.CharField(_("number"), max_length=100, blank=True)
@@ -531,6 +552,8 @@ class Document(UUIDModel, TimeStampedModel):
 
 
 class LocationStay(UUIDModel, TimeStampedModel):
+    audit_type = ObjectType.LOCATION
+
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="stays")
     kind = models.CharField(_("kind"), max_length=30, choices=SiteKind.choices)
     site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True, related_name="stays")
@@ -558,6 +581,8 @@ class LocationStay(UUIDModel, TimeStampedModel):
 
 class TimelineEntry(models.Model):
     """One line on a person's timeline: a lifecycle transition, who, when, why."""
+
+    audit_type = ObjectType.TIMELINE_ENTRY
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="timeline")
     from_stage = models.CharField(max_length=30, choices=Stage.choices, blank=True)
@@ -603,6 +628,8 @@ class ConsentStatus(models.TextChoices):
 class Consent(UUIDModel):
     """Consent for one purpose, given by the person or, for a child, by a parent or guardian."""
 
+    audit_type = ObjectType.CONSENT
+
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
     status = models.CharField(_("status"), max_length=10, choices=ConsentStatus.choices)
@@ -632,6 +659,8 @@ class AssentChoice(models.TextChoices):
 class ChildAssent(UUIDModel):
     """The child's own view, kept apart from the guardian's consent."""
 
+    audit_type = ObjectType.ASSENT
+
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="assents")
     purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
     assent = models.CharField(_("assent"), max_length=10, choices=AssentChoice.choices)
@@ -651,6 +680,8 @@ class ProtectedNote(UUIDModel, TimeStampedModel):
     """A note in a severe compartment (health, psychosocial, religious
     counselling, justice and security), encrypted at rest."""
 
+    audit_type = ObjectType.NOTE
+
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="protected_notes")
     compartment = models.CharField(_("compartment"), max_length=30, choices=Compartment.choices)
     body = EncryptedTextField(_("note"))
@@ -666,6 +697,8 @@ class ProtectedNote(UUIDModel, TimeStampedModel):
 
 class CaseAssignment(models.Model):
     """A staff member assigned to a person; gives "own" scope access."""
+
+    audit_type = ObjectType.ASSIGNMENT
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="assignments")
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="assignments")

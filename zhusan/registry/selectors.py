@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from zhusan.accounts.access import PersonAccess
 from zhusan.accounts.permissions import RECORD_COMPARTMENT, Compartment
-from zhusan.audit.models import Action
+from zhusan.audit.models import Action, ObjectType, object_type_of
 from zhusan.audit.services import Actor, record
 from zhusan.core.refs import parse_ref
 
@@ -40,7 +40,7 @@ AGE_BANDS: dict[str, tuple[int, int | None]] = {
 M = TypeVar("M", bound=Model)
 
 
-def _deny(actor: Actor, *, object_type: str, ref: object, person: Person | None, why: str) -> None:
+def _deny(actor: Actor, *, object_type: ObjectType, ref: object, person: Person | None, why: str) -> None:
     record(
         actor,
         Action.PERMISSION_DENIED,
@@ -63,15 +63,15 @@ def get_person_for_user(
     person = Person.objects.select_related("managing_unit__organisation").filter(uuid=parse_ref(ref)).first()
     access = access_for(actor.user, person) if person else None
     if person is None or access is None or not access.visible:
-        _deny(actor, object_type="person", ref=ref, person=person, why="not in scope")
+        _deny(actor, object_type=ObjectType.PERSON, ref=ref, person=person, why="not in scope")
         raise Http404("No such person")
     if write is not None and not access.can_write(write):
-        _deny(actor, object_type="person", ref=ref, person=person, why=f"no write on {write}")
+        _deny(actor, object_type=ObjectType.PERSON, ref=ref, person=person, why=f"no write on {write}")
         raise PermissionDenied(_("You may not change %(c)s data of this person.") % {"c": Compartment(write).label})
     if access.via_break_glass:
         actor = Actor(**{**actor.__dict__, "break_glass": True})
     if audit_view and write is None:
-        record(actor, Action.VIEW, object_type="person", object_ref=person.uuid, person_ref=person.uuid)
+        record(actor, Action.VIEW, object_type=ObjectType.PERSON, object_ref=person.uuid, person_ref=person.uuid)
     return person, access
 
 
@@ -80,8 +80,8 @@ def get_record_for_user(
 ) -> tuple[M, Person, PersonAccess]:
     """A record that belongs to a person (a name, a document …), checked by its compartment."""
     assert actor.user is not None
-    record_type = model._meta.model_name or ""
-    compartment = RECORD_COMPARTMENT[_RECORD_TYPES[record_type]]
+    record_type = object_type_of(model)
+    compartment = RECORD_COMPARTMENT[record_type]
     obj = model._default_manager.select_related("person").filter(uuid=parse_ref(ref)).first()  # type: ignore[misc]
     if obj is None:
         raise Http404("No such record")
@@ -95,17 +95,6 @@ def get_record_for_user(
     if not write:
         record(actor, Action.VIEW, object_type=record_type, object_ref=ref, person_ref=person.uuid)
     return obj, person, access
-
-
-_RECORD_TYPES = {
-    "personname": "name",
-    "identityevidence": "evidence",
-    "consent": "consent",
-    "childassent": "consent",
-    "relationship": "relationship",
-    "locationstay": "location",
-    "document": "document",
-}
 
 
 @dataclass
@@ -155,7 +144,7 @@ def persons_for_user(actor: Actor, filters: PersonFilters, *, today: date | None
     record(
         actor,
         Action.SEARCH if filters.q else Action.LIST,
-        object_type="person",
+        object_type=ObjectType.PERSON,
         detail={"filters": filters.as_audit()},
     )
     return qs.select_related("managing_unit").prefetch_related(
@@ -184,6 +173,6 @@ def find_person_for_break_glass(actor: Actor, case_number: str) -> Person | None
 
     assert actor.user is not None
     if not has_capability(actor.user, Capability.BREAK_GLASS):
-        _deny(actor, object_type="person", ref=case_number[:40], person=None, why="no break-the-glass")
+        _deny(actor, object_type=ObjectType.PERSON, ref=case_number[:40], person=None, why="no break-the-glass")
         raise PermissionDenied(_("Your role cannot use break-the-glass access."))
     return Person.objects.filter(case_number=case_number.strip().upper()).first()

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from zhusan.accounts.access import has_capability
 from zhusan.accounts.models import BreakGlassAccess, Unit
 from zhusan.accounts.permissions import SEVERE_COMPARTMENTS, Capability, Compartment
-from zhusan.audit.models import Action
+from zhusan.audit.models import Action, ObjectType, object_type_of
 from zhusan.audit.services import Actor, Denied, diff, record, write_action
 from zhusan.core.concurrency import save_versioned
 
@@ -87,7 +87,7 @@ def require_write(actor: Actor, person: Person, compartment: Compartment = Compa
         raise Denied(
             _("You may not change %(c)s data of this person.") % {"c": compartment.label},
             actor=actor,
-            object_type="person",
+            object_type=ObjectType.PERSON,
             object_ref=person.uuid,
             person_ref=person.uuid,
             why=f"no write on {compartment}",
@@ -229,7 +229,9 @@ def _name_values(name: NameInput) -> dict[str, Any]:
 def person_create(*, actor: Actor, data: PersonInput) -> Person:
     user = _user(actor)
     if not has_capability(user, Capability.CREATE_PERSON):
-        raise Denied(_("Your role cannot register persons."), actor=actor, object_type="person", why="cannot create")
+        raise Denied(
+            _("Your role cannot register persons."), actor=actor, object_type=ObjectType.PERSON, why="cannot create"
+        )
     if data.lawful_basis not in LawfulBasis.values:
         raise ValidationError({"lawful_basis": _("Record the lawful basis before creating a person.")})
     if not data.names:
@@ -271,7 +273,7 @@ def person_create(*, actor: Actor, data: PersonInput) -> Person:
     record(
         actor,
         Action.CREATE,
-        object_type="person",
+        object_type=ObjectType.PERSON,
         object_ref=person.uuid,
         person_ref=person.uuid,
         changes=diff(
@@ -318,7 +320,7 @@ def person_update(*, actor: Actor, person: Person, expected_version: int, **chan
     record(
         actor,
         Action.UPDATE,
-        object_type="person",
+        object_type=ObjectType.PERSON,
         object_ref=person.uuid,
         person_ref=person.uuid,
         changes=diff(before, after),
@@ -341,7 +343,7 @@ def stage_change(*, actor: Actor, person: Person, to_stage: str, reason: str, ex
         raise Denied(
             _("Your role cannot change the stage of this person."),
             actor=actor,
-            object_type="person",
+            object_type=ObjectType.PERSON,
             object_ref=person.uuid,
             person_ref=person.uuid,
             why="cannot change stage",
@@ -363,7 +365,7 @@ def stage_change(*, actor: Actor, person: Person, to_stage: str, reason: str, ex
     record(
         actor,
         Action.UPDATE,
-        object_type="person",
+        object_type=ObjectType.PERSON,
         object_ref=person.uuid,
         person_ref=person.uuid,
         changes=diff({"stage": current.value}, {"stage": target.value}),
@@ -386,7 +388,7 @@ def name_add(*, actor: Actor, person: Person, name: NameInput) -> PersonName:
     record(
         actor,
         Action.CREATE,
-        object_type="name",
+        object_type=ObjectType.NAME,
         object_ref=obj.uuid,
         person_ref=person.uuid,
         changes=diff({}, {k: v for k, v in values.items() if k != "search_key"}),
@@ -409,7 +411,7 @@ def name_update(*, actor: Actor, name: PersonName, data: NameInput) -> PersonNam
     record(
         actor,
         Action.UPDATE,
-        object_type="name",
+        object_type=ObjectType.NAME,
         object_ref=name.uuid,
         person_ref=name.person.uuid,
         changes=diff(before, _snapshot(name, fields)),
@@ -432,7 +434,14 @@ def name_delete(*, actor: Actor, name: PersonName) -> None:
         first = person.names.order_by("pk").first()
         if first:
             PersonName.objects.filter(pk=first.pk).update(is_primary=True)
-    record(actor, Action.DELETE, object_type="name", object_ref=ref, person_ref=person.uuid, changes=diff(before, {}))
+    record(
+        actor,
+        Action.DELETE,
+        object_type=ObjectType.NAME,
+        object_ref=ref,
+        person_ref=person.uuid,
+        changes=diff(before, {}),
+    )
 
 
 # --- Family -----------------------------------------------------------------
@@ -471,7 +480,7 @@ def relationship_add(
         record(
             actor,
             Action.CREATE,
-            object_type="relationship",
+            object_type=ObjectType.RELATIONSHIP,
             object_ref=rel.uuid,
             person_ref=p.uuid,
             changes=diff({}, snap),
@@ -497,7 +506,7 @@ def relationship_delete(*, actor: Actor, relationship: Relationship, reason: str
         record(
             actor,
             Action.DELETE,
-            object_type="relationship",
+            object_type=ObjectType.RELATIONSHIP,
             object_ref=ref,
             person_ref=p.uuid,
             changes=diff(snap, {}),
@@ -519,7 +528,7 @@ def household_create(*, actor: Actor, label: str, members: list[tuple[Person, st
         record(
             actor,
             Action.CREATE,
-            object_type="household",
+            object_type=ObjectType.HOUSEHOLD,
             object_ref=household.uuid,
             person_ref=person.uuid,
             changes=diff({}, {"label": label, "role": role}),
@@ -536,7 +545,7 @@ def household_add_member(*, actor: Actor, household: Household, person: Person, 
     record(
         actor,
         Action.UPDATE,
-        object_type="household",
+        object_type=ObjectType.HOUSEHOLD,
         object_ref=household.uuid,
         person_ref=person.uuid,
         changes=diff({}, {"member": str(person.uuid), "role": role}),
@@ -552,7 +561,7 @@ def _create_child_record(
     person: Person,
     compartment: Compartment,
     model: type[Model],
-    object_type: str,
+    object_type: ObjectType,
     values: dict[str, Any],
     *,
     sensitive: tuple[str, ...] = (),
@@ -576,7 +585,7 @@ def _update_child_record(
     actor: Actor,
     obj: Any,
     compartment: Compartment,
-    object_type: str,
+    object_type: ObjectType,
     values: dict[str, Any],
     *,
     sensitive: tuple[str, ...] = (),
@@ -604,7 +613,7 @@ def evidence_add(*, actor: Actor, person: Person, **values: Any) -> IdentityEvid
         values.setdefault("decided_by", _user(actor))
         values.setdefault("decided_on", timezone.localdate())
     obj: IdentityEvidence = _create_child_record(
-        actor, person, Compartment.IDENTITY, IdentityEvidence, "evidence", values, sensitive=("reference",)
+        actor, person, Compartment.IDENTITY, IdentityEvidence, ObjectType.EVIDENCE, values, sensitive=("reference",)
     )
     if obj.topic == "nationality" and obj.decision == "accepted" and obj.outcome == "confirmed":
         country = settings.ZHUSAN_CASE_PREFIX[:2].upper()
@@ -616,22 +625,22 @@ def evidence_add(*, actor: Actor, person: Person, **values: Any) -> IdentityEvid
 
 @write_action
 def document_add(*, actor: Actor, person: Person, **values: Any) -> Document:
-    return _create_child_record(actor, person, Compartment.DOCUMENTS, Document, "document", values)  # type: ignore[no-any-return]
+    return _create_child_record(actor, person, Compartment.DOCUMENTS, Document, ObjectType.DOCUMENT, values)  # type: ignore[no-any-return]
 
 
 @write_action
 def document_update(*, actor: Actor, document: Document, **values: Any) -> Document:
-    return _update_child_record(actor, document, Compartment.DOCUMENTS, "document", values)  # type: ignore[no-any-return]
+    return _update_child_record(actor, document, Compartment.DOCUMENTS, ObjectType.DOCUMENT, values)  # type: ignore[no-any-return]
 
 
 @write_action
 def stay_add(*, actor: Actor, person: Person, **values: Any) -> LocationStay:
-    return _create_child_record(actor, person, Compartment.CONTACT_LOCATION, LocationStay, "location", values)  # type: ignore[no-any-return]
+    return _create_child_record(actor, person, Compartment.CONTACT_LOCATION, LocationStay, ObjectType.LOCATION, values)  # type: ignore[no-any-return]
 
 
 @write_action
 def stay_update(*, actor: Actor, stay: LocationStay, **values: Any) -> LocationStay:
-    return _update_child_record(actor, stay, Compartment.CONTACT_LOCATION, "location", values)  # type: ignore[no-any-return]
+    return _update_child_record(actor, stay, Compartment.CONTACT_LOCATION, ObjectType.LOCATION, values)  # type: ignore[no-any-return]
 
 
 # --- Consent and assent -------------------------------------------------------
@@ -668,7 +677,7 @@ def consent_record(
         "witnesses": witnesses,
         "recorded_by": _user(actor),
     }
-    consent: Consent = _create_child_record(actor, person, Compartment.IDENTITY, Consent, "consent", values)
+    consent: Consent = _create_child_record(actor, person, Compartment.IDENTITY, Consent, ObjectType.CONSENT, values)
     extensions.consent_recorded(actor=actor, person=person, consent=consent)
     return consent
 
@@ -688,7 +697,7 @@ def assent_record(
         "recorded_on": recorded_on or timezone.localdate(),
         "recorded_by": _user(actor),
     }
-    return _create_child_record(actor, person, Compartment.IDENTITY, ChildAssent, "consent", values)  # type: ignore[no-any-return]
+    return _create_child_record(actor, person, Compartment.IDENTITY, ChildAssent, ObjectType.ASSENT, values)  # type: ignore[no-any-return]
 
 
 def consent_allows(person: Person, purpose: str) -> bool:
@@ -722,7 +731,7 @@ def protected_note_add(*, actor: Actor, person: Person, compartment: str, body: 
         person,
         comp,
         ProtectedNote,
-        "note",
+        ObjectType.NOTE,
         {"compartment": comp.value, "body": body.strip(), "author": _user(actor)},
         sensitive=("body",),
     )
@@ -743,7 +752,7 @@ def assignment_add(*, actor: Actor, person: Person, user: Any) -> CaseAssignment
         record(
             actor,
             Action.UPDATE,
-            object_type="assignment",
+            object_type=ObjectType.ASSIGNMENT,
             object_ref=user.uuid,
             person_ref=person.uuid,
             changes=diff({}, {"assigned": user.get_username()}),
@@ -758,7 +767,7 @@ def break_glass_open(*, actor: Actor, person: Person, reason: str) -> BreakGlass
         raise Denied(
             _("Your role cannot use break-the-glass access."),
             actor=actor,
-            object_type="person",
+            object_type=ObjectType.PERSON,
             object_ref=person.uuid,
             person_ref=person.uuid,
             why="no break-the-glass",
@@ -776,7 +785,7 @@ def break_glass_open(*, actor: Actor, person: Person, reason: str) -> BreakGlass
     record(
         actor,
         Action.BREAK_GLASS,
-        object_type="person",
+        object_type=ObjectType.PERSON,
         object_ref=person.uuid,
         person_ref=person.uuid,
         detail={"reason": reason.strip(), "expires_at": grant.expires_at.isoformat()},
@@ -853,7 +862,7 @@ def person_merge(*, actor: Actor, survivor: Person, merged: Person, detail: dict
         record(
             actor,
             Action.UPDATE,
-            object_type=str(model._meta.model_name),
+            object_type=object_type_of(model),
             object_ref=_row_ref(model, entry["pk"]),
             person_ref=survivor.uuid,
             changes=diff({entry["field"]: merged.case_number}, {entry["field"]: survivor.case_number}),
@@ -862,7 +871,7 @@ def person_merge(*, actor: Actor, survivor: Person, merged: Person, detail: dict
     record(
         actor,
         Action.UPDATE,
-        object_type="person",
+        object_type=ObjectType.PERSON,
         object_ref=merged.uuid,
         person_ref=merged.uuid,
         changes=diff({"merged_into": None}, {"merged_into": survivor.case_number}),
@@ -905,7 +914,7 @@ def person_unmerge(
         record(
             actor,
             Action.UPDATE,
-            object_type=str(model._meta.model_name),
+            object_type=object_type_of(model),
             object_ref=_row_ref(model, entry["pk"]),
             person_ref=merged.uuid,
             changes=diff({entry["field"]: survivor.case_number}, {entry["field"]: merged.case_number}),
@@ -916,7 +925,7 @@ def person_unmerge(
     record(
         actor,
         Action.UPDATE,
-        object_type="person",
+        object_type=ObjectType.PERSON,
         object_ref=merged.uuid,
         person_ref=merged.uuid,
         changes=diff({"merged_into": survivor.case_number}, {"merged_into": None}),

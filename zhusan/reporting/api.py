@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from zhusan.accounts.access import has_capability
 from zhusan.accounts.permissions import Capability
-from zhusan.audit.models import Action
+from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, record
 
 from .indicators import DisaggregationError, ReportFilters, catalogue, compute, disclosure_threshold
@@ -35,7 +35,7 @@ class CanViewAggregates(BasePermission):
             record(
                 Actor.from_request(request, via="api"),
                 Action.PERMISSION_DENIED,
-                object_type="report",
+                object_type=ObjectType.REPORT,
                 detail={"why": "no capability to view aggregates"},
             )
         return allowed
@@ -68,7 +68,9 @@ class IndicatorCatalogue(APIView):
         operation_id="indicators_list", summary="The indicator catalogue", responses={200: OpenApiTypes.OBJECT}
     )
     def get(self, request: Request) -> Response:
-        record(Actor.from_request(request, via="api"), Action.VIEW, object_type="report", object_ref="catalogue")
+        record(
+            Actor.from_request(request, via="api"), Action.VIEW, object_type=ObjectType.REPORT, object_ref="catalogue"
+        )
         return Response({**_meta(), "indicators": [i.describe() for i in catalogue().values()]})
 
 
@@ -103,7 +105,7 @@ class IndicatorDetail(APIView):
         record(
             Actor.from_request(request, via="api"),
             Action.EXPORT,
-            object_type="report",
+            object_type=ObjectType.REPORT,
             object_ref=code,
             detail={"format": "json", "by": list(by), "filters": filters.as_dict()},
         )

@@ -37,7 +37,7 @@ from django.views.decorators.debug import sensitive_variables
 from zhusan.accounts.access import active_grants, has_capability
 from zhusan.accounts.models import User
 from zhusan.accounts.permissions import SEVERE_COMPARTMENTS, Capability, Compartment, policy
-from zhusan.audit.models import Action
+from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, record
 from zhusan.core.models import DatasetMarker
 from zhusan.operations.models import EntryStatus, ManifestEntry
@@ -411,7 +411,12 @@ def case_export_create(
     """
     user = actor.user
     if user is None or not has_capability(user, Capability.EXPORT_CASES):
-        record(actor, Action.PERMISSION_DENIED, object_type="case_export", detail={"why": "no capability to export"})
+        record(
+            actor,
+            Action.PERMISSION_DENIED,
+            object_type=ObjectType.CASE_EXPORT,
+            detail={"why": "no capability to export"},
+        )
         raise PermissionDenied(_("Your role may not export case-level records."))
     chosen = check_fields(user, fields)
     if fmt not in FORMATS:
@@ -436,7 +441,7 @@ def case_export_create(
         event = record(
             actor,
             Action.EXPORT,
-            object_type="case_export",
+            object_type=ObjectType.CASE_EXPORT,
             object_ref=stem,
             detail={
                 "format": fmt,

@@ -15,6 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from zhusan.accounts.decorators import capability_required
 from zhusan.accounts.models import User
 from zhusan.accounts.permissions import Capability
+from zhusan.audit.models import ObjectType
 from zhusan.audit.services import Actor
 
 from .case_exports import CaseExportError, case_export_create
@@ -23,7 +24,9 @@ from .forms import CaseExportForm
 
 @sensitive_post_parameters("passphrase", "passphrase_confirm")
 @capability_required(
-    Capability.EXPORT_CASES, object_type="case_export", refusal=_l("Your role may not export case-level records.")
+    Capability.EXPORT_CASES,
+    object_type=ObjectType.CASE_EXPORT,
+    refusal=_l("Your role may not export case-level records."),
 )
 def case_export(request: HttpRequest) -> HttpResponse:
     user = request.user

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from zhusan.accounts.decorators import capability_required
 from zhusan.accounts.permissions import Capability
-from zhusan.audit.models import Action
+from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, record
 from zhusan.core.models import DatasetMarker
 from zhusan.registry.models import MAIN_PATH, Sex, Stage
@@ -38,7 +38,7 @@ from .indicators import (
 
 aggregates_required = capability_required(
     Capability.VIEW_AGGREGATES,
-    object_type="report",
+    object_type=ObjectType.REPORT,
     refusal=_l("Only programme managers and analysts may see reports."),
 )
 
@@ -113,7 +113,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     record(
         Actor.from_request(request),
         Action.VIEW,
-        object_type="report",
+        object_type=ObjectType.REPORT,
         object_ref="dashboard",
         detail={"filters": filters.as_dict()},
     )
@@ -154,7 +154,7 @@ def export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     record(
         Actor.from_request(request),
         Action.EXPORT,
-        object_type="report",
+        object_type=ObjectType.REPORT,
         object_ref=code,
         detail={"format": fmt, "by": list(by), "filters": filters.as_dict()},
     )
@@ -189,7 +189,7 @@ def briefing(request: HttpRequest, fmt: str) -> HttpResponse:
     record(
         Actor.from_request(request),
         Action.EXPORT,
-        object_type="briefing",
+        object_type=ObjectType.BRIEFING,
         object_ref=fmt,
         detail={"format": fmt, "filters": filters.as_dict(), "threshold": threshold},
     )

@@ -22,6 +22,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from zhusan.audit.models import ObjectType
 from zhusan.engine.engines import DEFAULT_ENGINE, ENGINES, EngineUnavailableError, check_engine
 from zhusan.engine.io import LinkFileError, parse_mapping, read_person_file
 from zhusan.matching.jobs import link_to_csv, registry_records
@@ -132,7 +133,7 @@ class Command(BaseCommand):
         record(
             Actor.system("zhusan link"),
             Action.EXPORT,
-            object_type="linkage",
+            object_type=ObjectType.LINKAGE,
             detail={
                 "left": left.name,
                 "right": "registry",
