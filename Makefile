@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: demo test install lock check lint typecheck messages clean
+.PHONY: demo test install lock check lint typecheck layers messages clean
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +35,12 @@ lint: install
 typecheck: install
 	ZHUSAN_DEBUG=true $(BIN)/mypy
 
-check: lint typecheck
+check: lint typecheck layers
 	ZHUSAN_DEBUG=true $(BIN)/zhusan makemigrations --check --dry-run
+
+# The app layers and the engine's independence (contracts in pyproject.toml).
+layers: install
+	$(BIN)/lint-imports
 
 messages: install
 	cd zhusan && ZHUSAN_DEBUG=true ../$(BIN)/zhusan makemessages -l ru -l kk -l ar --no-obsolete

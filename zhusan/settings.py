@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "zhusan.matching",
     "zhusan.reporting",
     "zhusan.operations",
+    "zhusan.demo",
 ]
 
 # The task queue: Django's task framework with the database backend, so that a

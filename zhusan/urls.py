@@ -9,7 +9,7 @@ urlpatterns = [
     path("accounts/", include("zhusan.accounts.urls")),
     path("persons/", include("zhusan.registry.urls")),
     path("operations/", include("zhusan.operations.urls")),
-    path("audit/", include("zhusan.audit.urls")),
+    path("audit/", include("zhusan.oversight.urls")),
     path("reports/", include("zhusan.reporting.urls")),
     path("matching/", include("zhusan.matching.urls")),
     path("api/", include("zhusan.api_urls")),

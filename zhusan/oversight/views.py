@@ -19,10 +19,9 @@ from django.views.decorators.http import require_POST
 
 from zhusan.accounts.decorators import capability_required
 from zhusan.accounts.permissions import Capability
+from zhusan.audit.models import Action, AuditEvent, ObjectType
+from zhusan.audit.services import Actor, record, verify_chain
 from zhusan.registry.models import Person
-
-from .models import Action, AuditEvent, ObjectType
-from .services import Actor, record, verify_chain
 
 PAGE_SIZE = 50
 
