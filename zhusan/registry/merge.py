@@ -41,13 +41,16 @@ class Relation:
 
 
 def all_relations() -> list[Relation]:
-    """Every relation to Person in every installed app, in a stable order."""
+    """Every relation to Person in every installed app, in a stable order
+    (hidden ones included: a foreign key declared with ``related_name="+"``
+    names a person all the same)."""
     out: list[Relation] = []
-    for rel in Person._meta.related_objects:
+    for rel in Person._meta.get_fields(include_hidden=True):
+        if not (rel.is_relation and rel.auto_created and not rel.concrete):
+            continue
         model = rel.related_model
         assert isinstance(model, type) and issubclass(model, models.Model)
-        name = rel.field.name
-        out.append(Relation(model, name))
+        out.append(Relation(model, rel.field.name))  # type: ignore[union-attr]  # a reverse relation has .field
     return sorted(out, key=lambda r: r.label)
 
 
