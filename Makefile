@@ -20,9 +20,13 @@ install: $(BIN)/.installed
 lock:
 	uv pip compile pyproject.toml --extra dev --extra spark --python-version 3.11 -o requirements.lock
 
+# The server and the task worker (duplicate proposals and tracing after a
+# registration, linkage jobs) run together; stopping one stops both.
 demo: install
 	ZHUSAN_DEBUG=true $(BIN)/zhusan migrate --noinput
 	ZHUSAN_DEBUG=true $(BIN)/zhusan demo --if-empty
+	ZHUSAN_DEBUG=true $(BIN)/zhusan db_worker --no-reload --interval 0.5 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	ZHUSAN_DEBUG=true $(BIN)/zhusan runserver 127.0.0.1:$(PORT)
 
 test: install
