@@ -601,6 +601,7 @@ class TimelineEntry(models.Model):
 
 
 class ConsentPurpose(models.TextChoices):
+    RETURN = "return", _("Return to the home country")
     SERVICES = "services", _("Receiving services")
     TRACING = "tracing", _("Family tracing")
     STATISTICS = "statistics", _("Non-identifying statistics")
