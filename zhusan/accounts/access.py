@@ -49,7 +49,7 @@ def active_grants(user: User) -> list[RoleGrant]:
     cached: list[RoleGrant] | None = getattr(user, "_zhusan_grants", None)
     if cached is None:
         cached = list(RoleGrant.objects.active().filter(user=user).select_related("organisation", "unit"))
-        user._zhusan_grants = cached  # type: ignore[attr-defined]
+        user._zhusan_grants = cached  # type: ignore[attr-defined]  # a memo on this instance, not a model field
     return cached
 
 

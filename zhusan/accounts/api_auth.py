@@ -11,7 +11,7 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 
 
-class ExpiringTokenAuthentication(TokenAuthentication):
+class ExpiringTokenAuthentication(TokenAuthentication):  # type: ignore[misc]  # knox ships no types
     """Knox tokens (stored as digests, each with its own expiry): ``Authorization: Token zh_…``."""
 
     def authenticate_header(self, request: Request) -> str:

@@ -7,13 +7,14 @@ from functools import wraps
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils.functional import Promise
 
 from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, record
 
 from .access import has_capability
+from .http import AuthenticatedHttpRequest
 from .permissions import Capability
 
 View = Callable[..., HttpResponse]
@@ -27,8 +28,8 @@ def capability_required(
 
     def decorate(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not has_capability(request.user, capability):  # type: ignore[arg-type]
+        def wrapper(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not has_capability(request.user, capability):
                 record(
                     Actor.from_request(request),
                     Action.PERMISSION_DENIED,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator, RegexValidator
@@ -12,8 +14,8 @@ class LoginForm(forms.Form):
     username = forms.CharField(label=_("User name"), max_length=150)
     password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
 
@@ -28,21 +30,22 @@ class CodeForm(forms.Form):
         validators=[RegexValidator(r"^\d{6}$", _("Enter the six digits shown in your authenticator app."))],
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["code"].widget.attrs.update(
             {"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]{6}", "autofocus": True}
         )
 
     def clean_code(self) -> str:
-        return self.cleaned_data["code"].strip()
+        code: str = self.cleaned_data["code"]
+        return code.strip()
 
 
 class TokenIssueForm(forms.Form):
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         max_days = settings.ZHUSAN_API_TOKEN_MAX_DAYS
         field = self.fields["days"]
         assert isinstance(field, forms.IntegerField)

@@ -28,7 +28,7 @@ class MFARequiredMiddleware:
         if (
             settings.ZHUSAN_MFA_REQUIRED
             and user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr,attr-defined]
+            and not user.is_verified()  # type: ignore[attr-defined]  # added by django_otp's OTPMiddleware
             and not request.path.startswith(_OPEN_PREFIXES)
             and not request.path.startswith("/api/")
         ):

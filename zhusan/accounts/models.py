@@ -68,7 +68,7 @@ class User(AbstractUser):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="members")
 
-    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined,misc]  # django-stubs does not declare AbstractUser.Meta
         swappable = "AUTH_USER_MODEL"
 
 

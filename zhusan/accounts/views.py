@@ -31,7 +31,7 @@ from zhusan.audit.services import Actor, record
 from . import services
 from .access import has_capability
 from .forms import CodeForm, LoginForm, TokenIssueForm
-from .models import User
+from .http import AuthenticatedHttpRequest
 from .permissions import Capability
 
 View = Callable[..., HttpResponse]
@@ -51,22 +51,15 @@ def _with_next(url_name: str, target: str) -> str:
     return reverse(url_name) + "?" + urlencode({"next": target})
 
 
-def _user(request: HttpRequest) -> User:
-    """The signed-in user (the login middleware lets no anonymous visitor reach these views)."""
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _is_verified(request: HttpRequest) -> bool:
-    return not settings.ZHUSAN_MFA_REQUIRED or bool(_user(request).is_verified())  # type: ignore[attr-defined]
+def _is_verified(request: AuthenticatedHttpRequest) -> bool:
+    return not settings.ZHUSAN_MFA_REQUIRED or bool(request.user.is_verified())  # type: ignore[attr-defined]  # added by django_otp's OTPMiddleware
 
 
 def verified_required(view: View) -> View:
     """Pages under /accounts/ are open to unverified sessions; these are not."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not _is_verified(request):
             return redirect(_with_next("accounts:verify", request.get_full_path()))
         return view(request, *args, **kwargs)
@@ -110,11 +103,11 @@ def login(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     target = _next_url(request)
     if _is_verified(request):
         return redirect(target)
-    device = _confirmed_device(_user(request))
+    device = _confirmed_device(request.user)
     if device is None:
         return redirect(_with_next("accounts:enrol", target))
     form = CodeForm(request.POST or None)
@@ -128,16 +121,16 @@ def verify(request: HttpRequest) -> HttpResponse:
         else:
             form.add_error("code", _("That code is not correct. Check that your phone's clock is right and try again."))
         record(
-            Actor.from_request(request), Action.MFA_FAILED, object_type=ObjectType.USER, object_ref=_user(request).uuid
+            Actor.from_request(request), Action.MFA_FAILED, object_type=ObjectType.USER, object_ref=request.user.uuid
         )
     return render(request, "accounts/verify.html", {"form": form, "next": target})
 
 
 @never_cache
-def enrol(request: HttpRequest) -> HttpResponse:
+def enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
     """First sign-in: pair an authenticator app. Only for users without a confirmed device."""
     target = _next_url(request)
-    user = _user(request)
+    user = request.user
     if _confirmed_device(user) is not None:
         # A password alone must never be enough to add a second device.
         return redirect(_with_next("accounts:verify", target))
@@ -189,18 +182,18 @@ def logout(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @verified_required
-def tokens(request: HttpRequest) -> HttpResponse:
-    may_issue = has_capability(_user(request), Capability.ISSUE_API_TOKEN)
+def tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
+    may_issue = has_capability(request.user, Capability.ISSUE_API_TOKEN)
     form = TokenIssueForm(request.POST or None)
     new_token = None
     if request.method == "POST":
         if not may_issue:
-            raise _deny(request, "api_token", "no capability to issue API tokens")
+            raise _deny(request, ObjectType.API_TOKEN, "no capability to issue API tokens")
         if form.is_valid():
             try:
                 _instance, new_token = services.api_token_issue(
                     actor=Actor.from_request(request),
-                    user=_user(request),
+                    user=request.user,
                     days=form.cleaned_data["days"],
                 )
             except ValidationError as exc:
@@ -208,7 +201,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
             else:
                 form = TokenIssueForm()
     context = {
-        "tokens": AuthToken.objects.filter(user=_user(request)).order_by("-created"),
+        "tokens": AuthToken.objects.filter(user=request.user).order_by("-created"),
         "form": form,
         "may_issue": may_issue,
         "new_token": new_token,
@@ -219,8 +212,8 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @verified_required
-def token_revoke(request: HttpRequest, key: str) -> HttpResponse:
-    found = list(AuthToken.objects.filter(user=_user(request), token_key=key))
+def token_revoke(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
+    found = list(AuthToken.objects.filter(user=request.user, token_key=key))
     if not found:
         raise Http404("No such token")
     for token in found:
@@ -233,10 +226,10 @@ def token_revoke(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @verified_required
-def break_glass_list(request: HttpRequest) -> HttpResponse:
-    if not has_capability(_user(request), Capability.SUPERVISE):
-        raise _deny(request, "break_glass", "no capability to supervise")
-    entries = services.break_glass_supervised_by(_user(request))
+def break_glass_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not has_capability(request.user, Capability.SUPERVISE):
+        raise _deny(request, ObjectType.BREAK_GLASS, "no capability to supervise")
+    entries = services.break_glass_supervised_by(request.user)
     show = request.GET.get("show", "open")
     if show == "open":
         entries = entries.filter(reviewed_at__isnull=True)
@@ -246,10 +239,10 @@ def break_glass_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @verified_required
-def break_glass_review(request: HttpRequest, ref: str) -> HttpResponse:
-    if not has_capability(_user(request), Capability.SUPERVISE):
-        raise _deny(request, "break_glass", "no capability to supervise")
-    access = services.break_glass_supervised_by(_user(request)).filter(uuid=ref).first()
+def break_glass_review(request: AuthenticatedHttpRequest, ref: str) -> HttpResponse:
+    if not has_capability(request.user, Capability.SUPERVISE):
+        raise _deny(request, ObjectType.BREAK_GLASS, "no capability to supervise")
+    access = services.break_glass_supervised_by(request.user).filter(uuid=ref).first()
     if access is None:
         raise Http404("No such access")
     try:

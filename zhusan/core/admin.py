@@ -9,7 +9,7 @@ from .models import DatasetMarker
 
 
 @admin.register(DatasetMarker)
-class DatasetMarkerAdmin(admin.ModelAdmin):
+class DatasetMarkerAdmin(admin.ModelAdmin[DatasetMarker]):
     """Read-only: only ``zhusan demo`` and data loads say what the data is."""
 
     list_display = ["is_synthetic", "description", "loaded_at"]

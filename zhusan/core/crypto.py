@@ -55,7 +55,7 @@ def decrypt_bytes(value: bytes) -> bytes:
         raise ValueError("cannot decrypt: wrong FIELD_ENCRYPTION_KEYS") from exc
 
 
-class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
+class EncryptedTextField(models.TextField[Any, str]):
     """A text field stored encrypted; Python code sees plain text."""
 
     description = "Text encrypted at rest"
@@ -72,7 +72,7 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
         return encrypt(str(value))
 
 
-class EncryptedBinaryField(models.BinaryField):
+class EncryptedBinaryField(models.BinaryField[Any, bytes]):
     """Bytes (a scanned file, say) stored encrypted; Python code sees the plain bytes.
 
     The column holds ``fernet:<token>`` as bytes, about a third larger than
