@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,7 +25,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhusan.accounts.access import PersonAccess, active_grants, has_capability
-from zhusan.accounts.models import Unit
+from zhusan.accounts.http import AuthenticatedHttpRequest
+from zhusan.accounts.models import Unit, User
 from zhusan.accounts.permissions import Capability, Compartment, policy
 from zhusan.audit.services import Actor
 from zhusan.core.concurrency import StaleVersionError
@@ -80,18 +81,18 @@ for _order, (_name, _label, _compartment) in enumerate(
 NOTE_COMPARTMENTS = [C.HEALTH, C.PSYCHOSOCIAL, C.RELIGIOUS, C.JUSTICE_SECURITY]
 
 
-def _actor(request: HttpRequest) -> Actor:
+def _actor(request: AuthenticatedHttpRequest) -> Actor:
     return Actor.from_request(request)
 
 
 logger = logging.getLogger(__name__)
 
 
-def _reads_persons(user: Any) -> bool:
+def _reads_persons(user: User) -> bool:
     return any(policy(g.role).read for g in active_grants(user))
 
 
-def _list_compartments(user: Any) -> frozenset[Compartment]:
+def _list_compartments(user: User) -> frozenset[Compartment]:
     """Compartments every person in the user's list may be shown with: the
     intersection over the user's reading roles, so that a column is never
     shown for a row the user could not open."""
@@ -104,14 +105,14 @@ def _list_compartments(user: Any) -> frozenset[Compartment]:
     return out
 
 
-def _no_person_access(request: HttpRequest) -> HttpResponse:
+def _no_person_access(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "registry/no_access.html", status=403)
 
 
 # --- List and create -------------------------------------------------------------
 
 
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not _reads_persons(request.user):
         return _no_person_access(request)
     form = PersonFilterForm(request.GET or None)
@@ -134,8 +135,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "rows": rows,
             "show_location": C.CONTACT_LOCATION in shown,
-            "can_create": has_capability(request.user, Capability.CREATE_PERSON),  # type: ignore[arg-type]
-            "can_break_glass": has_capability(request.user, Capability.BREAK_GLASS),  # type: ignore[arg-type]
+            "can_create": has_capability(request.user, Capability.CREATE_PERSON),
+            "can_break_glass": has_capability(request.user, Capability.BREAK_GLASS),
             "filtered": any(v for k, v in request.GET.items() if k != "page"),
         },
     )
@@ -167,7 +168,7 @@ def _name_input(data: dict[str, Any], *, is_primary: bool = False) -> services.N
     )
 
 
-def person_create(request: HttpRequest) -> HttpResponse:
+def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     user: Any = request.user
     if not has_capability(user, Capability.CREATE_PERSON):
         raise PermissionDenied(_("Your role cannot register persons."))
@@ -209,7 +210,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 # --- Person pages (tabs) ------------------------------------------------------------
 
 
-def person_header(request: HttpRequest, person: Person, access: PersonAccess, tab: str) -> dict[str, Any]:
+def person_header(request: AuthenticatedHttpRequest, person: Person, access: PersonAccess, tab: str) -> dict[str, Any]:
     """The context every tab of the person page shares: names, badges,
     notices and the tabs the user may open (the registry's and those other
     apps registered with ``extensions.person_tab``)."""
@@ -234,7 +235,7 @@ def person_header(request: HttpRequest, person: Person, access: PersonAccess, ta
 
 
 def person_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     person_uuid: uuid.UUID,
     tab: str,
     template: str,
@@ -251,7 +252,7 @@ def person_page(
     return render(request, template, context, status=200 if allowed else 403)
 
 
-def person_detail(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+def person_detail(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     def extra(person: Person, access: PersonAccess) -> dict[str, Any]:
         readable = [c for c in NOTE_COMPARTMENTS if access.can_read(c)]
         notes = person.protected_notes.filter(compartment__in=readable).select_related("author")
@@ -268,14 +269,14 @@ def person_detail(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     return person_page(request, person_uuid, "registry:person_detail", "registry/person_summary.html", extra)
 
 
-def person_names(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+def person_names(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     return person_page(request, person_uuid, "registry:person_names", "registry/person_names.html")
 
 
-def person_family(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+def person_family(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     def extra(person: Person, access: PersonAccess) -> dict[str, Any]:
-        graph, relatives = family_graph(person, request.user)  # type: ignore[arg-type]
-        households = households_of(person, request.user)  # type: ignore[arg-type]
+        graph, relatives = family_graph(person, request.user)
+        households = households_of(person, request.user)
         return {
             "graph": graph,
             "relatives": [
@@ -289,7 +290,7 @@ def person_family(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     return person_page(request, person_uuid, "registry:person_family", "registry/person_family.html", extra)
 
 
-def person_documents(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+def person_documents(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     def extra(person: Person, access: PersonAccess) -> dict[str, Any]:
         can_docs = access.can_read(C.DOCUMENTS)
         return {
@@ -306,7 +307,7 @@ def person_documents(request: HttpRequest, person_uuid: uuid.UUID) -> HttpRespon
     return person_page(request, person_uuid, "registry:person_documents", "registry/person_documents.html", extra)
 
 
-def person_locations(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+def person_locations(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     def extra(person: Person, access: PersonAccess) -> dict[str, Any]:
         return {
             "stays": list(person.stays.select_related("site")),
@@ -316,10 +317,10 @@ def person_locations(request: HttpRequest, person_uuid: uuid.UUID) -> HttpRespon
     return person_page(request, person_uuid, "registry:person_locations", "registry/person_locations.html", extra)
 
 
-def person_timeline(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+def person_timeline(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     def extra(person: Person, access: PersonAccess) -> dict[str, Any]:
         allowed = services.allowed_transitions(person)
-        can_change = has_capability(request.user, Capability.CHANGE_STAGE) and bool(allowed)  # type: ignore[arg-type]
+        can_change = has_capability(request.user, Capability.CHANGE_STAGE) and bool(allowed)
         form = StageForm(initial={"version": person.version}, allowed=allowed) if can_change else None
         return {"entries": list(person.timeline.select_related("by")), "stage_form": form}
 
@@ -327,7 +328,7 @@ def person_timeline(request: HttpRequest, person_uuid: uuid.UUID) -> HttpRespons
 
 
 @require_POST
-def person_stage(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+def person_stage(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     actor = _actor(request)
     person, access = get_person_for_user(actor, person_uuid, audit_view=False)
     form = StageForm(request.POST, allowed=services.allowed_transitions(person))
@@ -370,7 +371,7 @@ def _stale_message() -> str:
 
 
 def _person_form(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     person_uuid: uuid.UUID,
     *,
     compartment: Compartment,
@@ -408,7 +409,7 @@ def _person_form(
     )
 
 
-def person_edit(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+def person_edit(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     actor = _actor(request)
     person, _access = get_person_for_user(actor, person_uuid, write=C.IDENTITY)
     fields = [*services.PERSON_FIELDS, "lawful_basis", "lawful_basis_note"]
@@ -440,7 +441,7 @@ def person_edit(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     )
 
 
-def name_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+def name_add(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     return _person_form(
         request,
         person_uuid,
@@ -454,7 +455,9 @@ def name_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     )
 
 
-def _name_for(request: HttpRequest, person_uuid: uuid.UUID, name_uuid: uuid.UUID) -> tuple[Actor, PersonName]:
+def _name_for(
+    request: AuthenticatedHttpRequest, person_uuid: uuid.UUID, name_uuid: uuid.UUID
+) -> tuple[Actor, PersonName]:
     actor = _actor(request)
     name, person, _access = get_record_for_user(actor, PersonName, name_uuid, write=True)
     if person.uuid != person_uuid:
@@ -462,7 +465,7 @@ def _name_for(request: HttpRequest, person_uuid: uuid.UUID, name_uuid: uuid.UUID
     return actor, name
 
 
-def name_edit(request: HttpRequest, person_uuid: uuid.UUID, name_uuid: uuid.UUID) -> HttpResponse:
+def name_edit(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID, name_uuid: uuid.UUID) -> HttpResponse:
     actor, name = _name_for(request, person_uuid, name_uuid)
     initial = {f: getattr(name, f) for f in ["script", "kind", "given", "patronymic", "family", "is_primary"]}
     form = NameForm(request.POST or None, initial=initial)
@@ -489,7 +492,7 @@ def name_edit(request: HttpRequest, person_uuid: uuid.UUID, name_uuid: uuid.UUID
 
 
 @require_POST
-def name_delete(request: HttpRequest, person_uuid: uuid.UUID, name_uuid: uuid.UUID) -> HttpResponse:
+def name_delete(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID, name_uuid: uuid.UUID) -> HttpResponse:
     actor, name = _name_for(request, person_uuid, name_uuid)
     try:
         services.name_delete(actor=actor, name=name)
@@ -512,7 +515,7 @@ def _family_member_by_case_number(actor: Actor, case_number: str) -> Person:
     return other
 
 
-def relationship_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+def relationship_add(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     def save(actor: Actor, person: Person, data: dict[str, Any]) -> Any:
         other = _family_member_by_case_number(actor, data["other_case_number"])
         # "The other person is the mother of this person" is stored as other → this.
@@ -538,7 +541,7 @@ def relationship_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpRespon
     )
 
 
-def household_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+def household_add(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     def save(actor: Actor, person: Person, data: dict[str, Any]) -> Any:
         return services.household_create(actor=actor, label=data["label"], members=[(person, data["role"])])
 
@@ -553,7 +556,7 @@ def household_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     )
 
 
-def household_member_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+def household_member_add(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     def save(actor: Actor, person: Person, data: dict[str, Any]) -> Any:
         other = _family_member_by_case_number(actor, data["other_case_number"])
         return services.household_add_member(actor=actor, household=data["household"], person=other, role=data["role"])
@@ -574,7 +577,7 @@ def _values(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v is not None}
 
 
-def document_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+def document_add(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     return _person_form(
         request,
         person_uuid,
@@ -586,7 +589,7 @@ def document_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     )
 
 
-def evidence_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+def evidence_add(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     return _person_form(
         request,
         person_uuid,
@@ -598,7 +601,7 @@ def evidence_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     )
 
 
-def stay_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+def stay_add(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     return _person_form(
         request,
         person_uuid,
@@ -612,7 +615,7 @@ def stay_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     )
 
 
-def consent_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+def consent_add(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     return _person_form(
         request,
         person_uuid,
@@ -628,7 +631,7 @@ def _consent_save(actor: Actor, person: Person, data: dict[str, Any]) -> None:
     services.consent_record(actor=actor, person=person, **_values(data))
 
 
-def assent_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+def assent_add(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     def only_children(person: Person) -> None:
         if not person.is_child():
             raise Http404("Assent is recorded for children only")
@@ -645,7 +648,7 @@ def assent_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     )
 
 
-def note_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
+def note_add(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     actor = _actor(request)
     person, access = get_person_for_user(actor, person_uuid, audit_view=False)
     writable = frozenset(c for c in NOTE_COMPARTMENTS if access.can_write(c))
@@ -677,8 +680,8 @@ def note_add(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
 # --- Break the glass ------------------------------------------------------------------
 
 
-def break_glass(request: HttpRequest) -> HttpResponse:
-    if not has_capability(request.user, Capability.BREAK_GLASS):  # type: ignore[arg-type]
+def break_glass(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not has_capability(request.user, Capability.BREAK_GLASS):
         raise PermissionDenied(_("Your role cannot use break-the-glass access."))
     form = BreakGlassForm(request.POST or None, initial={"case_number": request.GET.get("case", "")})
     if request.method == "POST" and form.is_valid():
