@@ -12,7 +12,7 @@ from .models import Site
 
 
 @admin.register(Site)
-class SiteAdmin(AuditedAdmin):
+class SiteAdmin(AuditedAdmin[Site]):
     list_display = ["name", "kind", "country", "region"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "region"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -22,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from zhusan.accounts.access import PersonAccess, visible_persons_filter
+from zhusan.accounts.http import AuthenticatedRequest
 from zhusan.accounts.permissions import Compartment
 from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, record
@@ -35,7 +37,7 @@ from .selectors import PersonFilters, get_person_for_user, get_record_for_user, 
 # --- OpenAPI descriptions of the project's authentication classes ---------------------
 
 
-class ExpiringTokenScheme(OpenApiAuthenticationExtension):
+class ExpiringTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]  # drf-spectacular leaves OpenApiExtension.__init_subclass__ unannotated
     target_class = "zhusan.accounts.api_auth.ExpiringTokenAuthentication"
     name = "tokenAuth"
 
@@ -43,7 +45,7 @@ class ExpiringTokenScheme(OpenApiAuthenticationExtension):
         return build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Token")  # noqa: S106 (a scheme name, not a secret)
 
 
-class VerifiedSessionScheme(OpenApiAuthenticationExtension):
+class VerifiedSessionScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]  # drf-spectacular leaves OpenApiExtension.__init_subclass__ unannotated
     target_class = "zhusan.accounts.api_auth.VerifiedSessionAuthentication"
     name = "verifiedSessionAuth"
     priority = -1
@@ -99,7 +101,7 @@ def _detail(person: Person, access: PersonAccess, *, code: int = status.HTTP_200
     return Response(data, status=code, headers={"ETag": f'"{person.version}"'})
 
 
-def _valid(serializer_class: type[serializers.Serializer], data: Any, **kwargs: Any) -> dict[str, Any]:
+def _valid(serializer_class: type[serializers.Serializer[Any]], data: Any, **kwargs: Any) -> dict[str, Any]:
     serializer = serializer_class(data=data, **kwargs)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
@@ -108,10 +110,12 @@ def _valid(serializer_class: type[serializers.Serializer], data: Any, **kwargs: 
 # --- Persons --------------------------------------------------------------------
 
 
-class PersonListCreate(generics.ListCreateAPIView):
+class PersonListCreate(generics.ListCreateAPIView[Person]):
     serializer_class = s.PersonSummarySerializer
+    # Set by dispatch(); IsAuthenticated lets no anonymous user this far.
+    request: AuthenticatedRequest
 
-    def get_queryset(self) -> Any:
+    def get_queryset(self) -> QuerySet[Person]:
         filters = _valid(s.PersonFilterSerializer, self.request.query_params)
         filters.pop("page", None)
         return persons_for_user(_actor(self.request), PersonFilters(**filters))
@@ -122,7 +126,7 @@ class PersonListCreate(generics.ListCreateAPIView):
         responses={200: s.PersonSummarySerializer(many=True), 400: BAD, 403: FORBIDDEN},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        if visible_persons_filter(request.user) is None:  # type: ignore[arg-type]
+        if visible_persons_filter(self.request.user) is None:
             record(
                 _actor(request), Action.PERMISSION_DENIED, object_type=ObjectType.PERSON, detail={"why": "no read role"}
             )
@@ -136,8 +140,8 @@ class PersonListCreate(generics.ListCreateAPIView):
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         actor = _actor(request)
-        data = _valid(s.PersonCreateSerializer, request.data, context={"user": request.user})
-        unit = data.pop("managing_unit", None) or request.user.unit  # type: ignore[union-attr]
+        data = _valid(s.PersonCreateSerializer, request.data, context={"user": self.request.user})
+        unit = data.pop("managing_unit", None) or self.request.user.unit
         if unit is None:
             raise exceptions.ValidationError({"managing_unit": [_("Choose the managing unit.")]})
         names = [services.NameInput(**n) for n in data.pop("names")]

@@ -123,7 +123,7 @@ class BirthFieldsMixin(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, precisions in self.PRECISION_FIELDS.items():
-            self.fields[name].precision = precisions  # type: ignore[attr-defined]
+            self.fields[name].precision = precisions  # type: ignore[attr-defined]  # our own attribute on the field, read by the template
 
 
 class PersonFieldsMixin(BirthFieldsMixin):
@@ -205,7 +205,7 @@ class PersonCreateForm(LawfulBasisMixin, PersonFieldsMixin, NameFieldsMixin):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["managing_unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["managing_unit"].queryset = units  # type: ignore[attr-defined]  # Form.fields holds the base Field type; this one is the ModelChoiceField declared above
         if units.count() == 1:
             self.fields["managing_unit"].initial = units.first()
 
@@ -227,7 +227,7 @@ class StageForm(forms.Form):
 
     def __init__(self, *args: Any, allowed: list[Stage], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_stage"].choices = _blank(  # type: ignore[attr-defined]
+        self.fields["to_stage"].choices = _blank(  # type: ignore[attr-defined]  # Form.fields holds the base Field type; this one is the ChoiceField declared above
             [(s.value, s.label) for s in allowed]
         )
 
@@ -264,7 +264,7 @@ class HouseholdMemberForm(forms.Form):
 
     def __init__(self, *args: Any, person: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["household"].queryset = person.households.all()  # type: ignore[attr-defined]
+        self.fields["household"].queryset = person.households.all()  # type: ignore[attr-defined]  # Form.fields holds the base Field type; this one is the ModelChoiceField declared above
 
 
 class DocumentForm(forms.Form):
@@ -326,7 +326,7 @@ class ProtectedNoteForm(forms.Form):
 
     def __init__(self, *args: Any, writable: frozenset[Compartment], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["compartment"].choices = [  # type: ignore[attr-defined]
+        self.fields["compartment"].choices = [  # type: ignore[attr-defined]  # Form.fields holds the base Field type; this one is the ChoiceField declared above
             (c.value, c.label) for c in Compartment if c in SEVERE_COMPARTMENTS and c in writable
         ]
 

@@ -82,10 +82,10 @@ def get_record_for_user(
     assert actor.user is not None
     record_type = object_type_of(model)
     compartment = RECORD_COMPARTMENT[record_type]
-    obj = model._default_manager.select_related("person").filter(uuid=parse_ref(ref)).first()  # type: ignore[misc]
+    obj = model._default_manager.select_related("person").filter(uuid=parse_ref(ref)).first()
     if obj is None:
         raise Http404("No such record")
-    person = obj.person  # type: ignore[attr-defined]
+    person = obj.person  # type: ignore[attr-defined]  # M is any model with a person foreign key; Model declares none
     person, access = get_person_for_user(actor, person.uuid, audit_view=False)
     if not access.can_read(compartment) or (write and not access.can_write(compartment)):
         _deny(actor, object_type=record_type, ref=ref, person=person, why=f"compartment {compartment}")

@@ -59,7 +59,7 @@ from .selectors import AGE_BANDS
 # --- Input ----------------------------------------------------------------------
 
 
-class StrictSerializer(serializers.Serializer):
+class StrictSerializer(serializers.Serializer[Any]):
     """Refuses fields it does not know, so a typo is an error, not a silent no-op."""
 
     def to_internal_value(self, data: Any) -> Any:
@@ -110,7 +110,7 @@ class NationalityInputSerializer(StrictSerializer):
     status = serializers.ChoiceField(choices=NationalityStatus.choices, default=NationalityStatus.CLAIMED)
 
 
-class BirthFieldsMixin(serializers.Serializer):
+class BirthFieldsMixin(serializers.Serializer[Any]):
     birth_precision = serializers.ChoiceField(choices=BirthPrecision.choices, required=False)
     birth_year = serializers.IntegerField(required=False, allow_null=True, min_value=1900, max_value=2200)
     birth_month = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=12)
@@ -138,10 +138,10 @@ class PersonCreateSerializer(StrictSerializer, BirthFieldsMixin):
         required=False,
         help_text="UUID of a unit of your organisation; defaults to your own unit.",
     )
-    names = NameInputSerializer(many=True, allow_empty=False, max_length=20)  # type: ignore[call-arg]
-    nationalities = NationalityInputSerializer(many=True, required=False, max_length=10)  # type: ignore[call-arg]
+    names = NameInputSerializer(many=True, allow_empty=False, max_length=20)  # type: ignore[call-arg]  # many=True passes max_length to the ListSerializer; the stubs miss it
+    nationalities = NationalityInputSerializer(many=True, required=False, max_length=10)  # type: ignore[call-arg]  # as above
 
-    def get_fields(self) -> dict[str, serializers.Field]:
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         fields = super().get_fields()
         user = self.context.get("user")
         if user is not None:
@@ -150,7 +150,7 @@ class PersonCreateSerializer(StrictSerializer, BirthFieldsMixin):
             orgs = {g.organisation_id for g in active_grants(user)}
             if user.unit_id:
                 orgs.add(user.unit.organisation_id)
-            fields["managing_unit"].queryset = Unit.objects.filter(organisation_id__in=orgs)  # type: ignore[attr-defined]
+            fields["managing_unit"].queryset = Unit.objects.filter(organisation_id__in=orgs)  # type: ignore[attr-defined]  # get_fields() gives the base Field type; this is the SlugRelatedField above
         return fields
 
 
@@ -254,7 +254,7 @@ class NoteFilterSerializer(StrictSerializer):
 # --- Output ---------------------------------------------------------------------
 
 
-class NameSerializer(serializers.ModelSerializer):
+class NameSerializer(serializers.ModelSerializer[PersonName]):
     full = serializers.CharField(read_only=True)
 
     class Meta:
@@ -262,7 +262,7 @@ class NameSerializer(serializers.ModelSerializer):
         fields = ["uuid", "script", "kind", "given", "patronymic", "family", "is_primary", "full"]
 
 
-class BirthSerializer(serializers.Serializer):
+class BirthSerializer(serializers.Serializer[Any]):
     precision = serializers.CharField()
     display = serializers.CharField()
     year = serializers.IntegerField(allow_null=True)
@@ -283,7 +283,7 @@ class BirthSerializer(serializers.Serializer):
         }
 
 
-class PersonSummarySerializer(serializers.ModelSerializer):
+class PersonSummarySerializer(serializers.ModelSerializer[Person]):
     primary_name = serializers.SerializerMethodField()
     names = serializers.SerializerMethodField()
     birth = BirthSerializer(source="*", read_only=True)
@@ -318,7 +318,7 @@ class PersonSummarySerializer(serializers.ModelSerializer):
         return person.age()
 
 
-class RelationshipSerializer(serializers.ModelSerializer):
+class RelationshipSerializer(serializers.ModelSerializer[Relationship]):
     from_person = serializers.UUIDField(source="from_person.uuid", read_only=True)
     to_person = serializers.UUIDField(source="to_person.uuid", read_only=True)
 
@@ -327,13 +327,13 @@ class RelationshipSerializer(serializers.ModelSerializer):
         fields = ["uuid", "from_person", "kind", "to_person", "established_by", "established_on", "reference"]
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(serializers.ModelSerializer[Document]):
     class Meta:
         model = Document
         fields = ["uuid", "doc_type", "number", "issuer", "status", "applied_on", "issued_on", "expires_on"]
 
 
-class StaySerializer(serializers.ModelSerializer):
+class StaySerializer(serializers.ModelSerializer[LocationStay]):
     site: serializers.SlugRelatedField[Site] = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
     site_name = serializers.CharField(source="site.name", read_only=True, allow_null=True, default=None)
 
@@ -342,7 +342,7 @@ class StaySerializer(serializers.ModelSerializer):
         fields = ["uuid", "kind", "site", "site_name", "section", "address", "started_on", "ended_on"]
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class EvidenceSerializer(serializers.ModelSerializer[IdentityEvidence]):
     """The laboratory reference only for those who may write identity data."""
 
     matched_relative: serializers.SlugRelatedField[Person] = serializers.SlugRelatedField(
@@ -354,7 +354,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         model = IdentityEvidence
         fields = ["uuid", "topic", "method", "outcome", "matched_relative", "reference", "decision", "decided_on"]
 
-    def get_fields(self) -> dict[str, serializers.Field]:
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         fields = super().get_fields()
         access: PersonAccess | None = self.context.get("access")
         if access is not None and not access.can_write(Compartment.IDENTITY):
@@ -362,7 +362,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         return fields
 
 
-class ConsentSerializer(serializers.ModelSerializer):
+class ConsentSerializer(serializers.ModelSerializer[Consent]):
     given_by_person: serializers.SlugRelatedField[Person] = serializers.SlugRelatedField(
         slug_field="uuid", read_only=True
     )
@@ -372,18 +372,18 @@ class ConsentSerializer(serializers.ModelSerializer):
         fields = ["uuid", "purpose", "status", "given_by", "given_by_person", "given_on", "witnesses"]
 
 
-class AssentSerializer(serializers.ModelSerializer):
+class AssentSerializer(serializers.ModelSerializer[ChildAssent]):
     class Meta:
         model = ChildAssent
         fields = ["uuid", "purpose", "assent", "views", "recorded_on"]
 
 
-class ConsentsSerializer(serializers.Serializer):
+class ConsentsSerializer(serializers.Serializer[Any]):
     consents = ConsentSerializer(many=True)
     assents = AssentSerializer(many=True)
 
 
-class TimelineSerializer(serializers.ModelSerializer):
+class TimelineSerializer(serializers.ModelSerializer[TimelineEntry]):
     by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
@@ -391,7 +391,7 @@ class TimelineSerializer(serializers.ModelSerializer):
         fields = ["from_stage", "to_stage", "at", "by", "reason"]
 
 
-class NoteSerializer(serializers.ModelSerializer):
+class NoteSerializer(serializers.ModelSerializer[ProtectedNote]):
     author: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
@@ -414,7 +414,7 @@ DETAIL_COMPARTMENTS: dict[str, Compartment] = {
 class PersonDetailSerializer(PersonSummarySerializer):
     """A person as the reader may see them: compartments they cannot read are absent."""
 
-    names = NameSerializer(many=True, read_only=True, required=False)  # type: ignore[assignment]
+    names = NameSerializer(many=True, read_only=True, required=False)  # type: ignore[assignment]  # the detail nests the names the summary lists as strings
     managing_unit: serializers.SlugRelatedField[Unit] = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
     vulnerabilities = serializers.SerializerMethodField()
     nationalities = serializers.SerializerMethodField()
@@ -448,7 +448,7 @@ class PersonDetailSerializer(PersonSummarySerializer):
             "restriction_applies",
         ]
 
-    def get_fields(self) -> dict[str, serializers.Field]:
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         fields = super().get_fields()
         access: PersonAccess | None = self.context.get("access")
         if access is None:  # schema generation: describe everything
@@ -472,12 +472,12 @@ class PersonDetailSerializer(PersonSummarySerializer):
     def get_relationships(self, person: Person) -> list[dict[str, Any]]:
         rels = Relationship.objects.filter(from_person=person) | Relationship.objects.filter(to_person=person)
         rels = rels.select_related("from_person", "to_person").order_by("pk")
-        return RelationshipSerializer(rels, many=True).data  # type: ignore[return-value]
+        return RelationshipSerializer(rels, many=True).data  # type: ignore[return-value]  # many=True gives a ListSerializer (a list); the stubs type the child
 
     @extend_schema_field(EvidenceSerializer(many=True))
     def get_evidence(self, person: Person) -> list[dict[str, Any]]:
         qs = person.evidence.select_related("matched_relative").order_by("pk")
-        return EvidenceSerializer(qs, many=True, context=self.context).data  # type: ignore[return-value]
+        return EvidenceSerializer(qs, many=True, context=self.context).data  # type: ignore[return-value]  # as above
 
     @extend_schema_field(serializers.BooleanField())
     def get_restriction_applies(self, person: Person) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.apps import apps
 from django.conf import settings
@@ -27,6 +27,7 @@ from zhusan.accounts.permissions import SEVERE_COMPARTMENTS, Capability, Compart
 from zhusan.audit.models import Action, ObjectType, object_type_of
 from zhusan.audit.services import Actor, Denied, diff, record, write_action
 from zhusan.core.concurrency import save_versioned
+from zhusan.core.models import UUIDModel
 
 from . import extensions
 from .access import access_for
@@ -59,6 +60,9 @@ from .models import (
     TimelineEntry,
 )
 from .text import search_key
+
+# A record of one person (a document, a stay, a consent …): UUIDModel with a ``person`` key.
+_Record = TypeVar("_Record", bound=UUIDModel)
 
 PERSON_FIELDS = [
     "sex",
@@ -164,7 +168,7 @@ def validate_birth(values: dict[str, Any], *, today: date | None = None) -> Birt
         errors["stated_age_on"] = _("The date an age was stated cannot be in the future.")
     if not errors and precision in (BirthPrecision.EXACT, BirthPrecision.MONTH):
         try:
-            date(int(year), int(month), int(day) if day else 1)  # type: ignore[arg-type]
+            date(int(year), int(month), int(day) if day else 1)  # type: ignore[arg-type]  # required by the precision, checked above; a None is a TypeError below
         except (ValueError, TypeError):
             errors["birth_day" if precision == BirthPrecision.EXACT else "birth_month"] = _("This date does not exist.")
     birth = BirthDate(
@@ -560,12 +564,12 @@ def _create_child_record(
     actor: Actor,
     person: Person,
     compartment: Compartment,
-    model: type[Model],
+    model: type[_Record],
     object_type: ObjectType,
     values: dict[str, Any],
     *,
     sensitive: tuple[str, ...] = (),
-) -> Any:
+) -> _Record:
     require_write(actor, person, compartment)
     obj = model(person=person, **values)
     obj.full_clean()
@@ -574,7 +578,7 @@ def _create_child_record(
         actor,
         Action.CREATE,
         object_type=object_type,
-        object_ref=obj.uuid,  # type: ignore[attr-defined]
+        object_ref=obj.uuid,
         person_ref=person.uuid,
         changes=diff({}, values, sensitive=sensitive),
     )
@@ -583,14 +587,15 @@ def _create_child_record(
 
 def _update_child_record(
     actor: Actor,
-    obj: Any,
+    obj: _Record,
+    person: Person,
     compartment: Compartment,
     object_type: ObjectType,
     values: dict[str, Any],
     *,
     sensitive: tuple[str, ...] = (),
-) -> Any:
-    require_write(actor, obj.person, compartment)
+) -> _Record:
+    require_write(actor, person, compartment)
     before = _snapshot(obj, list(values))
     for key, value in values.items():
         setattr(obj, key, value)
@@ -601,7 +606,7 @@ def _update_child_record(
         Action.UPDATE,
         object_type=object_type,
         object_ref=obj.uuid,
-        person_ref=obj.person.uuid,
+        person_ref=person.uuid,
         changes=diff(before, _snapshot(obj, list(values)), sensitive=sensitive),
     )
     return obj
@@ -625,22 +630,22 @@ def evidence_add(*, actor: Actor, person: Person, **values: Any) -> IdentityEvid
 
 @write_action
 def document_add(*, actor: Actor, person: Person, **values: Any) -> Document:
-    return _create_child_record(actor, person, Compartment.DOCUMENTS, Document, ObjectType.DOCUMENT, values)  # type: ignore[no-any-return]
+    return _create_child_record(actor, person, Compartment.DOCUMENTS, Document, ObjectType.DOCUMENT, values)
 
 
 @write_action
 def document_update(*, actor: Actor, document: Document, **values: Any) -> Document:
-    return _update_child_record(actor, document, Compartment.DOCUMENTS, ObjectType.DOCUMENT, values)  # type: ignore[no-any-return]
+    return _update_child_record(actor, document, document.person, Compartment.DOCUMENTS, ObjectType.DOCUMENT, values)
 
 
 @write_action
 def stay_add(*, actor: Actor, person: Person, **values: Any) -> LocationStay:
-    return _create_child_record(actor, person, Compartment.CONTACT_LOCATION, LocationStay, ObjectType.LOCATION, values)  # type: ignore[no-any-return]
+    return _create_child_record(actor, person, Compartment.CONTACT_LOCATION, LocationStay, ObjectType.LOCATION, values)
 
 
 @write_action
 def stay_update(*, actor: Actor, stay: LocationStay, **values: Any) -> LocationStay:
-    return _update_child_record(actor, stay, Compartment.CONTACT_LOCATION, ObjectType.LOCATION, values)  # type: ignore[no-any-return]
+    return _update_child_record(actor, stay, stay.person, Compartment.CONTACT_LOCATION, ObjectType.LOCATION, values)
 
 
 # --- Consent and assent -------------------------------------------------------
@@ -697,7 +702,7 @@ def assent_record(
         "recorded_on": recorded_on or timezone.localdate(),
         "recorded_by": _user(actor),
     }
-    return _create_child_record(actor, person, Compartment.IDENTITY, ChildAssent, ObjectType.ASSENT, values)  # type: ignore[no-any-return]
+    return _create_child_record(actor, person, Compartment.IDENTITY, ChildAssent, ObjectType.ASSENT, values)
 
 
 def consent_allows(person: Person, purpose: str) -> bool:
@@ -726,7 +731,7 @@ def protected_note_add(*, actor: Actor, person: Person, compartment: str, body: 
                 )
             }
         )
-    return _create_child_record(  # type: ignore[no-any-return]
+    return _create_child_record(
         actor,
         person,
         comp,
