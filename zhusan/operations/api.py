@@ -55,7 +55,7 @@ WRITE_ERRORS = {
 }
 
 
-class OperationSerializer(serializers.ModelSerializer):
+class OperationSerializer(serializers.ModelSerializer[Operation]):
     lead = serializers.UUIDField(source="lead.uuid", read_only=True, default=None, allow_null=True)
 
     class Meta:
@@ -63,7 +63,7 @@ class OperationSerializer(serializers.ModelSerializer):
         fields = ["uuid", "code", "name", "status", "country", "lead", "clearance_kinds", "version"]
 
 
-class OperationPatchSerializer(serializers.Serializer):
+class OperationPatchSerializer(serializers.Serializer[Any]):
     """The fields ``services.operation_update`` allows; send only those you change."""
 
     name = serializers.CharField(required=False, max_length=200)
@@ -80,12 +80,12 @@ class OperationPatchSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False)
 
 
-class MovementStatusSerializer(serializers.Serializer):
+class MovementStatusSerializer(serializers.Serializer[Any]):
     status = serializers.CharField(help_text="planned → under_way → arrived, or planned → cancelled")
     version = serializers.IntegerField(required=False)
 
 
-class MovementSerializer(serializers.ModelSerializer):
+class MovementSerializer(serializers.ModelSerializer[Movement]):
     operation = serializers.UUIDField(source="operation.uuid", read_only=True)
     origin = serializers.CharField(source="origin.name", read_only=True, default="")
 
@@ -97,7 +97,7 @@ class MovementSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class ClearanceItemSerializer(serializers.ModelSerializer):
+class ClearanceItemSerializer(serializers.ModelSerializer[ClearanceItem]):
     # Plain text: the security outcome's choices would collide in the schema
     # with the registry's evidence outcome.
     outcome = serializers.CharField(read_only=True)
@@ -107,7 +107,7 @@ class ClearanceItemSerializer(serializers.ModelSerializer):
         fields = ["uuid", "kind", "required", "satisfied", "outcome", "derived", "at"]
 
 
-class EntrySerializer(serializers.ModelSerializer):
+class EntrySerializer(serializers.ModelSerializer[ManifestEntry]):
     person = serializers.UUIDField(source="person.uuid", read_only=True)
     case_number = serializers.CharField(source="person.case_number", read_only=True)
     movement = serializers.UUIDField(source="movement.uuid", read_only=True)
@@ -121,18 +121,18 @@ class EntrySerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class EntryCreateSerializer(serializers.Serializer):
+class EntryCreateSerializer(serializers.Serializer[Any]):
     person = serializers.UUIDField()
     travel_group = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class AdvanceSerializer(serializers.Serializer):
+class AdvanceSerializer(serializers.Serializer[Any]):
     to_status = serializers.CharField()
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     version = serializers.IntegerField(required=False)
 
 
-class ItemSerializer(serializers.Serializer):
+class ItemSerializer(serializers.Serializer[Any]):
     kind = serializers.CharField()
     satisfied = serializers.BooleanField(required=False)
     outcome = serializers.CharField(required=False)
@@ -140,7 +140,7 @@ class ItemSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+def _valid(serializer_class: type[serializers.Serializer[Any]], data: Any) -> dict[str, Any]:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
@@ -311,13 +311,13 @@ class MovementReconciliation(APIView):
 # --- Handover documents --------------------------------------------------------------
 
 
-class HandoverDocumentSerializer(serializers.ModelSerializer):
+class HandoverDocumentSerializer(serializers.ModelSerializer[HandoverDocument]):
     class Meta:
         model = HandoverDocument
         fields = ["uuid", "kind", "filename", "content_type", "size", "sha256", "note", "uploaded_at"]
 
 
-class HandoverUploadSerializer(serializers.Serializer):
+class HandoverUploadSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=HandoverDocumentKind.choices)
     note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
     file = serializers.FileField()
@@ -356,7 +356,7 @@ class HandoverDocumentContent(APIView):
         return document_response(selectors.get_handover_document_for_download(_actor(request), document_uuid))
 
 
-class PersonEntrySerializer(serializers.ModelSerializer):
+class PersonEntrySerializer(serializers.ModelSerializer[ManifestEntry]):
     operation = serializers.CharField(source="movement.operation.code", read_only=True)
     movement = serializers.UUIDField(source="movement.uuid", read_only=True)
     movement_label = serializers.CharField(source="movement.label", read_only=True)

@@ -315,7 +315,7 @@ def import_merge(*, actor: Actor, staged: StagedImport) -> list[Any]:
         else:
             person = registry.person_create(
                 actor=actor,
-                data=_person_input(staged, row.data, actor.user.unit),  # type: ignore[union-attr]
+                data=_person_input(staged, row.data, actor.user.unit),  # type: ignore[union-attr]  # a signed-in user merges (get_import_for_user checked)
             )
         try:
             entries.append(

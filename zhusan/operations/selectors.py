@@ -115,10 +115,11 @@ def get_entry_for_user(actor: Actor, ref: object, *, audit_view: bool = True) ->
 
 def get_import_for_user(actor: Actor, ref: object) -> StagedImport:
     require_operations_access(actor)
-    if not has_capability(actor.user, Capability.MANAGE_OPERATIONS):  # type: ignore[arg-type]
+    assert actor.user is not None  # as require_operations_access() asserts
+    if not has_capability(actor.user, Capability.MANAGE_OPERATIONS):
         raise PermissionDenied(_("Your role cannot import manifests."))
     staged = StagedImport.objects.select_related("movement__operation").filter(uuid=_ref(ref)).first()
-    if staged is None or staged.uploaded_by_id != actor.user.pk:  # type: ignore[union-attr]
+    if staged is None or staged.uploaded_by_id != actor.user.pk:
         raise Http404("No such import")
     return staged
 

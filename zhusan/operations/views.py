@@ -11,13 +11,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhusan.accounts.access import has_capability
+from zhusan.accounts.http import AuthenticatedHttpRequest
 from zhusan.accounts.permissions import Capability, Compartment
 from zhusan.audit.models import ObjectType
 from zhusan.audit.services import Actor
@@ -47,20 +48,20 @@ from .forms import (
 from .models import ClearanceKind, EntryStatus, Movement, Operation, RowDecision
 
 
-def _actor(request: HttpRequest) -> Actor:
+def _actor(request: AuthenticatedHttpRequest) -> Actor:
     return Actor.from_request(request)
 
 
-def _can(request: HttpRequest, capability: Capability) -> bool:
-    return has_capability(request.user, capability)  # type: ignore[arg-type]
+def _can(request: AuthenticatedHttpRequest, capability: Capability) -> bool:
+    return has_capability(request.user, capability)
 
 
-def _service_error(request: HttpRequest, exc: ValidationError) -> None:
+def _service_error(request: AuthenticatedHttpRequest, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
 
 
-def operation_list(request: HttpRequest) -> HttpResponse:
+def operation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     actor = _actor(request)
     operations = selectors.operations_for_user(actor)
     form = OperationForm(request.POST or None)
@@ -80,7 +81,7 @@ def operation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def operation_detail(request: HttpRequest, operation_uuid: Any) -> HttpResponse:
+def operation_detail(request: AuthenticatedHttpRequest, operation_uuid: Any) -> HttpResponse:
     actor = _actor(request)
     operation = selectors.get_operation_for_user(actor, operation_uuid)
     form = MovementForm(request.POST or None)
@@ -96,7 +97,7 @@ def operation_detail(request: HttpRequest, operation_uuid: Any) -> HttpResponse:
 
 
 def _operation_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     operation: Operation,
     *,
     form: MovementForm | None = None,
@@ -121,7 +122,7 @@ def _operation_page(
 
 
 @require_POST
-def operation_update(request: HttpRequest, operation_uuid: Any) -> HttpResponse:
+def operation_update(request: AuthenticatedHttpRequest, operation_uuid: Any) -> HttpResponse:
     """Change the operation's status (along its lifecycle), name, country, lead or checklist."""
     actor = _actor(request)
     operation = selectors.get_operation_for_user(actor, operation_uuid)
@@ -142,7 +143,7 @@ def operation_update(request: HttpRequest, operation_uuid: Any) -> HttpResponse:
     return _operation_page(request, operation, update_form=form, status=400)
 
 
-def movement_detail(request: HttpRequest, movement_uuid: Any) -> HttpResponse:
+def movement_detail(request: AuthenticatedHttpRequest, movement_uuid: Any) -> HttpResponse:
     """The movement board (counts by status) and its manifest with filters."""
     actor = _actor(request)
     movement = selectors.get_movement_for_user(actor, movement_uuid)
@@ -150,7 +151,7 @@ def movement_detail(request: HttpRequest, movement_uuid: Any) -> HttpResponse:
 
 
 def _movement_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     actor: Actor,
     movement: Movement,
     *,
@@ -186,7 +187,7 @@ def _movement_page(
 
 
 @require_POST
-def movement_status(request: HttpRequest, movement_uuid: Any) -> HttpResponse:
+def movement_status(request: AuthenticatedHttpRequest, movement_uuid: Any) -> HttpResponse:
     """Move the movement along its lifecycle (planned → under way → arrived, or cancelled)."""
     actor = _actor(request)
     movement = selectors.get_movement_for_user(actor, movement_uuid)
@@ -211,7 +212,7 @@ def movement_status(request: HttpRequest, movement_uuid: Any) -> HttpResponse:
 
 
 @require_POST
-def manifest_add(request: HttpRequest, movement_uuid: Any) -> HttpResponse:
+def manifest_add(request: AuthenticatedHttpRequest, movement_uuid: Any) -> HttpResponse:
     actor = _actor(request)
     movement = selectors.get_movement_for_user(actor, movement_uuid)
     form = AddPersonForm(request.POST)
@@ -230,7 +231,7 @@ def manifest_add(request: HttpRequest, movement_uuid: Any) -> HttpResponse:
 
 
 @require_POST
-def separation_add(request: HttpRequest, movement_uuid: Any) -> HttpResponse:
+def separation_add(request: AuthenticatedHttpRequest, movement_uuid: Any) -> HttpResponse:
     actor = _actor(request)
     movement = selectors.get_movement_for_user(actor, movement_uuid)
     form = SeparationForm(request.POST)
@@ -257,7 +258,7 @@ def separation_add(request: HttpRequest, movement_uuid: Any) -> HttpResponse:
 
 
 @require_POST
-def manifest_bulk_advance(request: HttpRequest, movement_uuid: Any) -> HttpResponse:
+def manifest_bulk_advance(request: AuthenticatedHttpRequest, movement_uuid: Any) -> HttpResponse:
     """Advance the ticked entries; each one passes the same checks alone."""
     actor = _actor(request)
     movement = selectors.get_movement_for_user(actor, movement_uuid)
@@ -281,10 +282,10 @@ def manifest_bulk_advance(request: HttpRequest, movement_uuid: Any) -> HttpRespo
     return redirect(movement)
 
 
-def entry_detail(request: HttpRequest, entry_uuid: Any) -> HttpResponse:
+def entry_detail(request: AuthenticatedHttpRequest, entry_uuid: Any) -> HttpResponse:
     actor = _actor(request)
     entry = selectors.get_entry_for_user(actor, entry_uuid)
-    access = access_for(request.user, entry.person)  # type: ignore[arg-type]
+    access = access_for(request.user, entry.person)
     # A GET only reads: what the registry would change is shown, and written
     # by the "update from the registry" button (or by the next action).
     items = list(entry.clearance_items.select_related("by"))
@@ -314,7 +315,10 @@ def entry_detail(request: HttpRequest, entry_uuid: Any) -> HttpResponse:
 
 
 def _entry_post(
-    request: HttpRequest, entry_uuid: Any, form_class: type, act: Callable[[Actor, Any, dict[str, Any]], Any]
+    request: AuthenticatedHttpRequest,
+    entry_uuid: Any,
+    form_class: type,
+    act: Callable[[Actor, Any, dict[str, Any]], Any],
 ) -> HttpResponse:
     if request.method != "POST":
         return redirect("operations:entry_detail", entry_uuid)
@@ -337,7 +341,7 @@ def _entry_post(
 
 
 @require_POST
-def entry_sync(request: HttpRequest, entry_uuid: Any) -> HttpResponse:
+def entry_sync(request: AuthenticatedHttpRequest, entry_uuid: Any) -> HttpResponse:
     """Write what the registry and the programme's checklist say to the entry's items."""
     actor = _actor(request)
     entry = selectors.get_entry_for_user(actor, entry_uuid, audit_view=False)
@@ -346,7 +350,7 @@ def entry_sync(request: HttpRequest, entry_uuid: Any) -> HttpResponse:
     return redirect(entry)
 
 
-def entry_advance(request: HttpRequest, entry_uuid: Any) -> HttpResponse:
+def entry_advance(request: AuthenticatedHttpRequest, entry_uuid: Any) -> HttpResponse:
     return _entry_post(
         request,
         entry_uuid,
@@ -357,7 +361,7 @@ def entry_advance(request: HttpRequest, entry_uuid: Any) -> HttpResponse:
     )
 
 
-def entry_item(request: HttpRequest, entry_uuid: Any) -> HttpResponse:
+def entry_item(request: AuthenticatedHttpRequest, entry_uuid: Any) -> HttpResponse:
     return _entry_post(
         request,
         entry_uuid,
@@ -368,7 +372,7 @@ def entry_item(request: HttpRequest, entry_uuid: Any) -> HttpResponse:
     )
 
 
-def entry_security(request: HttpRequest, entry_uuid: Any) -> HttpResponse:
+def entry_security(request: AuthenticatedHttpRequest, entry_uuid: Any) -> HttpResponse:
     return _entry_post(
         request,
         entry_uuid,
@@ -379,7 +383,7 @@ def entry_security(request: HttpRequest, entry_uuid: Any) -> HttpResponse:
     )
 
 
-def entry_override(request: HttpRequest, entry_uuid: Any) -> HttpResponse:
+def entry_override(request: AuthenticatedHttpRequest, entry_uuid: Any) -> HttpResponse:
     return _entry_post(
         request,
         entry_uuid,
@@ -388,7 +392,7 @@ def entry_override(request: HttpRequest, entry_uuid: Any) -> HttpResponse:
     )
 
 
-def entry_arrival(request: HttpRequest, entry_uuid: Any) -> HttpResponse:
+def entry_arrival(request: AuthenticatedHttpRequest, entry_uuid: Any) -> HttpResponse:
     def act(actor: Actor, entry: Any, d: dict[str, Any]) -> Any:
         data = services.ArrivalInput(
             placement=d["placement"],
@@ -402,7 +406,7 @@ def entry_arrival(request: HttpRequest, entry_uuid: Any) -> HttpResponse:
     return _entry_post(request, entry_uuid, ArrivalForm, act)
 
 
-def manifest_print(request: HttpRequest, movement_uuid: Any) -> HttpResponse:
+def manifest_print(request: AuthenticatedHttpRequest, movement_uuid: Any) -> HttpResponse:
     """The manifest as a PDF carrying only what travel needs; audited as an export."""
     from zhusan.audit.models import Action
     from zhusan.audit.services import record
@@ -443,14 +447,14 @@ def manifest_print(request: HttpRequest, movement_uuid: Any) -> HttpResponse:
     return response
 
 
-def reconciliation(request: HttpRequest, movement_uuid: Any) -> HttpResponse:
+def reconciliation(request: AuthenticatedHttpRequest, movement_uuid: Any) -> HttpResponse:
     actor = _actor(request)
     movement = selectors.get_movement_for_user(actor, movement_uuid)
     result = selectors.reconcile(actor, movement)
     return render(request, "operations/reconciliation.html", {"movement": movement, "r": result})
 
 
-def import_upload(request: HttpRequest, movement_uuid: Any) -> HttpResponse:
+def import_upload(request: AuthenticatedHttpRequest, movement_uuid: Any) -> HttpResponse:
     actor = _actor(request)
     movement = selectors.get_movement_for_user(actor, movement_uuid)
     if not _can(request, Capability.MANAGE_OPERATIONS):
@@ -473,7 +477,7 @@ def import_upload(request: HttpRequest, movement_uuid: Any) -> HttpResponse:
     )
 
 
-def import_review(request: HttpRequest, import_uuid: Any) -> HttpResponse:
+def import_review(request: AuthenticatedHttpRequest, import_uuid: Any) -> HttpResponse:
     actor = _actor(request)
     staged = selectors.get_import_for_user(actor, import_uuid)
     rows = list(staged.rows.select_related("matched_person"))
@@ -502,7 +506,7 @@ def import_review(request: HttpRequest, import_uuid: Any) -> HttpResponse:
 # --- Handover documents -------------------------------------------------------------
 
 
-def handover_document_upload(request: HttpRequest, movement_uuid: Any) -> HttpResponse:
+def handover_document_upload(request: AuthenticatedHttpRequest, movement_uuid: Any) -> HttpResponse:
     actor = _actor(request)
     movement = selectors.get_movement_for_user(actor, movement_uuid)
     if not _can(request, Capability.MANAGE_OPERATIONS):
@@ -518,7 +522,7 @@ def handover_document_upload(request: HttpRequest, movement_uuid: Any) -> HttpRe
     return render(request, "operations/handover_document_upload.html", {"movement": movement, "form": form})
 
 
-def handover_document_download(request: HttpRequest, document_uuid: Any) -> HttpResponse:
+def handover_document_download(request: AuthenticatedHttpRequest, document_uuid: Any) -> HttpResponse:
     """The stored bytes, always as a download and never sniffed into another type."""
     return document_response(selectors.get_handover_document_for_download(_actor(request), document_uuid))
 
@@ -533,7 +537,7 @@ def document_response(document: Any) -> HttpResponse:
     return response
 
 
-def person_repatriation(request: HttpRequest, person_uuid: Any) -> HttpResponse:
+def person_repatriation(request: AuthenticatedHttpRequest, person_uuid: Any) -> HttpResponse:
     """The person page's "Repatriation" tab: the manifests this person is on."""
 
     def extra(person: Any, access: Any) -> dict[str, Any]:
