@@ -74,7 +74,7 @@ class TracingRequestForm(forms.Form):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["managing_unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["managing_unit"].queryset = units  # type: ignore[attr-defined]  # Form.fields holds the base Field type; this one is the ModelChoiceField declared above
         if units.count() == 1:
             self.fields["managing_unit"].initial = units.first()
 

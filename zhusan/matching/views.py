@@ -12,12 +12,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhusan.accounts.http import AuthenticatedHttpRequest
 from zhusan.accounts.models import Unit
 from zhusan.audit.services import Actor
 from zhusan.registry.forms import add_service_errors
@@ -29,20 +30,20 @@ from .forms import CheckForm, ConfirmMatchForm, TracingRequestForm
 from .models import MergeRecord, TracingMatchStatus
 
 
-def _actor(request: HttpRequest) -> Actor:
+def _actor(request: AuthenticatedHttpRequest) -> Actor:
     return Actor.from_request(request)
 
 
 # --- Duplicates -------------------------------------------------------------------
 
 
-def duplicate_list(request: HttpRequest) -> HttpResponse:
+def duplicate_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     actor = _actor(request)
     candidates = list(selectors.duplicates_for_user(actor)[:200])
     return render(request, "matching/duplicate_list.html", {"candidates": candidates})
 
 
-def duplicate_detail(request: HttpRequest, candidate_uuid: Any) -> HttpResponse:
+def duplicate_detail(request: AuthenticatedHttpRequest, candidate_uuid: Any) -> HttpResponse:
     actor = _actor(request)
     candidate = selectors.get_duplicate_for_user(actor, candidate_uuid)
     a, _access_a = get_person_for_user(actor, candidate.person_a.uuid)
@@ -55,7 +56,7 @@ def duplicate_detail(request: HttpRequest, candidate_uuid: Any) -> HttpResponse:
 
 
 @require_POST
-def duplicate_same(request: HttpRequest, candidate_uuid: Any) -> HttpResponse:
+def duplicate_same(request: AuthenticatedHttpRequest, candidate_uuid: Any) -> HttpResponse:
     actor = _actor(request)
     candidate = selectors.get_duplicate_for_user(actor, candidate_uuid)
     survivor = candidate.person_b if request.POST.get("survivor") == str(candidate.person_b.uuid) else None
@@ -73,7 +74,7 @@ def duplicate_same(request: HttpRequest, candidate_uuid: Any) -> HttpResponse:
 
 
 @require_POST
-def duplicate_different(request: HttpRequest, candidate_uuid: Any) -> HttpResponse:
+def duplicate_different(request: AuthenticatedHttpRequest, candidate_uuid: Any) -> HttpResponse:
     actor = _actor(request)
     candidate = selectors.get_duplicate_for_user(actor, candidate_uuid)
     try:
@@ -86,7 +87,7 @@ def duplicate_different(request: HttpRequest, candidate_uuid: Any) -> HttpRespon
 
 
 @require_POST
-def merge_undo(request: HttpRequest, candidate_uuid: Any) -> HttpResponse:
+def merge_undo(request: AuthenticatedHttpRequest, candidate_uuid: Any) -> HttpResponse:
     actor = _actor(request)
     candidate = selectors.get_duplicate_for_user(actor, candidate_uuid)
     merge: MergeRecord | None = selectors.open_merge_for(candidate)
@@ -102,7 +103,7 @@ def merge_undo(request: HttpRequest, candidate_uuid: Any) -> HttpResponse:
 
 
 @require_POST
-def person_check(request: HttpRequest, person_uuid: Any) -> HttpResponse:
+def person_check(request: AuthenticatedHttpRequest, person_uuid: Any) -> HttpResponse:
     """Look for duplicates of one registered person and queue what is found."""
     actor = _actor(request)
     person, _access = get_person_for_user(actor, person_uuid)
@@ -111,7 +112,7 @@ def person_check(request: HttpRequest, person_uuid: Any) -> HttpResponse:
     return redirect("matching:duplicate_list")
 
 
-def check(request: HttpRequest) -> HttpResponse:
+def check(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Likely existing records for the person being registered, before saving."""
     actor = _actor(request)
     selectors.require_reviewer(actor)
@@ -131,14 +132,14 @@ def check(request: HttpRequest) -> HttpResponse:
 # --- Tracing ----------------------------------------------------------------------
 
 
-def tracing_list(request: HttpRequest) -> HttpResponse:
+def tracing_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     actor = _actor(request)
     status = request.GET.get("status", "")
     requests = list(selectors.tracing_requests_for_user(actor, status=status)[:200])
     return render(request, "matching/tracing_list.html", {"requests": requests, "status": status})
 
 
-def tracing_create(request: HttpRequest) -> HttpResponse:
+def tracing_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     actor = _actor(request)
     user: Any = selectors.require_reviewer(actor)
     units = Unit.objects.filter(organisation_id=user.unit.organisation_id) if user.unit_id else Unit.objects.none()
@@ -186,7 +187,7 @@ def tracing_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def tracing_detail(request: HttpRequest, request_uuid: Any) -> HttpResponse:
+def tracing_detail(request: AuthenticatedHttpRequest, request_uuid: Any) -> HttpResponse:
     actor = _actor(request)
     tracing_request = selectors.get_tracing_request_for_user(actor, request_uuid)
     matches = list(selectors.matches_for_user(actor, tracing_request))
@@ -205,7 +206,7 @@ def tracing_detail(request: HttpRequest, request_uuid: Any) -> HttpResponse:
 
 
 @require_POST
-def tracing_run(request: HttpRequest, request_uuid: Any) -> HttpResponse:
+def tracing_run(request: AuthenticatedHttpRequest, request_uuid: Any) -> HttpResponse:
     actor = _actor(request)
     tracing_request = selectors.get_tracing_request_for_user(actor, request_uuid)
     found = services.tracing_run(actor=actor, request=tracing_request)
@@ -214,7 +215,7 @@ def tracing_run(request: HttpRequest, request_uuid: Any) -> HttpResponse:
 
 
 @require_POST
-def tracing_confirm(request: HttpRequest, request_uuid: Any, match_uuid: Any) -> HttpResponse:
+def tracing_confirm(request: AuthenticatedHttpRequest, request_uuid: Any, match_uuid: Any) -> HttpResponse:
     actor = _actor(request)
     tracing_request = selectors.get_tracing_request_for_user(actor, request_uuid)
     match = selectors.get_match_for_user(actor, tracing_request, match_uuid)
@@ -232,7 +233,7 @@ def tracing_confirm(request: HttpRequest, request_uuid: Any, match_uuid: Any) ->
 
 
 @require_POST
-def tracing_reject(request: HttpRequest, request_uuid: Any, match_uuid: Any) -> HttpResponse:
+def tracing_reject(request: AuthenticatedHttpRequest, request_uuid: Any, match_uuid: Any) -> HttpResponse:
     actor = _actor(request)
     tracing_request = selectors.get_tracing_request_for_user(actor, request_uuid)
     match = selectors.get_match_for_user(actor, tracing_request, match_uuid)
@@ -320,12 +321,12 @@ class LinkageForm(forms.Form):
         return data
 
 
-def _upload_name(request: HttpRequest, field: str) -> str:
+def _upload_name(request: AuthenticatedHttpRequest, field: str) -> str:
     upload: Any = request.FILES.get(field)
     return Path(getattr(upload, "name", "") or "").name
 
 
-def linkage_create(request: HttpRequest) -> HttpResponse:
+def linkage_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     actor = _actor(request)
     user = selectors.require_reviewer(actor)
     form = LinkageForm(request.POST or None, request.FILES or None)
@@ -344,12 +345,12 @@ def linkage_create(request: HttpRequest) -> HttpResponse:
     return render(request, "matching/linkage_form.html", {"form": form, "jobs": recent})
 
 
-def linkage_detail(request: HttpRequest, job_uuid: Any) -> HttpResponse:
+def linkage_detail(request: AuthenticatedHttpRequest, job_uuid: Any) -> HttpResponse:
     job = jobs.get_linkage_job_for_user(_actor(request), job_uuid)
     return render(request, "matching/linkage_detail.html", {"job": job})
 
 
-def linkage_status(request: HttpRequest, job_uuid: Any) -> JsonResponse:
+def linkage_status(request: AuthenticatedHttpRequest, job_uuid: Any) -> JsonResponse:
     job = jobs.get_linkage_job_for_user(_actor(request), job_uuid)
     return JsonResponse(
         {
@@ -362,7 +363,7 @@ def linkage_status(request: HttpRequest, job_uuid: Any) -> JsonResponse:
     )
 
 
-def linkage_download(request: HttpRequest, job_uuid: Any) -> HttpResponse:
+def linkage_download(request: AuthenticatedHttpRequest, job_uuid: Any) -> HttpResponse:
     actor = _actor(request)
     job = jobs.get_linkage_job_for_user(actor, job_uuid)
     body = jobs.linkage_job_export(actor=actor, job=job)
