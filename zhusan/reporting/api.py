@@ -6,6 +6,8 @@ Each figure read is audited as an export (it leaves the system).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -30,7 +32,7 @@ class CanViewAggregates(BasePermission):
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         user = request.user
-        allowed = bool(user and user.is_authenticated and has_capability(user, Capability.VIEW_AGGREGATES))  # type: ignore[arg-type]
+        allowed = bool(user and user.is_authenticated and has_capability(user, Capability.VIEW_AGGREGATES))
         if user and user.is_authenticated and not allowed:
             record(
                 Actor.from_request(request, via="api"),
@@ -41,7 +43,7 @@ class CanViewAggregates(BasePermission):
         return allowed
 
 
-class FilterSerializer(serializers.Serializer):
+class FilterSerializer(serializers.Serializer[Any]):
     by = serializers.CharField(required=False, allow_blank=True, default="")
     start = serializers.DateField(required=False, allow_null=True, default=None)
     end = serializers.DateField(required=False, allow_null=True, default=None)
@@ -50,7 +52,7 @@ class FilterSerializer(serializers.Serializer):
     programme = serializers.UUIDField(required=False, allow_null=True, default=None, help_text="organisation UUID")
     operation = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
 
-    def validate(self, attrs: dict) -> dict:
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs.get("start") and attrs.get("end") and attrs["start"] > attrs["end"]:
             raise serializers.ValidationError(_("The start of the period must not be after its end."))
         return attrs

@@ -582,9 +582,11 @@ def to_xlsx(briefing: Briefing) -> bytes:
     """A "Notes" sheet, then one sheet per indicator with its published table."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook starts with one worksheet
     sheet.title = "Notes"
     for note in notes(briefing):
         sheet.append([safe_text(note)])

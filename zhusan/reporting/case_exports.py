@@ -156,12 +156,12 @@ FIELDS: tuple[ExportField, ...] = (
     ExportField("age_band", _l("Age band today"), C.IDENTITY, _age_band),
     ExportField("nationality", _l("Nationality"), C.IDENTITY, _nationality, ("nationalities",)),
     ExportField("stage", _l("Lifecycle stage"), C.IDENTITY, lambda p, c: p.get_stage_display() or ""),
-    ExportField("identified_on", _l("Identified on"), C.IDENTITY, lambda p, c: _local_day(p.identified_at)),  # type: ignore[attr-defined]
+    ExportField("identified_on", _l("Identified on"), C.IDENTITY, lambda p, c: _local_day(p.identified_at)),  # type: ignore[attr-defined]  # annotated by exportable_persons()
     ExportField("consent", _l("Consent status by purpose"), C.IDENTITY, _consents, ("consents",)),
     ExportField("managing_unit", _l("Managing unit"), C.IDENTITY, lambda p, c: p.managing_unit.name),
     ExportField("region", _l("Region"), C.IDENTITY, _region),
-    ExportField("operation", _l("Operation arrived with"), C.CONTACT_LOCATION, lambda p, c: p.operation_code or ""),  # type: ignore[attr-defined]
-    ExportField("arrived_on", _l("Arrival date"), C.CONTACT_LOCATION, lambda p, c: _local_day(p.arrived_at)),  # type: ignore[attr-defined]
+    ExportField("operation", _l("Operation arrived with"), C.CONTACT_LOCATION, lambda p, c: p.operation_code or ""),  # type: ignore[attr-defined]  # annotated by exportable_persons()
+    ExportField("arrived_on", _l("Arrival date"), C.CONTACT_LOCATION, lambda p, c: _local_day(p.arrived_at)),  # type: ignore[attr-defined]  # annotated by exportable_persons()
     ExportField(
         "current_location",
         _l("Current location (site)"),
@@ -263,8 +263,8 @@ def exportable_persons(user: User, filters: ExportFilters) -> QuerySet[Person]:
     arrived_entry = ManifestEntry.objects.filter(person=OuterRef("pk"), status=EntryStatus.ARRIVED).order_by(
         "arrived_at", "pk"
     )
-    qs = visible_to(user, capability=Capability.EXPORT_CASES)
-    qs = qs.filter(record_type=RecordType.SUBJECT).annotate(
+    visible = visible_to(user, capability=Capability.EXPORT_CASES)
+    qs = visible.filter(record_type=RecordType.SUBJECT).annotate(
         identified_at=Coalesce(Subquery(first_identified.values("at")[:1]), F("created_at")),
         arrived_at=Subquery(first_arrival.values("at")[:1]),
         operation_code=Subquery(arrived_entry.values("movement__operation__code")[:1]),
@@ -303,9 +303,11 @@ def to_csv(rows: list[list[object]]) -> bytes:
 def to_xlsx(rows: list[list[object]]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook starts with one worksheet
     sheet.title = str(_("Cases"))[:31]
     for line in rows:
         sheet.append(line)

@@ -7,12 +7,13 @@ written back into the page.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.debug import sensitive_post_parameters
 
 from zhusan.accounts.decorators import capability_required
+from zhusan.accounts.http import AuthenticatedHttpRequest
 from zhusan.accounts.models import User
 from zhusan.accounts.permissions import Capability
 from zhusan.audit.models import ObjectType
@@ -28,7 +29,7 @@ from .forms import CaseExportForm
     object_type=ObjectType.CASE_EXPORT,
     refusal=_l("Your role may not export case-level records."),
 )
-def case_export(request: HttpRequest) -> HttpResponse:
+def case_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     form = CaseExportForm(request.POST if request.method == "POST" else None, user=user)

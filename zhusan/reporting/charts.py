@@ -151,7 +151,7 @@ def nice_top(value: float) -> float:
     """The smallest of 1, 2, 5 × 10^k at or above ``value``."""
     if value <= 0:
         return 1
-    power = 10 ** math.floor(math.log10(value))
+    power: float = 10 ** math.floor(math.log10(value))
     for step in (1, 2, 5, 10):
         if step * power >= value:
             return step * power

@@ -33,11 +33,12 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 DEFAULT_THRESHOLD = 5
 
 # A position in a table: ("cell", i, j), ("row", i), ("col", j) or ("grand",).
-Position = tuple
+Position = tuple[Literal["cell"], int, int] | tuple[Literal["row", "col"], int] | tuple[Literal["grand"]]
 
 
 @dataclass(frozen=True)
@@ -93,12 +94,11 @@ class Table:
         return sum(self.row_totals)
 
     def value(self, pos: Position) -> int:
-        kind = pos[0]
-        if kind == "cell":
+        if pos[0] == "cell":
             return self.cells[pos[1]][pos[2]]
-        if kind == "row":
+        if pos[0] == "row":
             return self.row_totals[pos[1]]
-        if kind == "col":
+        if pos[0] == "col":
             return self.column_totals[pos[1]]
         return self.grand_total
 
@@ -126,12 +126,11 @@ class PublishedTable:
     suppressed: frozenset[Position] = field(default_factory=frozenset)
 
     def value(self, pos: Position) -> int | None:
-        kind = pos[0]
-        if kind == "cell":
+        if pos[0] == "cell":
             return self.cells[pos[1]][pos[2]]
-        if kind == "row":
+        if pos[0] == "row":
             return self.row_totals[pos[1]]
-        if kind == "col":
+        if pos[0] == "col":
             return self.column_totals[pos[1]]
         return self.grand_total
 
@@ -165,12 +164,11 @@ class PublishedTable:
 
 
 def _endpoints(pos: Position) -> tuple[str, str]:
-    kind = pos[0]
-    if kind == "cell":
+    if pos[0] == "cell":
         return f"r{pos[1]}", f"c{pos[2]}"
-    if kind == "row":
+    if pos[0] == "row":
         return "GR", f"r{pos[1]}"
-    if kind == "col":
+    if pos[0] == "col":
         return f"c{pos[1]}", "GC"
     return "GC", "GR"
 

@@ -191,7 +191,9 @@ def to_xlsx(results: Sequence[IndicatorResult], *, synthetic: bool, rule: str) -
     from openpyxl import Workbook
 
     book = Workbook()
-    book.remove(book.active)
+    first = book.active
+    assert first is not None  # a new workbook starts with one worksheet
+    book.remove(first)
     for index, result in enumerate(results, start=1):
         sheet = book.create_sheet(title=f"{index} {result.indicator.code}"[:31])
         for note in notes(result, synthetic=synthetic, rule=rule):

@@ -131,7 +131,7 @@ class CaseExportForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["columns"].choices = [(f.code, f.label) for f in catalogue().values()]  # type: ignore[attr-defined]
+        self.fields["columns"].choices = [(f.code, f.label) for f in catalogue().values()]  # type: ignore[attr-defined]  # Form.fields holds the base Field type; this one is the MultipleChoiceField declared above
         self.user = user
         offer_filter_choices(self)
 

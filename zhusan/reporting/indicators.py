@@ -321,7 +321,7 @@ def _local_date(value: datetime | None, tz: Any) -> date | None:
 
 
 def _is_child(row: Row) -> bool:
-    return row["age_group"] == "children"
+    return bool(row["age_group"] == "children")
 
 
 def _returned(row: Row) -> bool:

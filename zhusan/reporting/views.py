@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language_bidi
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from zhusan.accounts.decorators import capability_required
+from zhusan.accounts.http import AuthenticatedHttpRequest
 from zhusan.accounts.permissions import Capability
 from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, record
@@ -57,7 +58,7 @@ def is_synthetic() -> bool:
 
 
 @aggregates_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ReportFilterForm(request.GET or None)
     filters = form.filters()
     threshold = disclosure_threshold()
@@ -124,7 +125,7 @@ FORMATS = {"csv", "hxl", "xlsx"}
 
 
 @aggregates_required
-def export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest, code: str, fmt: str) -> HttpResponse:
     if code not in catalogue() or fmt not in FORMATS:
         raise Http404("No such report")
     form = ReportFilterForm(request.GET or None)
@@ -168,7 +169,7 @@ BRIEFING_FORMATS = {
 
 
 @aggregates_required
-def briefing(request: HttpRequest, fmt: str) -> HttpResponse:
+def briefing(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
     """The briefing for the dashboard's filters: a PDF, or its tables as XLSX."""
     if fmt not in BRIEFING_FORMATS:
         raise Http404("No such briefing format")
