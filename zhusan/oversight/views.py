@@ -12,12 +12,13 @@ from typing import Any
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from zhusan.accounts.decorators import capability_required
+from zhusan.accounts.http import AuthenticatedHttpRequest
 from zhusan.accounts.permissions import Capability
 from zhusan.audit.models import Action, AuditEvent, ObjectType
 from zhusan.audit.services import Actor, record, verify_chain
@@ -77,7 +78,7 @@ def _filtered(data: dict[str, Any]) -> QuerySet[AuditEvent]:
 
 
 @auditor_required
-def event_list(request: HttpRequest) -> HttpResponse:
+def event_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = EventFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     page = Paginator(_filtered(data) if not form.errors else AuditEvent.objects.none(), PAGE_SIZE).get_page(
@@ -94,7 +95,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 
 @auditor_required
-def event_detail(request: HttpRequest, seq: int) -> HttpResponse:
+def event_detail(request: AuthenticatedHttpRequest, seq: int) -> HttpResponse:
     event = AuditEvent.objects.filter(seq=seq).first()
     if event is None:
         raise Http404("No such event")
@@ -113,7 +114,7 @@ def event_detail(request: HttpRequest, seq: int) -> HttpResponse:
 
 @require_POST
 @auditor_required
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     result = verify_chain()
     record(
         Actor.from_request(request),
