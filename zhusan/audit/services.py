@@ -47,7 +47,7 @@ class Actor:
         request_user = getattr(request, "user", None)
         user = request_user if request_user is not None and request_user.is_authenticated else None
         return cls(
-            user=user,  # type: ignore[arg-type]
+            user=user,
             ip=_client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
             path=request.get_full_path()[:500],

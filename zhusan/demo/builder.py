@@ -189,7 +189,7 @@ class DemoLoader:
             ).run()
             advance()
             self._narrow_assignments()
-        logins = [(u.username, Role(role).label, u.unit.organisation.name) for role, u in self.users.items()]  # type: ignore[union-attr]
+        logins = [(u.username, Role(role).label, u.unit.organisation.name) for role, u in self.users.items()]  # type: ignore[union-attr]  # every demo user has a unit
         return DemoResult(logins=[(a, str(b), c) for a, b, c in logins], persons=len(self.created), table=demo_table())
 
     # --- Organisations, users, places ---------------------------------------------

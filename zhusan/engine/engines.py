@@ -584,7 +584,7 @@ class _Backend:
                 self.scratch = tempfile.mkdtemp(dir=_SPARK["scratch"])
                 spark.sparkContext.setCheckpointDir(self.scratch)
                 lineage = "parquet"
-            self.db = SparkAPI(spark_session=spark, break_lineage_method=lineage, num_partitions_on_repartition=2)
+            self.db = SparkAPI(spark_session=spark, break_lineage_method=lineage, num_partitions_on_repartition=2)  # type: ignore[no-untyped-call]  # splink leaves SparkAPI.__init__ unannotated
         except BaseException:
             _SPARK_LOCK.release()
             raise

@@ -115,7 +115,8 @@ class Vocab:
 
     def frequencies(self) -> np.ndarray:
         counts = np.asarray(self.counts, dtype=np.float64)
-        return counts / max(counts.sum(), 1.0)
+        share: np.ndarray = counts / max(counts.sum(), 1.0)
+        return share
 
     def level(self, a: int, b: int) -> int:
         """The level of two different codes (equal codes are level 0)."""
@@ -179,7 +180,7 @@ class DateColumn:
 
 def _as_birth(raw: object) -> PartialDate | StatedAge | None:
     if raw is None or isinstance(raw, PartialDate | StatedAge):
-        return raw  # type: ignore[return-value]
+        return raw
     if isinstance(raw, float) and math.isnan(raw):
         return None
     try:
@@ -408,11 +409,13 @@ class FellegiSunter:
 
     def match_weight(self, gammas: np.ndarray, tf: dict[str, np.ndarray] | None = None) -> np.ndarray:
         prior = math.log2(self.prior / (1 - self.prior))
-        return prior + self.weights(gammas, tf).sum(axis=1)
+        weight: np.ndarray = prior + self.weights(gammas, tf).sum(axis=1)
+        return weight
 
     def probability(self, gammas: np.ndarray, tf: dict[str, np.ndarray] | None = None) -> np.ndarray:
         w = np.clip(self.match_weight(gammas, tf), -60, 60)
-        return 1.0 / (1.0 + np.exp2(-w))
+        probability: np.ndarray = 1.0 / (1.0 + np.exp2(-w))
+        return probability
 
     def evidence(self, gamma_row: np.ndarray, weight_row: np.ndarray) -> list[Evidence]:
         """What each field found for one pair, for a reviewer to read."""

@@ -69,7 +69,7 @@ def person_columns(records: Iterable[Mapping[str, object]]) -> Columns:
         cols["birth"].append(_as_birth(rec.get("birth")))
         cols["sex"].append(_SEX_CODE.get(normalise_sex(str(rec.get("sex") or "")) or ""))
         cols["place"].append(rec.get("place") or None)
-    return cols  # type: ignore[return-value]
+    return cols  # type: ignore[return-value]  # dict is invariant: lists built here, read as Sequences
 
 
 _SEX_CODE = {"female": "f", "male": "m"}
