@@ -6,9 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhusan.accounts.models import Unit
+from zhusan.engine.translit import script_of
 from zhusan.registry.dates import BirthPrecision
 from zhusan.registry.forms import DateInput, _blank
-from zhusan.registry.models import NameKind, RelationKind, Sex
+from zhusan.registry.models import NameKind, RelationKind, Script, Sex
 
 
 class CheckForm(forms.Form):
@@ -81,3 +82,62 @@ class TracingRequestForm(forms.Form):
 
 class ConfirmMatchForm(forms.Form):
     relation = forms.ChoiceField(label=_("The inquirer is this person's"), choices=_blank(RelationKind.choices))
+
+
+class TracingEditForm(TracingRequestForm):
+    """The request form without the inquirer's registry record: it is chosen
+    once, or registered from the request."""
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, units=units, **kwargs)
+        del self.fields["inquirer_case_number"]
+
+
+class TracingReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class TracingMergeForm(forms.Form):
+    into = forms.ModelChoiceField(
+        label=_("Merge into the request"), queryset=None, to_field_name="uuid", empty_label=None
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+    def __init__(self, *args: Any, requests: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = requests  # type: ignore[attr-defined]
+        self.fields["into"].label_from_instance = _request_label  # type: ignore[attr-defined]
+
+
+def _request_label(request: Any) -> str:
+    sought = " · ".join(str(s) for s in request.sought.all())
+    who = request.inquirer_name or (request.inquirer.case_number if request.inquirer else "")
+    return f"{request.created_at:%Y-%m-%d} · {who} → {sought}"
+
+
+class InquirerRegisterForm(forms.Form):
+    """The inquirer as a relative at home, and how they are related to the
+    matched person: one form, one transaction."""
+
+    given = forms.CharField(label=_("Inquirer's given name"), max_length=200)
+    patronymic = forms.CharField(label=_("Patronymic or father's name"), required=False, max_length=200)
+    family = forms.CharField(label=_("Family name"), required=False, max_length=200)
+    script = forms.ChoiceField(label=_("Script of the name"), choices=Script.choices, initial=Script.CYRILLIC)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.FEMALE)
+    birth_year = forms.IntegerField(label=_("Birth year"), required=False, min_value=1900, max_value=2100)
+    relation = forms.ChoiceField(
+        label=_("The inquirer is the matched person's"), required=False, choices=_blank(RelationKind.choices)
+    )
+
+    def __init__(self, *args: Any, inquirer_name: str = "", relation: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        parts = inquirer_name.split()
+        if parts and not self.is_bound:
+            self.initial.setdefault("given", parts[0])
+            self.initial.setdefault("family", " ".join(parts[1:]))
+            detected = script_of(inquirer_name)
+            self.initial.setdefault("script", detected if detected in Script.values else Script.OTHER)
+        if relation:
+            self.initial.setdefault("relation", relation)

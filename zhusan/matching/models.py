@@ -97,6 +97,12 @@ class TracingStatus(models.TextChoices):
     OPEN = "open", _("Open")
     MATCHED = "matched", _("Matched")
     CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    MERGED = "merged", _("Merged into another request")
+
+
+# A request in one of these is finished: not run again, not edited.
+TRACING_FINISHED = (TracingStatus.CLOSED, TracingStatus.WITHDRAWN, TracingStatus.MERGED)
 
 
 class TracingRequest(UUIDModel, TimeStampedModel):
@@ -116,6 +122,15 @@ class TracingRequest(UUIDModel, TimeStampedModel):
     inquirer_contact = EncryptedTextField(_("inquirer's contact"), blank=True)
     managing_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     status = models.CharField(_("status"), max_length=10, choices=TracingStatus.choices, default=TracingStatus.OPEN)
+    status_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_requests",
+        verbose_name=_("merged into"),
+    )
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, related_name="+")
 
     class Meta:
@@ -124,7 +139,15 @@ class TracingRequest(UUIDModel, TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(inquirer__isnull=False) | ~Q(inquirer_name=""), name="tracing_request_has_inquirer"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(status="merged", merged_into__isnull=False)
+                | Q(~Q(status="merged"), merged_into__isnull=True),
+                name="tracing_request_merged_names_its_target",
+            ),
+            models.CheckConstraint(
+                condition=~Q(merged_into=models.F("pk")), name="tracing_request_not_merged_into_self"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -132,6 +155,10 @@ class TracingRequest(UUIDModel, TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("matching:tracing_detail", args=[self.uuid])
+
+    @property
+    def finished(self) -> bool:
+        return self.status in TRACING_FINISHED
 
 
 class SoughtPerson(UUIDModel):

@@ -17,14 +17,24 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from zhusan.accounts.access import active_grants, has_capability
-from zhusan.accounts.permissions import Capability, Scope
+from zhusan.accounts.permissions import POLICIES, Capability, Scope
 from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, record
 from zhusan.core.refs import parse_ref
 from zhusan.registry.access import visible_to
 from zhusan.registry.models import Consent, ConsentPurpose, ConsentStatus, Person
 
-from .models import DuplicateCandidate, DuplicateStatus, MergeRecord, TracingMatch, TracingRequest
+from .models import (
+    DuplicateCandidate,
+    DuplicateStatus,
+    MergeRecord,
+    TracingMatch,
+    TracingMatchStatus,
+    TracingRequest,
+    TracingStatus,
+)
+
+OPEN_MATCH_STATUSES = (TracingMatchStatus.LIKELY, TracingMatchStatus.POSSIBLE)
 
 
 def require_reviewer(actor: Actor) -> Any:
@@ -130,3 +140,34 @@ def get_match_for_user(actor: Actor, request: TracingRequest, ref: object) -> Tr
     if match is None:
         raise Http404("No such match")
     return match
+
+
+def reviewers_of_hidden_matches(actor: Actor, request: TracingRequest) -> list[str]:
+    """When the request has open matches the actor may not see: who can
+    review them, as role names from the permission map (the roles that review
+    matches with a scope over every person); empty otherwise. Says nothing
+    of who the match is: no name, case number or reference."""
+    hidden = request.matches.filter(status__in=OPEN_MATCH_STATUSES).exclude(
+        person__in=visible_persons(actor).values("pk")
+    )
+    if not hidden.exists():
+        return []
+    return [
+        str(role.label)
+        for role, policy in POLICIES.items()
+        if policy.scope == Scope.ALL and Capability.REVIEW_MATCHES in policy.capabilities
+    ]
+
+
+def merge_targets_for_user(actor: Actor, request: TracingRequest) -> QuerySet[TracingRequest]:
+    """Open requests in the actor's scope that ``request`` may be merged into
+    (a picker on a page already audited as a view of ``request``)."""
+    scope = _request_scope(require_reviewer(actor))
+    if scope is None:
+        return TracingRequest.objects.none()
+    return (
+        TracingRequest.objects.filter(scope, status=TracingStatus.OPEN)
+        .exclude(pk=request.pk)
+        .select_related("inquirer")
+        .prefetch_related("sought")
+    )

@@ -25,16 +25,18 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhusan.accounts.access import has_capability
+from zhusan.accounts.access import active_grants, has_capability
 from zhusan.accounts.models import Unit
-from zhusan.accounts.permissions import Capability
+from zhusan.accounts.permissions import Capability, Scope
 from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, Denied, diff, record, write_action
-from zhusan.engine.dates import PartialDate, StatedAge
+from zhusan.engine.dates import birth_value
+from zhusan.engine.names import parse_name
 from zhusan.registry import models as reg
 from zhusan.registry import services as registry_services
 from zhusan.registry.access import access_for
-from zhusan.registry.models import EstablishedBy, Person, RecordType, RelationKind, Sex
+from zhusan.registry.dates import BirthPrecision
+from zhusan.registry.models import EstablishedBy, NameKind, Person, RecordType, RelationKind, Sex
 
 from .candidates import QueryName, QueryPerson, Scored, query_from_person, score
 from .models import (
@@ -286,20 +288,40 @@ def tracing_request_create(*, actor: Actor, data: TracingInput) -> TracingReques
 
 
 def query_from_sought(s: SoughtPerson) -> QueryPerson:
-    birth: PartialDate | StatedAge | None = None
-    if s.birth_year:
-        birth = PartialDate(s.birth_year)
-    elif s.age is not None and s.age_stated_on:
-        on = s.age_stated_on
-        birth = StatedAge(s.age, PartialDate(on.year, on.month, on.day))
+    """What the inquirer knows, as the engine compares it.
+
+    A line of "other names" that is a kunya (Умм Абдулла, Umm Abdullah, أم
+    عبدالله) is the person's kunya, compared with the registry's kunya in
+    any script; as a name of its own it would be scored alone and the kunya
+    would read "missing" on every named record."""
+    birth = birth_value(
+        "year" if s.birth_year else "estimated",
+        s.birth_year,
+        stated_age=s.age,
+        stated_on=s.age_stated_on,
+    )
     names = [QueryName(s.given, s.patronymic, s.family)] if (s.given or s.family) else []
+    others: list[str] = []
+    for line in (line.strip() for line in s.other_names.splitlines()):
+        if not line:
+            continue
+        if _is_kunya(line):
+            names.append(QueryName(given=line, kind=NameKind.KUNYA))
+        else:
+            others.append(line)
     return QueryPerson(
         names=names,
         sex=s.sex if s.sex != Sex.UNKNOWN else "",
         birth=birth,
         place=s.last_known_place,
-        other_full_names=[line for line in s.other_names.splitlines() if line.strip()],
+        other_full_names=others,
     )
+
+
+def _is_kunya(text: str) -> bool:
+    """A name that is only a kunya ("Umm Zayd"), nothing else around it."""
+    parsed = parse_name(text)
+    return parsed.kunya is not None and not (parsed.given or parsed.family or parsed.father_name)
 
 
 def _band(probability: float) -> str | None:
@@ -362,18 +384,31 @@ def _match_request(actor: Actor, request: TracingRequest, pool: QuerySet[Person]
     return out
 
 
+def tracing_candidates() -> QuerySet[Person]:
+    """Everyone a tracing request may find: persons in the programme, merged
+    records left out. Who may *see* a match is decided when it is read
+    (``selectors.matches_for_user``), so that a reviewer whose scope hides a
+    likely match can be told one exists."""
+    return Person.objects.not_merged()
+
+
 @write_action
 def tracing_run(*, actor: Actor, request: TracingRequest) -> list[TracingMatch]:
-    """Match the request's sought persons among the persons the actor may see
-    whose latest consent for tracing is a grant."""
+    """Match the request's sought persons among the persons in the programme
+    whose latest consent for tracing is a grant. Returns the matches the
+    actor may see; the others are kept for a reviewer who may."""
     _reviewer(actor)
-    out = _match_request(actor, request, tracing_pool(visible_persons(actor), request))
+    if request.finished:
+        raise ValidationError(_("This request is no longer open; it is not searched again."))
+    found = _match_request(actor, request, tracing_pool(tracing_candidates(), request))
+    visible = set(visible_persons(actor).filter(pk__in=[m.person_id for m in found]).values_list("pk", flat=True))
+    out = [m for m in found if m.person_id in visible]
     record(
         actor,
         Action.SEARCH,
         object_type=ObjectType.TRACING_REQUEST,
         object_ref=request.uuid,
-        detail={"purpose": "tracing", "matches": len(out)},
+        detail={"purpose": "tracing", "matches": len(out), "outside_scope": len(found) - len(out)},
     )
     return out
 
@@ -465,6 +500,237 @@ def tracing_reject(*, actor: Actor, match: TracingMatch) -> TracingMatch:
         detail={"request": str(match.request.uuid)},
     )
     return match
+
+
+# --- A request's own life: edit, close, withdraw, merge ------------------------------
+
+TRACING_REQUEST_FIELDS = ("inquirer_name", "inquirer_contact", "managing_unit")
+SOUGHT_FIELDS = tuple(SoughtInput.__dataclass_fields__)
+
+
+def _request_snapshot(request: TracingRequest) -> dict[str, Any]:
+    return {
+        "inquirer_name": request.inquirer_name,
+        "inquirer_contact": request.inquirer_contact,
+        "managing_unit": str(request.managing_unit),
+        "status": request.status,
+    }
+
+
+def _require_editable(request: TracingRequest) -> None:
+    if request.finished:
+        raise ValidationError(_("This request is no longer open; it cannot be changed."))
+
+
+def _set_status(
+    actor: Actor, request: TracingRequest, status: str, *, reason: str = "", into: TracingRequest | None = None
+) -> None:
+    before = _request_snapshot(request) | {"status_reason": request.status_reason}
+    request.status, request.status_reason, request.merged_into = status, reason, into
+    request.save(update_fields=["status", "status_reason", "merged_into", "updated_at"])
+    after = _request_snapshot(request) | {"status_reason": reason}
+    record(
+        actor,
+        Action.UPDATE,
+        object_type=ObjectType.TRACING_REQUEST,
+        object_ref=request.uuid,
+        person_ref=request.inquirer.uuid if request.inquirer else "",
+        changes=diff(before, after),
+        detail={"merged_into": str(into.uuid)} if into else {},
+    )
+
+
+@write_action
+def tracing_request_update(
+    *,
+    actor: Actor,
+    request: TracingRequest,
+    inquirer_name: str,
+    inquirer_contact: str,
+    managing_unit: Unit,
+    sought: SoughtInput,
+) -> TracingRequest:
+    """Correct what the inquirer said: their name and contact, the unit, and
+    the first person sought. Matches already decided stay decided; the
+    request is searched again with what it now says."""
+    user = _reviewer(actor)
+    _require_editable(request)
+    errors = _validate_sought(sought, timezone.localdate())
+    if request.inquirer is None and not inquirer_name.strip():
+        errors["inquirer_name"] = _("Name the inquirer, or choose their registry record.")
+    if managing_unit.organisation_id != getattr(user.unit, "organisation_id", None) and not _sees_all(user):
+        errors["managing_unit"] = _("Choose a unit of your organisation.")
+    if errors:
+        raise ValidationError(errors)
+    before = _request_snapshot(request)
+    request.inquirer_name, request.inquirer_contact = inquirer_name.strip(), inquirer_contact.strip()
+    request.managing_unit = managing_unit
+    request.save(update_fields=["inquirer_name", "inquirer_contact", "managing_unit", "updated_at"])
+    first = request.sought.first()
+    values = {k: (v.strip() if isinstance(v, str) else v) for k, v in sought.__dict__.items()}
+    if values["age"] is not None and values["age_stated_on"] is None:
+        values["age_stated_on"] = timezone.localdate()
+    sought_before: dict[str, Any] = {}
+    if first is None:
+        first = SoughtPerson.objects.create(request=request, **values)
+    else:
+        sought_before = {k: getattr(first, k) for k in SOUGHT_FIELDS}
+        for k, v in values.items():
+            setattr(first, k, v)
+        first.full_clean(exclude=["request"])
+        first.save()
+    changes = diff(before, _request_snapshot(request))
+    changes.update(
+        diff({f"sought.{k}": v for k, v in sought_before.items()}, {f"sought.{k}": v for k, v in values.items()})
+    )
+    record(
+        actor,
+        Action.UPDATE,
+        object_type=ObjectType.TRACING_REQUEST,
+        object_ref=request.uuid,
+        person_ref=request.inquirer.uuid if request.inquirer else "",
+        changes=changes,
+    )
+    return request
+
+
+def _sees_all(user: Any) -> bool:
+    return any(g.effective_scope() == Scope.ALL for g in active_grants(user))
+
+
+@write_action
+def tracing_request_close(*, actor: Actor, request: TracingRequest, reason: str = "") -> TracingRequest:
+    """Close a request: the family has been found, or there is nothing more to do."""
+    _reviewer(actor)
+    _require_editable(request)
+    _set_status(actor, request, TracingStatus.CLOSED, reason=reason.strip())
+    return request
+
+
+@write_action
+def tracing_request_withdraw(*, actor: Actor, request: TracingRequest, reason: str) -> TracingRequest:
+    """The inquirer withdraws the request (or their consent to it); say why."""
+    _reviewer(actor)
+    _require_editable(request)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the request is withdrawn.")})
+    _set_status(actor, request, TracingStatus.WITHDRAWN, reason=reason.strip())
+    return request
+
+
+@write_action
+def tracing_request_merge(
+    *, actor: Actor, request: TracingRequest, into: TracingRequest, reason: str = ""
+) -> TracingRequest:
+    """Two requests seek the same people (two relatives asked, or one asked
+    twice): the persons sought and their matches move to ``into``; ``request``
+    stays, marked merged, and names the request that carries on."""
+    _reviewer(actor)
+    _require_editable(request)
+    if into.pk == request.pk:
+        raise ValidationError({"into": _("A request cannot be merged into itself.")})
+    if into.finished:
+        raise ValidationError({"into": _("Choose a request that is still open.")})
+    moved = list(request.sought.values_list("uuid", flat=True))
+    SoughtPerson.objects.filter(request=request).update(request=into)
+    TracingMatch.objects.filter(request=request).update(request=into)
+    if (
+        into.status == TracingStatus.OPEN
+        and TracingMatch.objects.filter(request=into, status=TracingMatchStatus.CONFIRMED).exists()
+    ):
+        into.status = TracingStatus.MATCHED
+        into.save(update_fields=["status", "updated_at"])
+    _set_status(actor, request, TracingStatus.MERGED, reason=reason.strip(), into=into)
+    record(
+        actor,
+        Action.UPDATE,
+        object_type=ObjectType.TRACING_REQUEST,
+        object_ref=into.uuid,
+        person_ref=into.inquirer.uuid if into.inquirer else "",
+        changes=diff({}, {"sought_added": [str(u) for u in moved]}),
+        detail={"merged_from": str(request.uuid)},
+    )
+    return into
+
+
+# --- The inquirer registered as a relative at home, in one step ----------------------
+
+
+@dataclass
+class InquirerInput:
+    """The inquirer as a relative at home: a registry record with no stage,
+    never counted as a person in the programme."""
+
+    given: str
+    family: str
+    script: str
+    sex: str = Sex.FEMALE
+    patronymic: str = ""
+    birth_year: int | None = None
+    lawful_basis: str = reg.LawfulBasis.CONSENT
+
+
+@write_action
+def tracing_inquirer_register(
+    *,
+    actor: Actor,
+    request: TracingRequest,
+    inquirer: InquirerInput,
+    match: TracingMatch | None = None,
+    relation: str = "",
+) -> Person:
+    """Register the request's inquirer as a relative at home and make them the
+    request's inquirer; with ``match``, confirm it: the relationship
+    (the inquirer is ``relation`` of the matched person) is recorded in the
+    same transaction. Nothing is written if any part is refused."""
+    _reviewer(actor)
+    if request.inquirer_id is not None:
+        raise ValidationError(_("The inquirer is already registered."))
+    if request.finished:
+        raise ValidationError(_("This request is no longer open; it cannot be changed."))
+    if match is not None and match.request_id != request.pk:
+        raise ValidationError(_("This match belongs to another request."))
+    if match is not None and relation not in RelationKind.values:
+        raise ValidationError({"relation": _("Choose how the inquirer is related to the person.")})
+    person = registry_services.person_create(
+        actor=actor,
+        data=registry_services.PersonInput(
+            sex=inquirer.sex,
+            lawful_basis=inquirer.lawful_basis,
+            managing_unit=request.managing_unit,
+            birth_precision=BirthPrecision.YEAR if inquirer.birth_year else BirthPrecision.UNKNOWN,
+            birth_year=inquirer.birth_year,
+            record_type=RecordType.RELATIVE,
+            stage=None,
+            names=[
+                registry_services.NameInput(
+                    script=inquirer.script,
+                    kind=NameKind.LEGAL,
+                    given=inquirer.given,
+                    patronymic=inquirer.patronymic,
+                    family=inquirer.family,
+                    is_primary=True,
+                )
+            ],
+        ),
+    )
+    before = _request_snapshot(request)
+    request.inquirer = person
+    if not request.inquirer_name:
+        request.inquirer_name = str(person.primary_name.full) if person.primary_name else ""
+    request.save(update_fields=["inquirer", "inquirer_name", "updated_at"])
+    record(
+        actor,
+        Action.UPDATE,
+        object_type=ObjectType.TRACING_REQUEST,
+        object_ref=request.uuid,
+        person_ref=person.uuid,
+        changes=diff(before | {"inquirer": ""}, _request_snapshot(request) | {"inquirer": person.case_number}),
+    )
+    if match is not None:
+        match.request = request
+        tracing_confirm(actor=actor, match=match, relation=relation)
+    return person
 
 
 # -- What registration and consent set off (registered in apps.py with the

@@ -15,6 +15,20 @@ urlpatterns = [
     path("tracing/new/", views.tracing_create, name="tracing_create"),
     path("tracing/<uuid:request_uuid>/", views.tracing_detail, name="tracing_detail"),
     path("tracing/<uuid:request_uuid>/run/", views.tracing_run, name="tracing_run"),
+    path("tracing/<uuid:request_uuid>/edit/", views.tracing_edit, name="tracing_edit"),
+    path("tracing/<uuid:request_uuid>/close/", views.tracing_close, name="tracing_close"),
+    path("tracing/<uuid:request_uuid>/withdraw/", views.tracing_withdraw, name="tracing_withdraw"),
+    path("tracing/<uuid:request_uuid>/merge/", views.tracing_merge, name="tracing_merge"),
+    path(
+        "tracing/<uuid:request_uuid>/inquirer/",
+        views.tracing_register_inquirer,
+        name="tracing_register_inquirer",
+    ),
+    path(
+        "tracing/<uuid:request_uuid>/matches/<uuid:match_uuid>/inquirer/",
+        views.tracing_register_inquirer,
+        name="tracing_register_inquirer_for_match",
+    ),
     path(
         "tracing/<uuid:request_uuid>/matches/<uuid:match_uuid>/confirm/", views.tracing_confirm, name="tracing_confirm"
     ),

@@ -26,8 +26,16 @@ from zhusan.registry.selectors import get_person_by_case_number_for_user, get_pe
 
 from . import selectors, services
 from .candidates import query_from_values
-from .forms import CheckForm, ConfirmMatchForm, TracingRequestForm
-from .models import MergeRecord, TracingMatchStatus
+from .forms import (
+    CheckForm,
+    ConfirmMatchForm,
+    InquirerRegisterForm,
+    TracingEditForm,
+    TracingMergeForm,
+    TracingReasonForm,
+    TracingRequestForm,
+)
+from .models import MergeRecord, TracingMatchStatus, TracingStatus
 
 
 def _actor(request: AuthenticatedHttpRequest) -> Actor:
@@ -136,14 +144,36 @@ def tracing_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     actor = _actor(request)
     status = request.GET.get("status", "")
     requests = list(selectors.tracing_requests_for_user(actor, status=status)[:200])
-    return render(request, "matching/tracing_list.html", {"requests": requests, "status": status})
+    return render(
+        request,
+        "matching/tracing_list.html",
+        {"requests": requests, "status": status, "statuses": TracingStatus.choices},
+    )
+
+
+def _units_for(user: Any) -> Any:
+    return Unit.objects.filter(organisation_id=user.unit.organisation_id) if user.unit_id else Unit.objects.none()
+
+
+def _sought_input(data: dict[str, Any]) -> services.SoughtInput:
+    return services.SoughtInput(
+        given=data["given"],
+        patronymic=data["patronymic"],
+        family=data["family"],
+        other_names=data["other_names"],
+        sex=data["sex"],
+        birth_year=data["birth_year"],
+        age=data["age"],
+        last_known_place=data["last_known_place"],
+        relatives_names=data["relatives_names"],
+        relation_to_inquirer=data["relation_to_inquirer"],
+    )
 
 
 def tracing_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     actor = _actor(request)
     user: Any = selectors.require_reviewer(actor)
-    units = Unit.objects.filter(organisation_id=user.unit.organisation_id) if user.unit_id else Unit.objects.none()
-    form = TracingRequestForm(request.POST or None, units=units)
+    form = TracingRequestForm(request.POST or None, units=_units_for(user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         inquirer = None
@@ -153,24 +183,12 @@ def tracing_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             except Http404:
                 form.add_error("inquirer_case_number", _("No person with this case number that you may see."))
         if not form.errors:
-            sought = services.SoughtInput(
-                given=data["given"],
-                patronymic=data["patronymic"],
-                family=data["family"],
-                other_names=data["other_names"],
-                sex=data["sex"],
-                birth_year=data["birth_year"],
-                age=data["age"],
-                last_known_place=data["last_known_place"],
-                relatives_names=data["relatives_names"],
-                relation_to_inquirer=data["relation_to_inquirer"],
-            )
             tracing_input = services.TracingInput(
                 managing_unit=data["managing_unit"],
                 inquirer=inquirer,
                 inquirer_name=data["inquirer_name"],
                 inquirer_contact=data["inquirer_contact"],
-                sought=[sought],
+                sought=[_sought_input(data)],
             )
             try:
                 tracing_request = services.tracing_request_create(actor=actor, data=tracing_input)
@@ -187,11 +205,55 @@ def tracing_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+def tracing_edit(request: AuthenticatedHttpRequest, request_uuid: Any) -> HttpResponse:
+    actor = _actor(request)
+    user: Any = selectors.require_reviewer(actor)
+    tracing_request = selectors.get_tracing_request_for_user(actor, request_uuid)
+    first = tracing_request.sought.first()
+    initial: dict[str, Any] = {
+        "inquirer_name": tracing_request.inquirer_name,
+        "inquirer_contact": tracing_request.inquirer_contact,
+        "managing_unit": tracing_request.managing_unit,
+    }
+    if first is not None:
+        initial |= {k: getattr(first, k) for k in services.SOUGHT_FIELDS if k != "age_stated_on"}
+    form = TracingEditForm(request.POST or None, initial=initial, units=_units_for(user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.tracing_request_update(
+                actor=actor,
+                request=tracing_request,
+                inquirer_name=data["inquirer_name"],
+                inquirer_contact=data["inquirer_contact"],
+                managing_unit=data["managing_unit"],
+                sought=_sought_input(data),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            found = services.tracing_run(actor=actor, request=tracing_request)
+            messages.success(request, _("Request saved; %(n)s matches to review.") % {"n": len(found)})
+            return redirect(tracing_request.get_absolute_url())
+    return render(
+        request,
+        "matching/tracing_form.html",
+        {"form": form, "title": _("Edit the tracing request"), "cancel_url": tracing_request.get_absolute_url()},
+    )
+
+
 def tracing_detail(request: AuthenticatedHttpRequest, request_uuid: Any) -> HttpResponse:
     actor = _actor(request)
     tracing_request = selectors.get_tracing_request_for_user(actor, request_uuid)
     matches = list(selectors.matches_for_user(actor, tracing_request))
     open_statuses = (TracingMatchStatus.LIKELY, TracingMatchStatus.POSSIBLE)
+    others = selectors.merge_targets_for_user(actor, tracing_request)
+    for m in matches:  # each open match offers the one-step form, with its own field ids
+        m.inquirer_form = InquirerRegisterForm(  # type: ignore[attr-defined]
+            inquirer_name=tracing_request.inquirer_name,
+            relation=m.sought.relation_to_inquirer,
+            auto_id=f"id_{m.uuid}_%s",
+        )
     return render(
         request,
         "matching/tracing_detail.html",
@@ -201,6 +263,9 @@ def tracing_detail(request: AuthenticatedHttpRequest, request_uuid: Any) -> Http
             "matches": matches,
             "open_statuses": open_statuses,
             "confirm_form": ConfirmMatchForm(),
+            "reason_form": TracingReasonForm(),
+            "merge_form": TracingMergeForm(requests=others) if not tracing_request.finished else None,
+            "hidden_reviewers": selectors.reviewers_of_hidden_matches(actor, tracing_request),
         },
     )
 
@@ -209,8 +274,12 @@ def tracing_detail(request: AuthenticatedHttpRequest, request_uuid: Any) -> Http
 def tracing_run(request: AuthenticatedHttpRequest, request_uuid: Any) -> HttpResponse:
     actor = _actor(request)
     tracing_request = selectors.get_tracing_request_for_user(actor, request_uuid)
-    found = services.tracing_run(actor=actor, request=tracing_request)
-    messages.info(request, _("%(n)s matches to review.") % {"n": len(found)})
+    try:
+        found = services.tracing_run(actor=actor, request=tracing_request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.info(request, _("%(n)s matches to review.") % {"n": len(found)})
     return redirect(tracing_request.get_absolute_url())
 
 
@@ -232,6 +301,55 @@ def tracing_confirm(request: AuthenticatedHttpRequest, request_uuid: Any, match_
     return redirect(tracing_request.get_absolute_url())
 
 
+def tracing_register_inquirer(
+    request: AuthenticatedHttpRequest, request_uuid: Any, match_uuid: Any = None
+) -> HttpResponse:
+    """Register the inquirer as a relative at home; from a match, confirm it
+    and link the two in the same step."""
+    actor = _actor(request)
+    tracing_request = selectors.get_tracing_request_for_user(actor, request_uuid)
+    match = selectors.get_match_for_user(actor, tracing_request, match_uuid) if match_uuid else None
+    form = InquirerRegisterForm(
+        request.POST or None,
+        inquirer_name=tracing_request.inquirer_name,
+        relation=match.sought.relation_to_inquirer if match else "",
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if match is not None and not data["relation"]:
+            form.add_error("relation", _("Choose how the inquirer is related to the person."))
+        else:
+            try:
+                person = services.tracing_inquirer_register(
+                    actor=actor,
+                    request=tracing_request,
+                    match=match,
+                    relation=data["relation"],
+                    inquirer=services.InquirerInput(
+                        given=data["given"],
+                        patronymic=data["patronymic"],
+                        family=data["family"],
+                        script=data["script"],
+                        sex=data["sex"],
+                        birth_year=data["birth_year"],
+                    ),
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                if match is not None:
+                    text = _("%(case)s registered as a relative at home; the match is confirmed and linked.")
+                else:
+                    text = _("%(case)s registered as a relative at home.")
+                messages.success(request, text % {"case": person.case_number})
+                return redirect(tracing_request.get_absolute_url())
+    return render(
+        request,
+        "matching/tracing_inquirer_form.html",
+        {"form": form, "tracing_request": tracing_request, "match": match},
+    )
+
+
 @require_POST
 def tracing_reject(request: AuthenticatedHttpRequest, request_uuid: Any, match_uuid: Any) -> HttpResponse:
     actor = _actor(request)
@@ -244,6 +362,56 @@ def tracing_reject(request: AuthenticatedHttpRequest, request_uuid: Any, match_u
     else:
         messages.success(request, _("Match rejected."))
     return redirect(tracing_request.get_absolute_url())
+
+
+@require_POST
+def tracing_close(request: AuthenticatedHttpRequest, request_uuid: Any) -> HttpResponse:
+    actor = _actor(request)
+    tracing_request = selectors.get_tracing_request_for_user(actor, request_uuid)
+    form = TracingReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.tracing_request_close(actor=actor, request=tracing_request, reason=reason)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Request closed."))
+    return redirect(tracing_request.get_absolute_url())
+
+
+@require_POST
+def tracing_withdraw(request: AuthenticatedHttpRequest, request_uuid: Any) -> HttpResponse:
+    actor = _actor(request)
+    tracing_request = selectors.get_tracing_request_for_user(actor, request_uuid)
+    form = TracingReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.tracing_request_withdraw(actor=actor, request=tracing_request, reason=reason)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Request withdrawn."))
+    return redirect(tracing_request.get_absolute_url())
+
+
+@require_POST
+def tracing_merge(request: AuthenticatedHttpRequest, request_uuid: Any) -> HttpResponse:
+    actor = _actor(request)
+    tracing_request = selectors.get_tracing_request_for_user(actor, request_uuid)
+    form = TracingMergeForm(request.POST, requests=selectors.merge_targets_for_user(actor, tracing_request))
+    if not form.is_valid():
+        messages.error(request, _("Choose an open request to merge into."))
+        return redirect(tracing_request.get_absolute_url())
+    into = form.cleaned_data["into"]
+    try:
+        services.tracing_request_merge(
+            actor=actor, request=tracing_request, into=into, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(tracing_request.get_absolute_url())
+    messages.success(request, _("Request merged; its persons sought and matches are now on this request."))
+    return redirect(into.get_absolute_url())
 
 
 # --- Bulk linkage ---------------------------------------------------------------------
