@@ -11,12 +11,12 @@ they run before the request returns.
 
 from __future__ import annotations
 
-import csv
 import io
 import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, TextIO
 
 from django.conf import settings
@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, record
+from zhusan.core.tabular_out import csv_writer
 from zhusan.engine.engines import DEFAULT_ENGINE, LABELS, link_records
 from zhusan.engine.persons import person_columns
 
@@ -127,7 +128,9 @@ def link_to_csv(
     progress(60, _("Writing %(n)s pairs") % {"n": len(pairs)})
     lcols, rcols = person_columns(left), person_columns(right)
 
-    writer = csv.writer(out)
+    # Names come from uploaded lists: the one formula-safe writer keeps
+    # ``=HYPERLINK(...)`` or ``+cmd|' /C calc'!A0`` from running in a spreadsheet.
+    writer = csv_writer(out)
     writer.writerow(
         ["left_row", "left_id", "right_row", "right_id", "match_probability", "match_weight"]
         + [f"left_{k}" for k in SHOWN]
@@ -139,7 +142,7 @@ def link_to_csv(
         i, j = int(pairs.left[k]), int(pairs.right[k])
         writer.writerow(
             [i + 2, left[i].get("id") or "", "" if right[j].get("registry") else j + 2, right[j].get("id") or ""]
-            + [f"{pairs.probability[k]:.4f}", f"{pairs.weight[k]:.2f}"]
+            + [Decimal(f"{pairs.probability[k]:.4f}"), Decimal(f"{pairs.weight[k]:.2f}")]
             + [_show(lcols[c][i]) for c in SHOWN]
             + [_show(rcols[c][j]) for c in SHOWN]
             + [f"{e.level} ({e.weight:+.2f})" for e in pairs.evidence[k]]

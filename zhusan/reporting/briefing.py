@@ -20,7 +20,6 @@ is raised and the view answers 503 with the package to install.
 
 from __future__ import annotations
 
-import io
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -34,11 +33,12 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from zhusan.core import fonts
+from zhusan.core.tabular_out import add_sheet, new_workbook, workbook_bytes
 from zhusan.registry.models import MAIN_PATH, Sex, Stage
 from zhusan.registry.selectors import AGE_BANDS
 
 from .charts import PALETTE, ArrivalSeries, StageTimes, arrival_series, axis_top, stage_times
-from .exports import SUPPRESSED, append_table, filter_scope, safe_text, table_rows
+from .exports import SUPPRESSED, append_table, filter_scope, table_rows
 from .indicators import (
     DIMENSIONS,
     IndicatorResult,
@@ -580,24 +580,16 @@ def notes(briefing: Briefing) -> list[str]:
 
 def to_xlsx(briefing: Briefing) -> bytes:
     """A "Notes" sheet, then one sheet per indicator with its published table."""
-    from openpyxl import Workbook
     from openpyxl.styles import Font
-    from openpyxl.worksheet.worksheet import Worksheet
 
-    book = Workbook()
-    sheet = book.active
-    assert isinstance(sheet, Worksheet)  # a new workbook starts with one worksheet
-    sheet.title = "Notes"
-    for note in notes(briefing):
-        sheet.append([safe_text(note)])
+    book = new_workbook()
+    sheet = add_sheet(book, "Notes", [[note] for note in notes(briefing)])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.column_dimensions["A"].width = 120
     for result in briefing.results:
-        sheet = book.create_sheet(title=result.indicator.code[:31])
-        sheet.append([safe_text(str(result.indicator.name))])
+        sheet = add_sheet(
+            book, result.indicator.code, [[str(result.indicator.name)], [str(result.indicator.definition)]]
+        )
         sheet["A1"].font = Font(bold=True)
-        sheet.append([safe_text(str(result.indicator.definition))])
         append_table(sheet, result)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)

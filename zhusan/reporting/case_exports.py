@@ -11,14 +11,13 @@ Unlike the aggregate exports next door, these files name people. So:
   security) are not in the catalogue at all, and there are no risk fields;
 - the file is written inside a 7z archive encrypted with AES-256, file names
   included, under a passphrase the user types and nobody stores;
-- text cells are neutralised against formula injection (``exports.safe_text``);
+- text cells are neutralised against formula injection (``core.tabular_out``);
 - each export is one ``export`` event in the audit trail naming the fields,
   the filters, the count and the persons exported.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ from zhusan.accounts.permissions import SEVERE_COMPARTMENTS, Capability, Compart
 from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, record
 from zhusan.core.models import DatasetMarker
+from zhusan.core.tabular_out import csv_bytes, safe_row, write_xlsx
 from zhusan.operations.models import EntryStatus, ManifestEntry
 from zhusan.registry.access import visible_to
 from zhusan.registry.dates import completed_years
@@ -56,8 +56,6 @@ from zhusan.registry.models import (
     TimelineEntry,
 )
 from zhusan.registry.selectors import AGE_BANDS
-
-from .exports import safe_text
 
 MIN_PASSPHRASE = 12
 FORMATS = ("csv", "xlsx")
@@ -284,9 +282,9 @@ def exportable_persons(user: User, filters: ExportFilters) -> QuerySet[Person]:
 
 def table(persons: Iterable[Person], fields: Sequence[ExportField], ctx: RowContext) -> list[list[object]]:
     """Header row of field labels, then one formula-safe row per person."""
-    rows: list[list[object]] = [[safe_text(str(f.label)) for f in fields]]
+    rows: list[list[object]] = [safe_row(str(f.label) for f in fields)]
     for person in persons:
-        rows.append([safe_text(f.value(person, ctx)) for f in fields])
+        rows.append(safe_row(f.value(person, ctx) for f in fields))
     return rows
 
 
@@ -294,29 +292,11 @@ def table(persons: Iterable[Person], fields: Sequence[ExportField], ctx: RowCont
 
 
 def to_csv(rows: list[list[object]]) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    # With a byte-order mark, spreadsheets read Cyrillic and Arabic names as UTF-8.
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_bytes(rows)
 
 
 def to_xlsx(rows: list[list[object]]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.worksheet.worksheet import Worksheet
-
-    book = Workbook()
-    sheet = book.active
-    assert isinstance(sheet, Worksheet)  # a new workbook starts with one worksheet
-    sheet.title = str(_("Cases"))[:31]
-    for line in rows:
-        sheet.append(line)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return write_xlsx(rows, title=str(_("Cases")))
 
 
 def readme(

@@ -1,17 +1,16 @@
 """Aggregate tables as CSV, XLSX and HXL-tagged CSV.
 
 Only ``IndicatorResult`` objects are exported, so every figure has been
-through disclosure control. A suppressed value is written ``x``. Text cells
-are neutralised against formula injection (a spreadsheet would run
-``=HYPERLINK(...)`` typed into a region name). Each file carries its notes:
+through disclosure control. A suppressed value is written ``x``. Every file
+is written by :mod:`zhusan.core.tabular_out`, which neutralises text cells
+against formula injection (a spreadsheet would run ``=HYPERLINK(...)`` typed
+into a region name). Each file carries its notes:
 the indicator's definition, the filters, the disclosure rule and, for a demo
 installation, that the data is synthetic.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -20,11 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhusan.accounts.models import Organisation
+from zhusan.core.tabular_out import add_sheet, append_row, append_rows, new_workbook, workbook_bytes, write_csv
+from zhusan.core.tabular_out import safe_cell as safe_text  # noqa: F401  (kept for callers of exports.safe_text)
 
 from .indicators import DIMENSIONS, IndicatorResult, ReportFilters
 
 SUPPRESSED = "x"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # HXL attributes for categories (custom ones are documented in docs/reporting.md).
 HXL_CATEGORY = {
@@ -43,13 +43,6 @@ HXL_CATEGORY = {
     "60+": "+age60plus",
 }
 HXL_ROW_LABEL = {"region": "#adm1+name", "stage": "#status+stage"}
-
-
-def safe_text(value: object) -> object:
-    """Prefix ``'`` to text a spreadsheet would read as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _shown(value: int | float | None) -> int | float | str:
@@ -159,28 +152,23 @@ def hxl_tags(result: IndicatorResult) -> list[str]:
 
 
 def to_csv(result: IndicatorResult, *, synthetic: bool, rule: str, hxl: bool = False) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
     rows = table_rows(result)
-    writer.writerow([safe_text(v) for v in rows[0]])
+    lines: list[list[object]] = [rows[0]]
     if hxl:
-        writer.writerow(hxl_tags(result))
-    for line in rows[1:]:
-        writer.writerow([safe_text(v) for v in line])
-    writer.writerow([])
-    for note in notes(result, synthetic=synthetic, rule=rule):
-        writer.writerow([safe_text(note)])
-    return buffer.getvalue()
+        lines.append(list(hxl_tags(result)))
+    lines += rows[1:]
+    lines.append([])
+    lines += [[note] for note in notes(result, synthetic=synthetic, rule=rule)]
+    return write_csv(lines)
 
 
 def append_table(sheet: Any, result: IndicatorResult) -> None:
     """A published table below what the sheet holds, header in bold (exports and briefing)."""
     from openpyxl.styles import Font
 
-    sheet.append([])
+    append_row(sheet, [])
     header_row = sheet.max_row + 1
-    for line in table_rows(result):
-        sheet.append([safe_text(v) for v in line])
+    append_rows(sheet, table_rows(result))
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
     sheet.column_dimensions["A"].width = 28
@@ -188,17 +176,9 @@ def append_table(sheet: Any, result: IndicatorResult) -> None:
 
 def to_xlsx(results: Sequence[IndicatorResult], *, synthetic: bool, rule: str) -> bytes:
     """One sheet per indicator table; the notes above each table."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    first = book.active
-    assert first is not None  # a new workbook starts with one worksheet
-    book.remove(first)
+    book = new_workbook()
     for index, result in enumerate(results, start=1):
-        sheet = book.create_sheet(title=f"{index} {result.indicator.code}"[:31])
-        for note in notes(result, synthetic=synthetic, rule=rule):
-            sheet.append([safe_text(note)])
+        sheet = add_sheet(book, f"{index} {result.indicator.code}")
+        append_rows(sheet, [[note] for note in notes(result, synthetic=synthetic, rule=rule)])
         append_table(sheet, result)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
