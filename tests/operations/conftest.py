@@ -51,14 +51,24 @@ def camp(db):
 
 
 @pytest.fixture
+def centre(db):
+    return Site.objects.create(name="Aktau rehabilitation centre", kind=SiteKind.REHABILITATION_CENTRE, country="KZ")
+
+
+@pytest.fixture
 def operation(consul):
     return services.operation_create(actor=act(consul), code="Zhusan-2", name="Zhusan 2", country="KZ")
 
 
 @pytest.fixture
-def movement(consul, operation, camp):
+def movement(consul, operation, camp, centre):
     return services.movement_create(
-        actor=act(consul), operation=operation, label="Flight 1", origin=camp, destination="Aktau"
+        actor=act(consul),
+        operation=operation,
+        label="Flight 1",
+        origin=camp,
+        destination="Aktau",
+        destination_site=centre,
     )
 
 

@@ -17,7 +17,7 @@ def give_consent(user, person, *, by=ConsentGiver.SELF, giver=None) -> None:
     registry.consent_record(
         actor=act(user),
         person=person,
-        purpose=ConsentPurpose.SERVICES,
+        purpose=ConsentPurpose.RETURN,
         status=ConsentStatus.GRANTED,
         given_by=by,
         given_by_person=giver,
@@ -25,7 +25,7 @@ def give_consent(user, person, *, by=ConsentGiver.SELF, giver=None) -> None:
 
 
 def give_assent(user, child) -> None:
-    registry.assent_record(actor=act(user), person=child, purpose=ConsentPurpose.SERVICES, assent=AssentChoice.AGREES)
+    registry.assent_record(actor=act(user), person=child, purpose=ConsentPurpose.RETURN, assent=AssentChoice.AGREES)
 
 
 def tick_manual_items(user, entry: ManifestEntry) -> None:

@@ -15,7 +15,7 @@ from zhusan.operations.models import HandoverDocument, ManifestEntry
 
 from ..factories import make_person
 from ..registry.helpers import login
-from .helpers import act, advance
+from .helpers import act, advance, approve_and_depart
 from .test_handover_documents import PDF, pdf_upload
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +48,7 @@ def _arrived_entry(consul, manager, movement) -> ManifestEntry:
     services.clearance_override(actor=act(manager), entry=entry, reason="Test")
     for status in ("verified", "cleared", "boarded"):
         advance(consul, entry, status)
+    approve_and_depart(consul, movement)
     entry.refresh_from_db()
     return services.arrival_record(
         actor=act(consul),

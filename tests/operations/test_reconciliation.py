@@ -14,12 +14,13 @@ from .helpers import act, advance, approve_and_depart
 pytestmark = pytest.mark.django_db
 
 
-def test_reconciliation_counts_by_sex_and_age_group_and_lists_the_unaccounted(consul, manager, operation):
+def test_reconciliation_counts_by_sex_and_age_group_and_lists_the_unaccounted(consul, manager, operation, centre):
     movement = services.movement_create(
         actor=act(consul),
         operation=operation,
         label="Flight 1",
         destination="Aktau",
+        destination_site=centre,
         departure_on=datetime.date(2019, 5, 7),
     )
     people = [
@@ -33,6 +34,7 @@ def test_reconciliation_counts_by_sex_and_age_group_and_lists_the_unaccounted(co
         services.clearance_override(actor=act(manager), entry=entry, reason="Test")
         for status in ("verified", "cleared", "boarded"):
             advance(consul, entry, status)
+    approve_and_depart(consul, movement)
     entries[0].refresh_from_db()
     services.arrival_record(
         actor=act(consul),
@@ -40,8 +42,10 @@ def test_reconciliation_counts_by_sex_and_age_group_and_lists_the_unaccounted(co
         expected_version=entries[0].version,
         data=services.ArrivalInput(placement="rehabilitation_centre"),
     )
-    approve_and_depart(consul, movement)
-    services.movement_set_status(actor=act(consul), movement=movement, status="arrived", expected_version=2)
+    movement.refresh_from_db()
+    services.movement_set_status(
+        actor=act(consul), movement=movement, status="arrived", expected_version=movement.version
+    )
 
     r = selectors.reconcile(act(consul), movement)
     assert (r.expected.total, r.boarded.total, r.arrived.total) == (4, 3, 1)

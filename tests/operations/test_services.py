@@ -14,7 +14,7 @@ from zhusan.registry import services as registry
 from zhusan.registry.models import ConsentGiver, EstablishedBy, ProtectedNote, RelationKind, Stage
 
 from ..factories import make_person
-from .helpers import act, advance, clear_fully, give_assent, give_consent, tick_manual_items
+from .helpers import act, advance, approve_and_depart, clear_fully, give_assent, give_consent, tick_manual_items
 
 pytestmark = pytest.mark.django_db
 
@@ -188,7 +188,7 @@ def test_withdrawing_the_mother_blocks_the_childs_boarding(consul, manager, move
     services.clearance_override(actor=act(manager), entry=child_entry, reason="Urgent")
     advance(consul, child_entry, EntryStatus.VERIFIED)
     advance(consul, child_entry, EntryStatus.CLEARED)
-    with pytest.raises(ValidationError, match="not on this manifest"):
+    with pytest.raises(ValidationError, match="KZ-000001 .Aigerim Zhusupova. is withdrawn .Declined to travel."):
         advance(consul, child_entry, EntryStatus.BOARDED)
 
 
@@ -227,6 +227,7 @@ def test_arrival_places_the_person_and_moves_the_lifecycle(consul, liaison, doct
     clear_fully(consul, liaison, entry)
     for status in ("verified", "cleared", "boarded"):
         advance(consul, entry, status)
+    approve_and_depart(consul, movement)
     entry.refresh_from_db()
     with pytest.raises(ValidationError, match="health data"):
         services.arrival_record(
@@ -256,6 +257,7 @@ def test_orphan_status_is_confirmed_for_children_only(consul, manager, movement)
     services.clearance_override(actor=act(manager), entry=entry, reason="Test")
     for status in ("verified", "cleared", "boarded"):
         advance(consul, entry, status)
+    approve_and_depart(consul, movement)
     entry.refresh_from_db()
     with pytest.raises(ValidationError, match="children only"):
         services.arrival_record(

@@ -19,7 +19,7 @@ from zhusan.accounts.models import Organisation
 from zhusan.audit.models import ObjectType
 from zhusan.core.crypto import EncryptedBinaryField, EncryptedTextField
 from zhusan.core.models import TimeStampedModel, UUIDModel, VersionedModel
-from zhusan.registry.models import Person, Site
+from zhusan.registry.models import Document, IdentityEvidence, Person, PersonNationality, Site
 
 USER = settings.AUTH_USER_MODEL
 
@@ -142,6 +142,16 @@ class Movement(UUIDModel, TimeStampedModel, VersionedModel):
     )
     transit_points = models.TextField(_("transit points"), blank=True)
     destination = models.CharField(_("destination"), max_length=200)
+    # Where the persons are received (the centre): arrival opens their stay there.
+    destination_site = models.ForeignKey(
+        Site,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("destination site"),
+        help_text=_("Where the persons are received; arrival records their stay there"),
+    )
     departure_on = models.DateField(_("departure"), null=True, blank=True)
     arrival_on = models.DateField(_("arrival"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=MovementStatus.choices, default="planned")
@@ -259,6 +269,14 @@ class ClearanceItem(UUIDModel):
     outcome = models.CharField(_("outcome"), max_length=20, choices=SecurityOutcome.choices, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     derived = models.BooleanField(default=False, help_text=_("Set from the registry's records"))
+    # The registry's record that satisfies the item: identity evidence, a
+    # verified nationality, an issued travel document. Ticking by hand writes
+    # that record first, so the person's page shows what the manifest knows.
+    evidence = models.ForeignKey(IdentityEvidence, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    nationality = models.ForeignKey(
+        PersonNationality, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    document = models.ForeignKey(Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     at = models.DateTimeField(null=True, blank=True)
 

@@ -20,13 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhusan.accounts.access import has_capability
-from zhusan.accounts.models import Organisation
+from zhusan.accounts.models import Organisation, Unit
 from zhusan.accounts.permissions import Capability, Compartment
 from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, Denied, diff, record, write_action
 from zhusan.core.concurrency import StaleVersionError, save_versioned
 from zhusan.registry import services as registry
-from zhusan.registry.access import access_for
+from zhusan.registry.access import access_for, may_write
 from zhusan.registry.models import (
     TRANSITIONS,
     AssentChoice,
@@ -35,14 +35,23 @@ from zhusan.registry.models import (
     ConsentPurpose,
     ConsentStatus,
     Decision,
+    Document,
     DocumentStatus,
     DocumentType,
+    EvidenceMethod,
     EvidenceOutcome,
     EvidenceTopic,
+    Household,
+    HouseholdMember,
+    HouseholdRole,
+    IdentityEvidence,
     NationalityStatus,
     Person,
+    PersonNationality,
+    RecordType,
     RelationKind,
     Site,
+    SiteKind,
     Stage,
 )
 
@@ -72,6 +81,9 @@ from .models import (
 # A child old enough to give a view gives assent as well as the carer's consent.
 ASSENT_AGE = 7
 CARER_RELATIONS = (RelationKind.MOTHER, RelationKind.FATHER, RelationKind.GUARDIAN)
+# In a household, the head and the carer look after its children.
+HOUSEHOLD_CARER_ROLES = (HouseholdRole.HEAD, HouseholdRole.CARER)
+TRAVEL_DOCUMENT_TYPES = (DocumentType.LAISSEZ_PASSER, DocumentType.PASSPORT)
 # Items an operations officer may tick by hand; consent is read from the
 # registry only, security only by the security liaison.
 MANUAL_KINDS = {
@@ -110,7 +122,7 @@ def _require(
 
 def _require_person(actor: Actor, person: Person, *, write: Compartment | None = None) -> None:
     access = access_for(_user(actor), person)
-    if not access.visible or (write is not None and not access.can_write(write)):
+    if not access.visible or not may_write(access, person, write):  # break-the-glass reads, never writes
         raise Denied(
             _("This person is not in your scope."),
             actor=actor,
@@ -277,7 +289,8 @@ def movement_create(
     label: str,
     kind: str = MovementKind.FLIGHT,
     origin: Site | None = None,
-    destination: str,
+    destination: str = "",
+    destination_site: Site | None = None,
     transit_points: str = "",
     departure_on: date | None = None,
     arrival_on: date | None = None,
@@ -290,7 +303,8 @@ def movement_create(
         label=label.strip(),
         kind=kind,
         origin=origin,
-        destination=destination.strip(),
+        destination=destination.strip() or (destination_site.name if destination_site else ""),
+        destination_site=destination_site,
         transit_points=transit_points.strip(),
         departure_on=departure_on,
         arrival_on=arrival_on,
@@ -310,6 +324,7 @@ def movement_create(
                 "kind": kind,
                 "origin": origin.name if origin else "",
                 "destination": movement.destination,
+                "destination_site": destination_site.name if destination_site else "",
                 "departure_on": departure_on,
             },
         ),
@@ -349,25 +364,87 @@ def movement_set_status(*, actor: Actor, movement: Movement, status: str, expect
         object_ref=movement.uuid,
         changes=diff({"status": before}, {"status": status}),
     )
+    operation = movement.operation
+    if status == MovementStatus.UNDER_WAY and operation.status == OperationStatus.APPROVED:
+        # The first movement to leave puts its operation under way.
+        operation.refresh_from_db()
+        operation_update(
+            actor=actor, operation=operation, expected_version=operation.version, status=OperationStatus.UNDER_WAY
+        )
     return movement
+
+
+def _close_movement_if_done(actor: Actor, movement: Movement) -> None:
+    """A movement under way has arrived once every entry arrived or was
+    withdrawn; an operation under way is completed once none of its
+    movements is still planned or under way. Both audited."""
+    movement.refresh_from_db()
+    if movement.status != MovementStatus.UNDER_WAY:
+        return
+    if movement.entries.exclude(status__in=[EntryStatus.ARRIVED, EntryStatus.WITHDRAWN]).exists():
+        return
+    movement_set_status(
+        actor=actor, movement=movement, status=MovementStatus.ARRIVED, expected_version=movement.version
+    )
+    operation = movement.operation
+    operation.refresh_from_db()
+    if (
+        operation.status == OperationStatus.UNDER_WAY
+        and not operation.movements.filter(status__in=OPEN_MOVEMENTS).exists()
+    ):
+        operation_update(
+            actor=actor, operation=operation, expected_version=operation.version, status=OperationStatus.COMPLETED
+        )
 
 
 # --- The family rule ---------------------------------------------------------------
 
 
 def carers_of(person: Person) -> list[Person]:
-    """Mother, father or guardian recorded in the registry."""
-    return [
-        rel.from_person for rel in person.relations_in.filter(kind__in=CARER_RELATIONS).select_related("from_person")
-    ]
+    """Mother, father or guardian recorded in the registry, and the head or
+    carer of a household in which the person is a child."""
+    carers: dict[int, Person] = {
+        rel.from_person_id: rel.from_person
+        for rel in person.relations_in.filter(kind__in=CARER_RELATIONS).select_related("from_person")
+    }
+    as_child = HouseholdMember.objects.filter(person=person, role=HouseholdRole.CHILD).values("household_id")
+    household_carers = (
+        HouseholdMember.objects.filter(household_id__in=as_child, role__in=HOUSEHOLD_CARER_ROLES)
+        .exclude(person=person)
+        .select_related("person")
+    )
+    for member in household_carers:
+        carers.setdefault(member.person_id, member.person)
+    return [c for c in carers.values() if c.merged_into_id is None]
 
 
-def separation_problem(movement: Movement, child: Person) -> str:
-    """Why this child may not travel as things stand, or "" when it may.
+def _carer_name(carer: Person) -> str:
+    name = carer.primary_name
+    return f"{carer.case_number} ({name.full})" if name is not None and name.full else carer.case_number
 
-    A child travels with at least one recorded carer on the same manifest,
-    or under a recorded separation decision for this movement.
-    """
+
+# What the carer's entry must have reached for the child to take each step.
+_CARER_NEEDS: dict[str, tuple[str, ...]] = {
+    EntryStatus.PROPOSED: (
+        EntryStatus.PROPOSED,
+        EntryStatus.VERIFIED,
+        EntryStatus.CLEARED,
+        EntryStatus.BOARDED,
+        EntryStatus.ARRIVED,
+    ),
+    EntryStatus.BOARDED: (EntryStatus.BOARDED, EntryStatus.ARRIVED),
+    EntryStatus.ARRIVED: (EntryStatus.ARRIVED,),
+}
+
+
+def separation_problem(movement: Movement, child: Person, step: str = EntryStatus.PROPOSED) -> str:
+    """Why this child may not take ``step`` (be added, board, arrive), or "" when it may.
+
+    A child is added with a carer on the same manifest, boards once a carer
+    has boarded and arrives once a carer has arrived, on the same movement;
+    or travels apart under a separation decision for this movement (which
+    always carries a best-interests assessment reference). The refusal names
+    each carer and what is missing."""
     if not child.is_child():
         return ""
     carers = carers_of(child)
@@ -375,25 +452,60 @@ def separation_problem(movement: Movement, child: Person) -> str:
         return ""  # no carer on record: unaccompanied, confirmed on arrival
     if SeparationDecision.objects.filter(movement=movement, child=child).exists():
         return ""
-    on_manifest = ManifestEntry.objects.active().filter(movement=movement, person__in=carers)
-    if on_manifest.exclude(status=EntryStatus.HELD).exists():
+    needed = _CARER_NEEDS[step]
+    here = {e.person_id: e for e in ManifestEntry.objects.filter(movement=movement, person__in=carers)}
+    if any(e.status in needed for e in here.values()):
         return ""
-    elsewhere = (
-        ManifestEntry.objects.active()
+    elsewhere = {
+        e.person_id: e
+        for e in ManifestEntry.objects.active()
         .filter(person__in=carers)
         .exclude(movement=movement)
-        .select_related("movement")
-        .first()
-    )
-    if elsewhere is not None:
-        return _(
-            "This child's carer %(carer)s is on another movement (%(movement)s). Families travel together unless a "
-            "separation decision with a best-interests assessment is recorded."
-        ) % {"carer": elsewhere.person.case_number, "movement": elsewhere.movement}
+        .exclude(status=EntryStatus.ARRIVED)
+        .select_related("movement__operation")
+    }
+    missing = []
+    for carer in carers:
+        name = _carer_name(carer)
+        entry = here.get(carer.pk)
+        if entry is None and carer.pk in elsewhere:
+            missing.append(
+                _("%(carer)s is on another movement (%(m)s)") % {"carer": name, "m": elsewhere[carer.pk].movement}
+            )
+        elif entry is None:
+            missing.append(_("%(carer)s is not on this manifest") % {"carer": name})
+        elif entry.status in (EntryStatus.HELD, EntryStatus.WITHDRAWN):
+            missing.append(
+                _("%(carer)s is %(status)s (%(reason)s)")
+                % {"carer": name, "status": entry.get_status_display().lower(), "reason": entry.status_reason}
+            )
+        elif step == EntryStatus.BOARDED:
+            missing.append(
+                _("%(carer)s has not boarded (still %(status)s)")
+                % {"carer": name, "status": entry.get_status_display().lower()}
+            )
+        else:
+            missing.append(
+                _("%(carer)s has not arrived (still %(status)s)")
+                % {"carer": name, "status": entry.get_status_display().lower()}
+            )
+    what = {
+        EntryStatus.PROPOSED: _("%(child)s cannot be added without a carer"),
+        EntryStatus.BOARDED: _("%(child)s cannot board before a carer"),
+        EntryStatus.ARRIVED: _("%(child)s cannot arrive before a carer"),
+    }[step] % {"child": child.case_number}
     return _(
-        "This child's carer (%(carers)s) is not on this manifest. Add the carer first, or record a separation "
-        "decision with a best-interests assessment."
-    ) % {"carers": ", ".join(c.case_number for c in carers)}
+        "%(what)s: %(missing)s. Families travel together: %(action)s, or record a separation decision with a "
+        "best-interests assessment."
+    ) % {
+        "what": what,
+        "missing": "; ".join(missing),
+        "action": {
+            EntryStatus.PROPOSED: _("add the carer first"),
+            EntryStatus.BOARDED: _("board the carer first"),
+            EntryStatus.ARRIVED: _("record the carer's arrival first"),
+        }[step],
+    }
 
 
 @write_action
@@ -501,26 +613,83 @@ def manifest_add(*, actor: Actor, movement: Movement, person: Person, travel_gro
     return entry
 
 
-def _derived(person: Person, kind: str) -> bool | None:
-    """What the registry's records say about an item, or None when it says nothing."""
-    if kind == ClearanceKind.CONSENT:
-        return consent_satisfied(person)
+@write_action
+def manifest_add_household(
+    *, actor: Actor, movement: Movement, household: Household, travel_group: str = ""
+) -> list[ManifestEntry]:
+    """Put a whole household on the manifest in one step: every member in the
+    programme who is not on it yet, adults first so that the family rule
+    holds for the children. Every member is checked for scope, and any
+    refusal leaves the manifest as it was (one transaction)."""
+    _require(actor, Capability.MANAGE_OPERATIONS, object_type=ObjectType.MANIFEST_ENTRY, ref=movement.uuid)
+    members = [
+        m.person
+        for m in household.memberships.select_related("person").order_by("pk")
+        if m.person.record_type == RecordType.SUBJECT and m.person.merged_into_id is None
+    ]
+    for person in members:
+        _require_person(actor, person)
+    already = set(
+        ManifestEntry.objects.filter(movement=movement, person__in=members).values_list("person_id", flat=True)
+    )
+    to_add = sorted((p for p in members if p.pk not in already), key=lambda p: p.is_child())
+    if not to_add:
+        raise ValidationError({"household": _("Everyone in %(h)s is already on this manifest.") % {"h": household}})
+    group = travel_group.strip() or household.label[:60]
+    entries = []
+    for person in to_add:
+        try:
+            entries.append(manifest_add(actor=actor, movement=movement, person=person, travel_group=group))
+        except ValidationError as exc:
+            raise ValidationError(
+                {"household": [f"{person.case_number}: {message}" for message in exc.messages]}
+            ) from exc
+    return entries
+
+
+# The registry record each item links to (its field on ClearanceItem).
+PROOF_FIELD = {
+    ClearanceKind.IDENTITY_VERIFIED: "evidence",
+    ClearanceKind.NATIONALITY_CONFIRMED: "nationality",
+    ClearanceKind.TRAVEL_DOCUMENT: "document",
+}
+Proof = IdentityEvidence | PersonNationality | Document
+
+
+def registry_proof(entry: ManifestEntry, kind: str) -> Proof | None:
+    """The registry's record that satisfies an item, or None: accepted and
+    confirmed identity evidence; a verified nationality of the operation's
+    country; an issued laissez-passer or passport not expired."""
+    person = entry.person
     if kind == ClearanceKind.IDENTITY_VERIFIED:
         return (
             person.evidence.filter(
                 topic=EvidenceTopic.IDENTITY, outcome=EvidenceOutcome.CONFIRMED, decision=Decision.ACCEPTED
-            ).exists()
-            or None
+            )
+            .order_by("-created_at")
+            .first()
         )
     if kind == ClearanceKind.NATIONALITY_CONFIRMED:
-        return person.nationalities.filter(status=NationalityStatus.VERIFIED).exists() or None
+        return person.nationalities.filter(
+            status=NationalityStatus.VERIFIED, country=entry.movement.operation.country
+        ).first()
     if kind == ClearanceKind.TRAVEL_DOCUMENT:
+        today = timezone.localdate()
         return (
-            person.documents.filter(
-                doc_type__in=[DocumentType.LAISSEZ_PASSER, DocumentType.PASSPORT], status=DocumentStatus.ISSUED
-            ).exists()
-            or None
+            person.documents.filter(doc_type__in=TRAVEL_DOCUMENT_TYPES, status=DocumentStatus.ISSUED)
+            .exclude(expires_on__lt=today)
+            .order_by("-issued_on", "-created_at")
+            .first()
         )
+    return None
+
+
+def _derived(entry: ManifestEntry, kind: str) -> bool | None:
+    """What the registry's records say about an item, or None when it says nothing."""
+    if kind == ClearanceKind.CONSENT:
+        return consent_satisfied(entry.person)
+    if kind in PROOF_FIELD:
+        return registry_proof(entry, kind) is not None or None
     return None
 
 
@@ -528,9 +697,9 @@ def consent_satisfied(person: Person) -> bool:
     """An adult's own consent; for a child, a parent's, guardian's or
     authority's consent and, where age allows, the child's assent.
 
-    Read from the registry's latest consent for receiving services (the
-    programme's consent to return and to the services that follow)."""
-    latest = person.consents.filter(purpose=ConsentPurpose.SERVICES).order_by("-given_on", "-recorded_at").first()
+    Read from the registry's latest consent (and assent) to return to the
+    home country, never from another purpose."""
+    latest = person.consents.filter(purpose=ConsentPurpose.RETURN).order_by("-given_on", "-recorded_at").first()
     if latest is None or latest.status != ConsentStatus.GRANTED:
         return False
     if not person.is_child():
@@ -539,7 +708,7 @@ def consent_satisfied(person: Person) -> bool:
         return False
     age = person.age()
     if age is not None and age >= ASSENT_AGE:
-        assent = person.assents.filter(purpose=ConsentPurpose.SERVICES).order_by("-recorded_on", "-pk").first()
+        assent = person.assents.filter(purpose=ConsentPurpose.RETURN).order_by("-recorded_on", "-pk").first()
         return assent is not None and assent.assent == AssentChoice.AGREES
     return True
 
@@ -573,17 +742,22 @@ def clearance_plan(entry: ManifestEntry) -> list[ItemChange]:
     plan: list[ItemChange] = []
     for kind in required:
         item = items.get(kind)
-        derived = _derived(entry.person, kind)
+        proof = registry_proof(entry, kind) if kind in PROOF_FIELD else None
+        derived = bool(proof) if kind in PROOF_FIELD else _derived(entry, kind)
+        link = {f"{PROOF_FIELD[kind]}_id": proof.pk} if proof is not None else {}
         if item is None:
             is_derived = kind == ClearanceKind.CONSENT or bool(derived)
-            plan.append(ItemChange(kind, None, {"required": True, "satisfied": bool(derived), "derived": is_derived}))
+            values = {"required": True, "satisfied": bool(derived), "derived": is_derived, **link}
+            plan.append(ItemChange(kind, None, values))
             continue
-        values: dict[str, Any] = {} if item.required else {"required": True}
+        values = {} if item.required else {"required": True}
         if kind == ClearanceKind.CONSENT:
             if item.satisfied != bool(derived) or not item.derived:
                 values.update(satisfied=bool(derived), derived=True, by=None)
         elif derived and not item.satisfied:
-            values.update(satisfied=True, derived=True)
+            values.update(satisfied=True, derived=True, **link)
+        elif proof is not None and getattr(item, f"{PROOF_FIELD[kind]}_id") is None:
+            values.update(link)  # ticked before the registry knew: link the record that proves it
         if values:
             plan.append(ItemChange(kind, item, values))
     for kind, item in items.items():
@@ -598,7 +772,9 @@ def _sync(actor: Actor, entry: ManifestEntry) -> list[ClearanceItem]:
     now = timezone.now()
     written: list[ClearanceItem] = []
     for change in clearance_plan(entry):
-        detail = {"kind": change.kind, "entry": str(entry.uuid), "derived": True}
+        detail: dict[str, Any] = {"kind": change.kind, "entry": str(entry.uuid), "derived": True}
+        if change.kind in PROOF_FIELD and f"{PROOF_FIELD[change.kind]}_id" in change.values:
+            detail["proof"] = _proof_ref(change.kind, change.values[f"{PROOF_FIELD[change.kind]}_id"])
         if change.item is None:
             item = ClearanceItem.objects.create(
                 entry=entry, kind=change.kind, at=now if change.values["satisfied"] else None, **change.values
@@ -616,7 +792,7 @@ def _sync(actor: Actor, entry: ManifestEntry) -> list[ClearanceItem]:
         else:
             item = change.item
             fields = list(change.values)
-            before = {k: getattr(item, k) for k in fields if k != "by"}
+            before = {k: getattr(item, k) for k in fields if k != "by" and not k.endswith("_id")}
             for key, value in change.values.items():
                 setattr(item, key, value)
             if "satisfied" in change.values:
@@ -675,11 +851,94 @@ def missing_items(entry: ManifestEntry) -> list[str]:
     return [str(i.get_kind_display()) for i in entry.clearance_items.filter(required=True, satisfied=False)]
 
 
+def _proof_ref(kind: str, pk: int | None) -> str:
+    """How the audit trail names the registry record behind an item."""
+    if pk is None:
+        return ""
+    if kind == ClearanceKind.NATIONALITY_CONFIRMED:
+        country = PersonNationality.objects.filter(pk=pk).values_list("country", flat=True).first()
+        return f"nationality:{country}"
+    model = IdentityEvidence if kind == ClearanceKind.IDENTITY_VERIFIED else Document
+    ref = model.objects.filter(pk=pk).values_list("uuid", flat=True).first()
+    return f"{model._meta.model_name}:{ref}"
+
+
+@dataclass
+class ItemProof:
+    """What ticking an item by hand records in the registry first.
+
+    Identity: accepted, confirmed identity evidence (``method``, ``reference``).
+    Nationality: a verified nationality of ``country`` (the operation's
+    country when blank). Travel document: an issued ``doc_type`` (laissez-passer
+    or passport) numbered ``reference``, from ``issuer``, issued and expiring
+    on the dates given."""
+
+    method: str = EvidenceMethod.CONSULAR_INTERVIEW
+    reference: str = ""
+    country: str = ""
+    doc_type: str = DocumentType.LAISSEZ_PASSER
+    issuer: str = ""
+    issued_on: date | None = None
+    expires_on: date | None = None
+
+
+def _record_proof(actor: Actor, entry: ManifestEntry, kind: str, proof: ItemProof) -> Proof | None:
+    """Write the registry record a hand tick stands for, through the registry's
+    services (their rights and audit apply); None for items with no record."""
+    person = entry.person
+    if kind == ClearanceKind.IDENTITY_VERIFIED:
+        if proof.method not in EvidenceMethod.values:
+            raise ValidationError({"method": _("Choose how identity was established.")})
+        return registry.evidence_add(
+            actor=actor,
+            person=person,
+            topic=EvidenceTopic.IDENTITY,
+            method=proof.method,
+            outcome=EvidenceOutcome.CONFIRMED,
+            decision=Decision.ACCEPTED,
+            reference=proof.reference.strip(),
+        )
+    if kind == ClearanceKind.NATIONALITY_CONFIRMED:
+        return registry.nationality_set(
+            actor=actor,
+            person=person,
+            country=proof.country or entry.movement.operation.country,
+            status=NationalityStatus.VERIFIED,
+        )
+    if kind == ClearanceKind.TRAVEL_DOCUMENT:
+        if proof.doc_type not in TRAVEL_DOCUMENT_TYPES:
+            raise ValidationError({"doc_type": _("A travel document is a laissez-passer or a passport.")})
+        return registry.document_add(
+            actor=actor,
+            person=person,
+            doc_type=proof.doc_type,
+            number=proof.reference.strip(),
+            issuer=proof.issuer.strip(),
+            status=DocumentStatus.ISSUED,
+            issued_on=proof.issued_on or timezone.localdate(),
+            expires_on=proof.expires_on,
+        )
+    return None
+
+
 @write_action
 def clearance_item_set(
-    *, actor: Actor, entry: ManifestEntry, kind: str, satisfied: bool, note: str = ""
+    *,
+    actor: Actor,
+    entry: ManifestEntry,
+    kind: str,
+    satisfied: bool,
+    note: str = "",
+    proof: ItemProof | None = None,
 ) -> ClearanceItem:
-    """Tick or untick an item by hand (not consent, not security)."""
+    """Tick or untick an item by hand (not consent, not security).
+
+    Ticking identity, nationality or the travel document links the
+    registry's record that proves it; when there is none yet, the record is
+    written first through the registry's services (so the person's page
+    shows what the manifest knows; the staff member needs write on that
+    compartment). An item the registry proves cannot be unticked here: the
+    record is corrected on the person's page."""
     _require(
         actor, Capability.MANAGE_OPERATIONS, object_type=ObjectType.CLEARANCE_ITEM, ref=entry.uuid, person=entry.person
     )
@@ -692,17 +951,38 @@ def clearance_item_set(
     item = ClearanceItem.objects.filter(entry=entry, kind=kind).first()
     if item is None:
         raise ValidationError({"kind": _("This item is not on this person's checklist.")})
-    before = {"satisfied": item.satisfied, "note": item.note}
+    field = PROOF_FIELD.get(ClearanceKind(kind))
+    record_found = registry_proof(entry, kind) if field else None
+    if not satisfied and record_found is not None:
+        raise ValidationError(
+            {
+                "kind": _(
+                    "The registry records %(record)s for this person; correct that record on the person's page first."
+                )
+                % {"record": record_found}
+            }
+        )
+    before: dict[str, Any] = {"satisfied": item.satisfied, "note": item.note}
+    if field:
+        before[field] = _proof_ref(kind, getattr(item, f"{field}_id"))
+    linked: Proof | None = None
+    if satisfied and field:
+        linked = record_found or _record_proof(actor, entry, kind, proof or ItemProof())
     item.satisfied, item.note, item.derived = satisfied, note.strip()[:300], False
     item.by, item.at = _user(actor), timezone.now()
+    if field:
+        setattr(item, f"{field}_id", linked.pk if linked is not None else None)
     item.save()
+    after: dict[str, Any] = {"satisfied": item.satisfied, "note": item.note}
+    if field:
+        after[field] = _proof_ref(kind, getattr(item, f"{field}_id"))
     record(
         actor,
         Action.UPDATE,
         object_type=ObjectType.CLEARANCE_ITEM,
         object_ref=item.uuid,
         person_ref=entry.person.uuid,
-        changes=diff(before, {"satisfied": item.satisfied, "note": item.note}),
+        changes=diff(before, after),
         detail={"kind": kind},
     )
     return item
@@ -826,7 +1106,7 @@ def entry_advance(
                 }
             )
     if to_status == EntryStatus.BOARDED:
-        problem = separation_problem(entry.movement, entry.person)
+        problem = separation_problem(entry.movement, entry.person, EntryStatus.BOARDED)
         if problem:
             raise ValidationError({"to_status": problem})
     entry.status = to_status
@@ -845,6 +1125,8 @@ def entry_advance(
         changes=diff({"status": current}, {"status": to_status}),
         detail={"reason": entry.status_reason, "override": entry.overrides.exists() and to_status in GATED},
     )
+    if to_status == EntryStatus.WITHDRAWN:
+        _close_movement_if_done(actor, entry.movement)
     if not has_capability(_user(actor), Capability.CHANGE_STAGE):
         return entry  # the lifecycle follows when staff who may move it act
     stage_reason = _("Manifest %(m)s: %(s)s") % {"m": entry.movement, "s": EntryStatus(to_status).label}
@@ -874,33 +1156,91 @@ class ArrivalInput:
     protection_needs: str = ""
     unaccompanied: bool = False
     orphan: bool = False
+    # Optional: hand the case to the receiving unit (the managing unit changes).
+    receiving_unit: Unit | None = None
+    # Optional: where a person placed with relatives or in custody now stays;
+    # otherwise the stay opens at the movement's destination site.
+    address: str = ""
+
+
+def custody_allowed(person: Person) -> bool:
+    """Custody is a placement only for persons definitely at or above the
+    age of criminal responsibility; never for a child below it."""
+    return person.definitely_at_least(settings.ZHUSAN_AGE_OF_CRIMINAL_RESPONSIBILITY)
+
+
+def _arrival_errors(actor: Actor, entry: ManifestEntry, data: ArrivalInput) -> dict[str, str]:
+    user = _user(actor)
+    person, movement = entry.person, entry.movement
+    access = access_for(user, person)
+    errors: dict[str, str] = {}
+    if entry.status != EntryStatus.BOARDED:
+        errors["status"] = _("Only someone who boarded can arrive.")
+    elif movement.status != MovementStatus.UNDER_WAY:
+        errors["status"] = _("The movement is %(s)s: arrivals are recorded once it is under way.") % {
+            "s": _status_label(MovementStatus, movement.status).lower()
+        }
+    if data.placement not in Placement.values:
+        errors["placement"] = _("Choose the placement on arrival.")
+    elif data.placement == Placement.CUSTODY and not custody_allowed(person):
+        errors["placement"] = _(
+            "Custody is not a placement for a child below the age of criminal responsibility (%(age)s)."
+        ) % {"age": settings.ZHUSAN_AGE_OF_CRIMINAL_RESPONSIBILITY}
+    if (data.unaccompanied or data.orphan) and not person.is_child():
+        errors["unaccompanied"] = _("Unaccompanied and orphan status are confirmed for children only.")
+    if not has_capability(user, Capability.CHANGE_STAGE):
+        errors["placement"] = _(
+            "Your role cannot move a person's lifecycle stage; arrival is recorded by staff who can."
+        )
+    if not access.can_write(Compartment.CONTACT_LOCATION):
+        errors["placement"] = _("Arrival opens the person's new stay: your role cannot change where a person stays.")
+    if data.medical_summary.strip() and not access.can_write(Compartment.HEALTH):
+        errors["medical_summary"] = _(
+            "Only staff who may write health data record the medical summary; a doctor adds it on the entry page."
+        )
+    if movement.destination_site is None and not data.address.strip():
+        errors["address"] = _(
+            "This movement has no destination site: give the address where the person now stays, or set the "
+            "movement's destination site."
+        )
+    if "status" not in errors and not errors.get("placement"):
+        problem = separation_problem(movement, person, EntryStatus.ARRIVED)
+        if problem:
+            errors["status"] = problem
+    return errors
+
+
+def _move_stays(actor: Actor, entry: ManifestEntry, data: ArrivalInput, on: date) -> None:
+    """Close the stays still open (the camp) and open the new one: the
+    movement's destination site, or the address given for a placement with
+    relatives or in custody. Through the registry's services, so audited."""
+    person, site = entry.person, entry.movement.destination_site
+    address = data.address.strip()
+    for stay in person.stays.filter(ended_on__isnull=True).select_related("site"):
+        if not address and site is not None and stay.site_id == site.pk:
+            return  # already recorded there
+        ended = max(on, stay.started_on) if stay.started_on else on
+        registry.stay_update(actor=actor, stay=stay, ended_on=ended)
+    if address:
+        kind = SiteKind.DETENTION if data.placement == Placement.CUSTODY else SiteKind.HOME
+        registry.stay_add(actor=actor, person=person, kind=kind, address=address[:300], started_on=on)
+    elif site is not None:
+        registry.stay_add(actor=actor, person=person, kind=site.kind, site=site, started_on=on)
 
 
 @write_action
 def arrival_record(*, actor: Actor, entry: ManifestEntry, data: ArrivalInput, expected_version: int) -> ManifestEntry:
     """Arrival triage: placement, medical summary (health compartment),
-    protection needs, unaccompanied / orphan status; moves the lifecycle."""
+    protection needs, unaccompanied / orphan status. The person's camp stay
+    closes and the new stay opens, the lifecycle moves, the case may pass to
+    the receiving unit, and the movement (then its operation) closes when
+    nobody is left to arrive."""
     _require(
         actor, Capability.MANAGE_OPERATIONS, object_type=ObjectType.MANIFEST_ENTRY, ref=entry.uuid, person=entry.person
     )
     _require_person(actor, entry.person)
     _check_version_of(entry, expected_version)
-    errors = {}
-    if entry.status != EntryStatus.BOARDED:
-        errors["status"] = _("Only someone who boarded can arrive.")
-    if data.placement not in Placement.values:
-        errors["placement"] = _("Choose the placement on arrival.")
-    if (data.unaccompanied or data.orphan) and not entry.person.is_child():
-        errors["unaccompanied"] = _("Unaccompanied and orphan status are confirmed for children only.")
-    user = _user(actor)
-    if not has_capability(user, Capability.CHANGE_STAGE):
-        errors["placement"] = _(
-            "Your role cannot move a person's lifecycle stage; arrival is recorded by staff who can."
-        )
-    if data.medical_summary.strip() and not access_for(user, entry.person).can_write(Compartment.HEALTH):
-        errors["medical_summary"] = _(
-            "Only staff who may write health data record the medical summary; a doctor adds it on the entry page."
-        )
+    errors = _arrival_errors(actor, entry, data)
     if errors:
         raise ValidationError(errors)
     before = {"status": entry.status}
@@ -939,12 +1279,25 @@ def arrival_record(*, actor: Actor, entry: ManifestEntry, data: ArrivalInput, ex
             sensitive=("protection_needs",),
         ),
     )
+    _move_stays(actor, entry, data, timezone.localdate())
     reason = _("Arrived with %(m)s; placement: %(p)s") % {
         "m": entry.movement,
         "p": Placement(data.placement).label,
     }
     _move_stage(actor, entry.person, Stage.REPATRIATED, reason)
     _move_stage(actor, entry.person, PLACEMENT_STAGE[Placement(data.placement)], reason)
+    _close_movement_if_done(actor, entry.movement)
+    if data.receiving_unit is not None:
+        # Last: the case may leave the actor's scope with it.
+        person = entry.person
+        person.refresh_from_db(fields=["version", "managing_unit"])
+        registry.managing_unit_change(
+            actor=actor,
+            person=person,
+            unit=data.receiving_unit,
+            reason=_("Arrived with %(m)s: handed to the receiving unit") % {"m": entry.movement},
+            expected_version=person.version,
+        )
     return entry
 
 

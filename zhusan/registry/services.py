@@ -937,3 +937,60 @@ def person_unmerge(
         detail={**detail, "not_restored": len(missing)},
     )
     return missing
+
+
+# --- Nationality and the managing unit ------------------------------------------------
+# Written by operations (the checklist's nationality item, the handover on
+# arrival) and open to any app: each change is audited here.
+
+
+@write_action
+def nationality_set(*, actor: Actor, person: Person, country: str, status: str) -> PersonNationality:
+    """Record a nationality claimed, verified or not confirmed (one row per country)."""
+    require_write(actor, person, Compartment.IDENTITY)
+    code = country.strip().upper()
+    if len(code) != 2 or not code.isalpha():
+        raise ValidationError({"country": _("Give the country as a two-letter ISO code, for example KZ.")})
+    if status not in NationalityStatus.values:
+        raise ValidationError({"status": _("Unknown nationality status.")})
+    nationality = PersonNationality.objects.filter(person=person, country=code).first()
+    before = {"country": code, "status": nationality.status} if nationality else {}
+    if nationality is None:
+        nationality = PersonNationality.objects.create(person=person, country=code, status=status)
+    elif nationality.status != status:
+        nationality.status = status
+        nationality.save(update_fields=["status"])
+    else:
+        return nationality
+    record(
+        actor,
+        Action.UPDATE if before else Action.CREATE,
+        object_type=ObjectType.NATIONALITY,
+        object_ref=f"{person.uuid}:{code}",
+        person_ref=person.uuid,
+        changes=diff(before, {"country": code, "status": status}),
+    )
+    return nationality
+
+
+@write_action
+def managing_unit_change(*, actor: Actor, person: Person, unit: Unit, reason: str, expected_version: int) -> Person:
+    """Hand the case to another unit (a receiving centre on arrival); audited with the reason."""
+    require_write(actor, person, Compartment.IDENTITY)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the case changes unit.")})
+    before = person.managing_unit
+    if before.pk == unit.pk:
+        return person
+    person.managing_unit = unit
+    save_versioned(person, expected_version=expected_version, fields=["managing_unit"])
+    record(
+        actor,
+        Action.UPDATE,
+        object_type=ObjectType.PERSON,
+        object_ref=person.uuid,
+        person_ref=person.uuid,
+        changes=diff({"managing_unit": str(before)}, {"managing_unit": str(unit)}),
+        detail={"reason": reason.strip(), "from_unit": str(before.uuid), "to_unit": str(unit.uuid)},
+    )
+    return person
