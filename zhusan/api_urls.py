@@ -9,4 +9,5 @@ urlpatterns = [
     path("v1/", include("zhusan.registry.api_urls")),
     path("v1/indicators/", include("zhusan.reporting.api_urls")),
     path("v1/operations/", include("zhusan.operations.api_urls")),
+    path("v1/tracing-requests/", include("zhusan.matching.api_urls")),
 ]
