@@ -1,4 +1,4 @@
-"""Second-factor enforcement for the browser UI."""
+"""Second-factor enforcement for the browser UI, and the privacy headers of every response."""
 
 from __future__ import annotations
 
@@ -34,3 +34,53 @@ class MFARequiredMiddleware:
         ):
             return redirect(reverse("accounts:verify") + "?next=" + request.path)
         return self.get_response(request)
+
+
+#: Browser features no page of Zhusan uses: refused to every page and any
+#: script injected into one (the camera and microphone of a case worker's laptop).
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
+
+
+class PrivacyHeadersMiddleware:
+    """``Permissions-Policy`` on every response; ``Cache-Control: no-store`` on
+    every response to an authenticated request.
+
+    Every page and API answer given to a signed-in user may carry personal
+    data, so none is kept by the browser's cache, a proxy or the back button's
+    store: one rule for all, instead of a header each view must remember. The
+    user is read after the view ran, so an API token that DRF authenticated in
+    the view counts too; a request that sent credentials counts even if they
+    were refused. Placed before WhiteNoise so static files get the policy too
+    (and stay cacheable: no user is attached to them).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response["Permissions-Policy"] = PERMISSIONS_POLICY
+        user = getattr(request, "user", None)
+        private = (user is not None and user.is_authenticated) or "Authorization" in request.headers
+        if private and "no-store" not in response.get("Cache-Control", ""):
+            response["Cache-Control"] = "no-store"
+        return response
