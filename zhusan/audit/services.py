@@ -74,6 +74,35 @@ def _lock_chain() -> None:
     # holds the database's single write lock.
 
 
+# Set on the user object by the access path (``registry.access``): the
+# persons the user reaches only through break-the-glass, as UUID strings. It
+# lives as long as the user object, i.e. one request, like the grants memo.
+_BREAK_GLASS_MEMO = "_zhusan_break_glass_persons"
+
+
+def note_access(user: User | Any, person_ref: object, *, via_break_glass: bool) -> None:
+    """Tell the trail how ``user`` reaches a person, so that every event this
+    user then produces about the person carries the break-the-glass mark,
+    whichever service or view writes it."""
+    marked: set[str] | None = getattr(user, _BREAK_GLASS_MEMO, None)
+    if marked is None:
+        if not via_break_glass:
+            return
+        marked = set()
+        setattr(user, _BREAK_GLASS_MEMO, marked)
+    if via_break_glass:
+        marked.add(str(person_ref))
+    else:
+        marked.discard(str(person_ref))
+
+
+def _via_break_glass(actor: Actor, person_ref: object) -> bool:
+    if actor.break_glass:
+        return True
+    marked: set[str] = getattr(actor.user, _BREAK_GLASS_MEMO, None) or set()
+    return bool(person_ref) and str(person_ref) in marked
+
+
 def record(
     actor: Actor,
     action: Action | str,
@@ -105,7 +134,7 @@ def record(
             path=actor.path,
             via=actor.via,
             changes=changes or {},
-            detail={**(detail or {}), **({"break_glass": True} if actor.break_glass else {})},
+            detail={**(detail or {}), **({"break_glass": True} if _via_break_glass(actor, person_ref) else {})},
             prev_hash=prev_hash,
         )
         event.hash = event.compute_hash()

@@ -34,7 +34,7 @@ from zhusan.engine.dates import birth_value
 from zhusan.engine.names import parse_name
 from zhusan.registry import models as reg
 from zhusan.registry import services as registry_services
-from zhusan.registry.access import access_for
+from zhusan.registry.access import access_for, may_write
 from zhusan.registry.dates import BirthPrecision
 from zhusan.registry.models import EstablishedBy, NameKind, Person, RecordType, RelationKind, Sex
 
@@ -191,7 +191,7 @@ def decide_different(*, actor: Actor, candidate: DuplicateCandidate) -> Duplicat
     if candidate.status != DuplicateStatus.OPEN:
         raise ValidationError(_("This pair has already been decided."))
     for p in (candidate.person_a, candidate.person_b):
-        if not access_for(user, p).visible:
+        if not may_write(access_for(user, p), p):  # in scope: break-the-glass reads, never decides
             raise Denied(_("You may not see both records."), actor=actor, object_type=ObjectType.DUPLICATE_CANDIDATE)
     candidate.status, candidate.decided_by, candidate.decided_at = DuplicateStatus.DIFFERENT, user, timezone.now()
     candidate.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
@@ -255,7 +255,7 @@ def tracing_request_create(*, actor: Actor, data: TracingInput) -> TracingReques
     errors: dict[str, str] = {}
     if data.inquirer is None and not data.inquirer_name.strip():
         errors["inquirer_name"] = _("Name the inquirer, or choose their registry record.")
-    if data.inquirer is not None and not access_for(user, data.inquirer).visible:
+    if data.inquirer is not None and not may_write(access_for(user, data.inquirer), data.inquirer):
         errors["inquirer"] = _("No such person.")
     if not data.sought:
         errors["given"] = _("Give at least one name of the person sought.")

@@ -8,11 +8,14 @@ Every view, API view, service and selector of every app asks here:
 - ``access_for(user, person)``: the compartments the user may read and write
   on one person;
 - ``access_for_many(user, persons)``: the same for many persons at once, in
-  one query per kind of grant the user holds (never one per person).
+  one query per kind of grant the user holds (never one per person);
+- ``require_write(actor, person, compartment)``: the one check every service
+  makes before it writes a person's data (refused and audited otherwise).
 
 Rights come from the user's role grants (``zhusan.accounts.access``); a
 break-the-glass access reads and never writes; a record merged into another
-is read-only for everyone.
+is read-only for everyone. Whatever a user does to a person they reach only
+through break-the-glass is marked so in the audit trail (``note_access``).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhusan.accounts.access import (
     NO_ACCESS,
@@ -33,6 +37,8 @@ from zhusan.accounts.access import (
 )
 from zhusan.accounts.models import BreakGlassAccess
 from zhusan.accounts.permissions import Capability, Compartment, policy
+from zhusan.audit.models import ObjectType
+from zhusan.audit.services import Actor, Denied, note_access
 
 from .models import Person, PersonQuerySet
 
@@ -113,6 +119,8 @@ def access_for_many(user: User | Any, persons: Iterable[Person]) -> dict[int, Pe
             read[pk] |= every_read
             flag[pk] = sees_flag
             write[pk] = set()  # emergency access reads; it never writes
+    for pk, person in people.items():
+        note_access(user, person.uuid, via_break_glass=pk in glass)
     return {
         pk: PersonAccess(
             frozenset(read[pk]),
@@ -123,6 +131,68 @@ def access_for_many(user: User | Any, persons: Iterable[Person]) -> dict[int, Pe
         )
         for pk in people
     }
+
+
+def may_write(access: PersonAccess, person: Person, compartment: Compartment | str | None = None) -> bool:
+    """Whether ``access`` lets its holder write ``compartment`` of ``person``.
+
+    Without a compartment: a write about the person that belongs to no one
+    compartment (the lifecycle stage, a manifest entry, a review decision).
+    It needs the person in the user's own scope: a break-the-glass access
+    reads and never writes, and a merged record is read-only.
+    """
+    if compartment is not None:
+        return access.can_write(compartment)
+    return access.visible and not access.via_break_glass and person.merged_into_id is None
+
+
+def require_write(actor: Actor, person: Person, compartment: Compartment | str | None = None) -> PersonAccess:
+    """Refuse (audited, via ``Denied``) unless the actor may write
+    ``compartment`` of ``person`` (see ``may_write``); the access otherwise."""
+    if actor.user is None:
+        raise Denied(_("An authenticated user is required."), actor=actor, why="no user")
+    access = access_for(actor.user, person)
+    if may_write(access, person, compartment):
+        return access
+    if compartment is None:
+        message = _("You may not change this person's record.")
+    else:
+        message = _("You may not change %(c)s data of this person.") % {"c": Compartment(compartment).label}
+    if access.via_break_glass:
+        message = _("Break-the-glass access is read-only: %(m)s") % {"m": message}
+    message = merged_message(person) or message
+    why = f"no write on {compartment or 'the person'}"
+    raise Denied(
+        message,
+        actor=actor,
+        object_type=ObjectType.PERSON,
+        object_ref=person.uuid,
+        person_ref=person.uuid,
+        why=why + (" (break-the-glass is read-only)" if access.via_break_glass else ""),
+    )
+
+
+def merged_message(person: Person) -> str:
+    """Why a merged record refuses every write ("" for a record that stands)."""
+    if person.merged_into_id is None:
+        return ""
+    survivor = Person.objects.filter(pk=person.merged_into_id).values_list("case_number", flat=True).first()
+    return _("This record was merged into %(case)s and is read-only: make the change there.") % {"case": survivor}
+
+
+def names_shown(withheld: frozenset[Detail]) -> QuerySet[PersonName]:
+    """A person's names as a reader with this field mask sees them, primary
+    first: no kunyas for a reader withholding them (a teacher)."""
+    qs = PersonName.objects.order_by("-is_primary", "pk")
+    return qs.exclude(kind=NameKind.KUNYA) if Detail.KUNYA in withheld else qs
+
+
+def withheld_in_lists(user: User | Any) -> frozenset[Detail]:
+    """Details left out of list rows: those any of the user's reading roles
+    withholds, so that a row never shows what the user could not open."""
+    if not user.is_authenticated:
+        return frozenset(Detail)
+    return frozenset().union(*(policy(g.role).withholds for g in active_grants(user) if policy(g.role).read))
 
 
 def _matching(condition: Q, pks: list[int]) -> set[int]:

@@ -68,8 +68,8 @@ def get_person_for_user(
     if write is not None and not access.can_write(write):
         _deny(actor, object_type=ObjectType.PERSON, ref=ref, person=person, why=f"no write on {write}")
         raise PermissionDenied(_("You may not change %(c)s data of this person.") % {"c": Compartment(write).label})
-    if access.via_break_glass:
-        actor = Actor(**{**actor.__dict__, "break_glass": True})
+    # A break-the-glass read is marked by the trail itself (access_for noted
+    # it), on this event and on every later one about this person.
     if audit_view and write is None:
         record(actor, Action.VIEW, object_type=ObjectType.PERSON, object_ref=person.uuid, person_ref=person.uuid)
     return person, access
