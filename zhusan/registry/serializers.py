@@ -20,6 +20,7 @@ from zhusan.accounts.models import Unit
 from zhusan.accounts.permissions import SEVERE_COMPARTMENTS, Compartment
 
 from .dates import BirthPrecision
+from .fields import shows_field
 from .models import (
     AssentChoice,
     ChildAssent,
@@ -254,7 +255,23 @@ class NoteFilterSerializer(StrictSerializer):
 # --- Output ---------------------------------------------------------------------
 
 
-class NameSerializer(serializers.ModelSerializer[PersonName]):
+class FieldRuleMixin:
+    """Drops the fields the reader may not see by the one field rule
+    (``registry.fields``), which the person page's templates follow too.
+    Without an ``access`` in the context (schema generation) every field is described."""
+
+    context: dict[str, Any]
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        fields: dict[str, serializers.Field[Any, Any, Any, Any]] = super().get_fields()  # type: ignore[misc]  # a mixin of ModelSerializer
+        access: PersonAccess | None = self.context.get("access")
+        if access is None:
+            return fields
+        model = self.Meta.model  # type: ignore[attr-defined]  # every ModelSerializer has a Meta
+        return {name: field for name, field in fields.items() if shows_field(access, model, name)}
+
+
+class NameSerializer(FieldRuleMixin, serializers.ModelSerializer[PersonName]):
     full = serializers.CharField(read_only=True)
 
     class Meta:
@@ -318,7 +335,7 @@ class PersonSummarySerializer(serializers.ModelSerializer[Person]):
         return person.age()
 
 
-class RelationshipSerializer(serializers.ModelSerializer[Relationship]):
+class RelationshipSerializer(FieldRuleMixin, serializers.ModelSerializer[Relationship]):
     from_person = serializers.UUIDField(source="from_person.uuid", read_only=True)
     to_person = serializers.UUIDField(source="to_person.uuid", read_only=True)
 
@@ -327,13 +344,13 @@ class RelationshipSerializer(serializers.ModelSerializer[Relationship]):
         fields = ["uuid", "from_person", "kind", "to_person", "established_by", "established_on", "reference"]
 
 
-class DocumentSerializer(serializers.ModelSerializer[Document]):
+class DocumentSerializer(FieldRuleMixin, serializers.ModelSerializer[Document]):
     class Meta:
         model = Document
         fields = ["uuid", "doc_type", "number", "issuer", "status", "applied_on", "issued_on", "expires_on"]
 
 
-class StaySerializer(serializers.ModelSerializer[LocationStay]):
+class StaySerializer(FieldRuleMixin, serializers.ModelSerializer[LocationStay]):
     site: serializers.SlugRelatedField[Site] = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
     site_name = serializers.CharField(source="site.name", read_only=True, allow_null=True, default=None)
 
@@ -342,8 +359,8 @@ class StaySerializer(serializers.ModelSerializer[LocationStay]):
         fields = ["uuid", "kind", "site", "site_name", "section", "address", "started_on", "ended_on"]
 
 
-class EvidenceSerializer(serializers.ModelSerializer[IdentityEvidence]):
-    """The laboratory reference only for those who may write identity data."""
+class EvidenceSerializer(FieldRuleMixin, serializers.ModelSerializer[IdentityEvidence]):
+    """The laboratory reference only for those who may write identity data (``fields.FIELD_RULES``)."""
 
     matched_relative: serializers.SlugRelatedField[Person] = serializers.SlugRelatedField(
         slug_field="uuid", read_only=True
@@ -354,15 +371,8 @@ class EvidenceSerializer(serializers.ModelSerializer[IdentityEvidence]):
         model = IdentityEvidence
         fields = ["uuid", "topic", "method", "outcome", "matched_relative", "reference", "decision", "decided_on"]
 
-    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
-        fields = super().get_fields()
-        access: PersonAccess | None = self.context.get("access")
-        if access is not None and not access.can_write(Compartment.IDENTITY):
-            fields.pop("reference")
-        return fields
 
-
-class ConsentSerializer(serializers.ModelSerializer[Consent]):
+class ConsentSerializer(FieldRuleMixin, serializers.ModelSerializer[Consent]):
     given_by_person: serializers.SlugRelatedField[Person] = serializers.SlugRelatedField(
         slug_field="uuid", read_only=True
     )
@@ -372,7 +382,7 @@ class ConsentSerializer(serializers.ModelSerializer[Consent]):
         fields = ["uuid", "purpose", "status", "given_by", "given_by_person", "given_on", "witnesses"]
 
 
-class AssentSerializer(serializers.ModelSerializer[ChildAssent]):
+class AssentSerializer(FieldRuleMixin, serializers.ModelSerializer[ChildAssent]):
     class Meta:
         model = ChildAssent
         fields = ["uuid", "purpose", "assent", "views", "recorded_on"]
