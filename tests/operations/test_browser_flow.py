@@ -14,7 +14,7 @@ from zhusan.registry.models import Stage
 from ..browser.conftest import page  # noqa: F401 (the fixture)
 from ..browser.helpers import log_in
 from ..factories import make_person
-from .helpers import act, give_consent
+from .helpers import act, approve_and_depart, give_consent
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,8 +29,9 @@ def test_a_consular_officer_walks_a_person_from_proposed_to_arrived(page, consul
 
     page.click("text=Zhusan-2")
     page.click("text=Flight 1")
-    page.fill("input[name=case_number]", person.case_number)
-    page.click("text=Add to manifest")
+    page.fill("#find-person-form input[name=find]", person.case_number)
+    page.click("#find-person-form button[type=submit]")
+    page.click("#add-person-form button[type=submit]")
     page.click(f"table.manifest >> text={person.case_number}")
     page.wait_for_url(re.compile(r"/operations/entries/"))
     entry = ManifestEntry.objects.get()
@@ -44,6 +45,8 @@ def test_a_consular_officer_walks_a_person_from_proposed_to_arrived(page, consul
         page.click("#advance-form button[type=submit]")
         page.wait_for_load_state()
         assert page.locator(".entry-status").inner_text().lower() == status
+    approve_and_depart(consul, movement)
+    page.reload()
     page.select_option("#arrival-form select[name=placement]", "rehabilitation_centre")
     page.fill("#arrival-form textarea[name=protection_needs]", "Female interpreter")
     page.click("#arrival-form button[type=submit]")

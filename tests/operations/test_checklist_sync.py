@@ -47,7 +47,7 @@ def test_a_get_of_the_entry_page_writes_nothing_even_when_the_registry_has_news(
 def test_items_appear_after_adding_an_entry_through_the_page_and_each_is_audited(client, consul, movement):
     person = make_person(consul)
     login(client, consul)
-    client.post(reverse("operations:manifest_add", args=[movement.uuid]), {"case_number": person.case_number})
+    client.post(reverse("operations:manifest_add", args=[movement.uuid]), {"person": str(person.uuid)})
     entry = person.manifest_entries.get()
     kinds = set(entry.clearance_items.values_list("kind", flat=True))
     assert kinds == set(ClearanceKind.values)

@@ -7,9 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zhusan.accounts.models import RoleGrant, User
+from zhusan.accounts.models import RoleGrant, Unit, User
 from zhusan.accounts.permissions import POLICIES, Capability
-from zhusan.registry.models import LawfulBasis, Sex, Site
+from zhusan.registry.models import DocumentType, EvidenceMethod, LawfulBasis, Person, Sex, Site
 from zhusan.registry.selectors import AGE_BANDS
 
 from .models import (
@@ -26,7 +26,9 @@ from .models import (
     Placement,
     SecurityOutcome,
 )
-from .services import MANUAL_KINDS
+from .services import MANUAL_KINDS, TRAVEL_DOCUMENT_TYPES, custody_allowed
+
+DateInput = forms.DateInput(attrs={"type": "date"})
 
 
 def _blank(choices: Any, label: Any) -> list[tuple[str, Any]]:
@@ -103,14 +105,38 @@ class MovementForm(forms.Form):
     transit_points = forms.CharField(
         label=_("Transit points"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    destination = forms.CharField(label=_("Destination"), max_length=200)
+    destination = forms.CharField(label=_("Destination"), max_length=200, required=False)
+    destination_site = forms.ModelChoiceField(
+        label=_("Destination site"),
+        queryset=Site.objects.all(),
+        required=False,
+        to_field_name="uuid",
+        help_text=_("Where the persons are received (the centre): arrival records their stay there."),
+    )
     departure_on = forms.DateField(label=_("Departure"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     arrival_on = forms.DateField(label=_("Arrival"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
+class FindPersonForm(forms.Form):
+    """The picker's first step (a GET): a name in any script, a kunya or a case number."""
+
+    find = forms.CharField(
+        label=_("Find a person"),
+        max_length=200,
+        help_text=_("A name in any script, a kunya or a case number; then choose from the list."),
+    )
+
+
 class AddPersonForm(forms.Form):
-    case_number = forms.CharField(label=_("Case number"), max_length=40)
+    """The picker's second step: the person chosen from the matches."""
+
+    person = forms.UUIDField(label=_("Person"))
     travel_group = forms.CharField(label=_("Travel group"), max_length=60, required=False)
+    whole_household = forms.BooleanField(
+        label=_("Add the whole household"),
+        required=False,
+        help_text=_("Everyone in the person's household who is in the programme, adults first."),
+    )
 
 
 class ManifestFilterForm(forms.Form):
@@ -132,9 +158,31 @@ class AdvanceForm(forms.Form):
 
 
 class ChecklistItemForm(forms.Form):
+    """Tick or untick an item; ticking identity, nationality or the travel
+    document says what the registry is to record (see ``services.ItemProof``)."""
+
     kind = forms.ChoiceField(choices=[(k, k.label) for k in ClearanceKind if k in MANUAL_KINDS])
     satisfied = forms.BooleanField(required=False)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
+    method = forms.ChoiceField(
+        label=_("Established by"),
+        choices=EvidenceMethod.choices,
+        required=False,
+        initial=EvidenceMethod.CONSULAR_INTERVIEW,
+    )
+    reference = forms.CharField(label=_("Reference or document number"), required=False, max_length=100)
+    country = forms.CharField(
+        label=_("Nationality (ISO code)"), required=False, min_length=2, max_length=2, help_text=_("For example KZ")
+    )
+    doc_type = forms.ChoiceField(
+        label=_("Travel document"),
+        choices=[(t.value, t.label) for t in DocumentType if t in TRAVEL_DOCUMENT_TYPES],
+        required=False,
+        initial=DocumentType.LAISSEZ_PASSER,
+    )
+    issuer = forms.CharField(label=_("Issued by"), required=False, max_length=200)
+    issued_on = forms.DateField(label=_("Issued on"), required=False, widget=DateInput)
+    expires_on = forms.DateField(label=_("Expires on"), required=False, widget=DateInput)
 
 
 class SecurityForm(forms.Form):
@@ -151,7 +199,25 @@ class OverrideForm(forms.Form):
 
 
 class ArrivalForm(forms.Form):
+    """Arrival triage. Only the fields this person and this role can take are
+    offered: custody never for a child below the age of criminal
+    responsibility, unaccompanied and orphan for children only, the medical
+    summary only to staff who write health data."""
+
     placement = forms.ChoiceField(label=_("Placement on arrival"), choices=Placement.choices)
+    address = forms.CharField(
+        label=_("Address (placed with relatives or in custody)"),
+        required=False,
+        max_length=300,
+        help_text=_("Leave empty when the person stays at the movement's destination site."),
+    )
+    receiving_unit = forms.ModelChoiceField(
+        label=_("Hand the case to the receiving unit"),
+        queryset=Unit.objects.none(),
+        required=False,
+        to_field_name="uuid",
+        help_text=_("Optional: the managing unit changes, and the case may leave your caseload."),
+    )
     protection_needs = forms.CharField(
         label=_("Immediate protection needs"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -161,6 +227,21 @@ class ArrivalForm(forms.Form):
         label=_("Medical intake summary (health compartment)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, person: Person, units: Any, may_write_health: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        placement: Any = self.fields["placement"]
+        placement.choices = [
+            (value, label)
+            for value, label in Placement.choices
+            if value != Placement.CUSTODY or custody_allowed(person)
+        ]
+        receiving: Any = self.fields["receiving_unit"]
+        receiving.queryset = units
+        if not person.is_child():
+            del self.fields["unaccompanied"], self.fields["orphan"]
+        if not may_write_health:
+            del self.fields["medical_summary"]
 
 
 class SeparationForm(forms.Form):

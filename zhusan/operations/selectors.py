@@ -9,7 +9,7 @@ scope, compartments and audit apply.
 from __future__ import annotations
 
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -20,11 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhusan.accounts.access import has_capability
-from zhusan.accounts.permissions import Capability
+from zhusan.accounts.permissions import Capability, Compartment
 from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, record
-from zhusan.registry.access import visible_to
-from zhusan.registry.models import Person, PersonName
+from zhusan.registry.access import access_for_many, visible_to
+from zhusan.registry.models import LocationStay, Person, PersonName
 from zhusan.registry.selectors import AGE_BANDS, get_person_for_user
 
 from .models import (
@@ -329,3 +329,36 @@ def entries_of_person(person: Person) -> QuerySet[ManifestEntry]:
         )
         .order_by("movement__operation__created_at", "created_at")
     )
+
+
+# --- Where the persons on a manifest are ------------------------------------------------
+
+NOT_YET_BOARDED = (EntryStatus.PROPOSED, EntryStatus.VERIFIED, EntryStatus.CLEARED, EntryStatus.HELD)
+
+
+def origin_mismatches(actor: Actor, movement: Movement, entries: list[ManifestEntry]) -> dict[int, str]:
+    """Entries not yet boarded whose person is not currently at the movement's
+    origin, keyed by entry, with where the registry says they are. Only
+    persons whose location the reader may see are looked at; a constant
+    number of queries for the whole manifest."""
+    assert actor.user is not None
+    if movement.origin_id is None:
+        return {}
+    waiting = [e for e in entries if e.status in NOT_YET_BOARDED]
+    if not waiting:
+        return {}
+    access = access_for_many(actor.user, [e.person for e in waiting])
+    readable = [e for e in waiting if access[e.person_id].can_read(Compartment.CONTACT_LOCATION)]
+    stays: dict[int, list[LocationStay]] = defaultdict(list)
+    open_stays = LocationStay.objects.filter(
+        person_id__in=[e.person_id for e in readable], ended_on__isnull=True
+    ).select_related("site")
+    for stay in open_stays:
+        stays[stay.person_id].append(stay)
+    flagged: dict[int, str] = {}
+    for entry in readable:
+        current = stays.get(entry.person_id, [])
+        if any(stay.site_id == movement.origin_id for stay in current):
+            continue
+        flagged[entry.pk] = ", ".join(str(stay) for stay in current) or _("no current location recorded")
+    return flagged

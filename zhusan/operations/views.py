@@ -24,8 +24,8 @@ from zhusan.audit.models import ObjectType
 from zhusan.audit.services import Actor
 from zhusan.core.concurrency import StaleVersionError
 from zhusan.registry.access import access_for
-from zhusan.registry.forms import add_service_errors
-from zhusan.registry.selectors import get_person_by_case_number_for_user, get_person_for_user
+from zhusan.registry.forms import add_service_errors, person_choice_label
+from zhusan.registry.selectors import get_person_by_case_number_for_user, get_person_for_user, persons_to_pick
 from zhusan.registry.views import person_page
 
 from . import imports, selectors, services
@@ -34,6 +34,7 @@ from .forms import (
     AdvanceForm,
     ArrivalForm,
     ChecklistItemForm,
+    FindPersonForm,
     HandoverDocumentForm,
     ImportForm,
     ManifestFilterForm,
@@ -164,14 +165,20 @@ def _movement_page(
     counts = selectors.status_counts(actor, movement)
     board = [(entry_status, counts[entry_status.value]) for entry_status in EntryStatus]
     can_manage = _can(request, Capability.MANAGE_OPERATIONS)
+    away = selectors.origin_mismatches(actor, movement, entries)
+    # The picker: the matches in the user's scope for what was typed (a GET).
+    find_form = FindPersonForm(request.GET if "find" in request.GET else None)
+    found = persons_to_pick(actor, find_form.cleaned_data["find"]) if can_manage and find_form.is_valid() else []
     return render(
         request,
         "operations/movement_detail.html",
         {
             "movement": movement,
-            "entries": entries,
+            "entries": [(entry, away.get(entry.pk, "")) for entry in entries],
             "board": board,
             "filters": filters,
+            "find_form": find_form,
+            "found": [(person, person_choice_label(person)) for person in found],
             "add_form": AddPersonForm(),
             "separation_form": SeparationForm(),
             "status_form": status_form or (MovementStatusForm(movement=movement) if can_manage else None),
@@ -213,20 +220,35 @@ def movement_status(request: AuthenticatedHttpRequest, movement_uuid: Any) -> Ht
 
 @require_POST
 def manifest_add(request: AuthenticatedHttpRequest, movement_uuid: Any) -> HttpResponse:
+    """Add the person chosen in the picker, or their whole household in one step."""
     actor = _actor(request)
     movement = selectors.get_movement_for_user(actor, movement_uuid)
     form = AddPersonForm(request.POST)
-    if form.is_valid():
-        try:
-            person, _access = get_person_by_case_number_for_user(actor, form.cleaned_data["case_number"])
-            services.manifest_add(
-                actor=actor, movement=movement, person=person, travel_group=form.cleaned_data["travel_group"]
+    if not form.is_valid():
+        messages.error(request, _("Find the person and choose them from the list."))
+        return redirect(movement)
+    try:
+        person, _access = get_person_for_user(actor, form.cleaned_data["person"], audit_view=False)
+        group = form.cleaned_data["travel_group"]
+        household = person.households.order_by("pk").first() if form.cleaned_data["whole_household"] else None
+        if form.cleaned_data["whole_household"] and household is None:
+            messages.error(request, _("%(p)s belongs to no household.") % {"p": person.case_number})
+        elif household is not None:
+            entries = services.manifest_add_household(
+                actor=actor, movement=movement, household=household, travel_group=group
             )
+            messages.success(
+                request,
+                _("%(n)s persons of %(h)s added to the manifest: %(p)s.")
+                % {"n": len(entries), "h": household, "p": ", ".join(e.person.case_number for e in entries)},
+            )
+        else:
+            services.manifest_add(actor=actor, movement=movement, person=person, travel_group=group)
             messages.success(request, _("%(p)s added to the manifest.") % {"p": person.case_number})
-        except Http404:
-            messages.error(request, _("No person with this case number in your scope."))
-        except ValidationError as exc:
-            _service_error(request, exc)
+    except (Http404, PermissionDenied):
+        messages.error(request, _("No such person in your caseload."))
+    except ValidationError as exc:
+        _service_error(request, exc)
     return redirect(movement)
 
 
@@ -264,19 +286,24 @@ def manifest_bulk_advance(request: AuthenticatedHttpRequest, movement_uuid: Any)
     movement = selectors.get_movement_for_user(actor, movement_uuid)
     to_status = request.POST.get("to_status", "")
     done = 0
+    chosen = []
     for value in request.POST.getlist("entries")[:500]:
         ref, _sep, version = value.partition(":")
         try:
             entry = selectors.get_entry_for_user(actor, ref, audit_view=False)
             if entry.movement_id != movement.pk:
                 raise Http404
-            services.entry_advance(actor=actor, entry=entry, to_status=to_status, expected_version=int(version or 0))
+            chosen.append((entry, int(version or 0)))
+        except (Http404, ValueError):
+            messages.error(request, _("An entry could not be found."))
+    # Adults first, so that a mother and her children ticked together board together.
+    for entry, version in sorted(chosen, key=lambda pair: pair[0].person.is_child()):
+        try:
+            services.entry_advance(actor=actor, entry=entry, to_status=to_status, expected_version=version)
             done += 1
         except (ValidationError, StaleVersionError) as exc:
             text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             messages.error(request, f"{entry.person.case_number}: {text}")
-        except (Http404, ValueError):
-            messages.error(request, _("An entry could not be found."))
     if done:
         messages.success(request, _("%(n)s entries moved.") % {"n": done})
     return redirect(movement)
@@ -288,8 +315,26 @@ def entry_detail(request: AuthenticatedHttpRequest, entry_uuid: Any) -> HttpResp
     access = access_for(request.user, entry.person)
     # A GET only reads: what the registry would change is shown, and written
     # by the "update from the registry" button (or by the next action).
-    items = list(entry.clearance_items.select_related("by"))
+    items = list(entry.clearance_items.select_related("by", "evidence", "nationality", "document"))
     pending = services.clearance_plan(entry)
+    can_manage = _can(request, Capability.MANAGE_OPERATIONS)
+    # A tick writes the registry's record: offered only to who may write it.
+    tick_compartment = {
+        ClearanceKind.IDENTITY_VERIFIED: Compartment.IDENTITY,
+        ClearanceKind.NATIONALITY_CONFIRMED: Compartment.IDENTITY,
+        ClearanceKind.TRAVEL_DOCUMENT: Compartment.DOCUMENTS,
+    }
+    tickable = [
+        kind.value
+        for kind in services.MANUAL_KINDS
+        if can_manage and (kind not in tick_compartment or access.can_write(tick_compartment[kind]))
+    ]
+    may_arrive = (
+        can_manage
+        and _can(request, Capability.CHANGE_STAGE)
+        and access.can_write(Compartment.CONTACT_LOCATION)
+        and entry.status == EntryStatus.BOARDED
+    )
     return render(
         request,
         "operations/entry_detail.html",
@@ -298,15 +343,17 @@ def entry_detail(request: AuthenticatedHttpRequest, entry_uuid: Any) -> HttpResp
             "person": entry.person,
             "items": items,
             "pending": pending,
-            "manual_kinds": [k.value for k in services.MANUAL_KINDS],
+            "manual_kinds": tickable,
+            "item_form": ChecklistItemForm(initial={"country": entry.movement.operation.country}),
+            "family": _family_notice(entry),
             "security_kind": ClearanceKind.SECURITY_CLEARANCE.value,
             "complete": services.checklist_complete(entry),
             "overrides": entry.overrides.select_related("by"),
             "advance_form": AdvanceForm(initial={"version": entry.version}),
-            "arrival_form": ArrivalForm(initial={"version": entry.version}),
+            "arrival_form": _arrival_form(request, entry, access) if may_arrive else None,
             "override_form": OverrideForm(),
             "security_form": SecurityForm(),
-            "can_manage": _can(request, Capability.MANAGE_OPERATIONS),
+            "can_manage": can_manage,
             "can_override": _can(request, Capability.OVERRIDE_CLEARANCE),
             "can_security": _can(request, Capability.RECORD_SECURITY_CLEARANCE)
             and access.can_write(Compartment.JUSTICE_SECURITY),
@@ -314,17 +361,48 @@ def entry_detail(request: AuthenticatedHttpRequest, entry_uuid: Any) -> HttpResp
     )
 
 
+def _family_notice(entry: Any) -> str:
+    """What the family rule says about this entry's next step, or ""."""
+    step = {EntryStatus.CLEARED: EntryStatus.BOARDED, EntryStatus.BOARDED: EntryStatus.ARRIVED}.get(entry.status)
+    return services.separation_problem(entry.movement, entry.person, step) if step else ""
+
+
+def _arrival_units(user: Any, entry: Any) -> Any:
+    """Units a case can be handed to on arrival: the operation's partners' and the user's own organisation's."""
+    from zhusan.accounts.models import Unit
+
+    organisations = [*entry.movement.operation.partners.values_list("pk", flat=True)]
+    if user.unit is not None:
+        organisations.append(user.unit.organisation_id)
+    return (
+        Unit.objects.filter(organisation_id__in=organisations)
+        .select_related("organisation")
+        .order_by("organisation__name", "name")
+    )
+
+
+def _arrival_form(request: AuthenticatedHttpRequest, entry: Any, access: Any, data: Any = None) -> ArrivalForm:
+    return ArrivalForm(
+        data,
+        initial={"version": entry.version},
+        person=entry.person,
+        units=_arrival_units(request.user, entry),
+        may_write_health=access.can_write(Compartment.HEALTH),
+    )
+
+
 def _entry_post(
     request: AuthenticatedHttpRequest,
     entry_uuid: Any,
-    form_class: type,
+    form_class: Any,
     act: Callable[[Actor, Any, dict[str, Any]], Any],
+    build: Callable[[Any], Any] | None = None,
 ) -> HttpResponse:
     if request.method != "POST":
         return redirect("operations:entry_detail", entry_uuid)
     actor = _actor(request)
     entry = selectors.get_entry_for_user(actor, entry_uuid, audit_view=False)
-    form = form_class(request.POST)
+    form = build(entry) if build is not None else form_class(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
@@ -367,7 +445,20 @@ def entry_item(request: AuthenticatedHttpRequest, entry_uuid: Any) -> HttpRespon
         entry_uuid,
         ChecklistItemForm,
         lambda actor, entry, d: services.clearance_item_set(
-            actor=actor, entry=entry, kind=d["kind"], satisfied=d["satisfied"], note=d["note"]
+            actor=actor,
+            entry=entry,
+            kind=d["kind"],
+            satisfied=d["satisfied"],
+            note=d["note"],
+            proof=services.ItemProof(
+                method=d["method"] or services.ItemProof.method,
+                reference=d["reference"],
+                country=d["country"],
+                doc_type=d["doc_type"] or services.ItemProof.doc_type,
+                issuer=d["issuer"],
+                issued_on=d["issued_on"],
+                expires_on=d["expires_on"],
+            ),
         ),
     )
 
@@ -396,14 +487,19 @@ def entry_arrival(request: AuthenticatedHttpRequest, entry_uuid: Any) -> HttpRes
     def act(actor: Actor, entry: Any, d: dict[str, Any]) -> Any:
         data = services.ArrivalInput(
             placement=d["placement"],
-            medical_summary=d["medical_summary"],
+            medical_summary=d.get("medical_summary", ""),
             protection_needs=d["protection_needs"],
-            unaccompanied=d["unaccompanied"],
-            orphan=d["orphan"],
+            unaccompanied=d.get("unaccompanied", False),
+            orphan=d.get("orphan", False),
+            receiving_unit=d["receiving_unit"],
+            address=d["address"],
         )
         return services.arrival_record(actor=actor, entry=entry, data=data, expected_version=d["version"])
 
-    return _entry_post(request, entry_uuid, ArrivalForm, act)
+    def build(entry: Any) -> ArrivalForm:
+        return _arrival_form(request, entry, access_for(request.user, entry.person), request.POST)
+
+    return _entry_post(request, entry_uuid, ArrivalForm, act, build)
 
 
 def manifest_print(request: AuthenticatedHttpRequest, movement_uuid: Any) -> HttpResponse:
