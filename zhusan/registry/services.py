@@ -324,6 +324,11 @@ def person_update(*, actor: Actor, person: Person, expected_version: int, **chan
     return person
 
 
+# Stages that reveal justice data (a custody): shown only to readers of the
+# justice and security compartment, their reasons audited encrypted.
+JUSTICE_STAGES = frozenset({Stage.IN_CUSTODY})
+
+
 def allowed_transitions(person: Person) -> list[Stage]:
     if not person.stage:
         return []
@@ -356,6 +361,9 @@ def stage_change(*, actor: Actor, person: Person, to_stage: str, reason: str, ex
     target = Stage(to_stage)
     if target not in TRANSITIONS[current]:
         raise ValidationError({"to_stage": _("%(a)s cannot move to %(b)s.") % {"a": current.label, "b": target.label}})
+    # Why someone enters or leaves custody is the justice compartment's
+    # business: the trail keeps that reason encrypted, never in clear.
+    justice = bool({current, target} & JUSTICE_STAGES)
     person.stage = target
     person.stage_changed_at = timezone.now()
     save_versioned(person, expected_version=expected_version, fields=["stage", "stage_changed_at"])
@@ -366,8 +374,9 @@ def stage_change(*, actor: Actor, person: Person, to_stage: str, reason: str, ex
         object_type=ObjectType.PERSON,
         object_ref=person.uuid,
         person_ref=person.uuid,
-        changes=diff({"stage": current.value}, {"stage": target.value}),
-        detail={"reason": reason.strip()},
+        changes=diff({"stage": current.value}, {"stage": target.value})
+        | (diff({}, {"reason": reason.strip()}, sensitive=("reason",)) if justice else {}),
+        detail={} if justice else {"reason": reason.strip()},
     )
     return person
 
