@@ -78,13 +78,13 @@ def new_workbook() -> Workbook:
     book = Workbook()
     first = book.active
     if first is not None:
-        book.remove(first)  # type: ignore[arg-type]  # a new workbook's active sheet is a Worksheet
+        book.remove(first)
     return book
 
 
 def add_sheet(book: Workbook, title: str, rows: Iterable[Iterable[object]] = ()) -> Worksheet:
     """A new sheet titled ``title`` (cut to Excel's 31 characters), holding ``rows``."""
-    sheet = book.create_sheet(title=title[:31])
+    sheet: Worksheet = book.create_sheet(title=title[:31])
     append_rows(sheet, rows)
     return sheet
 

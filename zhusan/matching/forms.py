@@ -11,6 +11,8 @@ from zhusan.registry.dates import BirthPrecision
 from zhusan.registry.forms import DateInput, _blank
 from zhusan.registry.models import NameKind, RelationKind, Script, Sex
 
+from .models import TracingRequest
+
 
 class CheckForm(forms.Form):
     """The name, sex and birth fields of the person-create form, all optional:
@@ -100,15 +102,15 @@ class TracingReasonForm(forms.Form):
 
 
 class TracingMergeForm(forms.Form):
-    into = forms.ModelChoiceField(
+    into: forms.ModelChoiceField[TracingRequest] = forms.ModelChoiceField(
         label=_("Merge into the request"), queryset=None, to_field_name="uuid", empty_label=None
     )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
 
     def __init__(self, *args: Any, requests: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["into"].queryset = requests  # type: ignore[attr-defined]
-        self.fields["into"].label_from_instance = _request_label  # type: ignore[attr-defined]
+        self.fields["into"].queryset = requests  # type: ignore[attr-defined]  # Form.fields holds the base Field type; this one is the ModelChoiceField declared above
+        self.fields["into"].label_from_instance = _request_label  # type: ignore[attr-defined]  # as above
 
 
 def _request_label(request: Any) -> str:
