@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "zhusan.matching",
     "zhusan.reporting",
     "zhusan.operations",
+    "zhusan.mywork",
     "zhusan.demo",
 ]
 
@@ -203,7 +204,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "registry:person_list"
+# "/" sends each user on to their role's home (zhusan.accounts.access.home_url_name).
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Multi-factor authentication: TOTP for every staff login unless turned off.

@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
+from zhusan.accounts.views import home
+
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="registry:person_list", permanent=False)),
+    path("", home, name="home"),
     path("accounts/", include("zhusan.accounts.urls")),
+    path("my-work/", include("zhusan.mywork.urls")),
     path("persons/", include("zhusan.registry.urls")),
     path("operations/", include("zhusan.operations.urls")),
     path("audit/", include("zhusan.oversight.urls")),

@@ -15,7 +15,7 @@ from zhusan.registry.models import CaseAssignment
 
 from ..factories import OrganisationFactory, UnitFactory, make_person, make_staff
 from ..registry.helpers import login
-from .test_permission_matrix import COMPARTMENTS, EXPECTED, REACHES_OTHER_ORGANISATIONS, R, W
+from .test_permission_matrix import CHILD_BORN, COMPARTMENTS, EXPECTED, REACHES_OTHER_ORGANISATIONS, R, W
 
 # Where each compartment shows in the API detail, and which UI tab shows it.
 DETAIL_KEY = {"identity": "names", "family": "relationships", "contact_location": "stays", "documents": "documents"}
@@ -40,8 +40,9 @@ def world(db):
     away = UnitFactory(organisation=OrganisationFactory(name="Shymkent Social Services"), name="Families")
     registrar = make_staff(Role.CONSULAR_OFFICER, home, username="registrar")
     far = make_staff(Role.CONSULAR_OFFICER, away, username="far-registrar")
-    inside = make_person(registrar, unit=home, birth_year=1990)
-    outside = make_person(far, unit=away, given="Zhanna", birth_year=1991)
+    # Children, so that a teacher's scope (pupils under 18) reaches them too.
+    inside = make_person(registrar, unit=home, birth_year=CHILD_BORN)
+    outside = make_person(far, unit=away, given="Zhanna", birth_year=CHILD_BORN)
     for who, person in ((registrar, inside), (far, outside)):
         services.document_add(
             actor=Actor.system("tests", user=who), person=person, doc_type="passport", status="issued",
@@ -114,6 +115,8 @@ def test_the_ui_enforces_the_matrix(world, role, where):
         if not can_read:
             assert response.status_code in (403, 404)
     documents_tab = client.get(f"/persons/{person.uuid}/documents/")
-    assert (documents_tab.status_code == 200) is (in_reach and rights["identity"] in (R, W))
+    # The tab shows identity evidence and consents: a teacher's field mask withholds them.
+    shows_evidence = rights["identity"] in (R, W) and role != "teacher"
+    assert (documents_tab.status_code == 200) is (in_reach and shows_evidence)
     can_read_documents = in_reach and rights["documents"] in (R, W)
     assert (DOCUMENT_MARKER in documents_tab.content.decode()) is can_read_documents, (role, where)

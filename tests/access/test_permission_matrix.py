@@ -7,6 +7,8 @@ fails this test.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from zhusan.accounts.permissions import Compartment, Role
@@ -36,6 +38,7 @@ EXPECTED: dict[str, list[str]] = {
     "analyst":           [N, N, N, N, N, N, N, N],
     "auditor":           [N, N, N, N, N, N, N, N],
 }  # fmt: skip
+CHILD_BORN = date.today().year - 16  # a pupil old enough to have justice and security notes
 # Roles whose scope reaches a person managed by another organisation.
 REACHES_OTHER_ORGANISATIONS = {"programme_manager", "security_liaison"}
 
@@ -51,8 +54,9 @@ def world(db):
     home = UnitFactory(organisation=home_org, name="Residential")
     away = UnitFactory(organisation=OrganisationFactory(name="Shymkent Social Services"), name="Families")
     registrar = make_staff(Role.CONSULAR_OFFICER, home, username="registrar")
-    in_scope = make_person(registrar, unit=home)
-    out_of_scope = make_person(registrar, unit=away, given="Zhanna")
+    # Children, so that a teacher's scope (pupils under 18) reaches them too.
+    in_scope = make_person(registrar, unit=home, birth_year=CHILD_BORN)
+    out_of_scope = make_person(registrar, unit=away, given="Zhanna", birth_year=CHILD_BORN)
     return home, in_scope, out_of_scope
 
 

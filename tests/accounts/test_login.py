@@ -32,7 +32,7 @@ def test_the_login_page_is_open_to_anonymous_visitors(client, db):
     assert b'name="password"' in response.content
 
 
-def test_a_case_manager_signs_in_with_password_and_totp_and_lands_on_the_person_list(client, alice):
+def test_a_case_manager_signs_in_with_password_and_totp_and_lands_on_my_work(client, alice):
     response = _password_step(client)
     assert response.status_code == 302
     assert response.url.startswith(VERIFY)
@@ -40,7 +40,10 @@ def test_a_case_manager_signs_in_with_password_and_totp_and_lands_on_the_person_
     device = TOTPDevice.objects.get(user=alice)
     response = client.post(response.url, {"code": current_code(device)})
     assert response.status_code == 302
-    assert response.url == reverse("registry:person_list")
+    assert response.url == reverse("home")
+    response = client.get(response.url)
+    assert response.status_code == 302
+    assert response.url == reverse("mywork:home")
     assert client.get(response.url).status_code == 200
     assert AuditEvent.objects.filter(action=Action.LOGIN, actor_username="alice").exists()
 

@@ -11,13 +11,14 @@ which every view, API view, service and selector asks.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.utils import timezone
 
 from .models import RoleGrant
-from .permissions import Capability, Compartment, Scope, policy
+from .permissions import HOME_ORDER, Capability, Compartment, Detail, Home, Scope, policy
 
 if TYPE_CHECKING:
     from .models import User
@@ -29,16 +30,23 @@ class PersonAccess:
     write: frozenset[Compartment]
     sees_restriction_flag: bool
     via_break_glass: bool = False
+    # Details of readable compartments withheld from this reader (a field mask).
+    withheld: frozenset[Detail] = frozenset()
 
     @property
     def visible(self) -> bool:
         return Compartment.IDENTITY in self.read
 
-    def can_read(self, compartment: Compartment | str) -> bool:
-        return Compartment(compartment) in self.read
+    def can_read(self, compartment: Compartment | str, detail: Detail | str | None = None) -> bool:
+        """Whether the reader reads ``compartment`` (and, if named, its ``detail``)."""
+        return Compartment(compartment) in self.read and self.shows(detail)
 
     def can_write(self, compartment: Compartment | str) -> bool:
         return Compartment(compartment) in self.write
+
+    def shows(self, detail: Detail | str | None) -> bool:
+        """Whether ``detail`` of a compartment the reader reads is shown (None: no detail, shown)."""
+        return detail is None or Detail(detail) not in self.withheld
 
 
 NO_ACCESS = PersonAccess(frozenset(), frozenset(), False)
@@ -63,11 +71,22 @@ def may_break_glass(user: User) -> bool:
     return any(Capability.BREAK_GLASS in policy(g.role).capabilities for g in active_grants(user))
 
 
-def grant_filter(grant: RoleGrant, user: User) -> Q | None:
+def grant_filter(grant: RoleGrant, user: User, *, today: date | None = None) -> Q | None:
     """The persons one grant reaches, as a Q over Person; None for none, Q() for all."""
     scope = grant.effective_scope()
-    if scope is None or not policy(grant.role).read:
+    pol = policy(grant.role)
+    if scope is None or not pol.read:
         return None
+    reach = _scope_filter(grant, user, scope)
+    if pol.children_only:
+        # A teacher's pupils: persons under 18 (by the middle of their possible
+        # birth days, as ages are shown) within the scope. A person whose birth
+        # is not known at all is not reached.
+        return reach & Q(birth_date_mid__gt=_years_before(today or timezone.localdate(), 18))
+    return reach
+
+
+def _scope_filter(grant: RoleGrant, user: User, scope: Scope) -> Q:
     if scope == Scope.ALL:
         return Q()
     if scope == Scope.ORGANISATION:
@@ -80,6 +99,28 @@ def grant_filter(grant: RoleGrant, user: User) -> Q | None:
 
 def _assigned(user: User) -> Q:
     return Q(assignments__user=user, assignments__ended_at__isnull=True)
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year - years, day=28)
+
+
+def home_url_name(user: User) -> str:
+    """The URL name of the page ``user`` lands on after signing in: the home
+    of their roles that comes first in ``HOME_ORDER`` ("My work" for a user
+    without any role, who finds there what to ask for)."""
+    homes = {policy(g.role).home for g in active_grants(user)} if user.is_authenticated else set()
+    return next((h.value for h in HOME_ORDER if h in homes), Home.MY_WORK.value)
+
+
+def lists_own_cases_first(user: User) -> bool:
+    """Whether the person list opens on the user's own cases: only when each
+    of their reading roles asks for it (a psychologist's caseload first)."""
+    readers = [policy(g.role) for g in active_grants(user) if policy(g.role).read]
+    return bool(readers) and all(p.lists_own_cases_first for p in readers)
 
 
 def break_glass_filter(user: User) -> Q:

@@ -77,6 +77,28 @@ class Capability(models.TextChoices):
     EXPORT_CASES = "export_cases", _("Export case-level records")
 
 
+class Detail(models.TextChoices):
+    """Parts of a compartment that a role reading it may still be refused: a
+    field mask over the person page, its tabs and the API. A teacher reads
+    identity (a child's name, age and languages) but not how that identity
+    was established, what was consented to, or the case's history."""
+
+    KUNYA = "kunya", _("Kunyas")
+    IDENTITY_EVIDENCE = "identity_evidence", _("Identity evidence and nationality")
+    CONSENTS = "consents", _("Consents and assents")
+    REPATRIATION = "repatriation", _("Repatriation history")
+    TIMELINE = "timeline", _("Lifecycle and timeline")
+
+
+class Home(models.TextChoices):
+    """Where a role lands after signing in (URL names)."""
+
+    MY_WORK = "mywork:home", _("My work")
+    REPORTS = "reporting:dashboard", _("Reports")
+    AUDIT = "audit:event_list", _("Audit trail")
+    ADMIN = "admin:index", _("Configuration")
+
+
 C = Compartment
 CORE_CASE = frozenset({C.IDENTITY, C.FAMILY, C.CONTACT_LOCATION, C.DOCUMENTS})
 
@@ -88,6 +110,15 @@ class RolePolicy:
     write: frozenset[Compartment] = frozenset()
     capabilities: frozenset[Capability] = frozenset()
     sees_restriction_flag: bool = field(default=True)
+    # Details of readable compartments the role is refused (see ``Detail``).
+    withholds: frozenset[Detail] = frozenset()
+    # Only persons under 18 within the scope (a teacher's pupils).
+    children_only: bool = False
+    # The role's home page; a user with several roles lands on the first of
+    # ``HOME_ORDER`` one of their roles has.
+    home: Home = Home.MY_WORK
+    # The person list opens on the user's own cases ("my cases").
+    lists_own_cases_first: bool = False
 
     def __post_init__(self) -> None:
         assert self.write <= self.read, "a role cannot write what it cannot read"
@@ -95,7 +126,9 @@ class RolePolicy:
 
 CAP = Capability
 POLICIES: dict[Role, RolePolicy] = {
-    Role.SYSTEM_ADMIN: RolePolicy(scope=None, capabilities=frozenset({CAP.ADMINISTER}), sees_restriction_flag=False),
+    Role.SYSTEM_ADMIN: RolePolicy(
+        scope=None, capabilities=frozenset({CAP.ADMINISTER}), sees_restriction_flag=False, home=Home.ADMIN
+    ),
     Role.PROGRAMME_MANAGER: RolePolicy(
         scope=Scope.ALL,
         read=CORE_CASE,
@@ -148,6 +181,7 @@ POLICIES: dict[Role, RolePolicy] = {
         scope=Scope.UNIT,
         read=frozenset({C.IDENTITY, C.FAMILY, C.HEALTH, C.PSYCHOSOCIAL}),
         write=frozenset({C.PSYCHOSOCIAL}),
+        lists_own_cases_first=True,
     ),
     Role.THEOLOGIAN: RolePolicy(
         scope=Scope.UNIT,
@@ -165,7 +199,11 @@ POLICIES: dict[Role, RolePolicy] = {
         read=frozenset({C.IDENTITY, C.HEALTH}),
         write=frozenset({C.HEALTH}),
     ),
-    Role.TEACHER: RolePolicy(scope=Scope.UNIT, read=frozenset({C.IDENTITY})),
+    # A school needs a pupil's name, age and languages: not kunyas, how the
+    # identity was established, consents, repatriation history or timeline.
+    Role.TEACHER: RolePolicy(
+        scope=Scope.UNIT, read=frozenset({C.IDENTITY}), withholds=frozenset(Detail), children_only=True
+    ),
     Role.LAWYER: RolePolicy(
         scope=Scope.ORGANISATION,
         read=frozenset({C.IDENTITY, C.FAMILY, C.DOCUMENTS}),
@@ -177,9 +215,17 @@ POLICIES: dict[Role, RolePolicy] = {
         write=frozenset({C.JUSTICE_SECURITY}),
         capabilities=frozenset({CAP.CHANGE_STAGE, CAP.VIEW_OPERATIONS, CAP.RECORD_SECURITY_CLEARANCE}),
     ),
-    Role.ANALYST: RolePolicy(scope=None, capabilities=frozenset({CAP.VIEW_AGGREGATES}), sees_restriction_flag=False),
-    Role.AUDITOR: RolePolicy(scope=None, capabilities=frozenset({CAP.VIEW_AUDIT}), sees_restriction_flag=False),
+    Role.ANALYST: RolePolicy(
+        scope=None, capabilities=frozenset({CAP.VIEW_AGGREGATES}), sees_restriction_flag=False, home=Home.REPORTS
+    ),
+    Role.AUDITOR: RolePolicy(
+        scope=None, capabilities=frozenset({CAP.VIEW_AUDIT}), sees_restriction_flag=False, home=Home.AUDIT
+    ),
 }
+
+# A user holding several roles lands on the first of these one of them has:
+# case work before figures, figures before the trail, the trail before configuration.
+HOME_ORDER = [Home.MY_WORK, Home.REPORTS, Home.AUDIT, Home.ADMIN]
 
 # Which compartment each registry record type belongs to (by its audit object type).
 RECORD_COMPARTMENT: dict[str, Compartment] = {
@@ -192,6 +238,17 @@ RECORD_COMPARTMENT: dict[str, Compartment] = {
     "household": C.FAMILY,
     "location": C.CONTACT_LOCATION,
     "document": C.DOCUMENTS,
+}
+
+
+# Which detail each registry record type belongs to, where one is withheld
+# from some readers of its compartment (by its audit object type).
+RECORD_DETAIL: dict[str, Detail] = {
+    "evidence": Detail.IDENTITY_EVIDENCE,
+    "nationality": Detail.IDENTITY_EVIDENCE,
+    "consent": Detail.CONSENTS,
+    "assent": Detail.CONSENTS,
+    "timeline_entry": Detail.TIMELINE,
 }
 
 

@@ -9,7 +9,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from knox.models import AuthToken
@@ -18,8 +21,8 @@ from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, Denied, record, write_action
 
 from .access import active_grants, has_capability
-from .models import BreakGlassAccess, User
-from .permissions import Capability, Scope, policy
+from .models import BreakGlassAccess, RoleGrant, User
+from .permissions import POLICIES, Capability, Scope, policy
 
 
 @write_action
@@ -71,6 +74,48 @@ def break_glass_supervised_by(user: User) -> QuerySet[BreakGlassAccess]:
     for grant in grants:
         condition |= Q(person__managing_unit__organisation_id=grant.organisation_id)
     return qs.filter(condition)
+
+
+def break_glass_supervisors(access: BreakGlassAccess) -> list[User]:
+    """The supervisors who oversee this emergency access (the inverse of
+    ``break_glass_supervised_by``), leaving out the user who opened it."""
+    roles = [role for role, pol in POLICIES.items() if Capability.SUPERVISE in pol.capabilities]
+    organisation_id = access.person.managing_unit.organisation_id
+    found: dict[int, User] = {}
+    for grant in RoleGrant.objects.active().filter(role__in=roles, user__is_active=True).select_related("user"):
+        if grant.user_id == access.user_id:
+            continue
+        if grant.effective_scope() == Scope.ALL or grant.organisation_id == organisation_id:
+            found[grant.user_id] = grant.user
+    return sorted(found.values(), key=lambda u: u.get_username())
+
+
+def break_glass_notify(access: BreakGlassAccess) -> None:
+    """Tell the supervisors an emergency access waits for their review, once
+    the access is committed: it is listed on their home page ("My work"), and
+    those with an e-mail address get a message through Django's mail API
+    (the configured EMAIL_BACKEND; no other service). A failed e-mail is
+    logged by the backend and never undoes the access."""
+
+    def send() -> None:
+        recipients = [u.email for u in break_glass_supervisors(access) if u.email]
+        if not recipients:
+            return
+        subject = _("Break-the-glass access to %(case)s waits for your review") % {"case": access.person.case_number}
+        body = _(
+            "%(user)s opened the record %(case)s in an emergency at %(when)s.\n"
+            "Reason given: %(reason)s\n\n"
+            "Review it under %(path)s (your home page lists every access waiting for review)."
+        ) % {
+            "user": access.user.get_username(),
+            "case": access.person.case_number,
+            "when": timezone.localtime(access.started_at).strftime("%Y-%m-%d %H:%M %Z"),
+            "reason": access.reason,
+            "path": reverse("accounts:break_glass"),
+        }
+        send_mail(subject, body, None, recipients, fail_silently=True)
+
+    transaction.on_commit(send, robust=True)
 
 
 @write_action

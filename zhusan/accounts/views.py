@@ -29,7 +29,7 @@ from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, record
 
 from . import services
-from .access import has_capability
+from .access import has_capability, home_url_name
 from .forms import CodeForm, LoginForm, TokenIssueForm
 from .http import AuthenticatedHttpRequest
 from .permissions import Capability
@@ -74,6 +74,18 @@ def _deny(request: HttpRequest, object_type: ObjectType, why: str) -> Permission
 
 def _confirmed_device(user: Any) -> TOTPDevice | None:
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
+
+
+# ---------------------------------------------------------------- home
+
+
+@never_cache
+@verified_required
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """``/``: each role's own home ("My work" for case staff, the reports for
+    the analyst, the audit trail for the auditor, configuration for the
+    system administrator)."""
+    return redirect(home_url_name(request.user))
 
 
 # ---------------------------------------------------------------- sign in

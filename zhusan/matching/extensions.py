@@ -16,7 +16,7 @@ from zhusan.registry import extensions as registry
 from zhusan.registry.access import visible_to
 from zhusan.registry.models import Person
 
-from . import services
+from . import services, work
 from .models import DuplicateCandidate, DuplicateStatus
 
 
@@ -36,6 +36,8 @@ def register() -> None:
     registry.merge_exclusion("matching.MergeRecord.survivor", why="the merge itself: undo needs both records")
     registry.merge_exclusion("matching.MergeRecord.merged", why="the merge itself: undo needs both records")
     registry.person_notices(duplicate_notices)
+    registry.my_work_panel(work.duplicates_panel)
+    registry.my_work_panel(work.tracing_panel)
 
 
 def duplicate_notices(user: Any, person: Person) -> list[registry.Notice]:

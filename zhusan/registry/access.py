@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,11 +36,11 @@ from zhusan.accounts.access import (
     visible_persons_filter,
 )
 from zhusan.accounts.models import BreakGlassAccess
-from zhusan.accounts.permissions import Capability, Compartment, policy
+from zhusan.accounts.permissions import Capability, Compartment, Detail, policy
 from zhusan.audit.models import ObjectType
 from zhusan.audit.services import Actor, Denied, note_access
 
-from .models import Person, PersonQuerySet
+from .models import NameKind, Person, PersonName, PersonQuerySet
 
 if TYPE_CHECKING:
     from zhusan.accounts.models import User
@@ -90,6 +90,8 @@ def access_for_many(user: User | Any, persons: Iterable[Person]) -> dict[int, Pe
     read: dict[int, set[Compartment]] = {pk: set() for pk in people}
     write: dict[int, set[Compartment]] = {pk: set() for pk in people}
     flag: dict[int, bool] = dict.fromkeys(people, False)
+    # A detail is withheld only if every grant reaching the person withholds it.
+    withheld: dict[int, set[Detail] | None] = dict.fromkeys(people)
     grants = active_grants(user)
     reached: dict[str, set[int]] = {}  # persons reached, per scope condition (grants often share one)
     for grant in grants:
@@ -104,6 +106,8 @@ def access_for_many(user: User | Any, persons: Iterable[Person]) -> dict[int, Pe
             read[pk] |= pol.read
             write[pk] |= pol.write
             flag[pk] = flag[pk] or pol.sees_restriction_flag
+            before = withheld[pk]
+            withheld[pk] = set(pol.withholds) if before is None else before & pol.withholds
     glass: set[int] = set()
     outside = [pk for pk in people if not read[pk]]
     if outside and may_break_glass(user):
@@ -115,9 +119,11 @@ def access_for_many(user: User | Any, persons: Iterable[Person]) -> dict[int, Pe
         )
         every_read = frozenset().union(*(policy(g.role).read for g in grants))
         sees_flag = any(policy(g.role).sees_restriction_flag for g in grants)
+        every_withheld = set(Detail).intersection(*(policy(g.role).withholds for g in grants))
         for pk in glass:
             read[pk] |= every_read
             flag[pk] = sees_flag
+            withheld[pk] = every_withheld
             write[pk] = set()  # emergency access reads; it never writes
     for pk, person in people.items():
         note_access(user, person.uuid, via_break_glass=pk in glass)
@@ -128,6 +134,7 @@ def access_for_many(user: User | Any, persons: Iterable[Person]) -> dict[int, Pe
             frozenset() if people[pk].merged_into_id is not None else frozenset(write[pk]),
             flag[pk],
             pk in glass,
+            frozenset(withheld[pk] or ()),
         )
         for pk in people
     }

@@ -22,9 +22,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from zhusan.accounts.access import PersonAccess, visible_persons_filter
+from zhusan.accounts.access import PersonAccess, lists_own_cases_first, visible_persons_filter
 from zhusan.accounts.http import AuthenticatedRequest
-from zhusan.accounts.permissions import Compartment
+from zhusan.accounts.permissions import Compartment, Detail
 from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, record
 from zhusan.core.api import expected_version
@@ -73,18 +73,22 @@ def _actor(request: Request) -> Actor:
     return Actor.from_request(request._request or request, via="api")
 
 
-def _require_read(actor: Actor, person: Person, access: PersonAccess, compartment: Compartment) -> None:
-    """Refuse, and audit the refusal, when the reader may see the person but not this compartment."""
-    if not access.can_read(compartment):
+def _require_read(
+    actor: Actor, person: Person, access: PersonAccess, compartment: Compartment, detail: Detail | None = None
+) -> None:
+    """Refuse, and audit the refusal, when the reader may see the person but
+    not this compartment (or this detail of it: a teacher reads no timeline)."""
+    if not access.can_read(compartment, detail):
+        missing: Compartment | Detail = compartment if detail is None or not access.can_read(compartment) else detail
         record(
             actor,
             Action.PERMISSION_DENIED,
             object_type=ObjectType.PERSON,
             object_ref=person.uuid,
             person_ref=person.uuid,
-            detail={"why": f"no read on {compartment}"},
+            detail={"why": f"no read on {missing}"},
         )
-        raise PermissionDenied(_("You may not read %(c)s data of this person.") % {"c": compartment.label})
+        raise PermissionDenied(_("You may not read %(c)s data of this person.") % {"c": missing.label})
 
 
 def _other_person(actor: Actor, ref: object, field: str, write: Compartment | None = None) -> Person:
@@ -118,6 +122,8 @@ class PersonListCreate(generics.ListCreateAPIView[Person]):
     def get_queryset(self) -> QuerySet[Person]:
         filters = _valid(s.PersonFilterSerializer, self.request.query_params)
         filters.pop("page", None)
+        if filters.get("mine") is None:
+            filters["mine"] = lists_own_cases_first(self.request.user)
         return persons_for_user(_actor(self.request), PersonFilters(**filters))
 
     @extend_schema(
@@ -206,7 +212,9 @@ class PersonStage(APIView):
 class PersonTimeline(APIView):
     @extend_schema(summary="Lifecycle transitions", responses={200: s.TimelineSerializer(many=True), 404: PERSON_404})
     def get(self, request: Request, person_uuid: str) -> Response:
-        person, _access = get_person_for_user(_actor(request), person_uuid)
+        actor = _actor(request)
+        person, access = get_person_for_user(actor, person_uuid)
+        _require_read(actor, person, access, Compartment.IDENTITY, Detail.TIMELINE)
         return Response(s.TimelineSerializer(person.timeline.select_related("by"), many=True).data)
 
 
@@ -341,7 +349,7 @@ class PersonEvidence(APIView):
     def get(self, request: Request, person_uuid: str) -> Response:
         actor = _actor(request)
         person, access = get_person_for_user(actor, person_uuid)
-        _require_read(actor, person, access, Compartment.IDENTITY)
+        _require_read(actor, person, access, Compartment.IDENTITY, Detail.IDENTITY_EVIDENCE)
         return Response(s.PersonDetailSerializer(context={"access": access}).get_evidence(person))
 
     @extend_schema(
@@ -391,7 +399,7 @@ class PersonConsents(APIView):
     def get(self, request: Request, person_uuid: str) -> Response:
         actor = _actor(request)
         person, access = get_person_for_user(actor, person_uuid)
-        _require_read(actor, person, access, Compartment.IDENTITY)
+        _require_read(actor, person, access, Compartment.IDENTITY, Detail.CONSENTS)
         data = {"consents": person.consents.select_related("given_by_person"), "assents": person.assents.all()}
         return Response(s.ConsentsSerializer(data).data)
 

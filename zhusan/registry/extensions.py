@@ -28,6 +28,10 @@ person page, API, exports, indicators
     sub-resources, the fields it adds to case-level exports and the
     indicators it adds to the reporting catalogue. ``person_notices`` adds
     a line to the person's header (e.g. "2 possible duplicates").
+
+home page
+    ``my_work_panel`` adds a panel to a member of staff's "My work" page
+    (``zhusan.mywork``): the reviews, clearances or sessions waiting for them.
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ if TYPE_CHECKING:
     from django.urls import URLPattern
 
     from zhusan.accounts.access import PersonAccess
-    from zhusan.accounts.permissions import Compartment
+    from zhusan.accounts.permissions import Compartment, Detail
     from zhusan.audit.services import Actor
 
     from .models import Consent, Person
@@ -73,6 +77,7 @@ class _Points:
     exports: list[Callable[[], Iterable[ExportField]]] = field(default_factory=list)
     indicators: list[Callable[[], Iterable[Any]]] = field(default_factory=list)
     statistics: list[Callable[[], dict[str, Any]]] = field(default_factory=list)
+    work_panels: list[Callable[[Actor], WorkPanel | None]] = field(default_factory=list)
 
 
 POINTS = _Points()
@@ -159,13 +164,18 @@ def merge_exclusion(relation: str, *, why: str) -> None:
 @dataclass(frozen=True)
 class PersonTab:
     """A tab of the person page: ``url_name`` is a view taking the person's
-    UUID as ``person_uuid``; the tab shows to users who read ``compartment``.
-    ``order`` sorts the tabs (the registry's own are 10, 20 … 60)."""
+    UUID as ``person_uuid``; the tab shows to users who read ``compartment``
+    and are not refused its ``detail`` (a field mask, e.g. a teacher sees no
+    timeline). ``order`` sorts the tabs (the registry's own are 10, 20 … 60)."""
 
     url_name: str
     label: Any  # a lazy translation
     compartment: Compartment
     order: int
+    detail: Detail | None = None
+
+    def allows(self, access: PersonAccess) -> bool:
+        return access.can_read(self.compartment, self.detail)
 
 
 @dataclass(frozen=True)
@@ -192,7 +202,7 @@ def person_tab(tab: PersonTab) -> None:
 
 
 def tabs_for(access: PersonAccess) -> list[PersonTab]:
-    return [t for t in POINTS.tabs if access.can_read(t.compartment)]
+    return [t for t in POINTS.tabs if t.allows(access)]
 
 
 def tab_named(url_name: str) -> PersonTab:
@@ -281,3 +291,49 @@ def contributed_indicators() -> list[Any]:
 
 def contributed_statistics_columns() -> dict[str, Any]:
     return {name: expr for provider in POINTS.statistics for name, expr in provider().items()}
+
+
+# --- My work ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One line of a "My work" panel: what waits, and where to act on it."""
+
+    text: str
+    url: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class WorkPanel:
+    """A panel of the "My work" page. ``count`` is how many wait in all
+    (``items`` may show only the first few); ``order`` sorts the panels."""
+
+    title: Any  # a lazy translation
+    items: list[WorkItem]
+    count: int
+    url: str = ""
+    link_text: Any = ""
+    order: int = 50
+
+
+def my_work_panel(provider: Callable[[Actor], WorkPanel | None]) -> None:
+    """``provider(actor)`` returns the panel for the acting user, or None when
+    they have nothing to do there (no capability): it checks the user's rights
+    itself and reads through the access path and its app's selectors."""
+    if provider not in POINTS.work_panels:
+        POINTS.work_panels.append(provider)
+
+
+def work_panels_for(actor: Actor) -> list[WorkPanel]:
+    out: list[WorkPanel] = []
+    for provider in POINTS.work_panels:
+        try:
+            panel = provider(actor)
+        except Exception:
+            logger.exception("a My work panel failed")
+            continue
+        if panel is not None:
+            out.append(panel)
+    return sorted(out, key=lambda p: p.order)

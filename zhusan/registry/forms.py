@@ -79,6 +79,7 @@ class PersonFilterForm(forms.Form):
     vulnerability = forms.ChoiceField(
         label=_("Vulnerability"), required=False, choices=_blank(Vulnerability.choices, _("Any"))
     )
+    mine = forms.BooleanField(label=_("My cases only"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -95,6 +96,7 @@ class PersonFilterForm(forms.Form):
             age_band=data.get("age_band") or "",
             site=data.get("site"),
             vulnerability=data.get("vulnerability") or "",
+            mine=bool(data.get("mine")),
         )
 
 

@@ -13,20 +13,20 @@ from datetime import date
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Prefetch, Q, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhusan.accounts.access import PersonAccess
-from zhusan.accounts.permissions import RECORD_COMPARTMENT, Compartment
+from zhusan.accounts.permissions import RECORD_COMPARTMENT, RECORD_DETAIL, Compartment, Detail
 from zhusan.audit.models import Action, ObjectType, object_type_of
 from zhusan.audit.services import Actor, record
 from zhusan.core.refs import parse_ref
 
-from .access import access_for, visible_to
+from .access import access_for, merged_message, names_shown, visible_to, withheld_in_lists
 from .dates import birth_window_for_age
-from .models import Person, PersonName, PersonQuerySet, Site
+from .models import CaseAssignment, Person, PersonQuerySet, Site
 from .text import search_forms
 
 AGE_BANDS: dict[str, tuple[int, int | None]] = {
@@ -67,9 +67,15 @@ def get_person_for_user(
         raise Http404("No such person")
     if write is not None and not access.can_write(write):
         _deny(actor, object_type=ObjectType.PERSON, ref=ref, person=person, why=f"no write on {write}")
-        raise PermissionDenied(_("You may not change %(c)s data of this person.") % {"c": Compartment(write).label})
+        raise PermissionDenied(
+            merged_message(person)
+            or _("You may not change %(c)s data of this person.") % {"c": Compartment(write).label}
+        )
     # A break-the-glass read is marked by the trail itself (access_for noted
     # it), on this event and on every later one about this person.
+    if not access.shows(Detail.KUNYA):
+        # The field mask on names: every page, tab and serializer reads person.names.
+        prefetch_related_objects([person], Prefetch("names", queryset=names_shown(access.withheld)))
     if audit_view and write is None:
         record(actor, Action.VIEW, object_type=ObjectType.PERSON, object_ref=person.uuid, person_ref=person.uuid)
     return person, access
@@ -87,9 +93,10 @@ def get_record_for_user(
         raise Http404("No such record")
     person = obj.person  # type: ignore[attr-defined]  # M is any model with a person foreign key; Model declares none
     person, access = get_person_for_user(actor, person.uuid, audit_view=False)
-    if not access.can_read(compartment) or (write and not access.can_write(compartment)):
+    detail = RECORD_DETAIL.get(record_type)
+    if not access.can_read(compartment, detail) or (write and not access.can_write(compartment)):
         _deny(actor, object_type=record_type, ref=ref, person=person, why=f"compartment {compartment}")
-        if not access.can_read(compartment):
+        if not access.can_read(compartment, detail):
             raise Http404("No such record")
         raise PermissionDenied(_("You may not change %(c)s data of this person.") % {"c": compartment.label})
     if not write:
@@ -106,6 +113,7 @@ class PersonFilters:
     site: Site | None = None
     vulnerability: str = ""
     record_type: str = "subject"
+    mine: bool = False  # only persons assigned to the actor ("my cases")
 
     def as_audit(self) -> dict[str, Any]:
         out = {k: v for k, v in self.__dict__.items() if v and k != "site"}
@@ -141,6 +149,9 @@ def persons_for_user(actor: Actor, filters: PersonFilters, *, today: date | None
         qs = qs.filter(stays__site=filters.site, stays__ended_on__isnull=True).distinct()
     if filters.vulnerability:
         qs = qs.with_vulnerability(filters.vulnerability)
+    if filters.mine:
+        mine = CaseAssignment.objects.filter(user=actor.user, ended_at__isnull=True).values("person_id")
+        qs = qs.filter(pk__in=mine)
     record(
         actor,
         Action.SEARCH if filters.q else Action.LIST,
@@ -148,7 +159,7 @@ def persons_for_user(actor: Actor, filters: PersonFilters, *, today: date | None
         detail={"filters": filters.as_audit()},
     )
     return qs.select_related("managing_unit").prefetch_related(
-        Prefetch("names", queryset=PersonName.objects.order_by("-is_primary", "pk"))
+        Prefetch("names", queryset=names_shown(withheld_in_lists(actor.user)))
     )
 
 

@@ -17,7 +17,7 @@ from rest_framework import serializers
 
 from zhusan.accounts.access import PersonAccess
 from zhusan.accounts.models import Unit
-from zhusan.accounts.permissions import SEVERE_COMPARTMENTS, Compartment
+from zhusan.accounts.permissions import SEVERE_COMPARTMENTS, Compartment, Detail
 
 from .dates import BirthPrecision
 from .fields import shows_field
@@ -178,6 +178,12 @@ class PersonFilterSerializer(StrictSerializer):
     age_band = serializers.ChoiceField(choices=[(k, k) for k in AGE_BANDS], required=False, allow_blank=True)
     site = serializers.SlugRelatedField(slug_field="uuid", queryset=Site.objects.all(), required=False)
     vulnerability = serializers.ChoiceField(choices=Vulnerability.choices, required=False, allow_blank=True)
+    mine = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Only persons assigned to you. Absent: your roles' default (a psychologist's caseload first).",
+    )
     page = serializers.IntegerField(required=False, min_value=1)
 
 
@@ -421,6 +427,18 @@ DETAIL_COMPARTMENTS: dict[str, Compartment] = {
 }
 
 
+# Parts withheld from some readers of their compartment (``permissions.Detail``:
+# a teacher's field mask). Kunyas are left out of the names by the selectors.
+DETAIL_MASKED: dict[str, Detail] = {
+    "evidence": Detail.IDENTITY_EVIDENCE,
+    "nationalities": Detail.IDENTITY_EVIDENCE,
+    "consents": Detail.CONSENTS,
+    "assents": Detail.CONSENTS,
+    "stage_changed_at": Detail.TIMELINE,
+    "allowed_transitions": Detail.TIMELINE,
+}
+
+
 class PersonDetailSerializer(PersonSummarySerializer):
     """A person as the reader may see them: compartments they cannot read are absent."""
 
@@ -464,7 +482,10 @@ class PersonDetailSerializer(PersonSummarySerializer):
         if access is None:  # schema generation: describe everything
             return fields
         for name, compartment in DETAIL_COMPARTMENTS.items():
-            if not access.can_read(compartment):
+            if not access.can_read(compartment, DETAIL_MASKED.get(name)):
+                fields.pop(name)
+        for name, detail in DETAIL_MASKED.items():
+            if name not in DETAIL_COMPARTMENTS and not access.shows(detail):
                 fields.pop(name)
         if not access.sees_restriction_flag:
             fields.pop("restriction_applies")

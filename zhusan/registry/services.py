@@ -21,6 +21,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhusan.accounts import services as accounts_services
 from zhusan.accounts.access import has_capability
 from zhusan.accounts.models import BreakGlassAccess, Unit
 from zhusan.accounts.permissions import SEVERE_COMPARTMENTS, Capability, Compartment
@@ -798,6 +799,7 @@ def break_glass_open(*, actor: Actor, person: Person, reason: str) -> BreakGlass
         person_ref=person.uuid,
         detail={"reason": reason.strip(), "expires_at": grant.expires_at.isoformat()},
     )
+    accounts_services.break_glass_notify(grant)
     return grant
 
 

@@ -24,10 +24,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from zhusan.accounts.access import PersonAccess, active_grants, has_capability
+from zhusan.accounts.access import PersonAccess, active_grants, has_capability, lists_own_cases_first
 from zhusan.accounts.http import AuthenticatedHttpRequest
 from zhusan.accounts.models import Unit, User
-from zhusan.accounts.permissions import Capability, Compartment, policy
+from zhusan.accounts.permissions import Capability, Compartment, Detail, policy
 from zhusan.audit.services import Actor
 from zhusan.core.concurrency import StaleVersionError
 
@@ -54,6 +54,7 @@ from .forms import (
 from .graph import established_label, family_graph, households_of, relation_label
 from .models import LocationStay, Person, PersonName, RecordType
 from .selectors import (
+    PersonFilters,
     find_person_for_break_glass,
     get_person_by_case_number_for_user,
     get_person_for_user,
@@ -66,18 +67,18 @@ C = Compartment
 
 # The registry's own tabs of the person page; other apps add theirs through
 # ``extensions.person_tab`` (the registry's are ordered 10 … 60).
-for _order, (_name, _label, _compartment) in enumerate(
+for _order, (_name, _label, _compartment, _detail) in enumerate(
     [
-        ("person_detail", gettext_lazy("Summary"), C.IDENTITY),
-        ("person_names", gettext_lazy("Names"), C.IDENTITY),
-        ("person_family", gettext_lazy("Family"), C.FAMILY),
-        ("person_documents", gettext_lazy("Identity and documents"), C.IDENTITY),
-        ("person_locations", gettext_lazy("Locations"), C.CONTACT_LOCATION),
-        ("person_timeline", gettext_lazy("Timeline"), C.IDENTITY),
+        ("person_detail", gettext_lazy("Summary"), C.IDENTITY, None),
+        ("person_names", gettext_lazy("Names"), C.IDENTITY, None),
+        ("person_family", gettext_lazy("Family"), C.FAMILY, None),
+        ("person_documents", gettext_lazy("Identity and documents"), C.IDENTITY, Detail.IDENTITY_EVIDENCE),
+        ("person_locations", gettext_lazy("Locations"), C.CONTACT_LOCATION, None),
+        ("person_timeline", gettext_lazy("Timeline"), C.IDENTITY, Detail.TIMELINE),
     ],
     start=1,
 ):
-    extensions.person_tab(extensions.PersonTab(f"registry:{_name}", _label, _compartment, _order * 10))
+    extensions.person_tab(extensions.PersonTab(f"registry:{_name}", _label, _compartment, _order * 10, _detail))
 NOTE_COMPARTMENTS = [C.HEALTH, C.PSYCHOSOCIAL, C.RELIGIOUS, C.JUSTICE_SECURITY]
 
 
@@ -115,8 +116,10 @@ def _no_person_access(request: AuthenticatedHttpRequest) -> HttpResponse:
 def person_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not _reads_persons(request.user):
         return _no_person_access(request)
-    form = PersonFilterForm(request.GET or None)
-    filters = form.filters() if request.GET else PersonFilterForm().filters()
+    # With no filters chosen yet, a psychologist's list opens on their caseload.
+    mine_first = not request.GET and lists_own_cases_first(request.user)
+    form = PersonFilterForm(request.GET or None, initial={"mine": mine_first})
+    filters = form.filters() if request.GET else PersonFilters(mine=mine_first)
     qs = persons_for_user(_actor(request), filters).prefetch_related(
         Prefetch(
             "stays",
@@ -224,7 +227,7 @@ def person_header(request: AuthenticatedHttpRequest, person: Person, access: Per
         ],
         "notices": extensions.notices_for(request.user, person),
         "tab": tab,
-        "tab_allowed": access.can_read(extensions.tab_named(tab).compartment),
+        "tab_allowed": extensions.tab_named(tab).allows(access),
         "restricted": (
             not access.can_read(C.JUSTICE_SECURITY)
             and access.sees_restriction_flag
@@ -296,8 +299,8 @@ def person_documents(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID) 
         return {
             "evidence": list(person.evidence.all()),
             "nationalities": list(person.nationalities.all()),
-            "consents": list(person.consents.all()),
-            "assents": list(person.assents.all()),
+            "consents": list(person.consents.all()) if access.shows(Detail.CONSENTS) else [],
+            "assents": list(person.assents.all()) if access.shows(Detail.CONSENTS) else [],
             "is_child": person.is_child(),
             "can_read_documents": can_docs,
             "documents": list(person.documents.all()) if can_docs else [],
@@ -320,7 +323,8 @@ def person_locations(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID) 
 def person_timeline(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     def extra(person: Person, access: PersonAccess) -> dict[str, Any]:
         allowed = services.allowed_transitions(person)
-        can_change = has_capability(request.user, Capability.CHANGE_STAGE) and bool(allowed)
+        # A merged record is read-only: no stage form (nor any other).
+        can_change = has_capability(request.user, Capability.CHANGE_STAGE) and bool(allowed) and bool(access.write)
         form = StageForm(initial={"version": person.version}, allowed=allowed) if can_change else None
         return {"entries": list(person.timeline.select_related("by")), "stage_form": form}
 
