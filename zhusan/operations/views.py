@@ -288,12 +288,12 @@ def manifest_bulk_advance(request: AuthenticatedHttpRequest, movement_uuid: Any)
     done = 0
     chosen = []
     for value in request.POST.getlist("entries")[:500]:
-        ref, _sep, version = value.partition(":")
+        ref, _sep, raw_version = value.partition(":")
         try:
             entry = selectors.get_entry_for_user(actor, ref, audit_view=False)
             if entry.movement_id != movement.pk:
                 raise Http404
-            chosen.append((entry, int(version or 0)))
+            chosen.append((entry, int(raw_version or 0)))
         except (Http404, ValueError):
             messages.error(request, _("An entry could not be found."))
     # Adults first, so that a mother and her children ticked together board together.
