@@ -52,7 +52,7 @@ def person_columns(records: Iterable[Mapping[str, object]]) -> Columns:
         father = str(rec.get("father") or "")
         kunya = ""
         if rec.get("patronymic") and not father:
-            father = strip_patronymic(str(rec["patronymic"]))
+            father = father_of_patronymic(str(rec["patronymic"]))
         if rec.get("full_name"):
             p = parse_name(str(rec["full_name"]))
             given = given or p.given
@@ -73,6 +73,22 @@ def person_columns(records: Iterable[Mapping[str, object]]) -> Columns:
 
 
 _SEX_CODE = {"female": "f", "male": "m"}
+
+# Turkic patronymics written as two words: Serik uly, Серік қызы, Aliyev oglu.
+_PATRONYMIC_WORDS = frozenset(
+    {"uly", "uli", "ұлы", "улы", "kyzy", "qyzy", "kizi", "қызы", "кызы", "ogly", "oglu", "ogli", "ugli", "оглы", "угли"}
+)
+
+
+def father_of_patronymic(patronymic: str) -> str:
+    """The father's name inside a patronymic, whole: Serikuly and "Serik uly"
+    give Serik, Ivanovich gives Ivan, but a father's name of several words
+    (Abd al-Rahman, عبد الرحمن, Abu Bakr) stays whole; its first word alone
+    ("Abd", "عبد") would call every Abd-name the same father."""
+    words = patronymic.split()
+    if len(words) > 1 and words[-1].casefold() not in _PATRONYMIC_WORDS:
+        return " ".join(words)
+    return strip_patronymic(patronymic)
 
 
 @lru_cache(maxsize=200_000)
@@ -137,10 +153,21 @@ def _rule_kunya_family(cols: Columns) -> list[list[str]]:
     return out
 
 
+def _rule_given_father(cols: Columns) -> list[list[str]]:
+    """Given name and father's name: a child known by "Yusuf son of Abd
+    al-Rahman", with no family name and perhaps no birth year."""
+    out = []
+    for g, f in zip(cols["given"], cols["father"], strict=True):
+        gk, fk = _given_key(g), _given_key(f)
+        out.append([f"{gk}|{fk}"] if gk and fk else [])
+    return out
+
+
 PERSON_RULES = [
     Rule("given name family + birth year ± 2", _rule_name_year("given", 2), _rule_name_year("given", 0)),
     Rule("surname key + birth year ± 1", _rule_family_year(1), _rule_family_year(0)),
     Rule("given name family + surname key", _rule_given_family, _rule_given_family),
     Rule("kunya child + surname key", _rule_kunya_family, _rule_kunya_family),
     Rule("kunya child + birth year ± 2", _rule_name_year("kunya", 2), _rule_name_year("kunya", 0)),
+    Rule("given name family + father's name family", _rule_given_father, _rule_given_father),
 ]
