@@ -18,7 +18,7 @@ def test_a_case_manager_creates_a_household_and_adds_a_child_to_it(alice):
     household = Household.objects.get()
     response = client.post(
         f"/persons/{mother.uuid}/households/member/",
-        {"household": household.pk, "other_case_number": child.case_number, "role": "child"},
+        {"household": household.pk, "other": str(child.uuid), "role": "child"},
     )
     assert response.status_code == 302
     assert set(household.members.all()) == {mother, child}

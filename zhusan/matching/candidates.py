@@ -20,7 +20,7 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.db.models import QuerySet
@@ -30,6 +30,9 @@ from zhusan.engine.dates import PartialDate, StatedAge, birth_value
 from zhusan.engine.model import Comparator, Encoded, FellegiSunter, random_pairs
 from zhusan.engine.persons import PERSON_FIELDS, PERSON_RULES, person_columns
 from zhusan.registry.models import NameKind, Person, PersonName
+
+if TYPE_CHECKING:
+    from zhusan.registry.services import PersonInput
 
 FIT_MIN_PERSONS = 200
 
@@ -233,4 +236,22 @@ def query_from_values(values: Mapping[str, Any]) -> QueryPerson:
             values.get("stated_age_on"),
         ),
         place=str(values.get("place_of_birth") or ""),
+    )
+
+
+def query_from_input(data: PersonInput) -> QueryPerson:
+    """A query from a registration not yet saved (``registry.services.PersonInput``):
+    every name it carries, the kunya among them, and its sex, birth and place."""
+    return QueryPerson(
+        names=[QueryName(n.given, n.patronymic, n.family, n.kind) for n in data.names],
+        sex=data.sex,
+        birth=birth_value(
+            data.birth_precision,
+            data.birth_year,
+            data.birth_month,
+            data.birth_day,
+            data.stated_age,
+            data.stated_age_on,
+        ),
+        place=data.place_of_birth,
     )

@@ -17,6 +17,7 @@ from zhusan.registry.access import visible_to
 from zhusan.registry.models import Person
 
 from . import services, work
+from .candidates import query_from_input
 from .models import DuplicateCandidate, DuplicateStatus
 
 
@@ -36,6 +37,7 @@ def register() -> None:
     registry.merge_exclusion("matching.MergeRecord.survivor", why="the merge itself: undo needs both records")
     registry.merge_exclusion("matching.MergeRecord.merged", why="the merge itself: undo needs both records")
     registry.person_notices(duplicate_notices)
+    registry.likely_existing_check(lambda actor, data: services.likely_existing(actor, query_from_input(data)))
     registry.my_work_panel(work.duplicates_panel)
     registry.my_work_panel(work.tracing_panel)
 

@@ -29,6 +29,11 @@ person page, API, exports, indicators
     indicators it adds to the reporting catalogue. ``person_notices`` adds
     a line to the person's header (e.g. "2 possible duplicates").
 
+likely-existing check
+    ``likely_existing_check(provider)`` answers, before a person is saved,
+    which registered persons the new one may be (matching scores them); the
+    registration form shows them inline and asks to confirm.
+
 home page
     ``my_work_panel`` adds a panel to a member of staff's "My work" page
     (``zhusan.mywork``): the reviews, clearances or sessions waiting for them.
@@ -37,10 +42,10 @@ home page
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import transaction
 
@@ -52,6 +57,7 @@ if TYPE_CHECKING:
     from zhusan.audit.services import Actor
 
     from .models import Consent, Person
+    from .services import PersonInput
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +83,7 @@ class _Points:
     exports: list[Callable[[], Iterable[ExportField]]] = field(default_factory=list)
     indicators: list[Callable[[], Iterable[Any]]] = field(default_factory=list)
     statistics: list[Callable[[], dict[str, Any]]] = field(default_factory=list)
+    likely_existing: list[Callable[[Actor, PersonInput], Sequence[LikelyExisting]]] = field(default_factory=list)
     work_panels: list[Callable[[Actor], WorkPanel | None]] = field(default_factory=list)
 
 
@@ -337,3 +344,39 @@ def work_panels_for(actor: Actor) -> list[WorkPanel]:
         if panel is not None:
             out.append(panel)
     return sorted(out, key=lambda p: p.order)
+
+
+# --- Likely-existing check before a registration ----------------------------------
+
+
+class LikelyExisting(Protocol):
+    """A registered person the one being registered may be: ``probability``
+    from 0 to 1, ``evidence["names"]`` the pair of names that met."""
+
+    person: Person
+    probability: float
+    evidence: dict[str, Any]
+
+
+def likely_existing_check(provider: Callable[[Actor, PersonInput], Sequence[LikelyExisting]]) -> None:
+    """``provider(actor, data)`` returns the persons the actor may see that
+    ``data`` (a registration not yet saved) may duplicate, best first. It
+    checks the actor's rights and audits the search itself."""
+    if provider not in POINTS.likely_existing:
+        POINTS.likely_existing.append(provider)
+
+
+def has_likely_existing_check() -> bool:
+    return bool(POINTS.likely_existing)
+
+
+def likely_existing_for(actor: Actor, data: PersonInput) -> list[LikelyExisting]:
+    """What every registered provider finds, best first; a provider's error
+    is logged and never stops a registration."""
+    out: list[LikelyExisting] = []
+    for provider in POINTS.likely_existing:
+        try:
+            out.extend(provider(actor, data))
+        except Exception:
+            logger.exception("a likely-existing check failed")
+    return sorted(out, key=lambda hit: -hit.probability)

@@ -42,6 +42,8 @@ from .models import (
     Vulnerability,
 )
 from .selectors import AGE_BANDS, PersonFilters
+from .services import NameInput
+from .text import resolve_script
 
 
 def _blank(choices: Any, label: Any = "—") -> list[tuple[str, Any]]:
@@ -79,6 +81,16 @@ class PersonFilterForm(forms.Form):
     vulnerability = forms.ChoiceField(
         label=_("Vulnerability"), required=False, choices=_blank(Vulnerability.choices, _("Any"))
     )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("", _("Case number")),
+            ("name", _("Name")),
+            ("stage", _("Stage")),
+            ("activity", _("Last activity")),
+        ],
+    )
     mine = forms.BooleanField(label=_("My cases only"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -96,6 +108,7 @@ class PersonFilterForm(forms.Form):
             age_band=data.get("age_band") or "",
             site=data.get("site"),
             vulnerability=data.get("vulnerability") or "",
+            sort=data.get("sort") or "",
             mine=bool(data.get("mine")),
         )
 
@@ -172,15 +185,71 @@ class LawfulBasisMixin(forms.Form):
     )
 
 
+SCRIPT_CHOICES = [("", _("Detect from the letters")), *Script.choices]
+NAME_PARTS = ("given", "patronymic", "family")
+
+
+def _resolve_row_script(form: forms.Form, prefix: str) -> None:
+    """Fill a name row's script from its letters (the engine's detector), or
+    put the refusal next to the row's script field."""
+    data = form.cleaned_data
+    parts = [data.get(f"{prefix}{part}") or "" for part in NAME_PARTS]
+    if not any(p.strip() for p in parts):
+        return
+    try:
+        data[f"{prefix}script"] = resolve_script(data.get(f"{prefix}script") or "", *parts)
+    except ValidationError as exc:
+        for message in exc.message_dict.get("script", exc.messages):
+            form.add_error(f"{prefix}script", message)
+
+
 class NameFieldsMixin(forms.Form):
-    script = forms.ChoiceField(label=_("Script"), choices=Script.choices)
+    script = forms.ChoiceField(label=_("Script"), choices=SCRIPT_CHOICES, required=False, initial="")
     kind = forms.ChoiceField(label=_("Kind of name"), choices=NameKind.choices)
     given = forms.CharField(label=_("Given name"), required=False, max_length=200)
     patronymic = forms.CharField(label=_("Patronymic or father's name"), required=False, max_length=200)
     family = forms.CharField(label=_("Family name"), required=False, max_length=200)
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        _resolve_row_script(self, "")
+        return data
+
+
+# The registration form's optional name rows after the first: a fixed number,
+# so that the form needs no script; each row is a name of its own kind.
+EXTRA_NAME_ROWS: list[tuple[str, NameKind, Any]] = [
+    ("name2_", NameKind.FOREIGN_DOCUMENT, _("Second name (e.g. the Latin spelling in a passport)")),
+    ("name3_", NameKind.KUNYA, _("Third name (e.g. a kunya such as Umm Yusuf)")),
+    ("name4_", NameKind.ALIAS, _("Fourth name (another spelling or alias)")),
+]
+
+
+def _extra_name_fields(prefix: str, kind: NameKind) -> dict[str, forms.Field]:
+    return {
+        f"{prefix}script": forms.ChoiceField(label=_("Script"), choices=SCRIPT_CHOICES, required=False, initial=""),
+        f"{prefix}kind": forms.ChoiceField(
+            label=_("Kind of name"), choices=NameKind.choices, initial=kind, required=False
+        ),
+        f"{prefix}given": forms.CharField(label=_("Given name"), required=False, max_length=200),
+        f"{prefix}patronymic": forms.CharField(label=_("Patronymic or father's name"), required=False, max_length=200),
+        f"{prefix}family": forms.CharField(label=_("Family name"), required=False, max_length=200),
+    }
+
 
 class PersonCreateForm(LawfulBasisMixin, PersonFieldsMixin, NameFieldsMixin):
+    """Registration: the lawful basis, up to four names (the first one and
+    three optional rows), the person, where they are now, the managing unit."""
+
+    site = forms.ModelChoiceField(
+        label=_("Current location: site"),
+        required=False,
+        queryset=Site.objects.all(),
+        to_field_name="uuid",
+        empty_label="—",
+        help_text=_("The camp, prison or centre where the person is now, if known."),
+    )
+    section = forms.CharField(label=_("Section, block or cell"), required=False, max_length=100)
     managing_unit = forms.ModelChoiceField(label=_("Managing unit"), queryset=Unit.objects.none(), to_field_name="uuid")
 
     field_order = [
@@ -202,6 +271,8 @@ class PersonCreateForm(LawfulBasisMixin, PersonFieldsMixin, NameFieldsMixin):
         "country_of_birth",
         "languages",
         "vulnerabilities",
+        "site",
+        "section",
         "managing_unit",
     ]
 
@@ -210,6 +281,53 @@ class PersonCreateForm(LawfulBasisMixin, PersonFieldsMixin, NameFieldsMixin):
         self.fields["managing_unit"].queryset = units  # type: ignore[attr-defined]  # Form.fields holds the base Field type; this one is the ModelChoiceField declared above
         if units.count() == 1:
             self.fields["managing_unit"].initial = units.first()
+        for prefix, kind, _label in EXTRA_NAME_ROWS:
+            self.fields.update(_extra_name_fields(prefix, kind))
+
+    def groups(self) -> list[dict[str, Any]]:
+        """The fields in the fieldsets the template shows: a legend and its fields."""
+        name_fields = ("script", "kind", *NAME_PARTS)
+        person_fields = [f for f in self.field_order if f in PersonFieldsMixin.base_fields]
+        groups: list[tuple[Any, list[str]]] = [
+            (_("Lawful basis"), ["lawful_basis", "lawful_basis_note"]),
+            (_("Name"), list(name_fields)),
+            *[(legend, [f"{prefix}{f}" for f in name_fields]) for prefix, _kind, legend in EXTRA_NAME_ROWS],
+            (_("The person"), person_fields),
+            (_("Where the person is now"), ["site", "section"]),
+            (_("Case"), ["managing_unit"]),
+        ]
+        return [{"legend": legend, "fields": [self[f] for f in names]} for legend, names in groups]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for prefix, _kind, _label in EXTRA_NAME_ROWS:
+            _resolve_row_script(self, prefix)
+        if not self.names() and not self.has_error("given"):
+            self.add_error("given", _("Enter at least one part of the name."))
+        if data.get("section") and not data.get("site"):
+            self.add_error("site", _("Choose the site the section belongs to."))
+        return data
+
+    def names(self) -> list[NameInput]:
+        """The filled name rows, the first one primary."""
+        data = getattr(self, "cleaned_data", {})
+        out: list[NameInput] = []
+        for prefix in ("", *(p for p, _k, _l in EXTRA_NAME_ROWS)):
+            parts = {part: (data.get(f"{prefix}{part}") or "").strip() for part in NAME_PARTS}
+            if any(parts.values()):
+                script = data.get(f"{prefix}script") or ""
+                kind = data.get(f"{prefix}kind") or dict((p, k) for p, k, _l in EXTRA_NAME_ROWS).get(
+                    prefix, NameKind.LEGAL
+                )
+                out.append(NameInput(script=script, kind=kind, is_primary=not out, **parts))
+        return out
+
+    def current_stay(self) -> dict[str, Any] | None:
+        """The stay to record with the registration, at the chosen site."""
+        site = self.cleaned_data.get("site")
+        if site is None:
+            return None
+        return {"kind": site.kind, "site": site, "section": self.cleaned_data.get("section") or ""}
 
 
 class PersonEditForm(LawfulBasisMixin, PersonFieldsMixin):
@@ -234,7 +352,47 @@ class StageForm(forms.Form):
         )
 
 
-class RelationshipForm(forms.Form):
+NOT_IN_CASELOAD = _("No person with this case number in your caseload.")
+
+
+def person_choice_label(person: Any) -> str:
+    """How a person reads in a picker: case number, the names the reader may
+    see (prefetched by the scoped search), the birth year when known."""
+    names = " · ".join(n.full for n in person.names.all() if n.full)
+    year = f" ({person.birth_year})" if person.birth_year else ""
+    return f"{person.case_number} — {names or '—'}{year}"
+
+
+class PersonPickerMixin(forms.Form):
+    """Choose another person by searching, not by typing a case number.
+
+    Without JavaScript it is a two-step form: type a name (any script) or a
+    case number, press "Find", choose from the matches in the user's scope,
+    then save. ``offer`` fills the choices from the scoped search."""
+
+    find = forms.CharField(
+        label=_("Find the other person"),
+        required=False,
+        max_length=200,
+        help_text=_("A name in any script, a kunya or a case number; then choose from the list."),
+    )
+    other = forms.UUIDField(label=_("Choose the person"), required=False, widget=forms.RadioSelect)
+
+    def offer(self, persons: list[Any]) -> None:
+        self.fields["other"].widget.choices = [  # type: ignore[attr-defined]  # a RadioSelect, declared above
+            (str(p.uuid), person_choice_label(p)) for p in persons
+        ]
+        self.offered = persons
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("other") and not (data.get("find") or "").strip():
+            self.add_error("find", _("Find the other person and choose them from the list."))
+        data["offered"] = getattr(self, "offered", [])
+        return data
+
+
+class RelationshipForm(PersonPickerMixin):
     direction = forms.ChoiceField(
         label=_("Direction"),
         choices=[
@@ -244,9 +402,6 @@ class RelationshipForm(forms.Form):
         initial="other_is",
     )
     kind = forms.ChoiceField(label=_("Relation"), choices=RelationKind.choices)
-    other_case_number = forms.CharField(
-        label=_("Other person's case number"), max_length=40, help_text=_("For example KZ-000123.")
-    )
     established_by = forms.ChoiceField(label=_("Established by"), choices=EstablishedBy.choices)
     established_on = forms.DateField(label=_("Established on"), required=False, widget=DateInput)
     reference = forms.CharField(label=_("Reference"), required=False, max_length=200)
@@ -257,11 +412,10 @@ class HouseholdForm(forms.Form):
     role = forms.ChoiceField(label=_("This person's role in the household"), choices=HouseholdRole.choices)
 
 
-class HouseholdMemberForm(forms.Form):
+    field_order = ["find", "other", "direction", "kind"]
+
+class HouseholdMemberForm(PersonPickerMixin):
     household = forms.ModelChoiceField(label=_("Household"), queryset=Household.objects.none())
-    other_case_number = forms.CharField(
-        label=_("Case number of the person to add"), max_length=40, help_text=_("For example KZ-000123.")
-    )
     role = forms.ChoiceField(label=_("Their role in the household"), choices=HouseholdRole.choices)
 
     def __init__(self, *args: Any, person: Any, **kwargs: Any) -> None:
@@ -270,6 +424,8 @@ class HouseholdMemberForm(forms.Form):
 
 
 class DocumentForm(forms.Form):
+    field_order = ["household", "find", "other", "role"]
+
     doc_type = forms.ChoiceField(label=_("Type"), choices=DocumentType.choices)
     status = forms.ChoiceField(label=_("Status"), choices=DocumentStatus.choices)
     number = forms.CharField(label=_("Number"), required=False, max_length=100)

@@ -324,6 +324,9 @@ class PersonName(UUIDModel):
     # Case- and diacritic-folded form of all parts plus a Latin transliteration,
     # kept by the services for search.
     search_key = models.TextField(editable=False, default="")
+    # The matching engine's keys of each word (registry.text.match_keys), kept
+    # by the services, so that search forgives spelling across scripts.
+    match_key = models.TextField(editable=False, default="")
 
     class Meta:
         ordering = ["-is_primary", "pk"]

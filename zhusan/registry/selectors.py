@@ -8,12 +8,26 @@ existence of a record is not revealed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,8 +40,8 @@ from zhusan.core.refs import parse_ref
 
 from .access import access_for, merged_message, names_shown, visible_to, withheld_in_lists
 from .dates import birth_window_for_age
-from .models import CaseAssignment, Person, PersonQuerySet, Site
-from .text import search_forms
+from .models import CaseAssignment, Person, PersonName, PersonQuerySet, Site, Stage
+from .text import match_needles, search_forms
 
 AGE_BANDS: dict[str, tuple[int, int | None]] = {
     "0-4": (0, 4),
@@ -113,6 +127,7 @@ class PersonFilters:
     site: Site | None = None
     vulnerability: str = ""
     record_type: str = "subject"
+    sort: str = ""  # one of SORTS; empty: by case number
     mine: bool = False  # only persons assigned to the actor ("my cases")
 
     def as_audit(self) -> dict[str, Any]:
@@ -122,21 +137,80 @@ class PersonFilters:
         return out
 
 
+_CASE_NUMBER = re.compile(r"^([A-Za-z]{1,10})-?(\d{1,9})$")
+
+
+def _case_number_condition(query: str) -> Q | None:
+    """KZ-000001, kz-1 and kz000001 all name case KZ-000001."""
+    found = _CASE_NUMBER.match(query)
+    if not found:
+        return None
+    head, digits = found.groups()
+    return Q(case_number__iexact=f"{head}-{int(digits):06d}") | Q(case_number__iexact=query)
+
+
+def _name_condition(query: str) -> Q | None:
+    """Names whose folded original or Latin form contains the query, or
+    whose every query word meets a word of the same name by the matching
+    engine's keys (``text.match_keys``: spelling, script, name family)."""
+    cond = Q()
+    for key in search_forms(query):
+        cond |= Q(search_key__contains=key)
+    words = match_needles(query)
+    if words:
+        every_word = Q()
+        for needles in words:
+            any_needle = Q()
+            for needle in needles:
+                any_needle |= Q(match_key__contains=needle)
+            every_word &= any_needle
+        cond |= every_word
+    return cond if cond else None
+
+
+def search_condition(query: str, *, withheld: frozenset[Detail] = frozenset()) -> Q | None:
+    """Persons a free-text query finds: by case number, or by one of the
+    names the reader may see (a kunya withheld from them never finds a
+    person). None when the query holds nothing to search for."""
+    query = query.strip()
+    by_case, by_name = _case_number_condition(query), _name_condition(query)
+    cond = Q()
+    if by_case is not None:
+        cond |= by_case
+    if by_name is not None:
+        cond |= Q(pk__in=names_shown(withheld).filter(by_name).values("person_id"))
+    return cond if cond else None
+
+
+# Sorts of the person list: by case number, name, stage (in pathway order),
+# last activity (the latest change to the record, newest first). Every sort
+# ends with the case number, so that pages are stable.
+SORTS = ("case", "name", "stage", "activity")
+_STAGE_ORDER = Case(
+    *[When(stage=s.value, then=Value(i)) for i, s in enumerate(Stage)], default=Value(99), output_field=IntegerField()
+)
+
+
+def _sorted(qs: QuerySet[Person], sort: str) -> QuerySet[Person]:
+    if sort == "name":
+        primary = PersonName.objects.filter(person=OuterRef("pk")).order_by("-is_primary", "pk")
+        return qs.annotate(sort_name=Subquery(primary.values("search_key")[:1])).order_by("sort_name", "case_number")
+    if sort == "stage":
+        return qs.annotate(stage_order=_STAGE_ORDER).order_by("stage_order", "case_number")
+    if sort == "activity":
+        return qs.order_by(F("updated_at").desc(), "case_number")
+    return qs.order_by("case_number")
+
+
 def persons_for_user(actor: Actor, filters: PersonFilters, *, today: date | None = None) -> QuerySet[Person]:
-    """Persons the actor may see, filtered; audited as a list or a search."""
+    """Persons the actor may see, filtered and sorted; audited as a list or a search."""
     assert actor.user is not None
     qs: PersonQuerySet = visible_to(actor.user)
     if filters.record_type:
         qs = qs.filter(record_type=filters.record_type)
     if filters.q:
-        keys = search_forms(filters.q)
-        if keys:
-            cond = Q()
-            for key in keys:
-                cond |= Q(names__search_key__contains=key)
-            qs = qs.filter(cond).distinct()
-        else:
-            qs = qs.none()
+        cond = search_condition(filters.q, withheld=withheld_in_lists(actor.user))
+        qs = qs.filter(cond) if cond is not None else qs.none()
     if filters.stage:
         qs = qs.filter(stage=filters.stage)
     if filters.sex:
@@ -158,9 +232,27 @@ def persons_for_user(actor: Actor, filters: PersonFilters, *, today: date | None
         object_type=ObjectType.PERSON,
         detail={"filters": filters.as_audit()},
     )
-    return qs.select_related("managing_unit").prefetch_related(
-        Prefetch("names", queryset=names_shown(withheld_in_lists(actor.user)))
+    return (
+        _sorted(qs, filters.sort)
+        .select_related("managing_unit")
+        .prefetch_related(Prefetch("names", queryset=names_shown(withheld_in_lists(actor.user))))
     )
+
+
+PICK_LIMIT = 10
+
+
+def persons_to_pick(actor: Actor, query: str, *, exclude: Person | None = None) -> list[Person]:
+    """Persons the actor may see whose case number or names match ``query``:
+    the choices of a person picker (relationship, household, manifest,
+    tracing). The same scoped search as the list, audited as a search."""
+    query = query.strip()[:200]
+    if not query:
+        return []
+    qs = persons_for_user(actor, PersonFilters(q=query, record_type=""))
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return list(qs[:PICK_LIMIT])
 
 
 def get_person_by_case_number_for_user(

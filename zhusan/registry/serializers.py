@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -55,7 +56,8 @@ from .models import (
     TimelineEntry,
     Vulnerability,
 )
-from .selectors import AGE_BANDS
+from .selectors import AGE_BANDS, SORTS
+from .text import resolve_script
 
 # --- Input ----------------------------------------------------------------------
 
@@ -90,12 +92,28 @@ def _name_part(label: str) -> serializers.CharField:
 
 
 class NameInputSerializer(StrictSerializer):
-    script = serializers.ChoiceField(choices=Script.choices)
+    script = serializers.ChoiceField(
+        choices=Script.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Detected from the letters when left out; a script the letters contradict is refused.",
+    )
     kind = serializers.ChoiceField(choices=NameKind.choices)
     given = _name_part("given name")
     patronymic = _name_part("patronymic or father's name")
     family = _name_part("family name")
     is_primary = serializers.BooleanField(required=False, default=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        parts = [attrs.get(p) or "" for p in ("given", "patronymic", "family")]
+        if "script" in attrs and any(p.strip() for p in parts):
+            try:
+                attrs["script"] = resolve_script(attrs["script"], *parts)
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError(exc.message_dict) from exc
+        return attrs
 
 
 class NamePatchSerializer(NameInputSerializer):
@@ -147,6 +165,13 @@ class PersonCreateSerializer(StrictSerializer, BirthFieldsMixin):
         user = self.context.get("user")
         if user is not None:
             from zhusan.accounts.access import active_grants
+        # Declared here: StayInputSerializer comes further down the module.
+        fields["current_stay"] = StayInputSerializer(
+            required=False,
+            allow_null=True,
+            default=None,
+            help_text="Where the person is now (a camp and its section …), recorded with the registration.",
+        )
 
             orgs = {g.organisation_id for g in active_grants(user)}
             if user.unit_id:
@@ -181,6 +206,12 @@ class PersonFilterSerializer(StrictSerializer):
     mine = serializers.BooleanField(
         required=False,
         allow_null=True,
+    sort = serializers.ChoiceField(
+        choices=[(k, k) for k in SORTS],
+        required=False,
+        allow_blank=True,
+        help_text="case (default), name, stage (pathway order) or activity (latest change first).",
+    )
         default=None,
         help_text="Only persons assigned to you. Absent: your roles' default (a psychologist's caseload first).",
     )

@@ -59,7 +59,7 @@ from .models import (
     Stage,
     TimelineEntry,
 )
-from .text import search_key
+from .text import match_keys, resolve_script, search_key
 
 # A record of one person (a document, a stay, a consent …): UUIDModel with a ``person`` key.
 _Record = TypeVar("_Record", bound=UUIDModel)
@@ -127,6 +127,9 @@ class PersonInput:
     names: list[NameInput] = field(default_factory=list)
     vulnerabilities: list[str] = field(default_factory=list)
     nationalities: list[tuple[str, str]] = field(default_factory=list)
+    # Where the person is now (stay_add's values: kind, site, section …),
+    # recorded in the same transaction as the registration.
+    current_stay: dict[str, Any] | None = None
 
 
 def validate_birth(values: dict[str, Any], *, today: date | None = None) -> BirthDate:
@@ -218,7 +221,13 @@ def _name_values(name: NameInput) -> dict[str, Any]:
         "family": name.family.strip(),
         "is_primary": name.is_primary,
         "search_key": search_key(name.given, name.patronymic, name.family),
+        "match_key": match_keys(name.given, name.patronymic, name.family),
     }
+
+
+def _resolve_script(name: NameInput) -> None:
+    """Fill a name's script from its letters, or refuse one they contradict."""
+    name.script = resolve_script(name.script, name.given, name.patronymic, name.family)
 
 
 @write_action
@@ -236,6 +245,7 @@ def person_create(*, actor: Actor, data: PersonInput) -> Person:
     birth = validate_birth(values)
     for name in data.names:
         _validate_name(name)
+        _resolve_script(name)
     if data.record_type == RecordType.SUBJECT and not data.stage:
         raise ValidationError({"stage": _("A person in the programme needs a stage.")})
     person = Person(
@@ -281,6 +291,8 @@ def person_create(*, actor: Actor, data: PersonInput) -> Person:
         ),
         detail={"case_number": person.case_number},
     )
+    if data.current_stay:
+        stay_add(actor=actor, person=person, **data.current_stay)
     extensions.person_registered(actor=actor, person=person)
     return person
 
@@ -389,6 +401,7 @@ def stage_change(*, actor: Actor, person: Person, to_stage: str, reason: str, ex
 def name_add(*, actor: Actor, person: Person, name: NameInput) -> PersonName:
     require_write(actor, person, Compartment.IDENTITY)
     _validate_name(name)
+    _resolve_script(name)
     values = _name_values(name)
     if name.is_primary:
         person.names.filter(is_primary=True).update(is_primary=False)
@@ -399,7 +412,7 @@ def name_add(*, actor: Actor, person: Person, name: NameInput) -> PersonName:
         object_type=ObjectType.NAME,
         object_ref=obj.uuid,
         person_ref=person.uuid,
-        changes=diff({}, {k: v for k, v in values.items() if k != "search_key"}),
+        changes=diff({}, {k: v for k, v in values.items() if k not in ("search_key", "match_key")}),
     )
     return obj
 
@@ -409,6 +422,7 @@ def name_update(*, actor: Actor, name: PersonName, data: NameInput) -> PersonNam
     require_write(actor, name.person, Compartment.IDENTITY)
     _validate_name(data)
     fields = ["script", "kind", "given", "patronymic", "family", "is_primary"]
+    _resolve_script(data)
     before = _snapshot(name, fields)
     values = _name_values(data)
     if data.is_primary:

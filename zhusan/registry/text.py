@@ -3,8 +3,17 @@
 A name is stored as typed. Its ``search_key`` holds the folded original plus
 a plain Latin rendering, so that "Жүсіпова", "ZHUSSIPOVA" and "zhusipova"
 meet. The Latin rendering is the engine's (:func:`zhusan.engine.translit.to_latin`,
-one table per script), so search, imports and matching romanise a name alike;
-the matching engine then goes much further.
+one table per script), so search, imports and matching romanise a name alike.
+
+Its ``match_key`` holds the matching engine's keys of each word, so that search
+forgives spelling as matching does: the engine's match key (kh/h, zh/j, y/i,
+doubled letters: "umm zaid" meets "Umm Zayd", "Умм Зайд"), the given-name
+family (Zhusip meets Yusuf) and, for a word in Arabic script, which writes no
+short vowels, its consonant skeleton (Aisha meets عائشة).
+
+The script of a name is detected from its letters by the engine
+(:func:`zhusan.engine.scripts.detect_script`); :func:`resolve_script` fills it
+in or refuses a script the letters contradict.
 """
 
 from __future__ import annotations
@@ -12,7 +21,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 from zhusan.engine import translit
+from zhusan.engine.name_families import table
+from zhusan.engine.scripts import Detected, detect_script
+
+from .models import Script
 
 _SPACES = re.compile(r"\s+")
 _NOT_WORD = re.compile(r"[^\w\s]", re.UNICODE)
@@ -46,3 +62,86 @@ def search_forms(query: str) -> list[str]:
     """The folded forms of a query to look for inside search keys."""
     forms = [f for f in {fold(query), to_latin(query)} if f]
     return sorted(forms)
+
+
+_WORDS = re.compile(r"[\s\-‐–—_/.,;:()\[\]\"]+")
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in _WORDS.split(text) if w]
+
+
+def _word_tokens(word: str) -> set[str]:
+    tokens = set()
+    key = translit.match_key(word).replace(" ", "")
+    if key:
+        tokens.add(f"m:{key}")
+    family = table().primary(word)
+    if family:
+        tokens.add(f"f:{family}")
+    if detect_script(word) == Detected.ARABIC:
+        skeleton = translit.skeleton(word)
+        if skeleton:
+            tokens.add(f"s:{skeleton}")
+    return tokens
+
+
+def match_keys(*parts: str) -> str:
+    """What ``PersonName.match_key`` holds: the tokens of every word of the
+    name, space-separated with a space at each end (so a whole token is
+    found with its spaces)."""
+    tokens: set[str] = set()
+    for part in parts:
+        for word in _words(part or ""):
+            tokens |= _word_tokens(word)
+    return f" {' '.join(sorted(tokens))} " if tokens else ""
+
+
+def match_needles(query: str) -> list[list[str]]:
+    """For each word of a query, what to look for in ``match_key`` (any one
+    suffices): the start of a match key (a name may be typed in part), the
+    word's given-name family and its skeleton, whole tokens both."""
+    out = []
+    for word in _words(query):
+        needles = []
+        key = translit.match_key(word).replace(" ", "")
+        if key:
+            needles.append(f" m:{key}")
+        family = table().primary(word)
+        if family:
+            needles.append(f" f:{family} ")
+        skeleton = translit.skeleton(word)
+        # A skeleton of one letter would find half the register.
+        if len(skeleton) >= 2:
+            needles.append(f" s:{skeleton} ")
+        if needles:
+            out.append(needles)
+    return out
+
+
+def resolve_script(chosen: str, *parts: str) -> str:
+    """The script of a name: the one its letters are in. ``chosen`` empty
+    means "detect"; a chosen script the letters contradict, or letters of
+    several scripts in one name, raise a ValidationError on ``script``."""
+    detected = detect_script(*parts)
+    if detected == Detected.MIXED:
+        raise ValidationError(
+            {
+                "script": _(
+                    "This name mixes letters of several scripts. Enter each spelling "
+                    "(Cyrillic, Latin, Arabic) as a name of its own."
+                )
+            }
+        )
+    if detected == Detected.NONE:
+        return chosen or Detected.OTHER.value
+    if chosen and chosen != detected.value:
+        raise ValidationError(
+            {
+                "script": _("The letters of this name are %(detected)s, not %(chosen)s.")
+                % {"detected": Script(detected.value).label, "chosen": Script(chosen).label}
+                if chosen in Script.values
+                else _("Unknown script.")
+            }
+        )
+    return detected.value

@@ -6,6 +6,7 @@ app_name = "registry"
 urlpatterns = [
     path("", views.person_list, name="person_list"),
     path("new/", views.person_create, name="person_create"),
+    path("pick/", views.person_pick, name="person_pick"),
     path("break-glass/", views.break_glass, name="break_glass"),
     path("<uuid:person_uuid>/", views.person_detail, name="person_detail"),
     path("<uuid:person_uuid>/edit/", views.person_edit, name="person_edit"),

@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -34,6 +34,7 @@ from zhusan.core.concurrency import StaleVersionError
 from . import extensions, services
 from .dates import BirthPrecision
 from .forms import (
+    NOT_IN_CASELOAD,
     AssentForm,
     BreakGlassForm,
     ConsentForm,
@@ -46,11 +47,13 @@ from .forms import (
     PersonEditForm,
     PersonFilterForm,
     ProtectedNoteForm,
+    PersonPickerMixin,
     RelationshipForm,
     StageForm,
     StayForm,
     add_service_errors,
 )
+    person_choice_label,
 from .graph import established_label, family_graph, households_of, relation_label
 from .models import LocationStay, Person, PersonName, RecordType
 from .selectors import (
@@ -61,6 +64,7 @@ from .selectors import (
     get_record_for_user,
     persons_for_user,
 )
+    persons_to_pick,
 
 PAGE_SIZE = 25
 C = Compartment
@@ -173,11 +177,15 @@ def _name_input(data: dict[str, Any], *, is_primary: bool = False) -> services.N
 
 def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     user: Any = request.user
+    """Register a person: several names, the current location, and before
+    saving the records this person may already have ("Possible existing
+    records", on the same page; "Register anyway" confirms)."""
     if not has_capability(user, Capability.CREATE_PERSON):
         raise PermissionDenied(_("Your role cannot register persons."))
     units = Unit.objects.filter(organisation_id=user.unit.organisation_id) if user.unit_id else Unit.objects.none()
     form = PersonCreateForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
+    likely: list[Any] = []
         data = form.cleaned_data
         person_input = services.PersonInput(
             sex=data["sex"],
@@ -194,19 +202,67 @@ def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             country_of_birth=data["country_of_birth"],
             languages=data["languages"],
             vulnerabilities=data["vulnerabilities"],
-            names=[_name_input(data, is_primary=True)],
+            names=form.names(),
+            current_stay=form.current_stay(),
         )
-        try:
-            person = services.person_create(actor=_actor(request), data=person_input)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Registered %(case)s.") % {"case": person.case_number})
-            return redirect(person.get_absolute_url())
+        actor = _actor(request)
+        confirmed = request.POST.get("register_anyway") == "1"
+        if not confirmed:
+            likely = extensions.likely_existing_for(actor, person_input)
+        if not likely:
+            try:
+                person = services.person_create(actor=actor, data=person_input)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Registered %(case)s.") % {"case": person.case_number})
+                return redirect(person.get_absolute_url())
     return render(
         request,
-        "registry/person_form.html",
-        {"form": form, "title": _("Register a person"), "cancel_url": reverse("registry:person_list")},
+        "registry/person_create.html",
+        {
+            "form": form,
+            "title": _("Register a person"),
+            "cancel_url": reverse("registry:person_list"),
+            "likely": [_likely_row(hit) for hit in likely],
+            "checked": request.method == "POST" and form.is_valid() and not likely,
+        },
+    )
+
+
+def _likely_row(hit: Any) -> dict[str, Any]:
+    names = hit.evidence.get("names") or ["", ""]
+    return {
+        "person": hit.person,
+        "percent": round(hit.probability * 100),
+        "matched_name": names[-1],
+        "entered_name": names[0],
+    }
+
+
+PICK_SIZE = 10
+
+
+def person_pick(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """``/persons/pick/?q=``: persons of the user's scope matching a name or a
+    case number, as JSON for a person picker (the scoped search of the list,
+    audited as a search)."""
+    if not _reads_persons(request.user):
+        return JsonResponse({"detail": _("Your role does not read case records.")}, status=403)
+    found = persons_to_pick(_actor(request), request.GET.get("q", ""))
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "uuid": str(p.uuid),
+                    "case_number": p.case_number,
+                    "label": person_choice_label(p),
+                    "names": [n.full for n in p.names.all()],
+                    "birth_year": p.birth_year,
+                }
+                for p in found
+            ]
+        }
     )
 
 
@@ -393,7 +449,13 @@ def _person_form(
         check(person)
     kwargs = form_kwargs(person, access) if form_kwargs else {}
     form = form_class(request.POST or None, **kwargs)
-    if request.method == "POST" and form.is_valid():
+    searching = False
+    if isinstance(form, PersonPickerMixin):
+        # The picker's first step: the matches in the user's scope to choose from.
+        found = persons_to_pick(actor, form.data.get("find", ""), exclude=person) if form.data.get("find") else []
+        form.offer(found)
+        searching = request.POST.get("action") == "find"
+    if request.method == "POST" and not searching and form.is_valid():
         try:
             save(actor, person, form.cleaned_data)
         except ValidationError as exc:
@@ -410,6 +472,7 @@ def _person_form(
             "person": person,
             "cancel_url": reverse(back, args=[person.uuid]),
         },
+            "picker": isinstance(form, PersonPickerMixin),
     )
 
 
@@ -508,20 +571,29 @@ def name_delete(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID, name_
     return redirect("registry:person_names", person_uuid)
 
 
-def _family_member_by_case_number(actor: Actor, case_number: str) -> Person:
-    """The person with this case number whose family the actor may change, or a field error."""
+def _picked_person(actor: Actor, data: dict[str, Any]) -> Person:
+    """The person chosen in a picker (or whose case number was typed) whose
+    family the actor may change. Whether the person does not exist or is
+    outside the actor's scope, the answer is the same, so a case number
+    outside the caseload reveals nothing."""
+    ref, typed, offered = data.get("other"), (data.get("find") or "").strip(), data.get("offered", [])
     try:
-        other, _access = get_person_by_case_number_for_user(actor, case_number, write=C.FAMILY)
+        if ref:
+            other, _access = get_person_for_user(actor, ref, write=C.FAMILY)
+        elif len(offered) == 1 and offered[0].case_number.casefold() == typed.casefold():
+            other, _access = get_person_for_user(actor, offered[0].uuid, write=C.FAMILY)
+        elif offered:
+            raise ValidationError({"other": _("Choose the person from the list.")})
+        else:
+            other, _access = get_person_by_case_number_for_user(actor, typed, write=C.FAMILY)
     except (Http404, PermissionDenied) as exc:
-        raise ValidationError(
-            {"other_case_number": _("No person with this case number whose family you may change.")}
-        ) from exc
+        raise ValidationError({"find": NOT_IN_CASELOAD}) from exc
     return other
 
 
 def relationship_add(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     def save(actor: Actor, person: Person, data: dict[str, Any]) -> Any:
-        other = _family_member_by_case_number(actor, data["other_case_number"])
+        other = _picked_person(actor, data)
         # "The other person is the mother of this person" is stored as other → this.
         from_person, to_person = (other, person) if data["direction"] == "other_is" else (person, other)
         return services.relationship_add(
@@ -562,7 +634,7 @@ def household_add(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID) -> 
 
 def household_member_add(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     def save(actor: Actor, person: Person, data: dict[str, Any]) -> Any:
-        other = _family_member_by_case_number(actor, data["other_case_number"])
+        other = _picked_person(actor, data)
         return services.household_add_member(actor=actor, household=data["household"], person=other, role=data["role"])
 
     return _person_form(
