@@ -406,17 +406,19 @@ class RelationshipForm(PersonPickerMixin):
     established_on = forms.DateField(label=_("Established on"), required=False, widget=DateInput)
     reference = forms.CharField(label=_("Reference"), required=False, max_length=200)
 
+    field_order = ["find", "other", "direction", "kind"]
+
 
 class HouseholdForm(forms.Form):
     label = forms.CharField(label=_("Household label"), max_length=200, help_text=_("For example: mother and children"))
     role = forms.ChoiceField(label=_("This person's role in the household"), choices=HouseholdRole.choices)
 
 
-    field_order = ["find", "other", "direction", "kind"]
-
 class HouseholdMemberForm(PersonPickerMixin):
     household = forms.ModelChoiceField(label=_("Household"), queryset=Household.objects.none())
     role = forms.ChoiceField(label=_("Their role in the household"), choices=HouseholdRole.choices)
+
+    field_order = ["household", "find", "other", "role"]
 
     def __init__(self, *args: Any, person: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -424,8 +426,6 @@ class HouseholdMemberForm(PersonPickerMixin):
 
 
 class DocumentForm(forms.Form):
-    field_order = ["household", "find", "other", "role"]
-
     doc_type = forms.ChoiceField(label=_("Type"), choices=DocumentType.choices)
     status = forms.ChoiceField(label=_("Status"), choices=DocumentStatus.choices)
     number = forms.CharField(label=_("Number"), required=False, max_length=100)

@@ -162,9 +162,6 @@ class PersonCreateSerializer(StrictSerializer, BirthFieldsMixin):
 
     def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         fields = super().get_fields()
-        user = self.context.get("user")
-        if user is not None:
-            from zhusan.accounts.access import active_grants
         # Declared here: StayInputSerializer comes further down the module.
         fields["current_stay"] = StayInputSerializer(
             required=False,
@@ -172,6 +169,9 @@ class PersonCreateSerializer(StrictSerializer, BirthFieldsMixin):
             default=None,
             help_text="Where the person is now (a camp and its section …), recorded with the registration.",
         )
+        user = self.context.get("user")
+        if user is not None:
+            from zhusan.accounts.access import active_grants
 
             orgs = {g.organisation_id for g in active_grants(user)}
             if user.unit_id:
@@ -203,15 +203,15 @@ class PersonFilterSerializer(StrictSerializer):
     age_band = serializers.ChoiceField(choices=[(k, k) for k in AGE_BANDS], required=False, allow_blank=True)
     site = serializers.SlugRelatedField(slug_field="uuid", queryset=Site.objects.all(), required=False)
     vulnerability = serializers.ChoiceField(choices=Vulnerability.choices, required=False, allow_blank=True)
-    mine = serializers.BooleanField(
-        required=False,
-        allow_null=True,
     sort = serializers.ChoiceField(
         choices=[(k, k) for k in SORTS],
         required=False,
         allow_blank=True,
         help_text="case (default), name, stage (pathway order) or activity (latest change first).",
     )
+    mine = serializers.BooleanField(
+        required=False,
+        allow_null=True,
         default=None,
         help_text="Only persons assigned to you. Absent: your roles' default (a psychologist's caseload first).",
     )

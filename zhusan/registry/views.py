@@ -46,14 +46,14 @@ from .forms import (
     PersonCreateForm,
     PersonEditForm,
     PersonFilterForm,
-    ProtectedNoteForm,
     PersonPickerMixin,
+    ProtectedNoteForm,
     RelationshipForm,
     StageForm,
     StayForm,
     add_service_errors,
-)
     person_choice_label,
+)
 from .graph import established_label, family_graph, households_of, relation_label
 from .models import LocationStay, Person, PersonName, RecordType
 from .selectors import (
@@ -63,8 +63,8 @@ from .selectors import (
     get_person_for_user,
     get_record_for_user,
     persons_for_user,
-)
     persons_to_pick,
+)
 
 PAGE_SIZE = 25
 C = Compartment
@@ -176,16 +176,16 @@ def _name_input(data: dict[str, Any], *, is_primary: bool = False) -> services.N
 
 
 def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    user: Any = request.user
     """Register a person: several names, the current location, and before
     saving the records this person may already have ("Possible existing
     records", on the same page; "Register anyway" confirms)."""
+    user: Any = request.user
     if not has_capability(user, Capability.CREATE_PERSON):
         raise PermissionDenied(_("Your role cannot register persons."))
     units = Unit.objects.filter(organisation_id=user.unit.organisation_id) if user.unit_id else Unit.objects.none()
     form = PersonCreateForm(request.POST or None, units=units)
-    if request.method == "POST" and form.is_valid():
     likely: list[Any] = []
+    if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         person_input = services.PersonInput(
             sex=data["sex"],
@@ -471,8 +471,8 @@ def _person_form(
             "title": title,
             "person": person,
             "cancel_url": reverse(back, args=[person.uuid]),
-        },
             "picker": isinstance(form, PersonPickerMixin),
+        },
     )
 
 
