@@ -64,7 +64,7 @@ def _ui_writes(e: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         (reverse("registry:person_edit", args=[p]), {"sex": "female", "version": 1, "lawful_basis": "consent"}),
         (reverse("registry:person_stage", args=[p]), {"to_stage": "verified", "reason": "Checked", "version": 1}),
         (reverse("registry:name_add", args=[p]), {"script": "latin", "kind": "alias", "given": "Aiya"}),
-        (reverse("registry:name_edit", args=name_args), {"script": "latin", "kind": "legal", "given": "Mila"}),
+        (reverse("registry:name_edit", args=name_args), {"script": "latin", "kind": "legal", "given": "Mila", "version": 1}),
         (reverse("registry:name_delete", args=name_args), {}),
         (
             reverse("registry:relationship_add", args=[p]),
@@ -93,7 +93,7 @@ def _api_writes(e: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
         ("patch", base, {"place_of_birth": "Raqqa", "version": 1}),
         ("post", base + "stage/", {"to_stage": "verified", "reason": "Checked", "version": 1}),
         ("post", base + "names/", {"script": "latin", "kind": "alias", "given": "Aiya"}),
-        ("patch", f"/api/v1/names/{e['name'].uuid}/", {"given": "Mila"}),
+        ("patch", f"/api/v1/names/{e['name'].uuid}/", {"given": "Mila", "version": 1}),
         ("delete", f"/api/v1/names/{e['name'].uuid}/", {}),
         (
             "post",
@@ -101,7 +101,7 @@ def _api_writes(e: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
             {"other_person": str(e["own"].uuid), "kind": "sibling", "established_by": "declared"},
         ),
         ("post", base + "documents/", {"doc_type": "passport", "status": "applied"}),
-        ("patch", f"/api/v1/documents/{e['document'].uuid}/", {"number": "P-1"}),
+        ("patch", f"/api/v1/documents/{e['document'].uuid}/", {"number": "P-1", "version": 1}),
         ("post", base + "evidence/", {"topic": "kinship", "method": "dna_kinship", "outcome": "confirmed"}),
         ("post", base + "stays/", {"kind": "camp", "site": str(e["site"].uuid)}),
         ("post", base + "consents/", {"purpose": "tracing", "status": "granted", "given_by": "parent"}),

@@ -28,7 +28,7 @@ def test_a_name_is_added_changed_and_removed(alice, alice_api):
     assert added.status_code == 201, added.json()
     name_url = f"/api/v1/names/{added.json()['uuid']}/"
 
-    changed = alice_api.patch(name_url, {"given": "Umm Yusuf"}, format="json")
+    changed = alice_api.patch(name_url, {"given": "Umm Yusuf", "version": 1}, format="json")
     assert changed.status_code == 200
     assert changed.json()["kind"] == "kunya"
     assert [n["given"] for n in alice_api.get(url).json()] == ["Aisha", "Umm Yusuf"]
@@ -49,7 +49,7 @@ def test_the_last_name_cannot_be_removed(alice, alice_api):
 def test_a_bad_name_change_writes_nothing(alice, alice_api):
     person = make_person(alice)
     name = person.names.get()
-    response = alice_api.patch(f"/api/v1/names/{name.uuid}/", {"given": "<b>x</b>"}, format="json")
+    response = alice_api.patch(f"/api/v1/names/{name.uuid}/", {"given": "<b>x</b>", "version": 1}, format="json")
     assert response.status_code == 400
     name.refresh_from_db()
     assert name.given == "Aisha"
@@ -107,7 +107,9 @@ def test_a_document_is_added_and_updated(alice, alice_api):
     )
     assert response.status_code == 201, response.json()
     doc_url = f"/api/v1/documents/{response.json()['uuid']}/"
-    changed = alice_api.patch(doc_url, {"status": "issued", "issued_on": "2020-05-01", "number": "I-77"}, format="json")
+    changed = alice_api.patch(
+        doc_url, {"status": "issued", "issued_on": "2020-05-01", "number": "I-77", "version": 1}, format="json"
+    )
     assert changed.status_code == 200, changed.json()
     assert Document.objects.get().number == "I-77"
     assert [d["status"] for d in alice_api.get(f"/api/v1/persons/{person.uuid}/documents/").json()] == ["issued"]

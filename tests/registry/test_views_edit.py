@@ -117,7 +117,7 @@ def test_names_can_be_added_edited_and_deleted(client, alice):
     name = person.names.get(kind="kunya")
     response = client.post(
         reverse("registry:name_edit", args=[person.uuid, name.uuid]),
-        {"script": "arabic", "kind": "kunya", "given": "أم يوسف"},
+        {"script": "arabic", "kind": "kunya", "given": "أم يوسف", "version": name.version},
     )
     assert response.status_code == 302
     name.refresh_from_db()

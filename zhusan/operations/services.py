@@ -1220,7 +1220,7 @@ def _move_stays(actor: Actor, entry: ManifestEntry, data: ArrivalInput, on: date
         if not address and site is not None and stay.site_id == site.pk:
             return  # already recorded there
         ended = max(on, stay.started_on) if stay.started_on else on
-        registry.stay_update(actor=actor, stay=stay, ended_on=ended)
+        registry.stay_update(actor=actor, stay=stay, ended_on=ended, expected_version=stay.version)
     if address:
         kind = SiteKind.DETENTION if data.placement == Placement.CUSTODY else SiteKind.HOME
         registry.stay_add(actor=actor, person=person, kind=kind, address=address[:300], started_on=on)

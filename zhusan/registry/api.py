@@ -242,16 +242,28 @@ class PersonNames(APIView):
 
 class NameDetail(APIView):
     @extend_schema(
-        summary="Change a name",
+        summary="Change a name (optimistic concurrency)",
+        parameters=[IF_MATCH],
         request=s.NamePatchSerializer,
-        responses={200: s.NameSerializer, 400: BAD, 403: FORBIDDEN, 404: OpenApiResponse(description="No such name.")},
+        responses={
+            200: s.NameSerializer,
+            400: BAD,
+            403: FORBIDDEN,
+            404: OpenApiResponse(description="No such name."),
+            409: OpenApiResponse(description="Someone changed the name since you read it; nothing written."),
+            428: OpenApiResponse(description="No version sent."),
+        },
     )
     def patch(self, request: Request, name_uuid: str) -> Response:
         actor = _actor(request)
         name, _person, _access = get_record_for_user(actor, PersonName, name_uuid, write=True)
+        version = expected_version(request)
         data = _valid(s.NamePatchSerializer, request.data)
+        data.pop("version", None)
         current = {f: getattr(name, f) for f in ("script", "kind", "given", "patronymic", "family", "is_primary")}
-        name = services.name_update(actor=actor, name=name, data=services.NameInput(**{**current, **data}))
+        name = services.name_update(
+            actor=actor, name=name, data=services.NameInput(**{**current, **data}), expected_version=version
+        )
         return Response(s.NameSerializer(name).data)
 
     @extend_schema(
@@ -322,22 +334,27 @@ class PersonDocuments(APIView):
 
 class DocumentDetail(APIView):
     @extend_schema(
-        summary="Change a document",
+        summary="Change a document (optimistic concurrency)",
+        parameters=[IF_MATCH],
         request=s.DocumentPatchSerializer,
         responses={
             200: s.DocumentSerializer,
             400: BAD,
             403: FORBIDDEN,
             404: OpenApiResponse(description="No such document."),
+            409: OpenApiResponse(description="Someone changed the document since you read it; nothing written."),
+            428: OpenApiResponse(description="No version sent."),
         },
     )
     def patch(self, request: Request, document_uuid: str) -> Response:
         actor = _actor(request)
         document, _person, _access = get_record_for_user(actor, Document, document_uuid, write=True)
+        version = expected_version(request)
         data = _valid(s.DocumentPatchSerializer, request.data)
+        data.pop("version", None)
         if not data:
             raise exceptions.ValidationError({"detail": [_("Nothing to change.")]})
-        document = services.document_update(actor=actor, document=document, **data)
+        document = services.document_update(actor=actor, document=document, expected_version=version, **data)
         return Response(s.DocumentSerializer(document).data)
 
 

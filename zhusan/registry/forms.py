@@ -340,6 +340,12 @@ class NameForm(NameFieldsMixin):
     is_primary = forms.BooleanField(label=_("Primary name"), required=False)
 
 
+class NameEditForm(NameForm):
+    """Editing a stored name: the version it was read at goes back with the change."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class StageForm(forms.Form):
     to_stage = forms.ChoiceField(label=_("New stage"))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)

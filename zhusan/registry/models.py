@@ -311,7 +311,7 @@ class NameKind(models.TextChoices):
     FOREIGN_DOCUMENT = "foreign_document", _("Spelling in a foreign document")
 
 
-class PersonName(UUIDModel):
+class PersonName(UUIDModel, VersionedModel):
     audit_type = ObjectType.NAME
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="names")
@@ -394,7 +394,7 @@ class EstablishedBy(models.TextChoices):
     COURT_DECISION = "court_decision", _("Court decision")
 
 
-class Relationship(UUIDModel, TimeStampedModel):
+class Relationship(UUIDModel, TimeStampedModel, VersionedModel):
     """``from_person`` is ``kind`` of ``to_person`` (the mother of, the guardian of …)."""
 
     audit_type = ObjectType.RELATIONSHIP
@@ -418,7 +418,7 @@ class Relationship(UUIDModel, TimeStampedModel):
         return f"{self.from_person} is {self.kind} of {self.to_person}"
 
 
-class Household(UUIDModel, TimeStampedModel):
+class Household(UUIDModel, TimeStampedModel, VersionedModel):
     audit_type = ObjectType.HOUSEHOLD
 
     label = models.CharField(_("label"), max_length=200)
@@ -481,7 +481,7 @@ class Decision(models.TextChoices):
     PENDING = "pending", _("Pending")
 
 
-class IdentityEvidence(UUIDModel, TimeStampedModel):
+class IdentityEvidence(UUIDModel, TimeStampedModel, VersionedModel):
     """How identity, nationality or kinship was established. For DNA, the
     outcome and the laboratory's reference only: never a genetic profile."""
 
@@ -526,7 +526,7 @@ class DocumentStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
-class Document(UUIDModel, TimeStampedModel):
+class Document(UUIDModel, TimeStampedModel, VersionedModel):
     audit_type = ObjectType.DOCUMENT
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="documents")
@@ -554,7 +554,7 @@ class Document(UUIDModel, TimeStampedModel):
         return f"{self.get_doc_type_display()} {self.number}".strip()
 
 
-class LocationStay(UUIDModel, TimeStampedModel):
+class LocationStay(UUIDModel, TimeStampedModel, VersionedModel):
     audit_type = ObjectType.LOCATION
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="stays")

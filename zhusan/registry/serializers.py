@@ -122,6 +122,9 @@ class NamePatchSerializer(NameInputSerializer):
     script = serializers.ChoiceField(choices=Script.choices, required=False)
     kind = serializers.ChoiceField(choices=NameKind.choices, required=False)
     is_primary = serializers.BooleanField(required=False)
+    version = serializers.IntegerField(
+        required=False, min_value=1, help_text='The version you read; or send it as If-Match: "<version>".'
+    )
 
 
 class NationalityInputSerializer(StrictSerializer):
@@ -239,6 +242,9 @@ class DocumentInputSerializer(StrictSerializer):
 class DocumentPatchSerializer(DocumentInputSerializer):
     doc_type = serializers.ChoiceField(choices=DocumentType.choices, required=False)
     status = serializers.ChoiceField(choices=DocumentStatus.choices, required=False)
+    version = serializers.IntegerField(
+        required=False, min_value=1, help_text='The version you read; or send it as If-Match: "<version>".'
+    )
 
 
 class EvidenceInputSerializer(StrictSerializer):
@@ -313,7 +319,7 @@ class NameSerializer(FieldRuleMixin, serializers.ModelSerializer[PersonName]):
 
     class Meta:
         model = PersonName
-        fields = ["uuid", "script", "kind", "given", "patronymic", "family", "is_primary", "full"]
+        fields = ["uuid", "script", "kind", "given", "patronymic", "family", "is_primary", "full", "version"]
 
 
 class BirthSerializer(serializers.Serializer[Any]):
@@ -378,13 +384,22 @@ class RelationshipSerializer(FieldRuleMixin, serializers.ModelSerializer[Relatio
 
     class Meta:
         model = Relationship
-        fields = ["uuid", "from_person", "kind", "to_person", "established_by", "established_on", "reference"]
+        fields = [
+            "uuid",
+            "from_person",
+            "kind",
+            "to_person",
+            "established_by",
+            "established_on",
+            "reference",
+            "version",
+        ]
 
 
 class DocumentSerializer(FieldRuleMixin, serializers.ModelSerializer[Document]):
     class Meta:
         model = Document
-        fields = ["uuid", "doc_type", "number", "issuer", "status", "applied_on", "issued_on", "expires_on"]
+        fields = ["uuid", "doc_type", "number", "issuer", "status", "applied_on", "issued_on", "expires_on", "version"]
 
 
 class StaySerializer(FieldRuleMixin, serializers.ModelSerializer[LocationStay]):
@@ -393,7 +408,7 @@ class StaySerializer(FieldRuleMixin, serializers.ModelSerializer[LocationStay]):
 
     class Meta:
         model = LocationStay
-        fields = ["uuid", "kind", "site", "site_name", "section", "address", "started_on", "ended_on"]
+        fields = ["uuid", "kind", "site", "site_name", "section", "address", "started_on", "ended_on", "version"]
 
 
 class EvidenceSerializer(FieldRuleMixin, serializers.ModelSerializer[IdentityEvidence]):
@@ -406,7 +421,17 @@ class EvidenceSerializer(FieldRuleMixin, serializers.ModelSerializer[IdentityEvi
 
     class Meta:
         model = IdentityEvidence
-        fields = ["uuid", "topic", "method", "outcome", "matched_relative", "reference", "decision", "decided_on"]
+        fields = [
+            "uuid",
+            "topic",
+            "method",
+            "outcome",
+            "matched_relative",
+            "reference",
+            "decision",
+            "decided_on",
+            "version",
+        ]
 
 
 class ConsentSerializer(FieldRuleMixin, serializers.ModelSerializer[Consent]):

@@ -418,7 +418,8 @@ def name_add(*, actor: Actor, person: Person, name: NameInput) -> PersonName:
 
 
 @write_action
-def name_update(*, actor: Actor, name: PersonName, data: NameInput) -> PersonName:
+def name_update(*, actor: Actor, name: PersonName, data: NameInput, expected_version: int) -> PersonName:
+    """Change a name, refusing (``StaleVersionError``) a write based on a stale version."""
     require_write(actor, name.person, Compartment.IDENTITY)
     _validate_name(data)
     fields = ["script", "kind", "given", "patronymic", "family", "is_primary"]
@@ -429,7 +430,7 @@ def name_update(*, actor: Actor, name: PersonName, data: NameInput) -> PersonNam
         name.person.names.exclude(pk=name.pk).filter(is_primary=True).update(is_primary=False)
     for key, value in values.items():
         setattr(name, key, value)
-    name.save()
+    save_versioned(name, expected_version=expected_version, fields=list(values))
     record(
         actor,
         Action.UPDATE,
@@ -437,6 +438,7 @@ def name_update(*, actor: Actor, name: PersonName, data: NameInput) -> PersonNam
         object_ref=name.uuid,
         person_ref=name.person.uuid,
         changes=diff(before, _snapshot(name, fields)),
+        detail={"version": name.version},
     )
     return name
 
@@ -611,14 +613,17 @@ def _update_child_record(
     object_type: ObjectType,
     values: dict[str, Any],
     *,
+    expected_version: int,
     sensitive: tuple[str, ...] = (),
 ) -> _Record:
+    """Change ``values`` of a versioned record; ``StaleVersionError`` if another
+    editor changed it since ``expected_version`` (nothing is written)."""
     require_write(actor, person, compartment)
     before = _snapshot(obj, list(values))
     for key, value in values.items():
         setattr(obj, key, value)
     obj.full_clean()
-    obj.save()
+    save_versioned(obj, expected_version=expected_version, fields=list(values))
     record(
         actor,
         Action.UPDATE,
@@ -626,6 +631,7 @@ def _update_child_record(
         object_ref=obj.uuid,
         person_ref=person.uuid,
         changes=diff(before, _snapshot(obj, list(values)), sensitive=sensitive),
+        detail={"version": getattr(obj, "version", None)},
     )
     return obj
 
@@ -652,8 +658,16 @@ def document_add(*, actor: Actor, person: Person, **values: Any) -> Document:
 
 
 @write_action
-def document_update(*, actor: Actor, document: Document, **values: Any) -> Document:
-    return _update_child_record(actor, document, document.person, Compartment.DOCUMENTS, ObjectType.DOCUMENT, values)
+def document_update(*, actor: Actor, document: Document, expected_version: int, **values: Any) -> Document:
+    return _update_child_record(
+        actor,
+        document,
+        document.person,
+        Compartment.DOCUMENTS,
+        ObjectType.DOCUMENT,
+        values,
+        expected_version=expected_version,
+    )
 
 
 @write_action
@@ -662,8 +676,16 @@ def stay_add(*, actor: Actor, person: Person, **values: Any) -> LocationStay:
 
 
 @write_action
-def stay_update(*, actor: Actor, stay: LocationStay, **values: Any) -> LocationStay:
-    return _update_child_record(actor, stay, stay.person, Compartment.CONTACT_LOCATION, ObjectType.LOCATION, values)
+def stay_update(*, actor: Actor, stay: LocationStay, expected_version: int, **values: Any) -> LocationStay:
+    return _update_child_record(
+        actor,
+        stay,
+        stay.person,
+        Compartment.CONTACT_LOCATION,
+        ObjectType.LOCATION,
+        values,
+        expected_version=expected_version,
+    )
 
 
 # --- Consent and assent -------------------------------------------------------

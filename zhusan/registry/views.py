@@ -42,6 +42,7 @@ from .forms import (
     EvidenceForm,
     HouseholdForm,
     HouseholdMemberForm,
+    NameEditForm,
     NameForm,
     PersonCreateForm,
     PersonEditForm,
@@ -535,12 +536,18 @@ def _name_for(
 def name_edit(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID, name_uuid: uuid.UUID) -> HttpResponse:
     actor, name = _name_for(request, person_uuid, name_uuid)
     initial = {f: getattr(name, f) for f in ["script", "kind", "given", "patronymic", "family", "is_primary"]}
-    form = NameForm(request.POST or None, initial=initial)
+    initial["version"] = name.version
+    form = NameEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.name_update(
-                actor=actor, name=name, data=_name_input(form.cleaned_data, is_primary=form.cleaned_data["is_primary"])
+                actor=actor,
+                name=name,
+                data=_name_input(form.cleaned_data, is_primary=form.cleaned_data["is_primary"]),
+                expected_version=form.cleaned_data["version"],
             )
+        except StaleVersionError:
+            form.add_error(None, _stale_message())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
