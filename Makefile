@@ -20,9 +20,15 @@ install: $(BIN)/.installed
 lock:
 	uv pip compile pyproject.toml --extra dev --extra spark --python-version 3.11 -o requirements.lock
 
+# The demo's settings: a random secret key and encryption key, written once
+# (the keys decrypt the demo's data) and read by every `zhusan` command on the
+# demo's database (docs/configuration.md).
+var/demo.env: | $(BIN)/.installed
+	$(BIN)/python -m zhusan.core.demo_env $@
+
 # The server and the task worker (duplicate proposals and tracing after a
 # registration, linkage jobs) run together; stopping one stops both.
-demo: install
+demo: install var/demo.env
 	ZHUSAN_DEBUG=true $(BIN)/zhusan migrate --noinput
 	ZHUSAN_DEBUG=true $(BIN)/zhusan demo --if-empty
 	ZHUSAN_DEBUG=true $(BIN)/zhusan db_worker --no-reload --interval 0.5 & worker=$$!; \

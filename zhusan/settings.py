@@ -17,6 +17,8 @@ import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from zhusan.core import demo_env
+
 # Lets Django's generic classes be subscripted at run time as the type
 # annotations subscript them (ModelAdmin[User], TextField[str, str]).
 django_stubs_ext.monkeypatch()
@@ -58,6 +60,10 @@ def env_list(name: str, default: str = "") -> list[str]:
     raw = env_str(name, default) or ""
     return [item.strip() for item in raw.split(",") if item.strip()]
 
+
+# The demo's generated settings (var/demo.env, written by `make demo`) when the
+# demo's own database is in use: `zhusan audit verify` then works as is.
+demo_env.apply()
 
 DEBUG = env_bool("ZHUSAN_DEBUG", False)
 
