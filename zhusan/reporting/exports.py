@@ -6,7 +6,8 @@ is written by :mod:`zhusan.core.tabular_out`, which neutralises text cells
 against formula injection (a spreadsheet would run ``=HYPERLINK(...)`` typed
 into a region name). Each file carries its notes:
 the indicator's definition, the filters, the disclosure rule and, for a demo
-installation, that the data is synthetic.
+installation, that the data is synthetic. In an HXL file the notes and the
+totals sit above the header row, where HXL tools do not read them as data.
 """
 
 from __future__ import annotations
@@ -152,14 +153,34 @@ def hxl_tags(result: IndicatorResult) -> list[str]:
 
 
 def to_csv(result: IndicatorResult, *, synthetic: bool, rule: str, hxl: bool = False) -> str:
-    rows = table_rows(result)
-    lines: list[list[object]] = [rows[0]]
+    """The table, then its notes; for HXL see ``hxl_lines``."""
     if hxl:
-        lines.append(list(hxl_tags(result)))
-    lines += rows[1:]
+        return write_csv(hxl_lines(result, synthetic=synthetic, rule=rule))
+    lines: list[list[object]] = list(table_rows(result))
     lines.append([])
     lines += [[note] for note in notes(result, synthetic=synthetic, rule=rule)]
     return write_csv(lines)
+
+
+def hxl_lines(result: IndicatorResult, *, synthetic: bool, rule: str) -> list[list[object]]:
+    """An HXL table whose every row after the hashtag row is one category.
+
+    HXL tools read the rows below the hashtag row as data and ignore the rows
+    above the header: the notes and the published totals go there, so a tool
+    that sums a column counts each person once and no note becomes a category.
+    The totals are still published exactly as in the CSV (under disclosure
+    control a total is not always the sum of the shown cells).
+    """
+    rows = table_rows(result)
+    header, body = rows[0], rows[1:]
+    above = [[note] for note in notes(result, synthetic=synthetic, rule=rule)]
+    if result.by:
+        *body, total = body
+        shown = "; ".join(
+            f"{label}: {value}" for label, value in zip(header[1:], total[1:], strict=True) if value != ""
+        )
+        above.append([_("Published totals (not repeated as a data row): %(totals)s.") % {"totals": shown}])
+    return [*above, header, list(hxl_tags(result)), *body]
 
 
 def append_table(sheet: Any, result: IndicatorResult) -> None:
