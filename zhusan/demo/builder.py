@@ -242,7 +242,8 @@ class DemoLoader:
             return
         self._stays(planned, person)
         self._kinship(planned, person)
-        self._consent(person, planned, [ConsentPurpose.SERVICES, ConsentPurpose.STATISTICS, ConsentPurpose.TRACING])
+        purposes = [ConsentPurpose.RETURN, ConsentPurpose.SERVICES, ConsentPurpose.STATISTICS, ConsentPurpose.TRACING]
+        self._consent(person, planned, purposes)
         self._stages(planned, person)
 
     def _stay(self, person: Person, **values: Any) -> None:
@@ -315,7 +316,7 @@ class DemoLoader:
         old_enough = planned.flight and (person.age(planned.flight) or 0) >= 7
         if planned.role == "child" and old_enough and person.is_child():
             services.assent_record(
-                actor=self.actor, person=person, purpose=ConsentPurpose.SERVICES, assent="agrees",
+                actor=self.actor, person=person, purpose=ConsentPurpose.RETURN, assent="agrees",
                 views=ASSENT_VIEWS[len(self.created) % len(ASSENT_VIEWS)], recorded_on=planned.flight,
             )  # fmt: skip
 

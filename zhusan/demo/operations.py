@@ -118,6 +118,7 @@ class OperationWriter:
             origin=origin,
             transit_points=", ".join(self.sites[s].name for s in ranked[1:]),
             destination=DESTINATION,
+            destination_site=self.sites.get("centre"),
             **values,
         )
 
