@@ -131,3 +131,84 @@ def test_the_page_shows_the_synthetic_data_banner_when_the_dataset_is_synthetic(
 
     DatasetMarker.objects.create(is_synthetic=True)
     assert "every person here is invented" in client_alice.get(URL).content.decode()
+
+
+def test_a_case_number_finds_its_person(client_alice, alice):
+    person = make_person(alice, given="Yusuf", family="")
+    make_person(alice, given="Dana", family="Other")
+    for query in [person.case_number, person.case_number.lower(), "KZ-1", "kz000001"]:
+        html = client_alice.get(URL, {"q": query}).content.decode()
+        assert person.case_number in html, query
+        assert "Other" not in html
+
+
+def test_a_latin_query_finds_a_name_stored_only_in_arabic(client_alice, alice):
+    make_person(alice, given="عائشة", family="", script=Script.ARABIC)
+    make_person(alice, given="Dana", family="Other")
+    html = client_alice.get(URL, {"q": "Aisha"}).content.decode()
+    assert "عائشة" in html
+    assert "Other" not in html
+
+
+@pytest.mark.parametrize("query", ["umm zaid", "Умм Зайд", "UMM ZAYD"])
+def test_a_kunya_is_found_whatever_its_spelling_or_script(client_alice, alice, query):
+    make_person(
+        alice,
+        given="Aigerim",
+        family="Nurlanova",
+        extra_names=[services.NameInput(script=Script.LATIN, kind=NameKind.KUNYA, given="Umm Zayd")],
+    )
+    make_person(
+        alice,
+        given="Dana",
+        family="Other",
+        extra_names=[services.NameInput(script=Script.LATIN, kind=NameKind.KUNYA, given="Umm Yusuf")],
+    )
+    html = client_alice.get(URL, {"q": query}).content.decode()
+    assert "Umm Zayd" in html
+    assert "Other" not in html
+
+
+def test_the_latin_spelling_finds_the_cyrillic_name(client_alice, alice):
+    make_person(alice, given="Юсуф", family="Абдурахман", script=Script.CYRILLIC)
+    html = client_alice.get(URL, {"q": "Yusuf Abdurrahman"}).content.decode()
+    assert "Юсуф Абдурахман" in html
+
+
+def test_a_person_found_by_several_names_is_listed_once(client_alice, alice):
+    make_person(
+        alice,
+        given="Yusuf",
+        family="",
+        extra_names=[services.NameInput(script=Script.CYRILLIC, kind=NameKind.ALIAS, given="Юсуф")],
+    )
+    response = client_alice.get(URL, {"q": "yusuf"})
+    assert len(response.context["rows"]) == 1
+
+
+def test_the_list_sorts_by_name_stage_and_last_activity_and_stably(client_alice, alice):
+    zara = make_person(alice, given="Zara", family="")
+    adam = make_person(alice, given="Adam", family="")
+    services.person_update(
+        actor=Actor.system("tests", user=alice), person=zara, expected_version=zara.version, place_of_birth="Raqqa"
+    )
+
+    def order(sort):
+        return [row["person"].pk for row in client_alice.get(URL, {"sort": sort}).context["rows"]]
+
+    assert order("name") == [adam.pk, zara.pk]
+    assert order("activity") == [zara.pk, adam.pk]
+    assert order("stage") == [zara.pk, adam.pk]  # same stage: by case number
+    assert order("") == [zara.pk, adam.pk]
+
+
+def test_the_api_list_takes_the_same_search_and_sort(alice):
+    from ..api.conftest import token_client
+
+    make_person(alice, given="عائشة", family="", script=Script.ARABIC)
+    make_person(alice, given="Adam", family="")
+    api = token_client(alice)
+    found = api.get("/api/v1/persons/", {"q": "Aisha"}).json()
+    assert [p["primary_name"] for p in found["results"]] == ["عائشة"]
+    names = [p["primary_name"] for p in api.get("/api/v1/persons/", {"sort": "name"}).json()["results"]]
+    assert names == ["Adam", "عائشة"]

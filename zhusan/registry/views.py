@@ -452,10 +452,14 @@ def _person_form(
     form = form_class(request.POST or None, **kwargs)
     searching = False
     if isinstance(form, PersonPickerMixin):
-        # The picker's first step: the matches in the user's scope to choose from.
-        found = persons_to_pick(actor, form.data.get("find", ""), exclude=person) if form.data.get("find") else []
-        form.offer(found)
+        # The picker's first step ("Find"): the matches in the user's scope to
+        # choose from, on the form as typed so far, with no errors shown yet.
         searching = request.POST.get("action") == "find"
+        picker = form_class(initial=request.POST.dict(), **kwargs) if searching else form
+        assert isinstance(picker, PersonPickerMixin)
+        find = request.POST.get("find", "")
+        picker.offer(persons_to_pick(actor, find, exclude=person) if find.strip() else [])
+        form = picker
     if request.method == "POST" and not searching and form.is_valid():
         try:
             save(actor, person, form.cleaned_data)
