@@ -88,11 +88,12 @@ class MovementStatusSerializer(serializers.Serializer[Any]):
 class MovementSerializer(serializers.ModelSerializer[Movement]):
     operation = serializers.UUIDField(source="operation.uuid", read_only=True)
     origin = serializers.CharField(source="origin.name", read_only=True, default="")
+    destination_site = serializers.CharField(source="destination_site.name", read_only=True, default="")
 
     class Meta:
         model = Movement
         fields = [
-            "uuid", "operation", "label", "kind", "origin", "transit_points", "destination",
+            "uuid", "operation", "label", "kind", "origin", "transit_points", "destination", "destination_site",
             "departure_on", "arrival_on", "status", "version",
         ]  # fmt: skip
 
@@ -124,6 +125,9 @@ class EntrySerializer(serializers.ModelSerializer[ManifestEntry]):
 class EntryCreateSerializer(serializers.Serializer[Any]):
     person = serializers.UUIDField()
     travel_group = serializers.CharField(required=False, allow_blank=True, default="")
+    whole_household = serializers.BooleanField(
+        required=False, default=False, help_text="Add everyone in the person's household (adults first), atomically"
+    )
 
 
 class AdvanceSerializer(serializers.Serializer[Any]):
@@ -138,6 +142,14 @@ class ItemSerializer(serializers.Serializer[Any]):
     outcome = serializers.CharField(required=False)
     reasons = serializers.CharField(required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")
+    # What a tick records in the registry (identity evidence, nationality, travel document).
+    method = serializers.CharField(required=False, default=services.ItemProof.method)
+    reference = serializers.CharField(required=False, allow_blank=True, default="")
+    country = serializers.CharField(required=False, allow_blank=True, default="", max_length=2)
+    doc_type = serializers.CharField(required=False, default=services.ItemProof.doc_type)
+    issuer = serializers.CharField(required=False, allow_blank=True, default="")
+    issued_on = serializers.DateField(required=False, allow_null=True, default=None)
+    expires_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
 def _valid(serializer_class: type[serializers.Serializer[Any]], data: Any) -> dict[str, Any]:
@@ -242,6 +254,14 @@ class MovementEntries(APIView):
         movement = selectors.get_movement_for_user(actor, movement_uuid)
         data = _valid(EntryCreateSerializer, request.data)
         person, _access = get_person_for_user(actor, data["person"], audit_view=False)
+        household = person.households.order_by("pk").first() if data["whole_household"] else None
+        if data["whole_household"] and household is None:
+            raise exceptions.ValidationError({"whole_household": [_("This person belongs to no household.")]})
+        if household is not None:
+            entries = services.manifest_add_household(
+                actor=actor, movement=movement, household=household, travel_group=data["travel_group"]
+            )
+            return Response(EntrySerializer(entries, many=True).data, status=status.HTTP_201_CREATED)
         entry = services.manifest_add(actor=actor, movement=movement, person=person, travel_group=data["travel_group"])
         return _entry(entry, status.HTTP_201_CREATED)
 
@@ -280,8 +300,16 @@ class EntryClearance(APIView):
                 actor=actor, entry=entry, outcome=data.get("outcome", ""), reasons=data["reasons"]
             )
         else:
+            proof = services.ItemProof(**{k: data[k] for k in (
+                "method", "reference", "country", "doc_type", "issuer", "issued_on", "expires_on"
+            )})  # fmt: skip
             services.clearance_item_set(
-                actor=actor, entry=entry, kind=data["kind"], satisfied=data.get("satisfied", True), note=data["note"]
+                actor=actor,
+                entry=entry,
+                kind=data["kind"],
+                satisfied=data.get("satisfied", True),
+                note=data["note"],
+                proof=proof,
             )
         return _entry(entry)
 
