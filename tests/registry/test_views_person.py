@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -7,7 +9,7 @@ from zhusan.accounts.permissions import Role
 from zhusan.audit.models import Action, AuditEvent
 from zhusan.audit.services import Actor
 from zhusan.registry import services
-from zhusan.registry.models import Document, DocumentStatus, DocumentType, EstablishedBy, RelationKind
+from zhusan.registry.models import Document, DocumentStatus, DocumentType, EstablishedBy, Person, RelationKind
 
 from ..factories import make_person, make_staff
 from .helpers import login
@@ -52,6 +54,8 @@ def test_bob_the_psychologist_cannot_see_documents_tab_content(client, bob, pers
 
 def test_a_teacher_sees_only_identity(client, centre_unit, alice, person):
     teacher = make_staff(Role.TEACHER, centre_unit)
+    # A teacher reaches only children: this person is one for the test.
+    Person.objects.filter(pk=person.pk).update(birth_date_mid=date(date.today().year - 9, 1, 1))
     login(client, teacher)
     html = client.get(url("person_detail", person)).content.decode()
     assert "Nurlanova" in html
