@@ -173,7 +173,7 @@ def hxl_lines(result: IndicatorResult, *, synthetic: bool, rule: str) -> list[li
     """
     rows = table_rows(result)
     header, body = rows[0], rows[1:]
-    above = [[note] for note in notes(result, synthetic=synthetic, rule=rule)]
+    above: list[list[object]] = [[note] for note in notes(result, synthetic=synthetic, rule=rule)]
     if result.by:
         *body, total = body
         shown = "; ".join(
