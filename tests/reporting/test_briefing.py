@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from zhusan.accounts.permissions import Role
 from zhusan.audit.models import Action, AuditEvent
+from zhusan.core.contrast import AA_TEXT, contrast_ratio
 from zhusan.core.models import DatasetMarker
 from zhusan.operations.models import ManifestEntry
 from zhusan.reporting import briefing
@@ -28,6 +29,11 @@ from ..registry.helpers import login
 # so the text is read back the way a PDF reader would copy it.
 
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+
+
+# Exact counts: these tests check what is counted and suppressed, not the noise
+# (tests/reporting/test_differencing.py checks that).
+pytestmark = pytest.mark.usefixtures("exact_counts")
 
 
 def _unescape(raw: bytes) -> bytes:
@@ -352,3 +358,17 @@ def test_the_arabic_title_runs_right_to_left(programme):
 def test_an_english_briefing_is_not_shaped(analyst_client):
     pdf = analyst_client.get("/reports/briefing.pdf").content
     assert "Zhusan programme briefing" in pdf_strings(pdf)  # whole strings, not glyph by glyph
+
+
+@pytest.mark.parametrize("use", list(briefing.TEXT_ON_BACKGROUND))
+def test_every_text_colour_of_the_briefing_meets_wcag_aa_on_its_background(use):
+    text, background = briefing.TEXT_ON_BACKGROUND[use]
+    assert contrast_ratio(text, background) >= AA_TEXT, use
+
+
+def test_the_tables_print_their_heading_row_on_the_checked_fill(analyst_client):
+    pdf = analyst_client.get("/reports/briefing.pdf").content
+    r, g, b = (f"{c / 255:.4f}".rstrip("0").rstrip(".") for c in briefing.HEADING_FILL)
+    assert f"{r} {g} {b} rg".encode() in pdf
+    ink = " ".join(f"{c / 255:.4f}".rstrip("0").rstrip(".") for c in briefing.INK)
+    assert f"{ink} rg".encode() in pdf

@@ -13,14 +13,19 @@ anyone can check with a text editor that the statements are in it.
 Text is set in DejaVu Sans (Debian package ``fonts-dejavu-core``) so that
 Cyrillic, Kazakh and Arabic letters print. In a right-to-left language (the
 briefing follows the language of the page that asked for it) the text is
-shaped by HarfBuzz (``uharfbuzz``): Arabic letters take their joined forms
-and runs are laid out right to left, and paragraphs are aligned right. Without the font files ``FontMissingError``
-is raised and the view answers 503 with the package to install.
+shaped by HarfBuzz (``uharfbuzz``, through zhusan.core.shaping, shared with the
+operations manifest): Arabic letters take their joined forms and runs are
+laid out right to left, and paragraphs are aligned right. Without the font
+files ``FontMissingError`` is raised and the view answers 503 with the
+package to install.
+
+Every colour text is printed in meets WCAG 2 AA contrast (4.5:1) on the
+background it is printed on (``TEXT_ON_BACKGROUND``, checked by the tests):
+the tables are dark ink on white, their heading row on a pale fill.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -33,6 +38,8 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from zhusan.core import fonts
+from zhusan.core.contrast import RGB, WHITE
+from zhusan.core.shaping import enable_shaping
 from zhusan.core.tabular_out import add_sheet, new_workbook, workbook_bytes
 from zhusan.registry.models import MAIN_PATH, Sex, Stage
 from zhusan.registry.selectors import AGE_BANDS
@@ -57,9 +64,6 @@ FONT_BOLD = fonts.FONT_BOLD
 FONT = fonts.FONT
 FontMissingError = fonts.FontMissingError
 
-# fontTools logs every glyph of every font subset at INFO.
-logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
-
 # The breakdown printed for each indicator; an indicator added to the
 # catalogue later is printed as its overall figure until it is listed here.
 BRIEFING_BY: dict[str, tuple[str, ...]] = {
@@ -73,13 +77,23 @@ BRIEFING_BY: dict[str, tuple[str, ...]] = {
     "time_in_stage": ("lifecycle_stage",),
 }
 
-BAR = (47, 111, 143)
-FEMALE = (164, 72, 122)
-MALE = (47, 111, 143)
-MUTED = (118, 118, 118)
-INK = (34, 34, 34)
-WARNING = (140, 60, 0)
-HATCH = (215, 215, 215)
+BAR: RGB = (47, 111, 143)
+FEMALE: RGB = (164, 72, 122)
+MALE: RGB = (47, 111, 143)
+MUTED: RGB = (102, 102, 102)
+INK: RGB = (34, 34, 34)
+WARNING: RGB = (140, 60, 0)
+HATCH: RGB = (215, 215, 215)
+HEADING_FILL: RGB = (230, 236, 240)
+# Each colour text is printed in, with the background it is printed on.
+TEXT_ON_BACKGROUND: dict[str, tuple[RGB, RGB]] = {
+    "table text": (INK, WHITE),
+    "table heading": (INK, HEADING_FILL),
+    "definitions, footer, suppressed values": (MUTED, WHITE),
+    "synthetic-data statement": (WARNING, WHITE),
+    "pyramid: women and girls": (FEMALE, WHITE),
+    "pyramid: men and boys": (MALE, WHITE),
+}
 
 
 def missing_fonts() -> list[Path]:
@@ -245,7 +259,7 @@ def to_pdf(briefing: Briefing) -> bytes:
     if get_language_bidi():
         # Joined Arabic letter forms and right-to-left runs (the bidi algorithm
         # orders mixed text such as dates and codes inside a line).
-        pdf.set_text_shaping(True)
+        enable_shaping(pdf)
         pdf.start = "R"
     title = _("Zhusan programme briefing")
     pdf.set_title(title)
@@ -356,10 +370,11 @@ def _table(pdf: BriefingPDF, lines: list[list[str]]) -> None:
     columns = len(lines[0])
     widths = (3,) + (2,) * (columns - 1) if columns > 2 else (3, 2)
     pdf.set_font(FONT, "", 8)
+    pdf.set_text_color(*INK)
     with pdf.table(
         col_widths=widths,
         text_align=("RIGHT" if pdf.start == "R" else "LEFT",) + ("RIGHT",) * (columns - 1),
-        headings_style=FontFace(emphasis="BOLD", fill_color=(230, 236, 240)),
+        headings_style=FontFace(emphasis="BOLD", color=INK, fill_color=HEADING_FILL),
         line_height=4.5,
         padding=1,
     ) as table:
