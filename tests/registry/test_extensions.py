@@ -161,5 +161,5 @@ def test_a_consent_recorded_in_the_registry_updates_the_persons_open_checklist(
     entry = operations.manifest_add(actor=act, movement=movement, person=person)
     assert not entry.clearance_items.get(kind=ClearanceKind.CONSENT).satisfied
     with django_capture_on_commit_callbacks(execute=True):
-        services.consent_record(actor=act, person=person, purpose="services", status="granted", given_by="self")
+        services.consent_record(actor=act, person=person, purpose="return", status="granted", given_by="self")
     assert entry.clearance_items.get(kind=ClearanceKind.CONSENT).satisfied
