@@ -344,6 +344,10 @@ ZHUSAN_BREAK_GLASS_MINUTES = env_int("ZHUSAN_BREAK_GLASS_MINUTES", 60)
 ZHUSAN_API_TOKEN_MAX_DAYS = env_int("ZHUSAN_API_TOKEN_MAX_DAYS", 90)
 # Published counts from 1 to this minus one are suppressed (docs/reporting.md).
 ZHUSAN_DISCLOSURE_THRESHOLD = env_int("ZHUSAN_DISCLOSURE_THRESHOLD", 5)
+# Cell-key perturbation of published counts: probabilities of the offsets -m … +m, and the
+# secret behind the record keys (derived from SECRET_KEY when empty; docs/reporting.md).
+ZHUSAN_DISCLOSURE_NOISE = env_list("ZHUSAN_DISCLOSURE_NOISE", "0.1,0.2,0.4,0.2,0.1")
+ZHUSAN_CELL_KEY_SECRET = env_str("ZHUSAN_CELL_KEY_SECRET") or ""
 ZHUSAN_MAX_NAME_LENGTH = 200
 
 LOGGING = {
