@@ -29,6 +29,14 @@ def _returned(person: Person, identified: str, arrived: str) -> None:
 
 
 @pytest.fixture
+def exact_counts(settings):
+    """Perturbation off, for tests of what is counted and what is suppressed
+    (published figures are perturbed: tests/reporting/test_differencing.py and
+    the tests named "perturbed" check that every publishing path does it)."""
+    settings.ZHUSAN_DISCLOSURE_NOISE = ["1"]
+
+
+@pytest.fixture
 def programme(db):
     year = timezone.localdate().year
     org = OrganisationFactory(name="Mangystau Social Services")

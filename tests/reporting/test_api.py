@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+import pytest
+
 from zhusan.accounts.permissions import Role
 from zhusan.audit.models import Action, AuditEvent
 from zhusan.reporting.indicators import catalogue
 
 from ..api.conftest import token_client
 from ..factories import make_staff
+
+# Exact counts: these tests check what is counted and suppressed, not the noise
+# (tests/reporting/test_differencing.py checks that).
+pytestmark = pytest.mark.usefixtures("exact_counts")
 
 
 def analyst_api(programme):

@@ -10,6 +10,10 @@ from django.utils import translation
 from zhusan.reporting import charts
 from zhusan.reporting.indicators import compute
 
+# Exact counts: these tests check what is counted and suppressed, not the noise
+# (tests/reporting/test_differencing.py checks that).
+pytestmark = pytest.mark.usefixtures("exact_counts")
+
 SVG = "{http://www.w3.org/2000/svg}"
 
 

@@ -18,6 +18,10 @@ from zhusan.reporting.indicators import (
     statistical_rows,
 )
 
+# Exact counts: these tests check what is counted and suppressed, not the noise
+# (tests/reporting/test_differencing.py checks that).
+pytestmark = pytest.mark.usefixtures("exact_counts")
+
 WEST = ReportFilters(region="Mangystau")
 
 

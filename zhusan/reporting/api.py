@@ -23,7 +23,7 @@ from zhusan.accounts.permissions import Capability
 from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, record
 
-from .indicators import DisaggregationError, ReportFilters, catalogue, compute, disclosure_threshold
+from .indicators import DisaggregationError, ReportFilters, catalogue, compute, disclosure_threshold, perturbation
 from .views import is_synthetic, rule_text
 
 
@@ -60,7 +60,12 @@ class FilterSerializer(serializers.Serializer[Any]):
 
 def _meta() -> dict[str, object]:
     threshold = disclosure_threshold()
-    return {"disclosure_rule": rule_text(threshold), "threshold": threshold, "synthetic": is_synthetic()}
+    return {
+        "disclosure_rule": rule_text(threshold),
+        "threshold": threshold,
+        "noise": perturbation().noise,
+        "synthetic": is_synthetic(),
+    }
 
 
 class IndicatorCatalogue(APIView):

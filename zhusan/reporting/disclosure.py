@@ -24,18 +24,38 @@ The rules (``docs/reporting.md``):
    is a bridge. Adding edges never turns a non-bridge into a bridge, so each
    round removes at least one bridge and the loop ends.
 3. Rates are hidden when their numerator or denominator is.
-4. Optional rounding of shown values to a base (5): applied after
-   suppression, to shown values only.
+4. Perturbation by the cell-key method (as the Australian Bureau of
+   Statistics does in TableBuilder): every statistical record carries a
+   stable random *record key* (an HMAC of the person's identifier with a
+   secret, never published); the key of a cell, or of a total, is the sum of
+   the keys of the records it counts, modulo ``KEY_SPACE``; a ``Perturbation``
+   table maps (count, cell key) to the published count. The same persons
+   always give the same key, so the same question always gets the same
+   answer, while two overlapping questions (the period to one day and to the
+   next) differ by noise as well as by the persons added: subtracting them
+   no longer tells how many there were, nor where they went. Zero stays
+   zero; a shown count is never pushed below the threshold; small counts are
+   still suppressed (rules 1 and 2 hold on the true counts, before
+   perturbation). Totals are perturbed with their own key, so published
+   margins need not add up.
+5. Optional rounding of shown values to a base (5): applied last, to shown
+   values only.
 """
 
 from __future__ import annotations
 
+import hashlib
 import heapq
+import hmac
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 DEFAULT_THRESHOLD = 5
+# Record and cell keys are integers in [0, KEY_SPACE): a cell key divided by it is uniform on [0, 1).
+KEY_SPACE = 2**32
+# Probabilities of the offsets -2, -1, 0, +1, +2 to a published count (docs/reporting.md).
+DEFAULT_NOISE = (0.1, 0.2, 0.4, 0.2, 0.1)
 
 # A position in a table: ("cell", i, j), ("row", i), ("col", j) or ("grand",).
 Position = tuple[Literal["cell"], int, int] | tuple[Literal["row", "col"], int] | tuple[Literal["grand"]]
@@ -49,8 +69,13 @@ class Table:
     columns: tuple[str, ...]
     cells: tuple[tuple[int, ...], ...]
     title: str = ""
+    # The cell key of every cell (the sum of its records' keys), when the table
+    # was built from keyed records; totals' keys are sums of these.
+    keys: tuple[tuple[int, ...], ...] | None = None
 
     def __post_init__(self) -> None:
+        if self.keys is not None and [len(line) for line in self.keys] != [len(line) for line in self.cells]:
+            raise ValueError("a keyed table needs one key per cell")
         if len(self.cells) != len(self.rows):
             raise ValueError("a table needs one line of cells per row label")
         for line in self.cells:
@@ -74,6 +99,36 @@ class Table:
             columns=tuple(columns),
             cells=tuple(tuple(int(counts.get((r, c), 0)) for c in columns) for r in rows),
             title=title,
+        )
+
+    @classmethod
+    def from_records(
+        cls,
+        rows: Sequence[str],
+        columns: Sequence[str],
+        records: Iterable[tuple[str, str, int]],
+        *,
+        title: str = "",
+    ) -> Table:
+        """Counts and cell keys of contributing records (row, column, record key).
+
+        A record whose row or column is not among the categories is left out."""
+        row_index = {code: i for i, code in enumerate(rows)}
+        column_index = {code: j for j, code in enumerate(columns)}
+        counts = [[0] * len(columns) for _row in rows]
+        keys = [[0] * len(columns) for _row in rows]
+        for row, column, key in records:
+            i, j = row_index.get(row), column_index.get(column)
+            if i is None or j is None:
+                continue
+            counts[i][j] += 1
+            keys[i][j] = (keys[i][j] + key) % KEY_SPACE
+        return cls(
+            rows=tuple(rows),
+            columns=tuple(columns),
+            cells=tuple(tuple(line) for line in counts),
+            title=title,
+            keys=tuple(tuple(line) for line in keys),
         )
 
     @classmethod
@@ -102,6 +157,19 @@ class Table:
             return self.column_totals[pos[1]]
         return self.grand_total
 
+    def key(self, pos: Position) -> int:
+        """The cell key of a position: the sum of the keys of the records it counts."""
+        if self.keys is None:
+            raise ValueError("this table was not built from keyed records")
+        keys = self.keys
+        if pos[0] == "cell":
+            return keys[pos[1]][pos[2]]
+        if pos[0] == "row":
+            return sum(keys[pos[1]]) % KEY_SPACE
+        if pos[0] == "col":
+            return sum(line[pos[1]] for line in keys) % KEY_SPACE
+        return sum(sum(line) for line in keys) % KEY_SPACE
+
     def positions(self) -> list[Position]:
         out: list[Position] = [("cell", i, j) for i in range(len(self.rows)) for j in range(len(self.columns))]
         out += [("row", i) for i in range(len(self.rows))]
@@ -124,6 +192,8 @@ class PublishedTable:
     rounding_base: int | None = None
     title: str = ""
     suppressed: frozenset[Position] = field(default_factory=frozenset)
+    # How far a shown count may be from the true one (0: exact).
+    noise: int = 0
 
     def value(self, pos: Position) -> int | None:
         if pos[0] == "cell":
@@ -156,6 +226,7 @@ class PublishedTable:
             "grand_total": self.grand_total,
             "threshold": self.threshold,
             "rounding_base": self.rounding_base,
+            "noise": self.noise,
         }
 
 
@@ -276,6 +347,67 @@ def suppression_pattern(table: Table, threshold: int = DEFAULT_THRESHOLD) -> set
         hidden.update(_cheapest_cycle(table, hidden, bridge))
 
 
+# ----------------------------------------------------------------------------
+# Cell-key perturbation
+
+
+def record_key(secret: bytes, identifier: str) -> int:
+    """A record's stable random key: the same person always gets the same one,
+    and nobody without the secret can tell which key is whose."""
+    digest = hmac.new(secret, identifier.encode(), hashlib.sha256).digest()
+    return int.from_bytes(digest[:4], "big") % KEY_SPACE
+
+
+@dataclass(frozen=True)
+class Perturbation:
+    """The perturbation table: the probability of each offset -m … +m.
+
+    For a count ``c`` and a cell key ``k``, the offset is read from the
+    cumulative distribution at ``k / KEY_SPACE``. Zero is never perturbed. An
+    offset that would bring a count below the threshold is reflected (-2
+    becomes +2), so a shown count stays at or above the threshold and every
+    published value stands for at least two possible counts."""
+
+    probabilities: tuple[float, ...] = DEFAULT_NOISE
+
+    def __post_init__(self) -> None:
+        if len(self.probabilities) % 2 != 1:
+            raise ValueError("a perturbation table needs an odd number of probabilities (offsets -m to +m)")
+        if any(p < 0 for p in self.probabilities) or abs(sum(self.probabilities) - 1) > 1e-9:
+            raise ValueError("the probabilities of a perturbation table must be non-negative and add up to 1")
+
+    @property
+    def noise(self) -> int:
+        """The largest offset: how far a published count may be from the true one."""
+        m = len(self.probabilities) // 2
+        return max((abs(k - m) for k, p in enumerate(self.probabilities) if p > 0), default=0)
+
+    def distribution(self, count: int, threshold: int) -> list[tuple[int, float]]:
+        """The offsets a count may get, with their probabilities."""
+        if count == 0:
+            return [(0, 1.0)]
+        floor = max(threshold, 1)
+        m = len(self.probabilities) // 2
+        mass: dict[int, float] = {}
+        for k, p in enumerate(self.probabilities):
+            offset = k - m
+            if count + offset < floor:
+                offset = -offset
+            mass[offset] = mass.get(offset, 0.0) + p
+        return sorted((offset, p) for offset, p in mass.items() if p > 0)
+
+    def apply(self, count: int, cell_key: int, threshold: int) -> int:
+        """The published count for a true count and its cell key."""
+        point = cell_key / KEY_SPACE
+        cumulative = 0.0
+        distribution = self.distribution(count, threshold)
+        for offset, p in distribution:
+            cumulative += p
+            if point < cumulative:
+                return count + offset
+        return count + distribution[-1][0]
+
+
 def round_to_base(value: int, base: int) -> int:
     """Round half up to a multiple of ``base``; zero stays zero."""
     if value == 0:
@@ -283,14 +415,27 @@ def round_to_base(value: int, base: int) -> int:
     return ((value + base // 2) // base) * base
 
 
-def protect(table: Table, *, threshold: int = DEFAULT_THRESHOLD, rounding_base: int | None = None) -> PublishedTable:
-    """The publishable version of ``table``."""
+def protect(
+    table: Table,
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    rounding_base: int | None = None,
+    perturbation: Perturbation | None = None,
+) -> PublishedTable:
+    """The publishable version of ``table``: suppressed, then perturbed, then rounded.
+
+    Suppression is decided on the true counts; perturbation needs a table built
+    from keyed records (``Table.from_records``)."""
+    if perturbation is not None and table.keys is None:
+        raise ValueError("perturbation needs a table built from keyed records")
     hidden = suppression_pattern(table, threshold)
 
     def shown(pos: Position) -> int | None:
         if pos in hidden:
             return None
         value = table.value(pos)
+        if perturbation is not None:
+            value = perturbation.apply(value, table.key(pos), threshold)
         return round_to_base(value, rounding_base) if rounding_base else value
 
     n_rows, n_cols = len(table.rows), len(table.columns)
@@ -305,23 +450,32 @@ def protect(table: Table, *, threshold: int = DEFAULT_THRESHOLD, rounding_base: 
         rounding_base=rounding_base,
         title=table.title,
         suppressed=frozenset(hidden),
+        noise=perturbation.noise if perturbation is not None else 0,
     )
 
 
 def rate(numerator: int | None, denominator: int | None, *, per: int = 100, digits: int = 1) -> float | None:
-    """A rate that is hidden when either of its counts is (or the base is zero)."""
+    """A rate that is hidden when either of its counts is (or the base is zero).
+
+    Perturbed counts are perturbed apart, so a numerator may come out above its
+    denominator: the rate is capped at ``per``."""
     if numerator is None or denominator is None or denominator == 0:
         return None
-    return round(per * numerator / denominator, digits)
+    return round(min(per, per * numerator / denominator), digits)
 
 
-def rule_text(threshold: int, rounding_base: int | None = None) -> str:
+def rule_text(threshold: int, rounding_base: int | None = None, noise: int = 0) -> str:
     """The rule in plain words, printed on every page and export (English source for translation)."""
     text = (
         f"Counts from 1 to {threshold - 1} are suppressed, together with the other figures needed "
         "so that no suppressed count can be recomputed from the totals; rates based on a suppressed "
         "count are suppressed too."
     )
+    if noise:
+        text += (
+            f" Other counts may differ from the true count by up to {noise}, the same way every time for "
+            "the same persons, so that comparing overlapping figures reveals no small count; zeros are exact."
+        )
     if rounding_base:
         text += f" Shown counts are rounded to the nearest multiple of {rounding_base}."
     return text

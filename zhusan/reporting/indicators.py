@@ -17,13 +17,17 @@ age band (never a birth date), current stage, region of the managing unit,
 the operation a returnee arrived with and the month and quarter of that
 arrival, whether they were a man, a woman or a child on arrival, two dates
 used only to compute durations, and the days spent in each lifecycle stage
-left (from the timeline; never the dates themselves).
+left (from the timeline; never the dates themselves). Each row also carries
+a *record key*, a keyed hash of the person's identifier that disclosure
+control sums into cell keys (``disclosure.py``, rule 4); the identifier itself
+never stays on the row, and neither the key nor the secret is ever published.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import statistics
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -43,7 +47,7 @@ from zhusan.registry.dates import birth_window_for_age, completed_years
 from zhusan.registry.models import MAIN_PATH, Person, PersonVulnerability, Sex, Stage, TimelineEntry, Vulnerability
 from zhusan.registry.selectors import AGE_BANDS
 
-from .disclosure import PublishedTable, Table, protect, rate
+from .disclosure import DEFAULT_NOISE, Perturbation, PublishedTable, Table, protect, rate, record_key
 
 UNKNOWN = "unknown"
 NO_OPERATION = "none"
@@ -52,6 +56,23 @@ Row = dict[str, Any]
 
 def disclosure_threshold() -> int:
     return int(getattr(settings, "ZHUSAN_DISCLOSURE_THRESHOLD", 5))
+
+
+def perturbation() -> Perturbation:
+    """The perturbation table every published count goes through (``ZHUSAN_DISCLOSURE_NOISE``)."""
+    configured = getattr(settings, "ZHUSAN_DISCLOSURE_NOISE", None) or DEFAULT_NOISE
+    try:
+        return Perturbation(tuple(float(p) for p in configured))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"ZHUSAN_DISCLOSURE_NOISE: {exc}") from exc
+
+
+def cell_key_secret() -> bytes:
+    """The secret behind the record keys: ``ZHUSAN_CELL_KEY_SECRET``, else derived from SECRET_KEY."""
+    configured = str(getattr(settings, "ZHUSAN_CELL_KEY_SECRET", "") or "")
+    if configured:
+        return configured.encode()
+    return hmac.new(settings.SECRET_KEY.encode(), b"zhusan statistical record keys", hashlib.sha256).digest()
 
 
 # ----------------------------------------------------------------------------
@@ -235,6 +256,7 @@ def statistical_rows(filters: ReportFilters) -> list[Row]:
     rows = list(
         qs.values(
             "pk",
+            "uuid",
             "sex",
             "stage",
             "age_band",
@@ -251,8 +273,10 @@ def statistical_rows(filters: ReportFilters) -> list[Row]:
     )
     tz = timezone.get_current_timezone()
     stage_days = _days_in_stages(subjects.values("pk"), tz)
+    secret = cell_key_secret()
     kept = []
     for row in rows:
+        row["record_key"] = record_key(secret, str(row.pop("uuid")))
         identified = _local_date(row["identified_at"], tz)
         if filters.start and (identified is None or identified < filters.start):
             continue
@@ -542,18 +566,20 @@ class IndicatorResult:
 
 
 def _table(rows: Sequence[Row], by: tuple[str, ...], *, all_rows: Sequence[Row], title: str) -> Table:
-    """Counts of ``rows`` by up to two dimensions (categories from ``all_rows``)."""
+    """Counts of ``rows`` by up to two dimensions (categories from ``all_rows``), with their cell keys."""
     if not by:
-        return Table.series(["all"], [len(rows)], title=title)
+        return Table.from_records(
+            ["all"], ["count"], (("all", "count", row["record_key"]) for row in rows), title=title
+        )
     first = DIMENSIONS[by[0]]
     row_codes = first.category_codes(all_rows)
     if len(by) == 1:
-        counts = Counter(str(row[first.code]) for row in rows)
-        return Table.series(row_codes, [counts[c] for c in row_codes], title=title)
+        records = ((str(row[first.code]), "count", row["record_key"]) for row in rows)
+        return Table.from_records(row_codes, ["count"], records, title=title)
     second = DIMENSIONS[by[1]]
     col_codes = second.category_codes(all_rows)
-    pairs = Counter((str(row[first.code]), str(row[second.code])) for row in rows)
-    return Table.from_counts(row_codes, col_codes, pairs, title=title)
+    pairs = ((str(row[first.code]), str(row[second.code]), row["record_key"]) for row in rows)
+    return Table.from_records(row_codes, col_codes, pairs, title=title)
 
 
 def _checked(code: str, by: Sequence[str]) -> tuple[Indicator, tuple[str, ...]]:
@@ -597,16 +623,18 @@ def compute(
     rounding_base: int | None = None,
     rows: Sequence[Row] | None = None,
 ) -> IndicatorResult:
-    """The published (disclosure-controlled) figures of one indicator."""
+    """The published (disclosure-controlled) figures of one indicator: every
+    count suppressed where small and perturbed by its cell key (disclosure.py)."""
     indicator, by = _checked(code, by)
     filters = filters or ReportFilters()
     threshold = threshold or disclosure_threshold()
+    noise_table = perturbation()
     all_rows = list(rows) if rows is not None else statistical_rows(filters)
     population = [row for row in all_rows if indicator.population(row)]
     title = str(indicator.name)
     if indicator.measure == "count":
         raw = count_table(code, by=by, filters=filters, rows=all_rows)
-        counts = protect(raw, threshold=threshold, rounding_base=rounding_base)
+        counts = protect(raw, threshold=threshold, rounding_base=rounding_base, perturbation=noise_table)
         return IndicatorResult(indicator, by, counts, filters=filters)
 
     if indicator.measure == "rate":
@@ -617,21 +645,27 @@ def compute(
         hit = indicator.numerator_filter
         keys = [str(row[by[0]]) if by else "all" for row in population]
         row_codes = DIMENSIONS[by[0]].category_codes(all_rows) if by else ["all"]
-        pairs = Counter((key, "yes" if hit(row) else "no") for key, row in zip(keys, population, strict=True))
+        records = [
+            (key, "yes" if hit(row) else "no", row["record_key"]) for key, row in zip(keys, population, strict=True)
+        ]
         joint = protect(
-            Table.from_counts(row_codes, ["yes", "no"], pairs, title=title),
+            Table.from_records(row_codes, ["yes", "no"], records, title=title),
             threshold=threshold,
             rounding_base=rounding_base,
+            perturbation=noise_table,
         )
         values = tuple(rate(line[0], total) for line, total in zip(joint.cells, joint.row_totals, strict=True))
         return IndicatorResult(indicator, by, joint, values=values, filters=filters)
 
     if indicator.measure == "stage_duration":
-        return _stage_durations(indicator, by, population, filters, threshold, rounding_base)
+        return _stage_durations(indicator, by, population, filters, threshold, rounding_base, noise_table)
 
     # Duration: the median is published only where its count of persons is.
     counts = protect(
-        _table(population, by, all_rows=all_rows, title=title), threshold=threshold, rounding_base=rounding_base
+        _table(population, by, all_rows=all_rows, title=title),
+        threshold=threshold,
+        rounding_base=rounding_base,
+        perturbation=noise_table,
     )
     assert indicator.duration is not None
     start_key, end_key = indicator.duration
@@ -662,6 +696,7 @@ def _stage_durations(
     filters: ReportFilters,
     threshold: int,
     rounding_base: int | None,
+    noise_table: Perturbation,
 ) -> IndicatorResult:
     """Per stage: persons who left it, persons still in it, and the spread of the days of those who left.
 
@@ -671,19 +706,20 @@ def _stage_durations(
     stays of known length would otherwise give each person's away."""
     codes = DIMENSIONS["lifecycle_stage"].category_codes(population)
     days: dict[str, list[int]] = {code: [] for code in codes}
-    pairs: Counter[tuple[str, str]] = Counter()
+    records: list[tuple[str, str, int]] = []
     for row in population:
         for stage, spent in row["stage_days"].items():
             if stage != row["stage"] and stage in days:
                 days[stage].append(spent)
-                pairs[(stage, "left")] += 1
+                records.append((stage, "left", row["record_key"]))
         if row["stage"] in days:
-            pairs[(row["stage"], "still_in")] += 1
+            records.append((row["stage"], "still_in", row["record_key"]))
     columns = [code for code, _label in STAGE_STATUS]
     table = protect(
-        Table.from_counts(codes, columns, pairs, title=str(indicator.name)),
+        Table.from_records(codes, columns, records, title=str(indicator.name)),
         threshold=threshold,
         rounding_base=rounding_base,
+        perturbation=noise_table,
     )
     shown = [table.cell(code, "left") is not None and bool(days[code]) for code in codes]
     values = tuple(float(statistics.median(days[code])) if ok else None for code, ok in zip(codes, shown, strict=True))

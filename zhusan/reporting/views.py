@@ -34,6 +34,7 @@ from .indicators import (
     catalogue,
     compute,
     disclosure_threshold,
+    perturbation,
     statistical_rows,
 )
 
@@ -45,11 +46,18 @@ aggregates_required = capability_required(
 
 
 def rule_text(threshold: int) -> str:
-    return _(
+    text = _(
         "Counts from 1 to %(below)d are suppressed, together with the other figures needed so that no "
         "suppressed count can be recomputed from the totals; rates and medians based on a suppressed count "
         "are suppressed too."
     ) % {"below": threshold - 1}
+    noise = perturbation().noise
+    if noise:
+        text += " " + _(
+            "Other counts may differ from the true count by up to %(noise)d, the same way every time for the "
+            "same persons, so that comparing overlapping figures reveals no small count; zeros are exact."
+        ) % {"noise": noise}
+    return text
 
 
 def is_synthetic() -> bool:
