@@ -1,15 +1,19 @@
-"""Bulk linkage from the UI: a job with progress, for reviewers only, audited."""
+"""Bulk linkage from the UI: a job of the task queue with progress, for reviewers only, audited;
+a job whose worker died is shown failed with the reason and runs again."""
 
 from __future__ import annotations
 
 import csv
 import io
-import threading
+import json
+import socket
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from zhusan.accounts.permissions import Role
 from zhusan.audit.models import Action, AuditEvent
@@ -21,11 +25,6 @@ from ..registry.helpers import login
 from .test_link_command import LIST_CSV, REGISTRY_CSV
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _inline_jobs(settings):
-    settings.LINKAGE_JOBS_INLINE = True
 
 
 def _upload(name: str, text: str | bytes) -> SimpleUploadedFile:
@@ -140,41 +139,82 @@ def test_two_files_mode_without_a_second_file_is_refused(client: Client, alice) 
     assert not LinkageJob.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_job_runs_in_its_own_thread_and_reports_progress_to_completion(
-    client: Client, alice, settings, monkeypatch
-) -> None:
-    """The real path: the request returns at once and a daemon thread links,
-    storing progress in the database, then the result."""
+def test_a_job_is_a_task_of_the_queue_that_keeps_its_lists_encrypted_until_done(client: Client, alice) -> None:
+    login(client, alice)
+    _link_two_files(client)
+    job = LinkageJob.objects.get()
+    assert job.task_id and job.worker and job.heartbeat_at is not None
+    assert job.left_input == "" and job.right_input == ""  # done: the lists are gone
+
+
+def _died(job: LinkageJob, **fields) -> None:
+    """The job as a killed worker leaves it: running, at 6 %, for ever."""
+    values = {"status": LinkageStatus.RUNNING, "progress": 6, "finished_at": None, "left_input": '[{"id": "L1"}]'}
+    LinkageJob.objects.filter(pk=job.pk).update(**(values | fields))
+
+
+def test_a_job_whose_worker_process_died_is_shown_failed_with_the_reason(client: Client, alice) -> None:
+    login(client, alice)
+    _link_two_files(client)
+    job = LinkageJob.objects.get()
+    _died(job, worker=f"{socket.gethostname()}:{2**22 + 12345}", heartbeat_at=timezone.now())
+    status = client.get(reverse("matching:linkage_status", args=[job.uuid])).json()
+    assert status["status"] == LinkageStatus.FAILED and status["finished"] is True
+    assert "worker process" in status["message"]
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "Run again" in page
+
+
+def test_a_job_whose_heartbeat_is_older_than_the_limit_is_failed(client: Client, alice, settings) -> None:
+    settings.ZHUSAN_JOB_STALE_SECONDS = 60
+    login(client, alice)
+    _link_two_files(client)
+    job = LinkageJob.objects.get()
+    _died(job, worker="elsewhere:1", heartbeat_at=timezone.now() - timedelta(seconds=61))
+    job = LinkageJob.objects.get()
+    assert "stopped answering" in client.get(reverse("matching:linkage_status", args=[job.uuid])).json()["message"]
+
+
+def test_a_job_with_a_fresh_heartbeat_on_another_machine_stays_running(client: Client, alice) -> None:
+    login(client, alice)
+    _link_two_files(client)
+    job = LinkageJob.objects.get()
+    _died(job, worker="elsewhere:1", heartbeat_at=timezone.now())
+    assert client.get(reverse("matching:linkage_status", args=[job.uuid])).json()["status"] == LinkageStatus.RUNNING
+
+
+def test_a_failed_job_runs_again_from_the_start_and_finishes(client: Client, alice) -> None:
+    login(client, alice)
+    _link_two_files(client)
+    job = LinkageJob.objects.get()
+    left = json.dumps([{"id": "L1", "given": "Aisha", "family": "Yusupova", "birth": "1990", "sex": "female"}])
+    right = json.dumps([{"id": "R1", "given": "Aisha", "family": "Yusupova", "birth": "1990", "sex": "female"}])
+    job.left_input, job.right_input = left, right
+    job.save(update_fields=["left_input", "right_input"])
+    _died(job, left_input=job.left_input, worker="elsewhere:1", heartbeat_at=timezone.now() - timedelta(days=1))
+    response = client.post(reverse("matching:linkage_rerun", args=[job.uuid]))
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == LinkageStatus.DONE and job.progress == 100 and ("L1", "R1") in _pairs(job.result)
+    assert AuditEvent.objects.filter(action=Action.UPDATE, object_type="linkage_job", object_ref=str(job.uuid)).exists()
+
+
+def test_a_job_that_is_done_or_running_cannot_run_again(client: Client, alice) -> None:
+    login(client, alice)
+    _link_two_files(client)
+    job = LinkageJob.objects.get()
+    client.post(reverse("matching:linkage_rerun", args=[job.uuid]))
+    job.refresh_from_db()
+    assert job.status == LinkageStatus.DONE and not AuditEvent.objects.filter(action=Action.UPDATE).exists()
+
+
+def test_a_task_of_an_earlier_run_writes_nothing(client: Client, alice) -> None:
     from zhusan.matching import jobs
 
-    settings.LINKAGE_JOBS_INLINE = False
-    ran_in: list[str] = []
-    request_done, finished = threading.Event(), threading.Event()
-    real = jobs.run_linkage_job
-
-    def spy(*args, **kwargs):
-        ran_in.append(threading.current_thread().name)
-        # The in-memory SQLite test database has table locks and no busy
-        # timeout: let the request finish its own writes (session, audit) first.
-        request_done.wait(timeout=60)
-        try:
-            return real(*args, **kwargs)
-        finally:
-            finished.set()
-
-    monkeypatch.setattr(jobs, "run_linkage_job", spy)
     login(client, alice)
-    response = _link_two_files(client)
+    _link_two_files(client)
     job = LinkageJob.objects.get()
-    assert response.status_code == 302 and job.status == LinkageStatus.QUEUED  # the request did not wait
-    request_done.set()
-    # Wait for the thread without reading the job meanwhile (a reader's table
-    # lock would fail the worker's writes on the in-memory SQLite database).
-    assert finished.wait(timeout=120)
-    assert ran_in == [f"linkage-{job.uuid}"]
+    _died(job, task_id="the-new-run", worker="elsewhere:1", heartbeat_at=timezone.now(), right_input="[]")
+    jobs.run_linkage_job(str(job.uuid), "the-old-run")
     job.refresh_from_db()
-    assert job.status == LinkageStatus.DONE and job.progress == 100 and job.finished_at is not None
-    assert {("L1", "R1"), ("L2", "R2")} <= _pairs(job.result) and job.pairs == len(_pairs(job.result))
-    status = client.get(reverse("matching:linkage_status", args=[job.uuid])).json()
-    assert status["progress"] == 100 and status["finished"] is True
+    assert job.status == LinkageStatus.RUNNING and job.progress == 6 and job.task_id == "the-new-run"

@@ -4,24 +4,24 @@ background linkage jobs.
 :func:`link_to_csv` links two lists of records and writes the pairs as CSV,
 reporting its progress (0–100) to a callback: the command draws a progress
 bar with it, a :class:`~zhusan.matching.models.LinkageJob` stores it in the
-database for the job page to poll. Jobs run in a daemon thread (one request
-must not wait for a linkage); with ``settings.LINKAGE_JOBS_INLINE`` (tests)
-they run before the request returns.
+database for the job page to show. Jobs are tasks of the queue
+(``zhusan worker`` runs them; tests run them at once): a job whose worker
+dies is shown failed with the reason and can run again from the start
+(zhusan.core.jobs).
 """
 
 from __future__ import annotations
 
 import io
+import json
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TextIO
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, record
+from zhusan.core.jobs import Heartbeat, claim, death_of, enqueue_after_commit
 from zhusan.core.tabular_out import csv_writer
 from zhusan.engine.engines import DEFAULT_ENGINE, LABELS, link_records
 from zhusan.engine.persons import person_columns
@@ -171,88 +172,133 @@ def linkage_job_create(
     right_name: str = "",
     right: Records | None = None,
     engine: str = DEFAULT_ENGINE,
-    run_inline: bool | None = None,
 ) -> Any:
-    """Record a linkage job and start it: against ``right`` when given, else
-    against the registry persons the actor may see. Audited."""
+    """Record a linkage job and queue it (a task of ``zhusan worker``):
+    against ``right`` when given, else against the registry persons the actor
+    may see. The lists wait on the job, encrypted, until it is done. Audited."""
     from .models import LinkageJob, LinkageMode
     from .selectors import require_reviewer
 
     user = require_reviewer(actor)
     mode = LinkageMode.TWO_FILES if right is not None else LinkageMode.REGISTRY
-    job = LinkageJob.objects.create(
-        created_by=user,
-        mode=mode,
-        left_name=left_name[:255],
-        right_name=(right_name if right is not None else "registry")[:255],
-        message=_("Waiting to start"),
-    )
-    record(
-        actor,
-        Action.CREATE,
-        object_type=ObjectType.LINKAGE_JOB,
-        object_ref=str(job.uuid),
-        detail={
-            "mode": mode,
-            "left": job.left_name,
-            "right": job.right_name,
-            "left_records": len(left),
-            "engine": engine,
-        },
-    )
-    inline = getattr(settings, "LINKAGE_JOBS_INLINE", False) if run_inline is None else run_inline
-    if inline:
-        run_linkage_job(job.pk, left, right, actor=actor, engine=engine)
-    else:
-        thread = threading.Thread(
-            target=_run_in_thread,
-            args=(job.pk, left, right, actor, engine),
-            name=f"linkage-{job.uuid}",
-            daemon=True,
+    with transaction.atomic():
+        job = LinkageJob.objects.create(
+            created_by=user,
+            mode=mode,
+            left_name=left_name[:255],
+            right_name=(right_name if right is not None else "registry")[:255],
+            message=_("Waiting for a worker"),
+            engine=engine,
+            left_input=json.dumps(left),
+            right_input=json.dumps(right) if right is not None else "",
         )
-        thread.start()
+        record(
+            actor,
+            Action.CREATE,
+            object_type=ObjectType.LINKAGE_JOB,
+            object_ref=str(job.uuid),
+            detail={
+                "mode": mode,
+                "left": job.left_name,
+                "right": job.right_name,
+                "left_records": len(left),
+                "engine": engine,
+            },
+        )
+    _enqueue(job)
+    job.refresh_from_db()
     return job
 
 
-def _run_in_thread(job_pk: int, left: Records, right: Records | None, actor: Actor, engine: str) -> None:
-    try:
-        run_linkage_job(job_pk, left, right, actor=actor, engine=engine)
-    finally:
-        connection.close()
+def _enqueue(job: Any) -> None:
+    from .models import LinkageJob
+    from .tasks import run_linkage
+
+    enqueue_after_commit(LinkageJob, job.pk, lambda: run_linkage.enqueue(job=str(job.uuid)))
 
 
-def run_linkage_job(
-    job_pk: int, left: Records, right: Records | None, *, actor: Actor, engine: str = DEFAULT_ENGINE
-) -> None:
-    """Run one job to the end, storing progress, then the result or the
-    failure. Without ``right``, links against the registry persons the actor
-    may see (never more than the user could look up)."""
+def linkage_job_settle(job: Any) -> Any:
+    """A job marked running whose worker died is failed, with the reason."""
+    from .models import LinkageJob, LinkageStatus
+
+    if job.status == LinkageStatus.RUNNING and (reason := death_of(job)):
+        LinkageJob.objects.filter(pk=job.pk, status=LinkageStatus.RUNNING, task_id=job.task_id).update(
+            status=LinkageStatus.FAILED, message=reason[:300], finished_at=timezone.now()
+        )
+        job.refresh_from_db()
+    return job
+
+
+def linkage_job_rerun(*, actor: Actor, job: Any) -> Any:
+    """Run a failed job again from the start (audited). Refused while it runs
+    or once it is done, and when its lists are no longer kept."""
+    from .models import LinkageStatus
+
+    linkage_job_settle(job)
+    if job.status != LinkageStatus.FAILED or not job.left_input:
+        raise ValidationError(_("Only a failed linkage can run again."))
+    with transaction.atomic():
+        type(job).objects.filter(pk=job.pk).update(
+            status=LinkageStatus.QUEUED,
+            progress=0,
+            message=_("Waiting for a worker"),
+            task_id="",
+            worker="",
+            heartbeat_at=None,
+            finished_at=None,
+        )
+        record(
+            actor,
+            Action.UPDATE,
+            object_type=ObjectType.LINKAGE_JOB,
+            object_ref=str(job.uuid),
+            detail={"run_again": True},
+        )
+    _enqueue(job)
+    job.refresh_from_db()
+    return job
+
+
+def run_linkage_job(job_uuid: str, task_id: str) -> None:
+    """Run one job from the start, storing progress, then the result or the
+    failure; a job done, or owned by another run, is left alone. Without a
+    second list, links against the registry persons the job's creator may see
+    (never more than they could look up)."""
     from .models import LinkageJob, LinkageStatus
     from .selectors import visible_persons
 
-    jobs = LinkageJob.objects.filter(pk=job_pk)
-
-    def progress(percent: int, message: str) -> None:
-        jobs.update(progress=percent, message=message[:300])
-
-    jobs.update(status=LinkageStatus.RUNNING, progress=0, message=_("Starting"))
-    out = io.StringIO()
-    try:
-        if right is None:
-            right = registry_records(visible_persons(actor))
-        if not right:
-            jobs.update(status=LinkageStatus.FAILED, message=_("No records to link to."), finished_at=timezone.now())
-            return
-        summary = link_to_csv(left, right, out, engine=engine, progress=progress)
-    except Exception:
-        log.exception("linkage job %s failed", job_pk)
-        jobs.update(
-            status=LinkageStatus.FAILED,
-            message=_("The linkage failed; see the server log."),
-            finished_at=timezone.now(),
-        )
+    job = LinkageJob.objects.select_related("created_by").filter(uuid=job_uuid).first()
+    if job is None or job.status == LinkageStatus.DONE:
         return
-    job = LinkageJob.objects.get(pk=job_pk)
+    if not claim(LinkageJob, job.pk, task_id, status=LinkageStatus.RUNNING, progress=0, message=_("Starting")):
+        return
+    mine = LinkageJob.objects.filter(pk=job.pk, task_id=task_id)
+    out = io.StringIO()
+    with Heartbeat(LinkageJob, job.pk, task_id) as beat:
+        try:
+            left = json.loads(job.left_input)
+            right = json.loads(job.right_input) if job.right_input else None
+            if right is None:
+                right = registry_records(visible_persons(Actor(user=job.created_by, via="task")))
+            if not right:
+                beat.stop()
+                mine.update(
+                    status=LinkageStatus.FAILED, message=_("No records to link to."), finished_at=timezone.now()
+                )
+                return
+            summary = link_to_csv(left, right, out, engine=job.engine or DEFAULT_ENGINE, progress=beat.report)
+        except Exception:
+            log.exception("linkage job %s failed", job_uuid)
+            beat.stop()
+            mine.update(
+                status=LinkageStatus.FAILED,
+                message=_("The linkage failed; see the server log."),
+                finished_at=timezone.now(),
+            )
+            return
+    job.refresh_from_db()
+    if job.task_id != task_id:
+        return
     # Through save(): the result is encrypted at rest, which update() would skip.
     job.result = out.getvalue()
     job.pairs = summary.pairs
@@ -260,12 +306,15 @@ def run_linkage_job(
     job.progress = 100
     job.message = _("%(n)s pairs found") % {"n": summary.pairs}
     job.finished_at = timezone.now()
-    job.save(update_fields=["result", "pairs", "status", "progress", "message", "finished_at", "updated_at"])
+    job.left_input = job.right_input = ""  # done: the lists are no longer needed
+    fields = ["result", "pairs", "status", "progress", "message", "finished_at", "left_input", "right_input"]
+    job.save(update_fields=[*fields, "updated_at"])
 
 
 def get_linkage_job_for_user(actor: Actor, job_uuid: Any) -> Any:
     """A job of the actor's own (the result may hold registry data they alone
-    were allowed to link); 403 for non-reviewers, 404 otherwise."""
+    were allowed to link); 403 for non-reviewers, 404 otherwise. A job whose
+    worker died comes back failed (:func:`linkage_job_settle`)."""
     from .models import LinkageJob
     from .selectors import require_reviewer
 
@@ -273,7 +322,7 @@ def get_linkage_job_for_user(actor: Actor, job_uuid: Any) -> Any:
     job = LinkageJob.objects.filter(uuid=job_uuid, created_by=user).first()
     if job is None:
         raise Http404(_("No such linkage job."))
-    return job
+    return linkage_job_settle(job)
 
 
 def linkage_job_export(*, actor: Actor, job: Any) -> str:

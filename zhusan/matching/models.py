@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from zhusan.accounts.models import Unit
 from zhusan.audit.models import ObjectType
 from zhusan.core.crypto import EncryptedTextField
+from zhusan.core.jobs import TrackedJob
 from zhusan.core.models import TimeStampedModel, UUIDModel
 from zhusan.registry.models import Person, RelationKind, Sex
 
@@ -234,7 +235,7 @@ class LinkageMode(models.TextChoices):
     REGISTRY = "registry", _("Against the registry")
 
 
-class LinkageJob(UUIDModel, TimeStampedModel):
+class LinkageJob(UUIDModel, TimeStampedModel, TrackedJob):
     """One bulk linkage started from the UI (``zhusan.matching.jobs``).
 
     The result CSV is kept in the database, encrypted, and served only to the
@@ -252,6 +253,11 @@ class LinkageJob(UUIDModel, TimeStampedModel):
     right_name = models.CharField(_("right file"), max_length=255, blank=True)
     pairs = models.PositiveIntegerField(_("pairs"), default=0)
     result = EncryptedTextField(_("result (CSV)"), blank=True)
+    # The lists to link (JSON), kept encrypted until the job is done so that a
+    # run interrupted by a crash can run again (zhusan.matching.jobs).
+    engine = models.CharField(_("engine"), max_length=20, blank=True)
+    left_input = EncryptedTextField(_("first list"), blank=True)
+    right_input = EncryptedTextField(_("second list"), blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:

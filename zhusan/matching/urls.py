@@ -36,5 +36,6 @@ urlpatterns = [
     path("linkage/", views.linkage_create, name="linkage_create"),
     path("linkage/<uuid:job_uuid>/", views.linkage_detail, name="linkage_detail"),
     path("linkage/<uuid:job_uuid>/status.json", views.linkage_status, name="linkage_status"),
+    path("linkage/<uuid:job_uuid>/run-again/", views.linkage_rerun, name="linkage_rerun"),
     path("linkage/<uuid:job_uuid>/download/", views.linkage_download, name="linkage_download"),
 ]

@@ -518,6 +518,18 @@ def linkage_detail(request: AuthenticatedHttpRequest, job_uuid: Any) -> HttpResp
     return render(request, "matching/linkage_detail.html", {"job": job})
 
 
+@require_POST
+def linkage_rerun(request: AuthenticatedHttpRequest, job_uuid: Any) -> HttpResponse:
+    """Run a failed linkage again from the start (its worker died, say)."""
+    actor = _actor(request)
+    job = jobs.get_linkage_job_for_user(actor, job_uuid)
+    try:
+        jobs.linkage_job_rerun(actor=actor, job=job)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(job.get_absolute_url())
+
+
 def linkage_status(request: AuthenticatedHttpRequest, job_uuid: Any) -> JsonResponse:
     job = jobs.get_linkage_job_for_user(_actor(request), job_uuid)
     return JsonResponse(
