@@ -18,7 +18,7 @@ from zhusan.audit.services import Actor
 from zhusan.registry import extensions, services
 from zhusan.registry.extensions import POINTS, ExportField
 from zhusan.reporting.case_exports import catalogue as export_catalogue
-from zhusan.reporting.indicators import Indicator, ReportFilters, catalogue, compute
+from zhusan.reporting.indicators import Indicator, ReportFilters, catalogue, compute, count_table
 
 from ..api.conftest import token_client
 from ..factories import make_person, make_staff
@@ -107,8 +107,9 @@ def test_an_app_indicator_counts_from_the_column_it_adds_to_the_statistical_row(
         ]
     )
     assert "in_school" in catalogue()
-    result = compute("in_school", filters=ReportFilters(), threshold=3)
-    assert result.table.grand_total == 4
+    assert count_table("in_school").grand_total == 4
+    published = compute("in_school", filters=ReportFilters(), threshold=3).table.grand_total
+    assert published is not None and abs(published - 4) <= 2  # perturbed by its cell key (docs/reporting.md)
 
 
 def test_a_slow_handler_is_queued_as_a_task_and_runs_as_the_registering_user(
