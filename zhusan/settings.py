@@ -273,6 +273,8 @@ LANGUAGES = [
     ("ar", _("Arabic")),
 ]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# One date format per language, times with their zone (zhusan/formats/).
+FORMAT_MODULE_PATH = ["zhusan.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Almaty") or "UTC"
 USE_I18N = True
 USE_TZ = True

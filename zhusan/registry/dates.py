@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class BirthPrecision(models.TextChoices):
@@ -67,7 +68,9 @@ class BirthDate:
         if p == BirthPrecision.YEAR and self.year:
             return f"{self.year:04d}"
         if p == BirthPrecision.ESTIMATED and self.stated_age is not None and self.stated_on:
-            return str(_("aged %(age)s on %(day)s") % {"age": self.stated_age, "day": self.stated_on})
+            # A plural form per number: "4 года", "5 лет" (Kazakh has one form).
+            text = ngettext("aged %(age)s on %(day)s", "aged %(age)s on %(day)s", self.stated_age)
+            return text % {"age": self.stated_age, "day": self.stated_on}
         return str(_("unknown"))
 
 
