@@ -2,6 +2,13 @@
 server-rendered inline SVG (no JavaScript; styled by classes in app.css so
 that it passes the strict CSP).
 
+One row per generation: grandparents above parents above the person, then
+children and grandchildren below; siblings, spouses and other relations
+beside. A long name is wrapped on two lines inside its box and, if still too
+long, ends in "…" with the full name in the box's ``<title>``. In a
+right-to-left language the drawing is mirrored (the first sibling on the
+right).
+
 ``relatives_of`` and ``households_of`` gather what the viewer may know (one
 access check for all the persons shown, never one per person); ``layout``
 places the nodes and edges and is pure, so it is unit-tested without a
@@ -14,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
 from .access import access_for_many
@@ -27,28 +35,30 @@ if TYPE_CHECKING:
 NODE_W = 160
 NODE_H = 48
 GAP_X = 40
-ROW_Y = {"above": 40, "centre": 200, "below": 360}
+TOP = 40  # y of the highest row
+ROW_GAP = 160  # from one generation's row to the next
 MARGIN = 30
+# Characters per line inside a box (13px text in a 160px box), two lines at most.
 LABEL_MAX = 22
 CENTRE_LABEL_MAX = 17  # the centre is drawn in a larger, bold face
+LABEL_LINES = 2
+LINE_HEIGHT = 15
 
-# Where a relative sits, by what they are to the centre person.
-GROUP: dict[str, str] = {
-    RelationKind.MOTHER: "above",
-    RelationKind.FATHER: "above",
-    "parent": "above",
-    RelationKind.GRANDPARENT: "above",
-    RelationKind.GUARDIAN: "above",
-    RelationKind.AUNT_UNCLE: "above",
-    RelationKind.CHILD: "below",
-    RelationKind.GRANDCHILD: "below",
-    RelationKind.WARD: "below",
-    RelationKind.NIECE_NEPHEW: "below",
-    RelationKind.SIBLING: "beside",
-    RelationKind.HALF_SIBLING: "beside",
-    RelationKind.SPOUSE: "beside",
-    RelationKind.OTHER: "other",
+# The generation a relative sits in (-2 grandparents … +2 grandchildren), by
+# what they are to the centre person; "beside" and "other" share the centre's row.
+GENERATION: dict[str, int] = {
+    RelationKind.GRANDPARENT: -2,
+    RelationKind.MOTHER: -1,
+    RelationKind.FATHER: -1,
+    "parent": -1,
+    RelationKind.GUARDIAN: -1,
+    RelationKind.AUNT_UNCLE: -1,
+    RelationKind.CHILD: 1,
+    RelationKind.WARD: 1,
+    RelationKind.NIECE_NEPHEW: 1,
+    RelationKind.GRANDCHILD: 2,
 }
+BESIDE = {RelationKind.SIBLING, RelationKind.HALF_SIBLING, RelationKind.SPOUSE}
 
 
 @dataclass(frozen=True)
@@ -73,9 +83,10 @@ class Node:
     key: str
     x: int
     y: int
-    label: str
+    label: str  # the full name (the box's <title>)
     kind: str  # "self", "relative" or "hidden"
     url: str = ""
+    lines: tuple[str, ...] = ()  # the name as drawn: wrapped, shortened with "…"
 
     @property
     def cx(self) -> int:
@@ -89,6 +100,16 @@ class Node:
     def text_y(self) -> int:
         return self.y + NODE_H // 2 + 5
 
+    @property
+    def text_lines(self) -> list[tuple[int, str]]:
+        """The baseline y of each drawn line, the lines centred in the box."""
+        first = self.text_y - (len(self.lines) - 1) * LINE_HEIGHT // 2
+        return [(first + k * LINE_HEIGHT, line) for k, line in enumerate(self.lines)]
+
+    @property
+    def shortened(self) -> bool:
+        return " ".join(self.lines) != self.label
+
 
 @dataclass(frozen=True)
 class Edge:
@@ -98,16 +119,10 @@ class Edge:
     y2: int
     label: str
     declared: bool
-
-    # Labels sit three quarters of the way towards the relative, so that the
-    # labels of edges fanning out of the centre do not overlap.
-    @property
-    def label_x(self) -> int:
-        return (self.x1 + 3 * self.x2) // 4
-
-    @property
-    def label_y(self) -> int:
-        return (self.y1 + 3 * self.y2) // 4 - 4
+    # Where the label sits: in the gap next to the relative, so that the labels
+    # of edges fanning out of the centre, or crossing a generation, do not overlap.
+    label_x: int = 0
+    label_y: int = 0
 
 
 @dataclass
@@ -142,6 +157,22 @@ def _short(text: str, limit: int = LABEL_MAX) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def label_lines(text: str, limit: int = LABEL_MAX, max_lines: int = LABEL_LINES) -> tuple[str, ...]:
+    """``text`` wrapped at spaces into lines of at most ``limit`` characters;
+    past ``max_lines`` the last line ends in "…" (a word longer than a line is cut)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= limit:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    lines = [_short(line, limit) for line in lines] or [""]
+    if len(lines) > max_lines:
+        kept = lines[max_lines - 1]
+        lines = [*lines[: max_lines - 1], (kept if len(kept) < limit else kept[: limit - 1]) + "…"]
+    return tuple(lines)
+
+
 def _row_positions(count: int, width: int) -> list[int]:
     """Left x of ``count`` nodes centred in a row of ``width``."""
     row_width = count * NODE_W + max(count - 1, 0) * GAP_X
@@ -149,48 +180,72 @@ def _row_positions(count: int, width: int) -> list[int]:
     return [start + i * (NODE_W + GAP_X) for i in range(count)]
 
 
-def layout(centre_label: str, relatives: list[Relative]) -> FamilyGraph:
-    """Place the centre person and their relatives: parents above, children
-    below, siblings and spouses beside, other relations at the ends of the
-    middle row. Deterministic: same input, same drawing."""
-    rows: dict[str, list[Relative]] = {"above": [], "below": [], "beside": [], "other": []}
+def layout(centre_label: str, relatives: list[Relative], *, rtl: bool = False) -> FamilyGraph:
+    """Place the centre person and their relatives: one row per generation
+    (grandparents, parents, the person, children, grandchildren), siblings and
+    spouses beside the person, other relations at the ends of that row;
+    mirrored left to right when ``rtl``. Deterministic: same input, same drawing."""
+    rows: dict[int, list[Relative]] = {}
+    side: list[Relative] = []
+    others: list[Relative] = []
     for rel in relatives:
-        rows[GROUP.get(rel.relation, "other")].append(rel)
-    side = rows["beside"] + rows["other"]
+        generation = GENERATION.get(rel.relation)
+        if generation is not None:
+            rows.setdefault(generation, []).append(rel)
+        else:
+            (side if rel.relation in BESIDE else others).append(rel)
+    side += others
     left, right = side[: len(side) // 2], side[len(side) // 2 :]
     middle_count = len(left) + 1 + len(right)
-    widest = max(len(rows["above"]), len(rows["below"]), middle_count, 1)
+    widest = max([middle_count, *(len(row) for row in rows.values())])
     width = 2 * MARGIN + widest * NODE_W + (widest - 1) * GAP_X
-    height = ROW_Y["below"] + NODE_H + MARGIN if rows["below"] else ROW_Y["centre"] + NODE_H + MARGIN
-    top_offset = 0 if rows["above"] else -(ROW_Y["centre"] - ROW_Y["above"])
-    if top_offset:
-        height += top_offset
+    highest, lowest = min([0, *rows]), max([0, *rows])
+    height = TOP + (lowest - highest) * ROW_GAP + NODE_H + MARGIN
 
-    def y(row: str) -> int:
-        return ROW_Y[row] + top_offset
+    def y(generation: int) -> int:
+        return TOP + (generation - highest) * ROW_GAP
+
+    def mirrored(x: int, w: int = NODE_W) -> int:
+        return width - x - w if rtl else x
 
     xs = _row_positions(middle_count, width)
-    centre = Node(key="self", x=xs[len(left)], y=y("centre"), label=_short(centre_label, CENTRE_LABEL_MAX), kind="self")
+    centre = Node(
+        key="self",
+        x=mirrored(xs[len(left)]),
+        y=y(0),
+        label=centre_label,
+        kind="self",
+        lines=label_lines(centre_label, CENTRE_LABEL_MAX),
+    )
     graph = FamilyGraph(width=width, height=height, nodes=[centre])
+    gap = ROW_GAP - NODE_H
 
     def add(rel: Relative, x: int, row_y: int) -> None:
+        label = rel.label if rel.visible else _("Not in your scope")
         node = Node(
             key=rel.key,
-            x=x,
+            x=mirrored(x),
             y=row_y,
-            label=_short(rel.label) if rel.visible else _("Not in your scope"),
+            label=label,
             kind="relative" if rel.visible else "hidden",
             url=rel.url if rel.visible else "",
+            lines=label_lines(label),
         )
         graph.nodes.append(node)
         if row_y < centre.y:
             x1, y1, x2, y2 = node.cx, node.y + NODE_H, centre.cx, centre.y
+            label_y = y1 + gap // 2
         elif row_y > centre.y:
             x1, y1, x2, y2 = centre.cx, centre.y + NODE_H, node.cx, node.y
+            label_y = y2 - gap // 2
         elif node.x < centre.x:
             x1, y1, x2, y2 = node.x + NODE_W, node.cy, centre.x, centre.cy
+            label_y = y1 - 4
         else:
             x1, y1, x2, y2 = centre.x + NODE_W, centre.cy, node.x, node.cy
+            label_y = y1 - 4
+        # On the line, at the label's height (the middle of a side edge).
+        label_x = (x1 + x2) // 2 if y1 == y2 else x1 + (x2 - x1) * (label_y - y1) // (y2 - y1)
         graph.edges.append(
             Edge(
                 x1=x1,
@@ -199,17 +254,19 @@ def layout(centre_label: str, relatives: list[Relative]) -> FamilyGraph:
                 y2=y2,
                 label=f"{relation_label(rel.relation)} · {established_label(rel.established_by)}",
                 declared=rel.established_by == EstablishedBy.DECLARED,
+                label_x=label_x,
+                label_y=label_y,
             )
         )
 
-    for rel, x in zip(rows["above"], _row_positions(len(rows["above"]), width), strict=True):
-        add(rel, x, y("above"))
-    for rel, x in zip(rows["below"], _row_positions(len(rows["below"]), width), strict=True):
-        add(rel, x, y("below"))
+    for generation in sorted(rows):
+        row = rows[generation]
+        for rel, x in zip(row, _row_positions(len(row), width), strict=True):
+            add(rel, x, y(generation))
     for rel, x in zip(left, xs[: len(left)], strict=True):
-        add(rel, x, y("centre"))
+        add(rel, x, y(0))
     for rel, x in zip(right, xs[len(left) + 1 :], strict=True):
-        add(rel, x, y("centre"))
+        add(rel, x, y(0))
     return graph
 
 
@@ -283,4 +340,4 @@ def households_of(person: Person, viewer: User) -> list[dict[str, Any]]:
 
 def family_graph(person: Person, viewer: User) -> tuple[FamilyGraph, list[Relative]]:
     relatives = relatives_of(person, viewer)
-    return layout(display_name(person), relatives), relatives
+    return layout(display_name(person), relatives, rtl=get_language_bidi()), relatives
