@@ -20,6 +20,15 @@ from zhusan.audit.services import verify_chain
 from zhusan.core.models import DatasetMarker
 from zhusan.demo.builder import demo_table, operation_of
 from zhusan.demo.plan import make_plan
+from zhusan.demo.tracing import DUPLICATES
+from zhusan.matching.models import (
+    DuplicateCandidate,
+    DuplicateStatus,
+    TracingMatch,
+    TracingMatchStatus,
+    TracingRequest,
+    TracingStatus,
+)
 from zhusan.operations.models import (
     ClearanceItem,
     ClearanceKind,
@@ -99,6 +108,32 @@ def assert_operations(*, returned_count: int) -> None:
     assert not AuditEvent.objects.filter(object_type="manifest_entry").exists()
 
 
+def assert_queues() -> None:
+    """The review queues are not empty on first look: grandmothers' open
+    requests with matches among the persons still in the camps, and
+    near-duplicate registrations proposed for review. None of it is a
+    returnee, and no grandmother is registered by it."""
+    requests = TracingRequest.objects.filter(status=TracingStatus.OPEN)
+    assert requests.count() == 3
+    assert all(r.inquirer is None and r.inquirer_name for r in requests)
+    matched = TracingMatch.objects.filter(
+        request__in=requests, status__in=[TracingMatchStatus.LIKELY, TracingMatchStatus.POSSIBLE]
+    )
+    assert matched.values("request").distinct().count() == 3
+    assert set(matched.values_list("person__stage", flat=True)) <= {Stage.IDENTIFIED, Stage.VERIFIED}
+    duplicates = DuplicateCandidate.objects.filter(status=DuplicateStatus.OPEN)
+    assert duplicates.count() >= DUPLICATES, list(duplicates)
+    assert not duplicates.filter(person_b__timeline__to_stage=Stage.REPATRIATED).exists()
+
+
+def twins() -> list[tuple[str, str]]:
+    """The near-duplicate registrations: the last case numbers, Latin names."""
+    rows = Person.objects.order_by("-case_number").prefetch_related("names")[:DUPLICATES]
+    out = [(p.case_number, f"{p.primary_name.family} {p.primary_name.given}") for p in reversed(rows)]
+    assert all(name.isascii() for _case, name in out)
+    return out
+
+
 def fingerprint(seed: int) -> list[tuple[str, str]]:
     """(case number, primary name) in creation order, as the plan predicts."""
     plan = make_plan(seed)
@@ -110,6 +145,8 @@ def fingerprint(seed: int) -> list[tuple[str, str]]:
 
 
 def stored_fingerprint() -> list[tuple[str, str]]:
+    """The plan's persons as stored, in case-number order; the near-duplicate
+    registrations written after them (``zhusan.demo.tracing``) come last."""
     out = []
     for person in Person.objects.order_by("case_number").prefetch_related("names"):
         name = person.primary_name
@@ -121,7 +158,7 @@ def test_the_demo_reproduces_the_public_figures_and_every_role_can_log_in(db):
     output = load()
 
     assert_public_figures(demo_table())
-    assert stored_fingerprint() == fingerprint(2019)
+    assert stored_fingerprint() == fingerprint(2019) + twins()
     assert verify_chain().ok
     marker = DatasetMarker.current()
     assert marker is not None and marker.is_synthetic
@@ -144,6 +181,7 @@ def test_the_demo_reproduces_the_public_figures_and_every_role_can_log_in(db):
     assert all(operation_of(p) is None for p in waiting)
     assert Person.objects.filter(record_type=RecordType.RELATIVE).exists()
     assert_operations(returned_count=returned.count())
+    assert_queues()
 
     # --if-empty on a loaded database writes nothing; without it, refused.
     persons, events = Person.objects.count(), AuditEvent.objects.count()
@@ -158,7 +196,7 @@ def test_another_seed_gives_other_people_with_the_same_figures(db):
 
     table = demo_table()
     assert_public_figures(table)
-    assert stored_fingerprint() == fingerprint(7)
+    assert stored_fingerprint() == fingerprint(7) + twins()
     assert fingerprint(7) != fingerprint(2019)
     # The table is counted from the manifests: take one person's arrival
     # away and Zhusan-4 shrinks.

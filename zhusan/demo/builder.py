@@ -57,6 +57,7 @@ from zhusan.registry.models import (
 
 from .operations import OperationWriter
 from .plan import OPERATIONS, Plan, Planned, make_plan
+from .tracing import TracingWriter
 
 DEFAULT_SEED = 2019
 DEMO_PASSWORD = "zhusan-demo-2019"  # noqa: S105 - documented demo password, synthetic data only
@@ -153,6 +154,7 @@ class DemoLoader:
     """Writes a :class:`~zhusan.demo.plan.Plan`. ``total_steps`` sizes a progress bar."""
 
     def __init__(self, seed: int = DEFAULT_SEED) -> None:
+        self.seed = seed
         self.plan: Plan = make_plan(seed)
         self.spouses = [p for p in self.plan.persons if p.role == "man" and p.spouse is not None]
         self.total_steps = len(self.plan.persons) + len(self.plan.families) + len(self.spouses) + 2
@@ -187,6 +189,10 @@ class DemoLoader:
             OperationWriter(
                 plan=self.plan, created=self.created, users=self.users, units=self.units, sites=self.sites, at=_at
             ).run()
+            TracingWriter(
+                plan=self.plan, created=self.created, users=self.users, units=self.units, sites=self.sites,
+                seed=self.seed,
+            ).run()  # fmt: skip
             advance()
             self._narrow_assignments()
         logins = [(u.username, Role(role).label, u.unit.organisation.name) for role, u in self.users.items()]  # type: ignore[union-attr]  # every demo user has a unit
