@@ -263,7 +263,14 @@ def _surname_features(family: str) -> tuple[str | None, str | None, str | None]:
 #: side's on the right). A rule whose keys carry birth years gives a record
 #: several keys (an array, exploded by Splink before an equi-join); the others
 #: one (a string, joined as it is).
-BLOCK_COLUMNS = ("blk_given_year", "blk_family_year", "blk_given_family", "blk_kunya_family", "blk_kunya_year")
+BLOCK_COLUMNS = (
+    "blk_given_year",
+    "blk_family_year",
+    "blk_given_family",
+    "blk_kunya_family",
+    "blk_kunya_year",
+    "blk_given_father",
+)
 _ARRAY_BLOCKS = ("blk_given_year", "blk_family_year", "blk_kunya_year")
 
 
@@ -317,6 +324,7 @@ _FEATURE_TYPES = {
     "family_block": "string",
     "blk_given_family": "string",
     "blk_kunya_family": "string",
+    "blk_given_father": "string",
     "sex": "string",
     "place_key": "string",
     **{
