@@ -20,8 +20,8 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 HERE = Path(__file__).resolve().parent
-PASSWORD = "zhusan-demo-2019"
-TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+PASSWORD = "zhusan-demo-2019"  # noqa: S105  (the public demo password, README)
+TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # noqa: S105  (the public demo TOTP secret, README)
 VIEWPORT = {"width": 1100, "height": 720}
 
 
