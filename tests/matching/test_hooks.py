@@ -43,6 +43,8 @@ def form(alice: Any, **overrides: str) -> dict[str, Any]:
         "birth_precision": "year",
         "birth_year": "1995",
         "managing_unit": str(alice.unit.uuid),
+        # Past the inline "possible existing records" warning: registered anyway.
+        "register_anyway": "1",
     }
     data.update(overrides)
     return data

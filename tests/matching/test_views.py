@@ -93,10 +93,22 @@ def test_check_before_saving_shows_likely_existing_records(client: Client, alice
     assert AuditEvent.objects.filter(action=Action.SEARCH, detail__purpose="duplicates_before_create").exists()
 
 
-def test_the_create_form_offers_the_check(client: Client, alice):
+def test_the_create_form_runs_the_check_inline_before_saving(client: Client, alice):
+    existing = make_person(alice, given="Aisha", family="Nurlanova", birth_year=1995)
     login(client, alice)
-    page = client.get(reverse("registry:person_create")).content.decode()
-    assert reverse("matching:check") in page
+    data = {
+        "lawful_basis": "public_interest",
+        "kind": "legal",
+        "given": "Айша",
+        "family": "Нурланова",
+        "sex": "female",
+        "birth_precision": "year",
+        "birth_year": "1995",
+        "managing_unit": str(alice.unit.uuid),
+    }
+    page = client.post(reverse("registry:person_create"), data).content.decode()
+    assert "Possible existing record" in page
+    assert existing.get_absolute_url() in page
 
 
 def test_a_tracing_request_from_the_form_is_matched_and_confirmed(client: Client, alice):

@@ -62,3 +62,11 @@ def test_a_bad_stay_writes_no_person(api):
     response = api.post("/api/v1/persons/", {**BOY, "current_stay": {"kind": "nowhere"}}, format="json")
     assert response.status_code == 400
     assert not Person.objects.exists()
+
+
+def test_a_name_changed_to_other_letters_without_a_script_takes_their_script(alice, api):
+    person = Person.objects.get(uuid=api.post("/api/v1/persons/", BOY, format="json").json()["uuid"])
+    kunya = person.names.get(kind="kunya")
+    response = api.patch(f"/api/v1/names/{kunya.uuid}/", {"given": "Abu Umar", "version": kunya.version}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["script"] == Script.LATIN

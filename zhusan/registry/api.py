@@ -261,6 +261,8 @@ class NameDetail(APIView):
         data = _valid(s.NamePatchSerializer, request.data)
         data.pop("version", None)
         current = {f: getattr(name, f) for f in ("script", "kind", "given", "patronymic", "family", "is_primary")}
+        if "script" not in data and {"given", "patronymic", "family"} & set(data):
+            current["script"] = ""  # new letters, no script sent: detected again from the letters
         name = services.name_update(
             actor=actor, name=name, data=services.NameInput(**{**current, **data}), expected_version=version
         )
