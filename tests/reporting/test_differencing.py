@@ -16,6 +16,8 @@ identified on one day, or a suppressed cell of one of the two tables."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
@@ -69,7 +71,6 @@ def daily(db):
             unit=west if serial % 3 else south,
             sex="female" if serial % 2 else "male",
             birth_year=year - (8 if serial % 4 == 0 else 34),
-            given=f"Aida{serial}",
         )
         TimelineEntry.objects.filter(person=created, to_stage="identified").update(at=_at(day))
         Person.objects.filter(pk=created.pk).update(stage=stage)
@@ -275,3 +276,33 @@ def test_the_api_answers_the_same_query_the_same_twice_and_differences_recover_n
     # anything from none to several possible.
     difference = first["grand_total"] - before["grand_total"]
     assert max(0, difference - 2 * noise) == 0 and difference + 2 * noise > 1
+
+
+# ----------------------------------------------------------------------------
+# Every publishing path carries the same perturbed figures
+
+
+def test_the_dashboard_exports_api_and_briefing_publish_the_perturbed_figures_and_say_so(client, daily):
+    from zhusan.reporting import briefing
+
+    from ..registry.helpers import login
+
+    published = compute("persons", by=("stage",))
+    assert published.table.noise == 2
+    analyst = login(client, daily["analyst"])
+    page = analyst.get("/reports/").content.decode()
+    assert "may differ from the true count by up to 2" in page
+    export = analyst.get("/reports/persons.csv?by=stage").content.decode()
+    lines = list(csv.reader(io.StringIO(export)))
+    labels = published.row_labels()
+    exported = {line[0]: line[1] for line in lines if line and line[0] in labels}
+    expected = {
+        label: "x" if line[0] is None else str(line[0])
+        for label, line in zip(labels, published.table.cells, strict=True)
+    }
+    assert exported == expected
+    assert any("may differ from the true count by up to 2" in line[0] for line in lines if line)
+    api = token_client(daily["analyst"]).get("/api/v1/indicators/persons/?by=stage").json()
+    assert api["table"] == published.table.as_dict() and api["noise"] == 2
+    data = briefing.collect(ReportFilters(), rule="", synthetic=False, threshold=5)
+    assert all(result.table.noise == 2 for result in data.results)

@@ -4,6 +4,7 @@ suppressed value can be recomputed from what is published."""
 from __future__ import annotations
 
 import itertools
+import random
 from fractions import Fraction
 
 import numpy as np
@@ -12,11 +13,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zhusan.reporting.disclosure import (
+    KEY_SPACE,
+    Perturbation,
     PublishedTable,
     Table,
     bridges,
     protect,
     rate,
+    record_key,
     round_to_base,
 )
 
@@ -277,3 +281,101 @@ def test_it_refuses_negative_or_fractional_counts():
 def test_it_refuses_a_threshold_below_one():
     with pytest.raises(ValueError, match="at least 1"):
         protect(table((1, 2)), threshold=0)
+
+
+# --- Cell-key perturbation --------------------------------------------------
+
+PERTURBATION = Perturbation()
+
+
+def keyed(lines: list[list[int]], seed: int = 0) -> Table:
+    """A table built from records with random keys (seeded)."""
+    rng = random.Random(seed)
+    records = [
+        (f"r{i}", f"c{j}", rng.randrange(KEY_SPACE))
+        for i, line in enumerate(lines)
+        for j, count in enumerate(line)
+        for _ in range(count)
+    ]
+    return Table.from_records([f"r{i}" for i in range(len(lines))], [f"c{j}" for j in range(len(lines[0]))], records)
+
+
+def test_a_cell_key_is_the_sum_of_its_records_keys_and_a_total_the_sum_of_its_cells():
+    t = Table.from_records(["a", "b"], ["x", "y"], [("a", "x", 5), ("a", "y", 7), ("b", "y", KEY_SPACE - 1)])
+    assert t.cells == ((1, 1), (0, 1))
+    assert t.key(("cell", 0, 0)) == 5 and t.key(("row", 0)) == 12
+    assert t.key(("col", 1)) == (7 + KEY_SPACE - 1) % KEY_SPACE
+    assert t.key(("grand",)) == (5 + 7 + KEY_SPACE - 1) % KEY_SPACE
+
+
+def test_a_record_key_is_stable_and_depends_on_the_secret():
+    assert record_key(b"secret", "person-1") == record_key(b"secret", "person-1")
+    assert record_key(b"secret", "person-1") != record_key(b"other", "person-1")
+    assert 0 <= record_key(b"secret", "person-2") < KEY_SPACE
+
+
+def test_zero_stays_zero_and_a_shown_count_never_falls_below_the_threshold():
+    for key in range(0, KEY_SPACE, KEY_SPACE // 97):
+        assert PERTURBATION.apply(0, key, 5) == 0
+        assert 5 <= PERTURBATION.apply(5, key, 5) <= 7
+        assert 38 <= PERTURBATION.apply(40, key, 5) <= 42
+
+
+def test_the_perturbation_table_reflects_offsets_below_the_threshold():
+    assert PERTURBATION.distribution(5, 5) == [(0, 0.4), (1, 0.4), (2, 0.2)]
+    assert PERTURBATION.distribution(6, 5) == [(-1, 0.2), (0, 0.4), (1, 0.2), (2, 0.2)]
+    assert PERTURBATION.distribution(40, 5) == [(-2, 0.1), (-1, 0.2), (0, 0.4), (1, 0.2), (2, 0.1)]
+    # Every published value stands for at least two counts: 5 for 5, 6 or 7.
+    published_from = {c: {c + o for o, _p in PERTURBATION.distribution(c, 5)} for c in range(5, 60)}
+    for value in range(5, 58):
+        assert len([c for c, shown in published_from.items() if value in shown]) >= 2
+
+
+def test_the_offsets_follow_the_distribution_over_uniform_cell_keys():
+    rng = random.Random(1)
+    offsets = [PERTURBATION.apply(40, rng.randrange(KEY_SPACE), 5) - 40 for _ in range(20000)]
+    for offset, p in PERTURBATION.distribution(40, 5):
+        assert abs(offsets.count(offset) / len(offsets) - p) < 0.02
+
+
+def test_a_perturbation_table_must_be_a_distribution_over_offsets_minus_m_to_m():
+    with pytest.raises(ValueError, match="odd number"):
+        Perturbation((0.5, 0.5))
+    with pytest.raises(ValueError, match="add up to 1"):
+        Perturbation((0.2, 0.2, 0.2))
+    assert Perturbation((1.0,)).noise == 0 and PERTURBATION.noise == 2
+
+
+def test_perturbation_needs_keyed_records():
+    with pytest.raises(ValueError, match="keyed records"):
+        protect(table((10, 20)), perturbation=PERTURBATION)
+
+
+@settings(max_examples=200, deadline=None)
+@given(lines=tables, threshold=st.sampled_from([3, 5, 10]), seed=st.integers(0, 1000))
+def test_perturbation_keeps_the_suppression_and_moves_shown_counts_by_at_most_the_noise(lines, threshold, seed):
+    t = keyed(lines, seed)
+    exact = protect(t, threshold=threshold)
+    perturbed = protect(t, threshold=threshold, perturbation=PERTURBATION)
+    assert perturbed.suppressed == exact.suppressed and perturbed.noise == 2
+    for pos in t.positions():
+        value, true = perturbed.value(pos), t.value(pos)
+        if pos in perturbed.suppressed:
+            assert value is None
+        elif true == 0:
+            assert value == 0
+        else:
+            assert value is not None and abs(value - true) <= 2 and value >= threshold
+    # The same records give the same answer.
+    assert protect(keyed(lines, seed), threshold=threshold, perturbation=PERTURBATION) == perturbed
+
+
+def test_a_total_of_the_same_records_as_its_one_cell_gets_the_same_published_value():
+    t = keyed([[0, 40], [0, 9]], seed=3)
+    p = protect(t, perturbation=PERTURBATION)
+    assert p.cells[0][1] == p.row_totals[0]
+    assert p.cells[1][1] == p.row_totals[1]
+
+
+def test_a_rate_from_perturbed_counts_is_capped_at_one_hundred_percent():
+    assert rate(21, 20) == 100.0
