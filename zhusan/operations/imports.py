@@ -26,6 +26,7 @@ from zhusan.accounts.access import has_capability
 from zhusan.accounts.permissions import Capability
 from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, Denied, record, write_action
+from zhusan.engine.scripts import Detected, detect_script
 from zhusan.engine.tabular import (
     HEADER_NAMES,
     TableError,
@@ -36,7 +37,7 @@ from zhusan.engine.tabular import (
 from zhusan.registry import services as registry
 from zhusan.registry.access import visible_to
 from zhusan.registry.dates import BirthPrecision
-from zhusan.registry.models import LawfulBasis, NameKind, Person, PersonName, Script, Stage
+from zhusan.registry.models import LawfulBasis, NameKind, Person, PersonName, Stage
 from zhusan.registry.text import to_latin
 
 from . import services
@@ -160,6 +161,9 @@ def validate_row(number: int, data: dict[str, str], this_year: int) -> list[RowE
     for column in ("family_name", "given_name", "patronymic"):
         if len(data.get(column, "")) > 200:
             errors.append(RowError(number, column, _("Longer than 200 characters.")))
+    parts = [data.get(c, "") for c in ("given_name", "patronymic", "family_name")]
+    if detect_script(*parts) == Detected.MIXED:
+        errors.append(RowError(number, "given_name", _("The name mixes letters of several scripts.")))
     return errors
 
 
@@ -272,10 +276,6 @@ def import_row_decide(*, actor: Actor, row: StagedRow, decision: str, person: Pe
 
 
 def _person_input(staged: StagedImport, data: dict[str, str], unit: Any) -> registry.PersonInput:
-    text = " ".join(data.get(c, "") for c in ("given_name", "family_name"))
-    script = Script.CYRILLIC if any("\u0400" <= ch <= "\u04ff" for ch in text) else Script.LATIN
-    if any("\u0600" <= ch <= "\u06ff" for ch in text):
-        script = Script.ARABIC
     return registry.PersonInput(
         sex=SEX_VALUES[data["sex"].lower()],
         lawful_basis=staged.lawful_basis,
@@ -286,7 +286,7 @@ def _person_input(staged: StagedImport, data: dict[str, str], unit: Any) -> regi
         stage=Stage.IDENTIFIED,
         names=[
             registry.NameInput(
-                script=script,
+                script="",  # the registry detects it from the letters (engine.scripts)
                 kind=NameKind.FOREIGN_DOCUMENT,
                 given=data.get("given_name", ""),
                 patronymic=data.get("patronymic", ""),
