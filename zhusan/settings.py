@@ -302,7 +302,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "zhusan.core.api.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "zhusan.core.api.exception_handler",
@@ -350,6 +350,9 @@ ZHUSAN_DISCLOSURE_THRESHOLD = env_int("ZHUSAN_DISCLOSURE_THRESHOLD", 5)
 # secret behind the record keys (derived from SECRET_KEY when empty; docs/reporting.md).
 ZHUSAN_DISCLOSURE_NOISE = env_list("ZHUSAN_DISCLOSURE_NOISE", "0.1,0.2,0.4,0.2,0.1")
 ZHUSAN_CELL_KEY_SECRET = env_str("ZHUSAN_CELL_KEY_SECRET") or ""
+# Key of `zhusan backup` archives, kept apart from FIELD_ENCRYPTION_KEYS; the backup
+# commands refuse to run without it unless debug (docs/operations-runbook.md).
+ZHUSAN_BACKUP_KEY = env_str("ZHUSAN_BACKUP_KEY") or ""
 ZHUSAN_MAX_NAME_LENGTH = 200
 
 LOGGING = {
