@@ -31,7 +31,7 @@ var/demo.env: | $(BIN)/.installed
 demo: install var/demo.env
 	ZHUSAN_DEBUG=true $(BIN)/zhusan migrate --noinput
 	ZHUSAN_DEBUG=true $(BIN)/zhusan demo --if-empty
-	ZHUSAN_DEBUG=true $(BIN)/zhusan db_worker --no-reload --interval 0.5 & worker=$$!; \
+	ZHUSAN_DEBUG=true $(BIN)/zhusan worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	ZHUSAN_DEBUG=true $(BIN)/zhusan runserver 127.0.0.1:$(PORT)
 

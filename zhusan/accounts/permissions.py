@@ -140,6 +140,8 @@ POLICIES: dict[Role, RolePolicy] = {
                 CAP.BREAK_GLASS,
                 CAP.VIEW_OPERATIONS,
                 CAP.MANAGE_OPERATIONS,
+                # Merging a manifest import they staged registers its new persons.
+                CAP.CREATE_PERSON,
                 CAP.OVERRIDE_CLEARANCE,
                 CAP.REVIEW_MATCHES,
                 CAP.EXPORT_CASES,

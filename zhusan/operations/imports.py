@@ -2,22 +2,30 @@
 prison, as CSV or XLSX.
 
 1. ``import_stage`` checks the file (extension, content type, size, magic
-   bytes), reads every cell as text (formulas are kept as their text, never
-   evaluated), validates every row and refuses the whole file, writing
-   nothing, if any row has an error. Otherwise the rows land in staging with
+   bytes), keeps it encrypted and queues a task (``stage_rows``) that reads
+   every cell as text (formulas are kept as their text, never evaluated),
+   validates every row and refuses the whole file, staging nothing, if any
+   row has an error. Otherwise the rows land in staging, all at once, with
    suggested existing persons and in-file duplicates flagged.
-2. The reviewer chooses per row: new person, an existing one, or skip.
-3. ``import_merge`` creates persons and manifest entries in one transaction:
-   one failure undoes all of it.
+2. The reviewer decides for all rows at once (accept every suggestion,
+   register every row anew) and overrides single rows page by page.
+3. ``import_merge`` queues a task (``merge_rows``) that creates persons and
+   manifest entries in one transaction: one failure undoes all of it.
+
+Both tasks show their progress on the import; one whose worker died is
+shown failed and runs again from the start (zhusan.core.jobs).
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
@@ -26,6 +34,7 @@ from zhusan.accounts.access import has_capability
 from zhusan.accounts.permissions import Capability
 from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, Denied, record, write_action
+from zhusan.core.jobs import Heartbeat, claim, death_of, enqueue_after_commit
 from zhusan.engine.scripts import Detected, detect_script
 from zhusan.engine.tabular import (
     HEADER_NAMES,
@@ -42,6 +51,8 @@ from zhusan.registry.text import to_latin
 
 from . import services
 from .models import ImportStatus, Movement, RowDecision, StagedImport, StagedRow
+
+log = logging.getLogger(__name__)
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -203,15 +214,74 @@ def suggest(actor: Actor, data: dict[str, str]) -> list[dict[str, Any]]:
 # --- Staging, review, merge -------------------------------------------------------------
 
 
-@write_action
-def import_stage(*, actor: Actor, movement: Movement, upload: UploadedFile, lawful_basis: str) -> StagedImport:
-    """Check, read, validate and stage a file; refuse it whole on any error."""
+def _actor_dict(actor: Actor) -> dict[str, Any]:
+    return {
+        "user": actor.user.pk if actor.user is not None else None,
+        "ip": actor.ip,
+        "user_agent": actor.user_agent,
+        "path": actor.path,
+        "via": actor.via,
+    }
+
+
+def actor_from(data: dict[str, Any]) -> Actor:
+    """The actor a task acts as: the user who asked for it, from where."""
+    from zhusan.accounts.models import User
+
+    data = dict(data)
+    pk = data.pop("user", None)
+    return Actor(user=User.objects.filter(pk=pk).first() if pk else None, **data)
+
+
+def _require_import(actor: Actor) -> None:
     if actor.user is None or not has_capability(actor.user, Capability.MANAGE_OPERATIONS):
         raise Denied(_("Your role cannot import manifests."), actor=actor, object_type=ObjectType.STAGED_IMPORT)
+
+
+@write_action
+def import_stage(*, actor: Actor, movement: Movement, upload: UploadedFile, lawful_basis: str) -> StagedImport:
+    """Check the file and queue its staging: the request only checks the
+    file's name, type and size and stores it (encrypted); a task reads,
+    validates and matches every row (:func:`stage_rows`). A file refused
+    there is shown refused with every problem, and stages no row."""
+    _require_import(actor)
     if lawful_basis not in LawfulBasis.values:
         raise ImportRefusedError([RowError(0, "", _("Choose the lawful basis for new persons."))])
     kind = check_file(upload)
-    header, rows = read_rows(upload, kind)
+    staged = StagedImport.objects.create(
+        movement=movement,
+        filename=(upload.name or "")[:200],
+        lawful_basis=lawful_basis,
+        uploaded_by=actor.user,
+        status=ImportStatus.STAGING,
+        kind=kind,
+        upload=upload.read(),
+        message=_("Waiting for a worker"),
+    )
+    record(
+        actor,
+        Action.CREATE,
+        object_type=ObjectType.STAGED_IMPORT,
+        object_ref=staged.uuid,
+        detail={"file": staged.filename, "movement": str(movement.uuid)},
+    )
+    _enqueue(staged, "stage", actor)
+    staged.refresh_from_db()
+    return staged
+
+
+def _enqueue(staged: StagedImport, step: str, actor: Actor) -> None:
+    from .tasks import merge_import, stage_import
+
+    task = stage_import if step == "stage" else merge_import
+    enqueue_after_commit(
+        StagedImport, staged.pk, lambda: task.enqueue(staged=str(staged.uuid), actor=_actor_dict(actor))
+    )
+
+
+def _parse(staged: StagedImport) -> list[tuple[int, dict[str, str]]]:
+    upload = SimpleUploadedFile(staged.filename or f"import.{staged.kind}", bytes(staged.upload))
+    header, rows = read_rows(upload, staged.kind)
     errors = [RowError(1, c, _("Missing column.")) for c in REQUIRED if c not in header]
     if "family_name" not in header and "given_name" not in header:
         errors.append(RowError(1, "family_name", _("Missing column.")))
@@ -225,31 +295,117 @@ def import_stage(*, actor: Actor, movement: Movement, upload: UploadedFile, lawf
         parsed.append((index, data))
     if errors:
         raise ImportRefusedError(errors)
-    staged = StagedImport.objects.create(
-        movement=movement, filename=(upload.name or "")[:200], lawful_basis=lawful_basis, uploaded_by=actor.user
+    return parsed
+
+
+def stage_rows(staged_uuid: str, task_id: str, actor: Actor) -> None:
+    """The staging task: read, validate and match every row, then replace the
+    import's staged rows in one transaction (a second run after a crash
+    stages the same rows, never twice). Refused rows stage nothing."""
+    staged = StagedImport.objects.filter(uuid=staged_uuid).first()
+    if staged is None or staged.status != ImportStatus.STAGING:
+        return
+    if not claim(StagedImport, staged.pk, task_id, progress=0, message=_("Reading the file")):
+        return
+    mine = StagedImport.objects.filter(pk=staged.pk, task_id=task_id, status=ImportStatus.STAGING)
+    with Heartbeat(StagedImport, staged.pk, task_id) as beat:
+        try:
+            parsed = _parse(staged)
+            beat.report(5, _("Matching %(n)s rows with the registry") % {"n": len(parsed)})
+            seen: dict[tuple[str, str], int] = {}
+            staged_rows = []
+            for done, (number, data) in enumerate(parsed, start=1):
+                key = (_folded_name(data), data["birth_year"])
+                duplicate_of = seen.setdefault(key, number)
+                suggestions = suggest(actor, data)
+                exact = [s for s in suggestions if s["exact"]]
+                row = StagedRow(staged=staged, row_number=number, data=data, suggestions=suggestions)
+                if duplicate_of != number:
+                    row.duplicate_of_row, row.decision = duplicate_of, RowDecision.SKIP
+                elif len(exact) == 1:
+                    row.decision = RowDecision.EXISTING
+                    row.matched_person = Person.objects.get(uuid=exact[0]["uuid"])
+                staged_rows.append(row)
+                beat.report(
+                    5 + (90 * done) // len(parsed),
+                    _("Matched %(done)s of %(n)s rows") % {"done": done, "n": len(parsed)},
+                )
+        except ImportRefusedError as exc:
+            beat.stop()
+            mine.update(
+                status=ImportStatus.REFUSED,
+                errors=exc.messages[:500],
+                upload=b"",
+                message=_("The file was refused; nothing was staged."),
+            )
+            return
+        except Exception:
+            log.exception("staging import %s failed", staged_uuid)
+            beat.stop()
+            mine.update(status=ImportStatus.FAILED, message=_("Staging failed; see the server log."))
+            return
+    with transaction.atomic():
+        if not mine.select_for_update().exists():
+            return  # another run owns it now
+        StagedRow.objects.filter(staged=staged).delete()
+        StagedRow.objects.bulk_create(staged_rows, batch_size=500)
+        mine.update(
+            status=ImportStatus.STAGED,
+            upload=b"",
+            errors=[],
+            progress=100,
+            message=_("%(n)s rows staged") % {"n": len(staged_rows)},
+        )
+        record(
+            actor,
+            Action.UPDATE,
+            object_type=ObjectType.STAGED_IMPORT,
+            object_ref=staged.uuid,
+            detail={"file": staged.filename, "rows": len(staged_rows), "movement": str(staged.movement.uuid)},
+        )
+
+
+def import_settle(staged: StagedImport) -> StagedImport:
+    """An import being staged or merged whose worker died is failed, with the
+    reason; a merge that died wrote nothing (one transaction)."""
+    if staged.status in (ImportStatus.STAGING, ImportStatus.MERGING) and staged.worker and (reason := death_of(staged)):
+        step = _("Staging") if staged.status == ImportStatus.STAGING else _("The merge")
+        StagedImport.objects.filter(pk=staged.pk, status=staged.status, task_id=staged.task_id).update(
+            status=ImportStatus.FAILED,
+            message=(
+                _("%(step)s stopped: %(reason)s Nothing was written; run it again.") % {"step": step, "reason": reason}
+            )[:300],
+        )
+        staged.refresh_from_db()
+    return staged
+
+
+@write_action
+def import_rerun(*, actor: Actor, staged: StagedImport) -> StagedImport:
+    """Run a failed import's step again from the start: staging while the
+    file is still kept, the merge once its rows are staged. Audited."""
+    _require_import(actor)
+    import_settle(staged)
+    if staged.status != ImportStatus.FAILED:
+        raise ValidationError({"staged": _("Only a failed import can run again.")})
+    step = "stage" if staged.upload else "merge"
+    StagedImport.objects.filter(pk=staged.pk).update(
+        status=ImportStatus.STAGING if step == "stage" else ImportStatus.MERGING,
+        task_id="",
+        worker="",
+        heartbeat_at=None,
+        progress=0,
+        message=_("Waiting for a worker"),
     )
-    seen: dict[tuple[str, str], int] = {}
-    staged_rows = []
-    for number, data in parsed:
-        key = (_folded_name(data), data["birth_year"])
-        duplicate_of = seen.setdefault(key, number)
-        suggestions = suggest(actor, data)
-        exact = [s for s in suggestions if s["exact"]]
-        row = StagedRow(staged=staged, row_number=number, data=data, suggestions=suggestions)
-        if duplicate_of != number:
-            row.duplicate_of_row, row.decision = duplicate_of, RowDecision.SKIP
-        elif len(exact) == 1:
-            row.decision = RowDecision.EXISTING
-            row.matched_person = Person.objects.get(uuid=exact[0]["uuid"])
-        staged_rows.append(row)
-    StagedRow.objects.bulk_create(staged_rows)
     record(
         actor,
-        Action.CREATE,
+        Action.UPDATE,
         object_type=ObjectType.STAGED_IMPORT,
         object_ref=staged.uuid,
-        detail={"file": staged.filename, "rows": len(staged_rows), "movement": str(movement.uuid)},
+        detail={"run_again": step},
     )
+    _enqueue(staged, step, actor)
+    staged.refresh_from_db()
     return staged
 
 
@@ -298,24 +454,131 @@ def _person_input(staged: StagedImport, data: dict[str, str], unit: Any) -> regi
 
 
 @write_action
-def import_merge(*, actor: Actor, staged: StagedImport) -> list[Any]:
-    """Persons and manifest entries for every row, in one transaction; adults
-    first, so that children find their carers already on the manifest."""
+def import_decide_all(*, actor: Actor, staged: StagedImport, decision: str) -> int:
+    """One decision for every row at once (rows flagged as duplicates in the
+    file stay skipped): ``existing`` takes each row's best suggestion (rows
+    without one are left as they are), ``new`` registers every row anew.
+    One audit event; the number of rows changed."""
+    _require_import(actor)
+    if staged.status != ImportStatus.STAGED:
+        raise ValidationError({"decision": _("This import is no longer open for review.")})
+    rows = staged.rows.filter(duplicate_of_row__isnull=True)
+    if decision == RowDecision.NEW:
+        changed = rows.exclude(decision=RowDecision.NEW, matched_person=None).update(
+            decision=RowDecision.NEW, matched_person=None
+        )
+    elif decision == RowDecision.EXISTING:
+        assert actor.user is not None
+        wanted = {row.pk: row.suggestions[0]["uuid"] for row in rows.only("pk", "suggestions") if row.suggestions}
+        persons = dict(visible_to(actor.user).filter(uuid__in=set(wanted.values())).values_list("uuid", "pk"))
+        by_person: dict[int, list[int]] = {}
+        for row_pk, ref in wanted.items():
+            if (person_pk := persons.get(UUID(ref))) is not None:
+                by_person.setdefault(person_pk, []).append(row_pk)
+        changed = 0
+        for person_pk, row_pks in by_person.items():
+            changed += StagedRow.objects.filter(pk__in=row_pks).update(
+                decision=RowDecision.EXISTING, matched_person_id=person_pk
+            )
+    else:
+        raise ValidationError({"decision": _("Unknown decision.")})
+    record(
+        actor,
+        Action.UPDATE,
+        object_type=ObjectType.STAGED_IMPORT,
+        object_ref=staged.uuid,
+        detail={"all_rows": decision, "rows": changed},
+    )
+    return changed
+
+
+@write_action
+def import_merge(*, actor: Actor, staged: StagedImport) -> StagedImport:
+    """Queue the merge: whoever may stage an import may merge it. The task
+    (:func:`merge_rows`) writes every person and entry in one transaction."""
+    _require_import(actor)
+    staged.refresh_from_db()
     if staged.status != ImportStatus.STAGED:
         raise ValidationError({"staged": _("This import has already been merged or discarded.")})
+    StagedImport.objects.filter(pk=staged.pk).update(
+        status=ImportStatus.MERGING,
+        task_id="",
+        worker="",
+        heartbeat_at=None,
+        progress=0,
+        errors=[],
+        message=_("Waiting for a worker"),
+    )
+    _enqueue(staged, "merge", actor)
+    staged.refresh_from_db()
+    return staged
+
+
+def merge_rows(staged_uuid: str, task_id: str, actor: Actor) -> None:
+    """The merge task: persons and manifest entries for every row, in one
+    transaction; adults first, so that children find their carers already on
+    the manifest. A refusal (a row the manifest rules refuse) writes nothing
+    and sends the import back to review with the reasons; a crash writes
+    nothing either, and the merge can run again."""
+    staged = StagedImport.objects.select_related("movement").filter(uuid=staged_uuid).first()
+    if staged is None or staged.status != ImportStatus.MERGING:
+        return
+    if not claim(StagedImport, staged.pk, task_id, progress=0, message=_("Merging")):
+        return
+    mine = StagedImport.objects.filter(pk=staged.pk, task_id=task_id, status=ImportStatus.MERGING)
+    with Heartbeat(StagedImport, staged.pk, task_id) as beat:
+        try:
+            with transaction.atomic():
+                entries = _merge(actor, staged, beat)
+                beat.stop()
+                if not mine.update(
+                    status=ImportStatus.MERGED,
+                    merged_at=timezone.now(),
+                    progress=100,
+                    message=_("%(n)s persons added to the manifest.") % {"n": len(entries)},
+                ):
+                    raise _SupersededError
+                record(
+                    actor,
+                    Action.UPDATE,
+                    object_type=ObjectType.STAGED_IMPORT,
+                    object_ref=staged.uuid,
+                    detail={"merged": len(entries), "movement": str(staged.movement.uuid)},
+                )
+        except _SupersededError:
+            return
+        except ImportRefusedError as exc:
+            beat.stop()
+            mine.update(
+                status=ImportStatus.STAGED,
+                errors=exc.messages[:500],
+                progress=0,
+                message=_("The merge was refused; nothing was written."),
+            )
+        except Exception:
+            log.exception("merging import %s failed", staged_uuid)
+            beat.stop()
+            mine.update(status=ImportStatus.FAILED, message=_("The merge failed; nothing was written."))
+
+
+class _SupersededError(Exception):
+    """Another run owns the import: undo this one's writes."""
+
+
+def _merge(actor: Actor, staged: StagedImport, beat: Heartbeat) -> list[Any]:
     rows = sorted(
         staged.rows.exclude(decision=RowDecision.SKIP).select_related("matched_person"),
         key=lambda r: (int(r.data["birth_year"]), r.row_number),
     )
     entries = []
     errors = []
-    for row in rows:
+    for done, row in enumerate(rows, start=1):
         if row.decision == RowDecision.EXISTING and row.matched_person is not None:
             person = row.matched_person
         else:
             person = registry.person_create(
                 actor=actor,
-                data=_person_input(staged, row.data, actor.user.unit),  # type: ignore[union-attr]  # a signed-in user merges (get_import_for_user checked)
+                data=_person_input(staged, row.data, actor.user.unit),  # type: ignore[union-attr]  # a signed-in user merges (import_merge checked)
             )
         try:
             entries.append(
@@ -325,15 +588,7 @@ def import_merge(*, actor: Actor, staged: StagedImport) -> list[Any]:
             )
         except ValidationError as exc:
             errors.append(RowError(row.row_number, "", " ".join(exc.messages)))
+        beat.report((99 * done) // len(rows), _("Merged %(done)s of %(n)s rows") % {"done": done, "n": len(rows)})
     if errors:
         raise ImportRefusedError(errors)  # rolls back every person and entry created above
-    staged.status, staged.merged_at = ImportStatus.MERGED, timezone.now()
-    staged.save(update_fields=["status", "merged_at"])
-    record(
-        actor,
-        Action.UPDATE,
-        object_type=ObjectType.STAGED_IMPORT,
-        object_ref=staged.uuid,
-        detail={"merged": len(entries), "movement": str(staged.movement.uuid)},
-    )
     return entries

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from zhusan.accounts.models import Organisation
 from zhusan.audit.models import ObjectType
 from zhusan.core.crypto import EncryptedBinaryField, EncryptedTextField
+from zhusan.core.jobs import TrackedJob
 from zhusan.core.models import TimeStampedModel, UUIDModel, VersionedModel
 from zhusan.registry.models import Document, IdentityEvidence, Person, PersonNationality, Site
 
@@ -335,12 +336,16 @@ class SeparationDecision(UUIDModel):
 
 
 class ImportStatus(models.TextChoices):
+    STAGING = "staging", _("Being read")
+    REFUSED = "refused", _("Refused")
     STAGED = "staged", _("Awaiting review")
+    MERGING = "merging", _("Being merged")
     MERGED = "merged", _("Merged")
+    FAILED = "failed", _("Failed")
     DISCARDED = "discarded", _("Discarded")
 
 
-class StagedImport(UUIDModel, TimeStampedModel):
+class StagedImport(UUIDModel, TimeStampedModel, TrackedJob):
     audit_type = ObjectType.STAGED_IMPORT
 
     movement = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="imports")
@@ -349,6 +354,14 @@ class StagedImport(UUIDModel, TimeStampedModel):
     lawful_basis = models.CharField(_("lawful basis for new persons"), max_length=30)
     uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     merged_at = models.DateTimeField(null=True, blank=True)
+    # Staging and merging run as tasks (zhusan.operations.imports): the file
+    # waits here, encrypted, until its rows are staged; progress and the
+    # reasons of a refusal or a failure are shown on the import's page.
+    kind = models.CharField(_("file type"), max_length=10, blank=True)
+    upload = EncryptedBinaryField(_("uploaded file"), blank=True, default=b"")
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    message = models.CharField(_("message"), max_length=300, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -11,6 +11,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -46,7 +48,7 @@ from .forms import (
     SecurityForm,
     SeparationForm,
 )
-from .models import ClearanceKind, EntryStatus, Movement, Operation, RowDecision
+from .models import ClearanceKind, EntryStatus, ImportStatus, Movement, Operation, RowDecision
 
 
 def _actor(request: AuthenticatedHttpRequest) -> Actor:
@@ -573,30 +575,55 @@ def import_upload(request: AuthenticatedHttpRequest, movement_uuid: Any) -> Http
     )
 
 
+IMPORT_ROWS_PER_PAGE = 50
+
+
 def import_review(request: AuthenticatedHttpRequest, import_uuid: Any) -> HttpResponse:
+    """An import's page: its progress while a task stages or merges it (the
+    page refreshes itself), then its rows page by page. Decisions are taken
+    for all rows at once or overridden on the page shown, never thousands of
+    fields in one form; the merge is one action."""
     actor = _actor(request)
-    staged = selectors.get_import_for_user(actor, import_uuid)
-    rows = list(staged.rows.select_related("matched_person"))
-    if request.method == "POST" and staged.status == "staged":
+    staged = imports.import_settle(selectors.get_import_for_user(actor, import_uuid))
+    page = Paginator(staged.rows.select_related("matched_person"), IMPORT_ROWS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    if request.method == "POST":
         try:
-            for row in rows:
-                choice = request.POST.get(f"row-{row.row_number}", row.decision)
+            if "run_again" in request.POST:
+                imports.import_rerun(actor=actor, staged=staged)
+                return redirect(staged)
+            if staged.status != ImportStatus.STAGED:
+                raise ValidationError({"staged": _("This import is no longer open for review.")})
+            for row in page.object_list:
+                choice = request.POST.get(f"row-{row.row_number}")
+                if choice is None:
+                    continue
                 decision, _sep, ref = choice.partition(":")
                 person = None
                 if decision == RowDecision.EXISTING:
                     person, _access = get_person_for_user(actor, ref or "", audit_view=False)
                 if decision != row.decision or person != row.matched_person:
                     imports.import_row_decide(actor=actor, row=row, decision=decision, person=person)
+            if "accept_suggestions" in request.POST or "register_new" in request.POST:
+                every = RowDecision.EXISTING if "accept_suggestions" in request.POST else RowDecision.NEW
+                changed = imports.import_decide_all(actor=actor, staged=staged, decision=every)
+                messages.success(request, _("%(n)s rows changed.") % {"n": changed})
             if "merge" in request.POST:
-                entries = imports.import_merge(actor=actor, staged=staged)
-                messages.success(request, _("%(n)s persons added to the manifest.") % {"n": len(entries)})
-                return redirect(staged.movement)
-            return redirect(staged)
+                imports.import_merge(actor=actor, staged=staged)
+                return redirect(staged)
+            return redirect(f"{staged.get_absolute_url()}?page={page.number}")
         except ValidationError as exc:
             _service_error(request, exc)
         except Http404:
             messages.error(request, _("That person is not in your scope."))
-    return render(request, "operations/import_review.html", {"staged": staged, "rows": rows})
+    running = staged.status in (ImportStatus.STAGING, ImportStatus.MERGING)
+    counts = dict(staged.rows.values_list("decision").annotate(n=Count("pk")).order_by())
+    return render(
+        request,
+        "operations/import_review.html",
+        {"staged": staged, "page": page, "rows": page.object_list, "running": running, "counts": counts},
+    )
 
 
 # --- Handover documents -------------------------------------------------------------
