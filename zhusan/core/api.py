@@ -9,7 +9,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -61,3 +64,41 @@ def expected_version(request: Request) -> int:
     if version is None:
         raise PreconditionRequired()
     return int(version)
+
+
+class ErrorSerializer(serializers.Serializer[Any]):
+    """The shape of 401, 403, 404 and 428 answers: one message."""
+
+    detail = serializers.CharField()
+
+
+class ConflictSerializer(ErrorSerializer):
+    """A 409: the record changed since it was read; its version now."""
+
+    current_version = serializers.IntegerField()
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """The OpenAPI schema with the errors every operation can answer, in the
+    shapes ``exception_handler`` gives them: 400 (messages by field, or
+    ``detail``), 401, 403 and 404 everywhere; 409 (stale version) and 428 (no
+    version sent) on every write. An operation that documents one of these
+    itself keeps its own."""
+
+    def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
+        responses: dict[str, Any] = super()._get_response_bodies(direction)
+        errors: dict[str, tuple[Any, str]] = {
+            "400": (OpenApiTypes.OBJECT, _("Bad input: messages by field, or under detail.")),
+            "401": (ErrorSerializer, _("No valid token or session.")),
+            "403": (ErrorSerializer, _("Your role or scope does not allow this.")),
+            "404": (ErrorSerializer, _("No such record within your reach.")),
+        }
+        if self.method in {"POST", "PUT", "PATCH", "DELETE"}:
+            errors["409"] = (ConflictSerializer, _("The record changed since you read it."))
+            errors["428"] = (ErrorSerializer, _("Send the version you read."))
+        for code, (shape, description) in errors.items():
+            if code not in responses:
+                responses[code] = self._get_response_for_code(
+                    OpenApiResponse(response=shape, description=description), code, direction=direction
+                )
+        return responses
