@@ -25,6 +25,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -149,6 +150,7 @@ class Heartbeat:
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._written = 0.0
         self.threaded = getattr(settings, "TASKS_MODE", "database") == "database" if threaded is None else threaded
 
     def __enter__(self) -> Heartbeat:
@@ -168,9 +170,12 @@ class Heartbeat:
 
     def report(self, percent: int, message: str) -> None:
         with self._lock:
-            changed = percent != self.percent or message != self.message
-            self.percent, self.message = min(max(percent, 0), 100), message[:300]
-        if changed and not connection.in_atomic_block:
+            percent = min(max(percent, 0), 100)
+            # A write per whole percent (or second), not per row: each is a commit.
+            due = percent != self.percent or time.monotonic() - self._written > 1.0
+            self.percent, self.message = percent, message[:300]
+        if due and not connection.in_atomic_block:
+            self._written = time.monotonic()
             self.rows.update(progress=self.percent, message=self.message, heartbeat_at=timezone.now())
 
     def _beat(self) -> None:
