@@ -61,9 +61,8 @@ def main(base: str) -> None:
         link = page.locator("table a[href^='/persons/']").first
         person_url = link.get_attribute("href") or ""
         page.goto(f"{base}{person_url.rstrip('/')}/family/")
-        shoot(page, "family")
+        page.locator(".family-graph").screenshot(path=str(HERE / "family.png"))
 
-        log_in(page, base, "consular_officer")
         page.goto(f"{base}/operations/")
         page.locator("main a[href^='/operations/']").first.click()
         page.wait_for_load_state()
@@ -71,6 +70,7 @@ def main(base: str) -> None:
         if movement.count():
             movement.click()
             page.wait_for_load_state()
+        page.mouse.wheel(0, 420)
         shoot(page, "manifest")
 
         log_in(page, base, "analyst")

@@ -147,3 +147,7 @@ def test_the_drawing_shows_the_wrapped_lines_and_the_full_name_on_hover():
     node = by_key(graph)["k"]
     for line_y, line in node.text_lines:
         assert f'y="{line_y}">{line}</tspan>' in svg
+
+
+def test_a_small_family_is_drawn_at_least_four_boxes_wide_so_the_page_does_not_blow_it_up():
+    assert layout("Aisha", []).width >= 4 * NODE_W

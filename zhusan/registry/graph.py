@@ -38,6 +38,9 @@ GAP_X = 40
 TOP = 40  # y of the highest row
 ROW_GAP = 160  # from one generation's row to the next
 MARGIN = 30
+# The page scales the drawing to its width: at least this many boxes wide, a
+# small family is not drawn in giant letters.
+MIN_COLUMNS = 4
 # Characters per line inside a box (13px text in a 160px box), two lines at most.
 LABEL_MAX = 22
 CENTRE_LABEL_MAX = 17  # the centre is drawn in a larger, bold face
@@ -197,7 +200,7 @@ def layout(centre_label: str, relatives: list[Relative], *, rtl: bool = False) -
     side += others
     left, right = side[: len(side) // 2], side[len(side) // 2 :]
     middle_count = len(left) + 1 + len(right)
-    widest = max([middle_count, *(len(row) for row in rows.values())])
+    widest = max([MIN_COLUMNS, middle_count, *(len(row) for row in rows.values())])
     width = 2 * MARGIN + widest * NODE_W + (widest - 1) * GAP_X
     highest, lowest = min([0, *rows]), max([0, *rows])
     height = TOP + (lowest - highest) * ROW_GAP + NODE_H + MARGIN
