@@ -211,7 +211,7 @@ class NameFieldsMixin(forms.Form):
     family = forms.CharField(label=_("Family name"), required=False, max_length=200)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         _resolve_row_script(self, "")
         return data
 
@@ -299,7 +299,7 @@ class PersonCreateForm(LawfulBasisMixin, PersonFieldsMixin, NameFieldsMixin):
         return [{"legend": legend, "fields": [self[f] for f in names]} for legend, names in groups]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         for prefix, _kind, _label in EXTRA_NAME_ROWS:
             _resolve_row_script(self, prefix)
         if not self.names() and not self.has_error("given"):
@@ -385,13 +385,11 @@ class PersonPickerMixin(forms.Form):
     other = forms.UUIDField(label=_("Choose the person"), required=False, widget=forms.RadioSelect)
 
     def offer(self, persons: list[Any]) -> None:
-        self.fields["other"].widget.choices = [  # type: ignore[attr-defined]  # a RadioSelect, declared above
-            (str(p.uuid), person_choice_label(p)) for p in persons
-        ]
+        self.fields["other"].widget.choices = [(str(p.uuid), person_choice_label(p)) for p in persons]
         self.offered = persons
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         if not data.get("other") and not (data.get("find") or "").strip():
             self.add_error("find", _("Find the other person and choose them from the list."))
         data["offered"] = getattr(self, "offered", [])
