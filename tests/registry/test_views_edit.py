@@ -51,7 +51,9 @@ def test_it_refuses_a_person_without_a_lawful_basis(client, alice):
 
 
 def test_it_refuses_markup_in_a_name_next_to_the_field(client, alice):
-    response = login(client, alice).post(CREATE, good_input(alice, script="", given="<script>alert(1)</script>", family=""))
+    response = login(client, alice).post(
+        CREATE, good_input(alice, script="", given="<script>alert(1)</script>", family="")
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["given"] == ["Names cannot contain < > { } or control characters."]
     assert "<script>alert(1)" not in response.content.decode()
