@@ -336,6 +336,8 @@ SPECTACULAR_SETTINGS = {
         "EntryStatusEnum": "zhusan.operations.models.EntryStatus",
         "MovementStatusEnum": "zhusan.operations.models.MovementStatus",
         "OperationStatusEnum": "zhusan.operations.models.OperationStatus",
+        "TracingStatusEnum": "zhusan.matching.models.TracingStatus",
+        "TracingMatchStatusEnum": "zhusan.matching.models.TracingMatchStatus",
     },
 }
 

@@ -18,3 +18,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/ a URL no route matches answers JSON like every other API error.
+handler404 = "zhusan.core.api.page_not_found"
+handler500 = "zhusan.core.api.server_error"

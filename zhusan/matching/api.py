@@ -74,6 +74,23 @@ class TracingRequestSerializer(serializers.ModelSerializer[TracingRequest]):
         ]  # fmt: skip
 
 
+class HiddenMatchSerializer(serializers.Serializer[Any]):
+    exists = serializers.BooleanField(help_text="An open match exists that you may not see")
+    reviewable_by = serializers.ListField(
+        child=serializers.CharField(), help_text="The roles that can review it; nothing of who it is"
+    )
+
+
+class TracingRequestDetailSerializer(TracingRequestSerializer):
+    """What one request answers (``_detail``): the request, its matches you may see, and a hidden one's existence."""
+
+    matches = MatchSerializer(many=True, read_only=True)
+    hidden_match = HiddenMatchSerializer(read_only=True)
+
+    class Meta(TracingRequestSerializer.Meta):
+        fields = [*TracingRequestSerializer.Meta.fields, "matches", "hidden_match"]
+
+
 class TracingRequestPatchSerializer(serializers.Serializer[Any]):
     """The request as a whole: what the inquirer said, the unit, the first person sought."""
 
@@ -118,13 +135,18 @@ class TracingRequestList(APIView):
 
 
 class TracingRequestDetail(APIView):
-    @extend_schema(summary="One tracing request, its matches you may see, and whether one is hidden from you")
+    @extend_schema(
+        summary="One tracing request, its matches you may see, and whether one is hidden from you",
+        responses={200: TracingRequestDetailSerializer, **ERRORS},
+    )
     def get(self, request: Request, request_uuid: str) -> Response:
         actor = _actor(request)
         return _detail(actor, selectors.get_tracing_request_for_user(actor, request_uuid))
 
     @extend_schema(
-        summary="Edit a tracing request", request=TracingRequestPatchSerializer, responses={200: None, **ERRORS}
+        summary="Edit a tracing request",
+        request=TracingRequestPatchSerializer,
+        responses={200: TracingRequestDetailSerializer, **ERRORS},
     )
     def patch(self, request: Request, request_uuid: str) -> Response:
         actor = _actor(request)

@@ -403,7 +403,9 @@ class DocumentSerializer(FieldRuleMixin, serializers.ModelSerializer[Document]):
 
 
 class StaySerializer(FieldRuleMixin, serializers.ModelSerializer[LocationStay]):
-    site: serializers.SlugRelatedField[Site] = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    site: serializers.SlugRelatedField[Site] = serializers.SlugRelatedField(
+        slug_field="uuid", read_only=True, allow_null=True
+    )
     site_name = serializers.CharField(source="site.name", read_only=True, allow_null=True, default=None)
 
     class Meta:
@@ -415,7 +417,7 @@ class EvidenceSerializer(FieldRuleMixin, serializers.ModelSerializer[IdentityEvi
     """The laboratory reference only for those who may write identity data (``fields.FIELD_RULES``)."""
 
     matched_relative: serializers.SlugRelatedField[Person] = serializers.SlugRelatedField(
-        slug_field="uuid", read_only=True
+        slug_field="uuid", read_only=True, allow_null=True
     )
     reference = serializers.CharField(required=False, help_text="Present only if you may write identity data.")
 
@@ -436,7 +438,7 @@ class EvidenceSerializer(FieldRuleMixin, serializers.ModelSerializer[IdentityEvi
 
 class ConsentSerializer(FieldRuleMixin, serializers.ModelSerializer[Consent]):
     given_by_person: serializers.SlugRelatedField[Person] = serializers.SlugRelatedField(
-        slug_field="uuid", read_only=True
+        slug_field="uuid", read_only=True, allow_null=True
     )
 
     class Meta:
