@@ -82,3 +82,11 @@ def make_person(
         **kwargs,
     )
     return services.person_create(actor=Actor.system("tests", user=actor_user), data=data)
+
+
+CYRILLIC_DIGITS = "абвгдежзик"
+
+
+def letters(number: int | str, alphabet: str = "abcdefghij") -> str:
+    """``number`` spelt with letters (digit k as ``alphabet[k]``) for unique test names: a name holds no digits."""
+    return "".join(alphabet[int(d)] for d in str(number))

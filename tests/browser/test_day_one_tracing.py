@@ -18,7 +18,7 @@ from zhusan.matching.models import TracingMatch, TracingMatchStatus, TracingRequ
 from zhusan.registry import services as registry
 from zhusan.registry.models import ConsentPurpose, NameKind, Person, RecordType, Relationship, Script
 
-from ..factories import make_person, make_staff
+from ..factories import letters, make_person, make_staff
 from .helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,7 +49,7 @@ def test_a_grandmothers_request_is_matched_confirmed_and_she_is_registered_as_a_
         consenting(alice, given=given, family="Серикова", script=Script.CYRILLIC, birth_year=year, sex=sex,
                    given_by="authority")  # fmt: skip
     for k in range(3):
-        make_person(alice, given=f"Other{k}", family="Nurlanova", birth_year=1980 + k)
+        make_person(alice, given=f"Other{letters(k)}", family="Nurlanova", birth_year=1980 + k)
     subjects = Person.objects.subjects().count()
     assert subjects == 6
     analyst = make_staff(Role.ANALYST, alice.unit, username="dana")

@@ -15,7 +15,7 @@ from zhusan.operations import services
 from zhusan.registry import services as registry_services
 from zhusan.registry.models import NameKind, Script
 
-from ..factories import make_person
+from ..factories import CYRILLIC_DIGITS, letters, make_person
 from ..registry.helpers import login
 from .helpers import act, give_consent
 
@@ -35,9 +35,9 @@ def board(consul, movement, start: int, stop: int) -> None:
     """Adults with two names, a document and consent, each on the manifest."""
     for i in range(start, stop):
         person = make_person(
-            consul, given=f"Айгерім{i}", family="Жүсіпова", script=Script.CYRILLIC, birth_year=1990,
+            consul, given=f"Айгерім{letters(i, CYRILLIC_DIGITS)}", family="Жүсіпова", script=Script.CYRILLIC, birth_year=1990,
             extra_names=[registry_services.NameInput(script=Script.LATIN, kind=NameKind.TRANSLITERATION,
-                                                     given=f"AIGERIM{i}", family="ZHUSSIPOVA")],
+                                                     given=f"AIGERIM{letters(i, 'ABCDEFGHIJ')}", family="ZHUSSIPOVA")],
         )  # fmt: skip
         registry_services.document_add(
             actor=act(consul), person=person, doc_type="laissez_passer", status="issued", number=f"LP-{i}"

@@ -30,7 +30,7 @@ from zhusan.registry.models import (
 )
 
 from ..api.conftest import token_client
-from ..factories import make_person
+from ..factories import CYRILLIC_DIGITS, letters, make_person
 from .helpers import login
 
 N = 2
@@ -81,7 +81,7 @@ def _grow_detail(alice, bob, person: Person, i: int) -> None:
 
 
 def _grow_names(alice, bob, person: Person, i: int) -> None:
-    name = services.NameInput(script=Script.LATIN, kind=NameKind.ALIAS, given=f"Aisha{i}", family="Nurlanova")
+    name = services.NameInput(script=Script.LATIN, kind=NameKind.ALIAS, given=f"Aisha{letters(i)}", family="Nurlanova")
     services.name_add(actor=act(alice), person=person, name=name)
 
 
@@ -135,9 +135,9 @@ def _add_relatives(alice, charlie, person: Person, start: int, stop: int) -> Non
     """Per step: a child and a sibling in scope, a relative out of scope, and a
     household with one member in scope and one out of scope."""
     for i in range(start, stop):
-        child = make_person(alice, given=f"Child{i}", family="Nurlanov", birth_year=2015)
-        sibling = make_person(alice, given=f"Sister{i}", family="Nurlanova", birth_year=1992)
-        outsider = make_person(charlie, given=f"Cousin{i}", family="Outsider", birth_year=1988)
+        child = make_person(alice, given=f"Child{letters(i)}", family="Nurlanov", birth_year=2015)
+        sibling = make_person(alice, given=f"Sister{letters(i)}", family="Nurlanova", birth_year=1992)
+        outsider = make_person(charlie, given=f"Cousin{letters(i)}", family="Outsider", birth_year=1988)
         services.relationship_add(
             actor=act(alice), from_person=person, to_person=child, kind="mother", established_by="declared"
         )
@@ -170,8 +170,8 @@ def test_the_family_page_makes_as_many_queries_for_many_relatives_and_households
 
 def _register(alice, site: Site, start: int, stop: int) -> None:
     for i in range(start, stop):
-        extra = [services.NameInput(script=Script.CYRILLIC, kind=NameKind.TRANSLITERATION, given=f"Айша{i}")]
-        p = make_person(alice, given=f"Aisha{i}", family="Nurlanova", extra_names=extra, vulnerabilities=["pregnancy"])
+        extra = [services.NameInput(script=Script.CYRILLIC, kind=NameKind.TRANSLITERATION, given=f"Айша{letters(i, CYRILLIC_DIGITS)}")]
+        p = make_person(alice, given=f"Aisha{letters(i)}", family="Nurlanova", extra_names=extra, vulnerabilities=["pregnancy"])
         services.stay_add(actor=act(alice), person=p, kind=SiteKind.CAMP, site=site)
 
 

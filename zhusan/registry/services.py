@@ -29,6 +29,7 @@ from zhusan.audit.models import Action, ObjectType, object_type_of
 from zhusan.audit.services import Actor, Denied, diff, record, write_action
 from zhusan.core.concurrency import save_versioned
 from zhusan.core.models import UUIDModel
+from zhusan.core.names import name_error
 
 from . import access, extensions
 from .dates import BirthDate, BirthPrecision, midpoint
@@ -198,14 +199,12 @@ def _next_case_number() -> str:
 
 
 def _validate_name(name: NameInput) -> None:
-    limit = settings.ZHUSAN_MAX_NAME_LENGTH
+    """Every part through the one name validator (``core.names``), which names the refused character."""
     errors = {}
     for part in ("given", "patronymic", "family"):
-        value = getattr(name, part)
-        if len(value) > limit:
-            errors[part] = _("At most %(n)s characters.") % {"n": limit}
-        if any(ch in value for ch in "<>{}\x00"):
-            errors[part] = _("Names cannot contain < > { } or control characters.")
+        message = name_error(getattr(name, part).strip())
+        if message:
+            errors[part] = message
     if not (name.given.strip() or name.family.strip() or name.patronymic.strip()):
         errors["given"] = _("Enter at least one part of the name.")
     if errors:
