@@ -23,4 +23,4 @@ class Command(BaseCommand):
         parser.set_defaults(queue_name="*", interval=0.5, reload=False)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        DbWorker(stdout=self.stdout, stderr=self.stderr).handle(**options)
+        DbWorker().handle(**options)
