@@ -35,6 +35,7 @@ from zhusan.accounts.permissions import Capability
 from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, Denied, record, write_action
 from zhusan.core.jobs import Heartbeat, claim, death_of, enqueue_after_commit
+from zhusan.core.names import name_error
 from zhusan.engine.scripts import Detected, detect_script
 from zhusan.engine.tabular import (
     HEADER_NAMES,
@@ -172,6 +173,8 @@ def validate_row(number: int, data: dict[str, str], this_year: int) -> list[RowE
     for column in ("family_name", "given_name", "patronymic"):
         if len(data.get(column, "")) > 200:
             errors.append(RowError(number, column, _("Longer than 200 characters.")))
+        elif message := name_error(data.get(column, "").strip()):
+            errors.append(RowError(number, column, message))
     parts = [data.get(c, "") for c in ("given_name", "patronymic", "family_name")]
     if detect_script(*parts) == Detected.MIXED:
         errors.append(RowError(number, "given_name", _("The name mixes letters of several scripts.")))
