@@ -437,7 +437,7 @@ _CARER_NEEDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def separation_problem(movement: Movement, child: Person, step: str = EntryStatus.PROPOSED) -> str:
+def separation_problem(movement: Movement, child: Person, step: EntryStatus = EntryStatus.PROPOSED) -> str:
     """Why this child may not take ``step`` (be added, board, arrive), or "" when it may.
 
     A child is added with a carer on the same manifest, boards once a carer
@@ -648,7 +648,7 @@ def manifest_add_household(
 
 
 # The registry record each item links to (its field on ClearanceItem).
-PROOF_FIELD = {
+PROOF_FIELD: dict[str, str] = {
     ClearanceKind.IDENTITY_VERIFIED: "evidence",
     ClearanceKind.NATIONALITY_CONFIRMED: "nationality",
     ClearanceKind.TRAVEL_DOCUMENT: "document",
@@ -747,7 +747,7 @@ def clearance_plan(entry: ManifestEntry) -> list[ItemChange]:
         link = {f"{PROOF_FIELD[kind]}_id": proof.pk} if proof is not None else {}
         if item is None:
             is_derived = kind == ClearanceKind.CONSENT or bool(derived)
-            values = {"required": True, "satisfied": bool(derived), "derived": is_derived, **link}
+            values: dict[str, Any] = {"required": True, "satisfied": bool(derived), "derived": is_derived, **link}
             plan.append(ItemChange(kind, None, values))
             continue
         values = {} if item.required else {"required": True}

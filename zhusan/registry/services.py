@@ -421,8 +421,8 @@ def name_update(*, actor: Actor, name: PersonName, data: NameInput, expected_ver
     """Change a name, refusing (``StaleVersionError``) a write based on a stale version."""
     require_write(actor, name.person, Compartment.IDENTITY)
     _validate_name(data)
-    fields = ["script", "kind", "given", "patronymic", "family", "is_primary"]
     _resolve_script(data)
+    fields = ["script", "kind", "given", "patronymic", "family", "is_primary"]
     before = _snapshot(name, fields)
     values = _name_values(data)
     if data.is_primary:
