@@ -118,7 +118,7 @@ class AutoSchema(SpectacularAutoSchema):
             errors["428"] = (ErrorSerializer, _("Send the version you read."))
         for code, (shape, description) in errors.items():
             if code not in responses:
-                responses[code] = self._get_response_for_code(
+                responses[code] = self._get_response_for_code(  # type: ignore[no-untyped-call]  # drf-spectacular leaves it unannotated
                     OpenApiResponse(response=shape, description=description), code, direction=direction
                 )
         return responses

@@ -16,7 +16,7 @@ manifest.
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -305,7 +305,7 @@ class DemoLoader:
                     decision="accepted", decided_on=verified_on,
                 )  # fmt: skip
 
-    def _consent(self, person: Person, planned: Planned, purposes: list[str]) -> None:
+    def _consent(self, person: Person, planned: Planned, purposes: Sequence[str]) -> None:
         giver, giver_person = ConsentGiver.SELF, None
         if planned.role in ("child", "waiting") and planned.mother is not None:
             giver, giver_person = ConsentGiver.PARENT, self.created[planned.mother]
