@@ -40,7 +40,10 @@ def consenting(user, *, given_by: str = "self", **kwargs) -> Person:
     return person
 
 
-def test_a_grandmothers_request_is_matched_confirmed_and_she_is_registered_as_a_relative_at_home(page, alice):
+def test_a_grandmothers_request_is_matched_confirmed_and_she_is_registered_as_a_relative_at_home(page, alice, settings):
+    # Published counts are perturbed (±2, docs/reporting.md); this test reads the
+    # dashboard's count to see who is counted, so the perturbation is off.
+    settings.ZHUSAN_DISCLOSURE_NOISE = ["1"]
     kunya = registry.NameInput(script=Script.LATIN, kind=NameKind.KUNYA, given="Umm Abdullah")
     daughter = consenting(
         alice, given="Жанар", family="Серикова", script=Script.CYRILLIC, birth_year=1990, extra_names=[kunya]

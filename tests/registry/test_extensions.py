@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from zhusan.accounts.permissions import Compartment, Role
@@ -45,7 +46,8 @@ def test_every_app_tab_is_on_the_person_page_of_a_user_who_reads_its_compartment
 
 def test_an_app_tab_is_hidden_and_refused_for_a_role_without_its_compartment(client, alice, centre_unit):
     teacher = make_staff(Role.TEACHER, centre_unit, username="teacher")
-    person = make_person(alice, given="Aysha", family="Nurlanova")
+    # A child: a teacher's scope reaches only children (the tab is what is refused here).
+    person = make_person(alice, given="Aysha", family="Nurlanova", birth_year=timezone.localdate().year - 10)
     login(client, teacher)
     page = client.get(reverse("registry:person_detail", args=[person.uuid])).content.decode()
     assert reverse("operations:person_repatriation", args=[person.uuid]) not in page

@@ -161,7 +161,12 @@ def test_no_field_of_a_severe_compartment_is_exportable():
 def test_persons_seen_through_a_role_that_cannot_export_are_not_exported(client, alice, alices_persons):
     school = UnitFactory()
     RoleGrant.objects.create(user=alice, role=Role.TEACHER, organisation=school.organisation, unit=school)
-    pupil = make_person(make_staff(Role.CASE_MANAGER, school), given="Dina", family="Sarsenova")
+    pupil = make_person(  # a child: a teacher's scope reaches only children
+        make_staff(Role.CASE_MANAGER, school),
+        given="Dina",
+        family="Sarsenova",
+        birth_year=timezone.localdate().year - 10,
+    )
     alice_client = login(client, alice)
     assert pupil.case_number in alice_client.get("/persons/").content.decode()  # she sees the pupil as a teacher
     rows = csv_rows(open_archive(post(alice_client).content))
