@@ -64,7 +64,10 @@ def _ui_writes(e: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         (reverse("registry:person_edit", args=[p]), {"sex": "female", "version": 1, "lawful_basis": "consent"}),
         (reverse("registry:person_stage", args=[p]), {"to_stage": "verified", "reason": "Checked", "version": 1}),
         (reverse("registry:name_add", args=[p]), {"script": "latin", "kind": "alias", "given": "Aiya"}),
-        (reverse("registry:name_edit", args=name_args), {"script": "latin", "kind": "legal", "given": "Mila", "version": 1}),
+        (
+            reverse("registry:name_edit", args=name_args),
+            {"script": "latin", "kind": "legal", "given": "Mila", "version": 1},
+        ),
         (reverse("registry:name_delete", args=name_args), {}),
         (
             reverse("registry:relationship_add", args=[p]),

@@ -20,7 +20,13 @@ def pairs(alice, start: int, stop: int) -> None:
     """One woman registered twice, per step, each record with two names."""
     for i in range(start, stop):
         extra = [registry.NameInput(script=Script.LATIN, kind=NameKind.TRANSLITERATION, given=f"Aisha{letters(i)}")]
-        cyr = make_person(alice, given=f"Айша{letters(i, CYRILLIC_DIGITS)}", family="Нурланова", script=Script.CYRILLIC, extra_names=extra)
+        cyr = make_person(
+            alice,
+            given=f"Айша{letters(i, CYRILLIC_DIGITS)}",
+            family="Нурланова",
+            script=Script.CYRILLIC,
+            extra_names=extra,
+        )
         lat = make_person(alice, given=f"Aysha{letters(i)}", family="Nurlanov")
         a, b = (cyr, lat) if cyr.pk < lat.pk else (lat, cyr)
         DuplicateCandidate.objects.create(person_a=a, person_b=b, probability=0.9)

@@ -170,8 +170,14 @@ def test_the_family_page_makes_as_many_queries_for_many_relatives_and_households
 
 def _register(alice, site: Site, start: int, stop: int) -> None:
     for i in range(start, stop):
-        extra = [services.NameInput(script=Script.CYRILLIC, kind=NameKind.TRANSLITERATION, given=f"Айша{letters(i, CYRILLIC_DIGITS)}")]
-        p = make_person(alice, given=f"Aisha{letters(i)}", family="Nurlanova", extra_names=extra, vulnerabilities=["pregnancy"])
+        extra = [
+            services.NameInput(
+                script=Script.CYRILLIC, kind=NameKind.TRANSLITERATION, given=f"Айша{letters(i, CYRILLIC_DIGITS)}"
+            )
+        ]
+        p = make_person(
+            alice, given=f"Aisha{letters(i)}", family="Nurlanova", extra_names=extra, vulnerabilities=["pregnancy"]
+        )
         services.stay_add(actor=act(alice), person=p, kind=SiteKind.CAMP, site=site)
 
 

@@ -109,7 +109,9 @@ def test_the_list_runs_a_constant_number_of_queries(client_alice, alice, django_
         p = make_person(
             alice,
             given=f"P{letters(i)}",
-            extra_names=[services.NameInput(script=Script.CYRILLIC, kind=NameKind.ALIAS, given=f"П{letters(i, CYRILLIC_DIGITS)}")],
+            extra_names=[
+                services.NameInput(script=Script.CYRILLIC, kind=NameKind.ALIAS, given=f"П{letters(i, CYRILLIC_DIGITS)}")
+            ],
         )
         services.stay_add(actor=Actor.system("tests", user=alice), person=p, kind=SiteKind.CAMP, site=site)
     with django_assert_max_num_queries(20):
