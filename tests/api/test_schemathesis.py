@@ -69,6 +69,21 @@ def _world(user: User, registrar: User, far: User) -> dict[str, list[str]]:
     return uuids
 
 
+@pytest.fixture(autouse=True)
+def keep_the_test_connection() -> Any:
+    """Django's WSGI handler closes database connections when a request starts
+    and ends; its test client switches that off, a raw WSGI call does not. On
+    PostgreSQL it would close the connection holding the test's transaction."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture(params=[Role.CASE_MANAGER, Role.PROGRAMME_MANAGER])
 def persona(request: pytest.FixtureRequest, db: Any) -> dict[str, Any]:
     home = UnitFactory(organisation=OrganisationFactory(name="Aktau Rehabilitation Centre"), name="Residential")
