@@ -26,6 +26,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, record
@@ -126,7 +127,7 @@ def link_to_csv(
         progress=engine_progress,
         translate=_,
     )
-    progress(60, _("Writing %(n)s pairs") % {"n": len(pairs)})
+    progress(60, ngettext("Writing %(n)d pair", "Writing %(n)d pairs", len(pairs)) % {"n": len(pairs)})
     lcols, rcols = person_columns(left), person_columns(right)
 
     # Names come from uploaded lists: the one formula-safe writer keeps
@@ -153,7 +154,7 @@ def link_to_csv(
             last = percent
             progress(percent, _("Writing pairs"))
     summary = LinkSummary(len(pairs), pairs.n_candidates, len(left), len(right))
-    progress(100, _("%(n)s pairs found") % {"n": summary.pairs})
+    progress(100, ngettext("%(n)d pair found", "%(n)d pairs found", summary.pairs) % {"n": summary.pairs})
     return summary
 
 
@@ -304,7 +305,7 @@ def run_linkage_job(job_uuid: str, task_id: str) -> None:
     job.pairs = summary.pairs
     job.status = LinkageStatus.DONE
     job.progress = 100
-    job.message = _("%(n)s pairs found") % {"n": summary.pairs}
+    job.message = ngettext("%(n)d pair found", "%(n)d pairs found", summary.pairs) % {"n": summary.pairs}
     job.finished_at = timezone.now()
     job.left_input = job.right_input = ""  # done: the lists are no longer needed
     fields = ["result", "pairs", "status", "progress", "message", "finished_at", "left_input", "right_input"]

@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from zhusan.accounts.http import AuthenticatedHttpRequest
@@ -116,7 +117,11 @@ def person_check(request: AuthenticatedHttpRequest, person_uuid: Any) -> HttpRes
     actor = _actor(request)
     person, _access = get_person_for_user(actor, person_uuid)
     found = services.duplicates_check(actor=actor, person=person)
-    messages.info(request, _("%(n)s possible duplicates to review.") % {"n": len(found)})
+    messages.info(
+        request,
+        ngettext("%(n)d possible duplicate to review.", "%(n)d possible duplicates to review.", len(found))
+        % {"n": len(found)},
+    )
     return redirect("matching:duplicate_list")
 
 
@@ -196,7 +201,15 @@ def tracing_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 add_service_errors(form, exc)
             else:
                 found = services.tracing_run(actor=actor, request=tracing_request)
-                messages.success(request, _("Request recorded; %(n)s matches to review.") % {"n": len(found)})
+                messages.success(
+                    request,
+                    ngettext(
+                        "Request recorded; %(n)d match to review.",
+                        "Request recorded; %(n)d matches to review.",
+                        len(found),
+                    )
+                    % {"n": len(found)},
+                )
                 return redirect(tracing_request.get_absolute_url())
     return render(
         request,
@@ -233,7 +246,11 @@ def tracing_edit(request: AuthenticatedHttpRequest, request_uuid: Any) -> HttpRe
             add_service_errors(form, exc)
         else:
             found = services.tracing_run(actor=actor, request=tracing_request)
-            messages.success(request, _("Request saved; %(n)s matches to review.") % {"n": len(found)})
+            messages.success(
+                request,
+                ngettext("Request saved; %(n)d match to review.", "Request saved; %(n)d matches to review.", len(found))
+                % {"n": len(found)},
+            )
             return redirect(tracing_request.get_absolute_url())
     return render(
         request,
@@ -279,7 +296,9 @@ def tracing_run(request: AuthenticatedHttpRequest, request_uuid: Any) -> HttpRes
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.info(request, _("%(n)s matches to review.") % {"n": len(found)})
+        messages.info(
+            request, ngettext("%(n)d match to review.", "%(n)d matches to review.", len(found)) % {"n": len(found)}
+        )
     return redirect(tracing_request.get_absolute_url())
 
 

@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from zhusan.accounts.access import has_capability
@@ -241,7 +242,11 @@ def manifest_add(request: AuthenticatedHttpRequest, movement_uuid: Any) -> HttpR
             )
             messages.success(
                 request,
-                _("%(n)s persons of %(h)s added to the manifest: %(p)s.")
+                ngettext(
+                    "%(n)d person of %(h)s added to the manifest: %(p)s.",
+                    "%(n)d persons of %(h)s added to the manifest: %(p)s.",
+                    len(entries),
+                )
                 % {"n": len(entries), "h": household, "p": ", ".join(e.person.case_number for e in entries)},
             )
         else:
@@ -307,7 +312,7 @@ def manifest_bulk_advance(request: AuthenticatedHttpRequest, movement_uuid: Any)
             text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             messages.error(request, f"{entry.person.case_number}: {text}")
     if done:
-        messages.success(request, _("%(n)s entries moved.") % {"n": done})
+        messages.success(request, ngettext("%(n)d entry moved.", "%(n)d entries moved.", done) % {"n": done})
     return redirect(movement)
 
 
@@ -426,7 +431,11 @@ def entry_sync(request: AuthenticatedHttpRequest, entry_uuid: Any) -> HttpRespon
     actor = _actor(request)
     entry = selectors.get_entry_for_user(actor, entry_uuid, audit_view=False)
     written = services.clearance_sync(actor=actor, entry=entry)
-    messages.success(request, _("Checklist updated: %(n)s items.") % {"n": len(written)})
+    messages.success(
+        request,
+        ngettext("Checklist updated: %(n)d item.", "Checklist updated: %(n)d items.", len(written))
+        % {"n": len(written)},
+    )
     return redirect(entry)
 
 
@@ -608,7 +617,9 @@ def import_review(request: AuthenticatedHttpRequest, import_uuid: Any) -> HttpRe
             if "accept_suggestions" in request.POST or "register_new" in request.POST:
                 every = RowDecision.EXISTING if "accept_suggestions" in request.POST else RowDecision.NEW
                 changed = imports.import_decide_all(actor=actor, staged=staged, decision=every)
-                messages.success(request, _("%(n)s rows changed.") % {"n": changed})
+                messages.success(
+                    request, ngettext("%(n)d row changed.", "%(n)d rows changed.", changed) % {"n": changed}
+                )
             if "merge" in request.POST:
                 imports.import_merge(actor=actor, staged=staged)
                 return redirect(staged)
