@@ -8,6 +8,7 @@ write goes through ``services``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -383,34 +384,31 @@ def tracing_reject(request: AuthenticatedHttpRequest, request_uuid: Any, match_u
     return redirect(tracing_request.get_absolute_url())
 
 
-@require_POST
-def tracing_close(request: AuthenticatedHttpRequest, request_uuid: Any) -> HttpResponse:
+def _end_tracing_request(
+    request: AuthenticatedHttpRequest, request_uuid: Any, end: Callable[..., Any], done: str
+) -> HttpResponse:
+    """Close or withdraw a request (``end`` is the service), with the reason typed."""
     actor = _actor(request)
     tracing_request = selectors.get_tracing_request_for_user(actor, request_uuid)
     form = TracingReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        services.tracing_request_close(actor=actor, request=tracing_request, reason=reason)
+        end(actor=actor, request=tracing_request, reason=reason)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Request closed."))
+        messages.success(request, done)
     return redirect(tracing_request.get_absolute_url())
+
+
+@require_POST
+def tracing_close(request: AuthenticatedHttpRequest, request_uuid: Any) -> HttpResponse:
+    return _end_tracing_request(request, request_uuid, services.tracing_request_close, _("Request closed."))
 
 
 @require_POST
 def tracing_withdraw(request: AuthenticatedHttpRequest, request_uuid: Any) -> HttpResponse:
-    actor = _actor(request)
-    tracing_request = selectors.get_tracing_request_for_user(actor, request_uuid)
-    form = TracingReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        services.tracing_request_withdraw(actor=actor, request=tracing_request, reason=reason)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Request withdrawn."))
-    return redirect(tracing_request.get_absolute_url())
+    return _end_tracing_request(request, request_uuid, services.tracing_request_withdraw, _("Request withdrawn."))
 
 
 @require_POST
