@@ -903,16 +903,7 @@ def person_merge(*, actor: Actor, survivor: Person, merged: Person, detail: dict
     Person.objects.filter(pk=merged.pk).update(merged_into=survivor)
     merged.merged_into = survivor
     for entry in outcome.moved:
-        model = apps.get_model(entry["model"])
-        record(
-            actor,
-            Action.UPDATE,
-            object_type=object_type_of(model),
-            object_ref=_row_ref(model, entry["pk"]),
-            person_ref=survivor.uuid,
-            changes=diff({entry["field"]: merged.case_number}, {entry["field"]: survivor.case_number}),
-            detail=detail,
-        )
+        _record_row_moved(actor, entry, apps.get_model(entry["model"]), merged, survivor, detail)
     record(
         actor,
         Action.UPDATE,
@@ -923,6 +914,26 @@ def person_merge(*, actor: Actor, survivor: Person, merged: Person, detail: dict
         detail={**detail, "moved": len(outcome.moved), "kept": len(outcome.kept)},
     )
     return outcome
+
+
+def _record_row_moved(
+    actor: Actor,
+    entry: dict[str, Any],
+    model: type[Model],
+    source: Person,
+    target: Person,
+    detail: dict[str, Any],
+) -> None:
+    """The audit event of one row a merge (or its undo) moved from ``source`` to ``target``."""
+    record(
+        actor,
+        Action.UPDATE,
+        object_type=object_type_of(model),
+        object_ref=_row_ref(model, entry["pk"]),
+        person_ref=target.uuid,
+        changes=diff({entry["field"]: source.case_number}, {entry["field"]: target.case_number}),
+        detail=detail,
+    )
 
 
 def _rows_naming(model: type[Model], fieldname: str, person: Person) -> list[tuple[int, bool]]:
@@ -956,15 +967,7 @@ def person_unmerge(
             missing.append(entry)
             continue
         rows.update(**{entry["field"]: merged, **extra})
-        record(
-            actor,
-            Action.UPDATE,
-            object_type=object_type_of(model),
-            object_ref=_row_ref(model, entry["pk"]),
-            person_ref=merged.uuid,
-            changes=diff({entry["field"]: survivor.case_number}, {entry["field"]: merged.case_number}),
-            detail=detail,
-        )
+        _record_row_moved(actor, entry, model, survivor, merged, detail)
     Person.objects.filter(pk=merged.pk).update(merged_into=None)
     merged.merged_into = None
     record(
