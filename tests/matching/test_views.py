@@ -120,18 +120,19 @@ def test_a_tracing_request_from_the_form_is_matched_and_confirmed(client: Client
         actor=actor(alice), person=daughter, purpose=ConsentPurpose.TRACING, status="granted", given_by="self"
     )
     login(client, alice)
-    response = client.post(
-        reverse("matching:tracing_create"),
-        {
-            "inquirer_case_number": grandmother.case_number,
-            "given": "Zhanar",
-            "family": "Serikova",
-            "sex": "female",
-            "birth_year": "1990",
-            "relation_to_inquirer": "mother",
-            "managing_unit": str(alice.unit.uuid),
-        },
-    )
+    form = {
+        "given": "Zhanar",
+        "family": "Serikova",
+        "sex": "female",
+        "birth_year": "1990",
+        "relation_to_inquirer": "mother",
+        "managing_unit": str(alice.unit.uuid),
+    }
+    # The inquirer is found with the picker (type, Find, choose), not a typed case number.
+    found = client.post(reverse("matching:tracing_create"), {**form, "find": "Gulnar", "action": "find"})
+    assert found.status_code == 200 and not TracingRequest.objects.exists()
+    assert f'value="{grandmother.uuid}"' in found.content.decode()
+    response = client.post(reverse("matching:tracing_create"), {**form, "inquirer": str(grandmother.uuid)})
     request = TracingRequest.objects.get()
     assert response.status_code == 302 and response["Location"] == request.get_absolute_url()
     match = request.matches.get()
@@ -139,6 +140,19 @@ def test_a_tracing_request_from_the_form_is_matched_and_confirmed(client: Client
     assert daughter.case_number in client.get(request.get_absolute_url()).content.decode()
     client.post(reverse("matching:tracing_confirm", args=[request.uuid, match.uuid]), {"relation": "mother"})
     assert Relationship.objects.filter(from_person=grandmother, to_person=daughter, kind="mother").exists()
+
+
+def test_an_inquirer_outside_the_caseload_is_neither_offered_nor_accepted(client: Client, alice, charlie):
+    outsider = make_person(
+        charlie, given="Gulnar", family="Serikova", birth_year=1958, record_type=RecordType.RELATIVE, stage=None
+    )
+    login(client, alice)
+    form = {"given": "Zhanar", "sex": "female", "managing_unit": str(alice.unit.uuid)}
+    found = client.post(reverse("matching:tracing_create"), {**form, "find": "Gulnar", "action": "find"})
+    assert str(outsider.uuid) not in found.content.decode()
+    response = client.post(reverse("matching:tracing_create"), {**form, "inquirer": str(outsider.uuid)})
+    assert response.status_code == 200 and not TracingRequest.objects.exists()
+    assert "No person with this case number in your caseload." in response.content.decode()
 
 
 def test_a_tracing_request_of_another_organisation_is_not_found(client: Client, alice, charlie):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from zhusan.accounts.models import Unit
 from zhusan.engine.translit import script_of
 from zhusan.registry.dates import BirthPrecision
-from zhusan.registry.forms import DateInput, _blank
+from zhusan.registry.forms import DateInput, _blank, person_choice_label
 from zhusan.registry.models import NameKind, RelationKind, Script, Sex
 
 from .models import TracingRequest
@@ -44,12 +44,15 @@ class CheckForm(forms.Form):
 
 
 class TracingRequestForm(forms.Form):
-    inquirer_case_number = forms.CharField(
-        label=_("Inquirer's case number"),
+    # The inquirer's registry record, if there is one: found with the person
+    # picker's search (type, "Find", choose), never a typed case number.
+    find = forms.CharField(
+        label=_("Inquirer"),
         required=False,
-        max_length=40,
-        help_text=_("If the inquirer is registered as a relative at home."),
+        max_length=200,
+        help_text=_("A name in any script, a kunya or a case number; then choose from the list."),
     )
+    inquirer = forms.UUIDField(label=_("Choose the person"), required=False, widget=forms.RadioSelect)
     inquirer_name = forms.CharField(label=_("Inquirer's name"), required=False, max_length=300)
     inquirer_contact = forms.CharField(
         label=_("Inquirer's contact"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
@@ -75,6 +78,13 @@ class TracingRequestForm(forms.Form):
     )
     managing_unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), to_field_name="uuid")
 
+    offered: list[Any] = []
+
+    def offer(self, persons: list[Any]) -> None:
+        """The persons found by the picker's search, to choose the inquirer from."""
+        self.fields["inquirer"].widget.choices = [(str(p.uuid), person_choice_label(p)) for p in persons]
+        self.offered = persons
+
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["managing_unit"].queryset = units  # type: ignore[attr-defined]  # Form.fields holds the base Field type; this one is the ModelChoiceField declared above
@@ -92,7 +102,8 @@ class TracingEditForm(TracingRequestForm):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, units=units, **kwargs)
-        del self.fields["inquirer_case_number"]
+        del self.fields["find"]
+        del self.fields["inquirer"]
 
 
 class TracingReasonForm(forms.Form):

@@ -24,7 +24,7 @@ from zhusan.accounts.http import AuthenticatedHttpRequest
 from zhusan.accounts.models import Unit
 from zhusan.audit.services import Actor
 from zhusan.registry.forms import add_service_errors
-from zhusan.registry.selectors import get_person_by_case_number_for_user, get_person_for_user
+from zhusan.registry.selectors import get_person_for_user, persons_to_pick
 
 from . import selectors, services
 from .candidates import query_from_values
@@ -179,15 +179,23 @@ def _sought_input(data: dict[str, Any]) -> services.SoughtInput:
 def tracing_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     actor = _actor(request)
     user: Any = selectors.require_reviewer(actor)
-    form = TracingRequestForm(request.POST or None, units=_units_for(user))
-    if request.method == "POST" and form.is_valid():
+    units = _units_for(user)
+    form = TracingRequestForm(request.POST or None, units=units)
+    # The inquirer picker's first step ("Find"): persons in the user's scope
+    # to choose from, on the form as typed so far, no errors shown yet.
+    searching = request.POST.get("action") == "find"
+    if searching:
+        form = TracingRequestForm(initial=request.POST.dict(), units=units)
+    find = request.POST.get("find", "")
+    form.offer(persons_to_pick(actor, find) if find.strip() else [])
+    if request.method == "POST" and not searching and form.is_valid():
         data = form.cleaned_data
         inquirer = None
-        if data["inquirer_case_number"].strip():
+        if data["inquirer"]:
             try:
-                inquirer, _access = get_person_by_case_number_for_user(actor, data["inquirer_case_number"])
+                inquirer, _access = get_person_for_user(actor, data["inquirer"], audit_view=False)
             except Http404:
-                form.add_error("inquirer_case_number", _("No person with this case number that you may see."))
+                form.add_error("find", _("No person with this case number in your caseload."))
         if not form.errors:
             tracing_input = services.TracingInput(
                 managing_unit=data["managing_unit"],
@@ -215,7 +223,12 @@ def tracing_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "matching/tracing_form.html",
-        {"form": form, "title": _("New tracing request"), "cancel_url": reverse("matching:tracing_list")},
+        {
+            "form": form,
+            "picker": "find" in form.fields,
+            "title": _("New tracing request"),
+            "cancel_url": reverse("matching:tracing_list"),
+        },
     )
 
 
