@@ -110,3 +110,21 @@ def test_a_case_managers_list_does_not_open_on_my_cases_only(school):
     manager = make_staff(Role.CONSULAR_OFFICER, school["unit"], username="consul")
     html = login(Client(), manager).get("/persons/").content.decode()
     assert "Yusuf" in html and "Aisha" in html
+
+
+def test_a_teacher_never_sees_a_pupils_lifecycle_stage_in_the_ui_or_the_api(school):
+    """The stage (identified, repatriated, reintegrating …) tells a child's
+    history: a school gets the name and age, never the stage."""
+    pupil = school["pupil"]
+    stage = pupil.get_stage_display()
+    client = login(Client(), school["teacher"])
+    for url in ("/persons/", f"/persons/{pupil.uuid}/", f"/persons/{pupil.uuid}/names/"):
+        assert str(stage) not in client.get(url).content.decode(), url
+    # Nor can the list be filtered by stage to learn it.
+    assert "Yusuf" in client.get(f"/persons/?stage={pupil.stage}x").content.decode()
+    api = APIClient()
+    api.force_authenticate(school["teacher"])
+    assert "stage" not in api.get(f"/api/v1/persons/{pupil.uuid}/").json()
+    manager = make_staff(Role.CASE_MANAGER, school["unit"], username="cm-stage")
+    CaseAssignment.objects.create(person=pupil, user=manager)
+    assert str(stage) in login(Client(), manager).get(f"/persons/{pupil.uuid}/").content.decode()

@@ -494,6 +494,7 @@ DETAIL_MASKED: dict[str, Detail] = {
     "nationalities": Detail.IDENTITY_EVIDENCE,
     "consents": Detail.CONSENTS,
     "assents": Detail.CONSENTS,
+    "stage": Detail.TIMELINE,
     "stage_changed_at": Detail.TIMELINE,
     "allowed_transitions": Detail.TIMELINE,
 }

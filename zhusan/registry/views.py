@@ -32,6 +32,7 @@ from zhusan.audit.services import Actor
 from zhusan.core.concurrency import StaleVersionError
 
 from . import extensions, services
+from .access import withheld_in_lists
 from .dates import BirthPrecision
 from .forms import (
     NOT_IN_CASELOAD,
@@ -124,6 +125,9 @@ def person_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     # With no filters chosen yet, a psychologist's list opens on their caseload.
     mine_first = not request.GET and lists_own_cases_first(request.user)
     form = PersonFilterForm(request.GET or None, initial={"mine": mine_first})
+    show_stage = Detail.TIMELINE not in withheld_in_lists(request.user)
+    if not show_stage:  # nor can the stage be searched for
+        form.fields.pop("stage", None)
     filters = form.filters() if request.GET else PersonFilters(mine=mine_first)
     qs = persons_for_user(_actor(request), filters).prefetch_related(
         Prefetch(
@@ -143,6 +147,7 @@ def person_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "page_obj": page,
             "rows": rows,
             "show_location": C.CONTACT_LOCATION in shown,
+            "show_stage": show_stage,
             "can_create": has_capability(request.user, Capability.CREATE_PERSON),
             "can_break_glass": has_capability(request.user, Capability.BREAK_GLASS),
             "filtered": any(v for k, v in request.GET.items() if k != "page"),
@@ -277,6 +282,9 @@ def person_header(request: AuthenticatedHttpRequest, person: Person, access: Per
     return {
         "person": person,
         "access": access,
+        # The lifecycle stage tells a returnee's history: withheld like the
+        # timeline from readers whose mask hides it (a teacher).
+        "show_stage": access.shows(Detail.TIMELINE),
         "names": list(person.names.all()),
         "tabs": [
             {"url": reverse(t.url_name, args=[person.uuid]), "label": t.label, "current": t.url_name == tab}
