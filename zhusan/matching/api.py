@@ -8,9 +8,10 @@ nothing about who it is.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -173,28 +174,35 @@ class TracingRequestDetail(APIView):
         return _detail(actor, tracing_request)
 
 
-class TracingRequestClose(APIView):
-    @extend_schema(summary="Close a tracing request", request=ReasonSerializer, responses={200: None, **ERRORS})
+class _TracingRequestEnd(APIView):
+    """Close or withdraw a request (``end`` is the service) with the reason sent."""
+
+    end: Callable[..., Any]
+
     def post(self, request: Request, request_uuid: str) -> Response:
         actor = _actor(request)
         tracing_request = selectors.get_tracing_request_for_user(actor, request_uuid)
         data = _valid(ReasonSerializer, request.data)
-        services.tracing_request_close(actor=actor, request=tracing_request, reason=data["reason"])
+        type(self).end(actor=actor, request=tracing_request, reason=data["reason"])
         return _detail(actor, tracing_request)
 
 
-class TracingRequestWithdraw(APIView):
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(summary="Close a tracing request", request=ReasonSerializer, responses={200: None, **ERRORS})
+)
+class TracingRequestClose(_TracingRequestEnd):
+    end = services.tracing_request_close
+
+
+@extend_schema_view(
+    post=extend_schema(
         summary="Withdraw a tracing request (a reason is required)",
         request=ReasonSerializer,
         responses={200: None, **ERRORS},
     )
-    def post(self, request: Request, request_uuid: str) -> Response:
-        actor = _actor(request)
-        tracing_request = selectors.get_tracing_request_for_user(actor, request_uuid)
-        data = _valid(ReasonSerializer, request.data)
-        services.tracing_request_withdraw(actor=actor, request=tracing_request, reason=data["reason"])
-        return _detail(actor, tracing_request)
+)
+class TracingRequestWithdraw(_TracingRequestEnd):
+    end = services.tracing_request_withdraw
 
 
 class TracingRequestMerge(APIView):
