@@ -10,4 +10,11 @@ urlpatterns = [
     path("v1/indicators/", include("zhusan.reporting.api_urls")),
     path("v1/operations/", include("zhusan.operations.api_urls")),
     path("v1/tracing-requests/", include("zhusan.matching.api_urls")),
+    path("v1/instruments/", include("zhusan.instruments.api_urls")),
+    path("v1/rehabilitation/care/", include("zhusan.rehabilitation.care.api_urls")),
+    path("v1/rehabilitation/sessions/", include("zhusan.rehabilitation.sessions.api_urls")),
+    path("v1/rehabilitation/", include("zhusan.rehabilitation.api_urls")),
+    path("v1/reintegration/support/", include("zhusan.reintegration.support.api_urls")),
+    path("v1/reintegration/follow-up/", include("zhusan.reintegration.followup.api_urls")),
+    path("v1/reintegration/", include("zhusan.reintegration.api_urls")),
 ]

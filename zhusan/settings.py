@@ -115,6 +115,13 @@ INSTALLED_APPS = [
     "zhusan.reporting",
     "zhusan.operations",
     "zhusan.mywork",
+    "zhusan.instruments",
+    "zhusan.rehabilitation",
+    "zhusan.rehabilitation.care",
+    "zhusan.rehabilitation.sessions",
+    "zhusan.reintegration",
+    "zhusan.reintegration.support",
+    "zhusan.reintegration.followup",
     "zhusan.demo",
 ]
 

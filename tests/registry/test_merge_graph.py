@@ -10,7 +10,9 @@ someone adds its builder and decides whether a merge moves it.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -234,6 +236,17 @@ def _tracing_match(merged: Person, other: Person) -> Model:
     return match
 
 
+def _best_interests(merged: Person, other: Person) -> Model:
+    return registry.best_interests_record(
+        actor=_act(),
+        person=merged,
+        purpose="placement",
+        assessed_on=timezone.localdate(),
+        recommendation="Live with the grandmother.",
+        childs_views="Wants to live with her grandmother.",
+    )
+
+
 BUILDERS: dict[str, Callable[[Person, Person], Model]] = {
     "accounts.BreakGlassAccess.person": _break_glass,
     "matching.TracingMatch.person": _tracing_match,
@@ -258,7 +271,22 @@ BUILDERS: dict[str, Callable[[Person, Person], Model]] = {
     "registry.Relationship.from_person": _relationship_from,
     "registry.Relationship.to_person": _relationship_to,
     "registry.TimelineEntry.person": _timeline,
+    "registry.BestInterestsAssessment.person": _best_interests,
 }
+
+
+def _contributed_builders() -> dict[str, Callable[[Person, Person], Model]]:
+    """Apps above the registry keep their builders beside their own tests, in
+    ``tests/<app>/merge_builders.py`` (a ``BUILDERS`` dict like the one above)."""
+    found: dict[str, Callable[[Person, Person], Model]] = {}
+    root = Path(__file__).resolve().parent.parent
+    for module_path in sorted(root.glob("**/merge_builders.py")):
+        dotted = ".".join(module_path.relative_to(root.parent).with_suffix("").parts)
+        found.update(importlib.import_module(dotted).BUILDERS)
+    return found
+
+
+BUILDERS.update(_contributed_builders())
 
 MERGED_BIRTH_YEAR = timezone.localdate().year - 9  # a child: assent, separation decisions
 

@@ -75,6 +75,8 @@ class Capability(models.TextChoices):
     RECORD_SECURITY_CLEARANCE = "record_security_clearance", _("Record security clearance outcomes")
     REVIEW_MATCHES = "review_matches", _("Review possible duplicates and family-tracing matches")
     EXPORT_CASES = "export_cases", _("Export case-level records")
+    APPROVE_CARE = "approve_care", _("Approve care plans, caseload overrides and case closures")
+    OVERRIDE_CONSENT = "override_consent", _("Refer a person without their consent for sharing, with a reason")
 
 
 class Detail(models.TextChoices):
@@ -145,6 +147,8 @@ POLICIES: dict[Role, RolePolicy] = {
                 CAP.OVERRIDE_CLEARANCE,
                 CAP.REVIEW_MATCHES,
                 CAP.EXPORT_CASES,
+                CAP.APPROVE_CARE,
+                CAP.OVERRIDE_CONSENT,
             }
         ),
     ),
@@ -161,6 +165,7 @@ POLICIES: dict[Role, RolePolicy] = {
                 CAP.VIEW_OPERATIONS,
                 CAP.REVIEW_MATCHES,
                 CAP.EXPORT_CASES,
+                CAP.APPROVE_CARE,
             }
         ),
     ),
@@ -240,6 +245,7 @@ RECORD_COMPARTMENT: dict[str, Compartment] = {
     "household": C.FAMILY,
     "location": C.CONTACT_LOCATION,
     "document": C.DOCUMENTS,
+    "best_interests": C.FAMILY,
 }
 
 

@@ -80,6 +80,14 @@ class ObjectType(models.TextChoices):
     MATCHING = "matching", _("Matching")
     LINKAGE = "linkage", _("Linkage")
     LINKAGE_JOB = "linkage_job", _("Linkage job")
+    BEST_INTERESTS = "best_interests", _("Best-interests assessment")
+    # --- instruments (zhusan.instruments)
+    # --- rehabilitation: centres, admissions, caseloads (zhusan.rehabilitation)
+    # --- rehabilitation: needs, plans, case conferences (zhusan.rehabilitation.care)
+    # --- rehabilitation: sessions, intake accounts, risk assessments (zhusan.rehabilitation.sessions)
+    # --- reintegration: placement, guardianship, documents, education (zhusan.reintegration)
+    # --- reintegration: livelihood, housing, referrals, transfers (zhusan.reintegration.support)
+    # --- reintegration: follow-up, incidents, closure (zhusan.reintegration.followup)
 
 
 def object_type_of(model: type[models.Model] | models.Model) -> ObjectType:

@@ -718,3 +718,46 @@ class CaseAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.person}"
+
+
+class BestInterestsPurpose(models.TextChoices):
+    SEPARATION = "separation", _("Separation from a carer")
+    DISCHARGE = "discharge", _("Discharge from a centre")
+    PLACEMENT = "placement", _("Placement")
+    CHANGE_OF_PLACEMENT = "change_of_placement", _("Change of placement")
+    CLOSURE = "closure", _("Closure of the case")
+    OTHER = "other", _("Other decision")
+
+
+# From this age a child's own views are sought (or why they were not is written down).
+VIEWS_SOUGHT_FROM_AGE = 7
+
+
+class BestInterestsAssessment(UUIDModel, TimeStampedModel):
+    """A recorded best-interests assessment of a child before a decision that
+    changes where or with whom the child lives (UNHCR's BIA): who assessed,
+    when, the child's own views where age allows, the recommendation. Other
+    apps require one before a child's discharge, placement, separation or
+    closure (``registry.services.best_interests_record`` and
+    ``registry.selectors.best_interests_for``)."""
+
+    audit_type = ObjectType.BEST_INTERESTS
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="best_interests")
+    purpose = models.CharField(_("decision"), max_length=30, choices=BestInterestsPurpose.choices)
+    assessed_on = models.DateField(_("assessed on"))
+    assessor = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("assessor"))
+    childs_views = models.TextField(_("the child's views"), blank=True)
+    views_not_sought_reason = models.CharField(_("why the child's views were not sought"), max_length=300, blank=True)
+    recommendation = models.TextField(_("recommendation"))
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-assessed_on", "-created_at"]
+        verbose_name = _("best-interests assessment")
+        constraints = [
+            models.CheckConstraint(condition=~Q(recommendation=""), name="best_interests_has_recommendation"),
+        ]
+
+    def __str__(self) -> str:
+        return f"best-interests assessment of {self.person} ({self.purpose}, {self.assessed_on})"

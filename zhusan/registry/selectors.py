@@ -40,7 +40,7 @@ from zhusan.core.refs import parse_ref
 
 from .access import access_for, merged_message, names_shown, visible_to, withheld_in_lists
 from .dates import birth_window_for_age
-from .models import CaseAssignment, Person, PersonName, PersonQuerySet, Site, Stage
+from .models import BestInterestsAssessment, CaseAssignment, Person, PersonName, PersonQuerySet, Site, Stage
 from .text import match_needles, search_forms
 
 AGE_BANDS: dict[str, tuple[int, int | None]] = {
@@ -279,3 +279,15 @@ def find_person_for_break_glass(actor: Actor, case_number: str) -> Person | None
         _deny(actor, object_type=ObjectType.PERSON, ref=case_number[:40], person=None, why="no break-the-glass")
         raise PermissionDenied(_("Your role cannot use break-the-glass access."))
     return Person.objects.filter(case_number=case_number.strip().upper()).first()
+
+
+def best_interests_for(
+    person: Person, purposes: tuple[str, ...], *, since: date | None = None
+) -> BestInterestsAssessment | None:
+    """The latest best-interests assessment of ``person`` for one of ``purposes``
+    (on or after ``since``), or None. Callers that gate a decision on it check
+    the person's access themselves."""
+    qs = BestInterestsAssessment.objects.filter(person=person, purpose__in=purposes)
+    if since is not None:
+        qs = qs.filter(assessed_on__gte=since)
+    return qs.order_by("-assessed_on", "-created_at").first()

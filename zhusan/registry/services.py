@@ -35,7 +35,9 @@ from . import access, extensions
 from .dates import BirthDate, BirthPrecision, midpoint
 from .models import (
     TRANSITIONS,
+    VIEWS_SOUGHT_FROM_AGE,
     AssentChoice,
+    BestInterestsAssessment,
     CaseAssignment,
     CaseCounter,
     ChildAssent,
@@ -748,6 +750,66 @@ def consent_allows(person: Person, purpose: str) -> bool:
     """The latest recorded consent for ``purpose`` is a grant."""
     latest = person.consents.filter(purpose=purpose).order_by("-given_on", "-recorded_at").first()
     return latest is not None and latest.status == ConsentStatus.GRANTED
+
+
+# --- Best-interests assessments ---------------------------------------------------
+
+
+@write_action
+def best_interests_record(
+    *,
+    actor: Actor,
+    person: Person,
+    purpose: str,
+    assessed_on: date,
+    recommendation: str,
+    childs_views: str = "",
+    views_not_sought_reason: str = "",
+    reference: str = "",
+) -> BestInterestsAssessment:
+    """Record a best-interests assessment of a child (family compartment).
+
+    Refused with a clear message for an adult, a date in the future or before
+    the child's birth, no recommendation, or — for a child old enough to give
+    views (``VIEWS_SOUGHT_FROM_AGE``) — neither their views nor why they were
+    not sought."""
+    errors: dict[str, str] = {}
+    today = timezone.localdate()
+    if not person.is_child(assessed_on or today):
+        errors["person"] = _("A best-interests assessment is recorded for a child; this person is an adult.")
+    if assessed_on and assessed_on > today:
+        errors["assessed_on"] = _("The assessment date cannot be in the future.")
+    elif assessed_on and person.birth_date_high and assessed_on < person.birth_date_high:
+        errors["assessed_on"] = _("The assessment date is before the child was born.")
+    if not recommendation.strip():
+        errors["recommendation"] = _("Write the recommendation.")
+    age = person.age(assessed_on or today)
+    if age is not None and age >= VIEWS_SOUGHT_FROM_AGE and not childs_views.strip():
+        if not views_not_sought_reason.strip():
+            errors["childs_views"] = _(
+                "Record the child's views, or why they could not be sought: "
+                "from the age of %(age)d a child's views are part of the assessment."
+            ) % {"age": VIEWS_SOUGHT_FROM_AGE}
+    if errors:
+        raise ValidationError(errors)
+    values = {
+        "purpose": purpose,
+        "assessed_on": assessed_on,
+        "assessor": _user(actor),
+        "recommendation": recommendation.strip(),
+        "childs_views": childs_views.strip(),
+        "views_not_sought_reason": views_not_sought_reason.strip(),
+        "reference": reference.strip(),
+    }
+    return _create_child_record(
+        actor,
+        person,
+        Compartment.FAMILY,
+        BestInterestsAssessment,
+        ObjectType.BEST_INTERESTS,
+        values,
+        sensitive=("childs_views", "recommendation"),
+    )
 
 
 # --- Protected notes -----------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Rehabilitation centres."""

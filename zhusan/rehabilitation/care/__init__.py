@@ -1,0 +1,1 @@
+"""Needs, plans and case conferences."""

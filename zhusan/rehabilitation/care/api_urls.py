@@ -1,0 +1,5 @@
+"""/api/v1/rehabilitation/care/ (DRF authenticates these views itself)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,3 @@
+"""Models."""
+
+from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Reintegration: placement, documents, education."""

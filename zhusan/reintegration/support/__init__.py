@@ -1,0 +1,1 @@
+"""Livelihood, housing and referrals."""
