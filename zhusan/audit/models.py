@@ -92,6 +92,12 @@ class ObjectType(models.TextChoices):
     # --- rehabilitation: sessions, intake accounts, risk assessments (zhusan.rehabilitation.sessions)
     # --- reintegration: placement, guardianship, documents, education (zhusan.reintegration)
     # --- reintegration: livelihood, housing, referrals, transfers (zhusan.reintegration.support)
+    VOCATIONAL_COURSE = "vocational_course", _("Vocational course")
+    EMPLOYMENT = "employment", _("Employment")
+    INCOME_SUPPORT = "income_support", _("Income support")
+    HOUSING = "housing", _("Housing situation")
+    REFERRAL = "referral", _("Referral")
+    CASE_TRANSFER = "case_transfer", _("Case transfer")
     # --- reintegration: follow-up, incidents, closure (zhusan.reintegration.followup)
 
 
