@@ -99,6 +99,14 @@ class ObjectType(models.TextChoices):
     REFERRAL = "referral", _("Referral")
     CASE_TRANSFER = "case_transfer", _("Case transfer")
     # --- reintegration: follow-up, incidents, closure (zhusan.reintegration.followup)
+    FOLLOW_UP_TEMPLATE = "follow_up_template", _("Follow-up template")
+    FOLLOW_UP_PLAN = "follow_up_plan", _("Follow-up plan")
+    FOLLOW_UP_CONTACT = "follow_up_contact", _("Follow-up contact")
+    FOLLOW_UP_VISIT = "follow_up_visit", _("Follow-up visit or call")
+    INCIDENT = "incident", _("Incident")
+    INCIDENT_ACTION = "incident_action", _("Incident follow-up action")
+    SECURITY_CONTACT = "security_contact", _("Security follow-up contact")
+    CASE_CLOSURE = "case_closure", _("Case closure")
 
 
 def object_type_of(model: type[models.Model] | models.Model) -> ObjectType:
