@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    "django_prometheus",
     "zhusan.core",
     "zhusan.accounts",
     "zhusan.audit",
@@ -143,6 +144,7 @@ TASKS = {
 }
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "zhusan.accounts.middleware.PrivacyHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -158,7 +160,15 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
+
+# Health and metrics (zhusan/core/health.py, docs/deployment.md). /health/ is
+# open to the load balancer; /metrics answers only to this bearer token and
+# does not exist without one.
+ZHUSAN_METRICS_TOKEN = env_str("ZHUSAN_METRICS_TOKEN") or ""
+ZHUSAN_HEALTH_QUEUE_STALE_SECONDS = env_int("ZHUSAN_HEALTH_QUEUE_STALE_SECONDS", 900)
+ZHUSAN_HEALTH_MIN_FREE_MB = env_int("ZHUSAN_HEALTH_MIN_FREE_MB", 512)
 
 ROOT_URLCONF = "zhusan.urls"
 WSGI_APPLICATION = "zhusan.wsgi.application"
@@ -250,6 +260,8 @@ _secure_default = not DEBUG
 SESSION_COOKIE_SECURE = env_bool("ZHUSAN_SECURE_COOKIES", _secure_default)
 CSRF_COOKIE_SECURE = env_bool("ZHUSAN_SECURE_COOKIES", _secure_default)
 SECURE_SSL_REDIRECT = env_bool("ZHUSAN_SSL_REDIRECT", _secure_default)
+# A load balancer and a scraper ask over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env_int("ZHUSAN_HSTS_SECONDS", 31536000 if _secure_default else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0

@@ -4,9 +4,12 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from zhusan.accounts.views import home
+from zhusan.core.health import health, metrics
 
 urlpatterns = [
     path("", home, name="home"),
+    path("health/", health, name="health"),
+    path("metrics", metrics, name="metrics"),
     path("accounts/", include("zhusan.accounts.urls")),
     path("my-work/", include("zhusan.mywork.urls")),
     path("persons/", include("zhusan.registry.urls")),
