@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhusan.accounts.models import User
 from zhusan.audit.models import ObjectType
 from zhusan.core.crypto import EncryptedTextField
 from zhusan.core.models import TimeStampedModel, UUIDModel, VersionedModel
@@ -140,7 +141,7 @@ class SafetyAlert(UUIDModel, TimeStampedModel, VersionedModel):
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="safety_alerts")
     administration = models.OneToOneField(Administration, on_delete=models.PROTECT, related_name="safety_alert")
-    recipients = models.ManyToManyField(USER, related_name="instrument_safety_alerts", verbose_name=_("recipients"))
+    recipients = models.ManyToManyField(User, related_name="instrument_safety_alerts", verbose_name=_("recipients"))
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("acknowledged by")
