@@ -112,7 +112,7 @@ def _require_in_scope(actor: Actor, person: Person) -> None:
         raise _deny(actor, _("This person is not in your scope."), person=person, why="person not in scope")
 
 
-def _is_adult(person: Person, on: date | None = None) -> bool:
+def is_adult(person: Person, on: date | None = None) -> bool:
     """Adult for certain: even the latest possible birth day gives 18 years."""
     return person.definitely_at_least(ADULT_AGE, on)
 
@@ -438,7 +438,7 @@ def intake_account_record(
     and self-reported; refused on a child's record."""
     _require_compartment(actor, person, INTAKE_COMPARTMENT)
     errors: dict[str, str] = {}
-    if not _is_adult(person, interviewed_on):
+    if not is_adult(person, interviewed_on):
         errors["person"] = _(
             "An intake account is for adults only: this person is a child (or their age is not known to be 18 or "
             "over). A child's story is never recorded as an account of travel."
@@ -504,7 +504,7 @@ def risk_assessment_record(
     """Record a licensed assessor's conclusion as they wrote it (adults only)."""
     _require_compartment(actor, person, RISK_ASSESSMENT_COMPARTMENT)
     errors: dict[str, str] = {}
-    if not _is_adult(person, assessed_on):
+    if not is_adult(person, assessed_on):
         errors["person"] = _(
             "A professional risk assessment is recorded for adults only: children are primarily victims, and no "
             "risk field exists on a child's record."
