@@ -34,6 +34,10 @@ likely-existing check
     which registered persons the new one may be (matching scores them); the
     registration form shows them inline and asks to confirm.
 
+briefing
+    ``briefing_sentences(provider)`` adds a sentence to the briefing's
+    outcome paragraph, stating published (protected) figures only.
+
 home page
     ``my_work_panel`` adds a panel to a member of staff's "My work" page
     (``zhusan.mywork``): the reviews, clearances or sessions waiting for them.
@@ -85,6 +89,7 @@ class _Points:
     statistics: list[Callable[[], dict[str, Any]]] = field(default_factory=list)
     likely_existing: list[Callable[[Actor, PersonInput], Sequence[LikelyExisting]]] = field(default_factory=list)
     work_panels: list[Callable[[Actor], WorkPanel | None]] = field(default_factory=list)
+    sentences: list[Callable[[Callable[[str], str]], str | None]] = field(default_factory=list)
 
 
 POINTS = _Points()
@@ -286,6 +291,29 @@ def statistics_columns(provider: Callable[[], dict[str, Any]]) -> None:
     reads, so an app's indicators can count what the app records."""
     if provider not in POINTS.statistics:
         POINTS.statistics.append(provider)
+
+
+def briefing_sentences(provider: Callable[[Callable[[str], str]], str | None]) -> None:
+    """``provider(figure)`` returns one sentence of the briefing's outcome
+    paragraph (or None). ``figure(code)`` is the published overall value of
+    the indicator ``code``, as text: the count after disclosure control, or
+    the word for a suppressed figure. A sentence states only such figures,
+    so no count reaches the briefing unprotected."""
+    if provider not in POINTS.sentences:
+        POINTS.sentences.append(provider)
+
+
+def contributed_briefing_sentences(figure: Callable[[str], str]) -> list[str]:
+    out: list[str] = []
+    for provider in POINTS.sentences:
+        try:
+            sentence = provider(figure)
+        except Exception:
+            logger.exception("a briefing sentence failed")
+            continue
+        if sentence:
+            out.append(str(sentence))
+    return out
 
 
 def contributed_export_fields() -> list[ExportField]:
