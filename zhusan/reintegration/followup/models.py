@@ -122,6 +122,8 @@ class FollowUpContact(UUIDModel, VersionedModel):
     due_on = models.DateField(_("due on"), db_index=True)
     status = models.CharField(_("status"), max_length=10, choices=ContactStatus.choices, default=ContactStatus.OPEN)
     done_on = models.DateField(_("done on"), null=True, blank=True)
+    # Set when the contact is made: within ``services.ON_TIME_DAYS`` of its due date.
+    on_time = models.BooleanField(_("done on time"), default=False)
     note = models.CharField(_("why it moved"), max_length=500, blank=True)
 
     class Meta:

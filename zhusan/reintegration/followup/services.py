@@ -375,7 +375,8 @@ def visit_log(
     if contact is not None and made:
         contact.status = ContactStatus.DONE
         contact.done_on = visited_on
-        save_versioned(contact, expected_version=contact.version, fields=["status", "done_on"])
+        contact.on_time = visited_on <= contact.due_on + timedelta(days=ON_TIME_DAYS)
+        save_versioned(contact, expected_version=contact.version, fields=["status", "done_on", "on_time"])
         record(
             actor,
             Action.UPDATE,
@@ -406,10 +407,6 @@ def visit_log(
         ),
     )
     return visit
-
-
-def on_time(contact: FollowUpContact) -> bool:
-    return contact.done_on is not None and contact.done_on <= contact.due_on + timedelta(days=ON_TIME_DAYS)
 
 
 # --- Incidents (psychosocial) ------------------------------------------------------------
