@@ -14,13 +14,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhusan.accounts.access import PersonAccess, has_capability
-from zhusan.accounts.permissions import Capability, Compartment, Detail
+from zhusan.accounts.access import PersonAccess, active_grants, has_capability
+from zhusan.accounts.permissions import Capability, Compartment, Detail, RolePolicy, policy
 from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, record
 from zhusan.core.refs import parse_ref
@@ -41,15 +41,42 @@ from .models import (
 )
 
 # What reading a person's plan takes: their case (identity) and its history
-# (a teacher, who withholds the history, reads no plan).
+# (a teacher, who withholds the history, reads no plan), and some part of
+# their care (documents, health, psychosocial or religious counselling):
+# security and justice staff, who read none, see no plan (care and security
+# are kept apart).
 PLAN_COMPARTMENT = Compartment.IDENTITY
 PLAN_DETAIL = Detail.TIMELINE
+CARE_COMPARTMENTS = frozenset(
+    {Compartment.DOCUMENTS, Compartment.HEALTH, Compartment.PSYCHOSOCIAL, Compartment.RELIGIOUS}
+)
 # "Due" on the My work page: within this many days.
 DUE_SOON = timedelta(days=14)
 
 
 def reads_plan(access: PersonAccess) -> bool:
-    return access.can_read(PLAN_COMPARTMENT, PLAN_DETAIL)
+    return access.can_read(PLAN_COMPARTMENT, PLAN_DETAIL) and bool(access.read & CARE_COMPARTMENTS)
+
+
+def _care_policies(user: Any) -> list[RolePolicy]:
+    if not user.is_authenticated or not user.is_active:
+        return []
+    out = []
+    for grant in active_grants(user):
+        pol = policy(grant.role)
+        if pol.read & CARE_COMPARTMENTS and PLAN_DETAIL not in pol.withholds:
+            out.append(pol)
+    return out
+
+
+def is_care_reader(user: Any) -> bool:
+    """Whether one of the user's roles reads plans and conferences (of the persons in its scope)."""
+    return bool(_care_policies(user))
+
+
+def is_care_writer(user: Any) -> bool:
+    """Whether one of the user's roles records plans and conferences."""
+    return any(pol.write for pol in _care_policies(user))
 
 
 def _today() -> date:
@@ -149,15 +176,10 @@ def goals_due_for(user: Any, today: date | None = None) -> QuerySet[PlanGoal]:
 def reviews_overdue_for(user: Any, today: date | None = None) -> QuerySet[CarePlan]:
     """Active plans past their review date, of persons this user may write the plan of (their author, or on their caseload)."""
     today = today or _today()
+    mine = CarePlan.objects.filter(Q(author=user) | Q(goals__owner=user)).values("pk")
     return (
         CarePlan.objects.review_overdue(today)
-        .filter(person__in=visible_to(user).values("pk"))
-        .filter(author=user)
-        .select_related("person")
-        .order_by("next_review_on", "pk")
-    ) | (
-        CarePlan.objects.review_overdue(today)
-        .filter(person__in=visible_to(user).values("pk"), goals__owner=user)
+        .filter(pk__in=mine, person__in=visible_to(user).values("pk"))
         .select_related("person")
         .order_by("next_review_on", "pk")
     )
@@ -168,6 +190,8 @@ def reviews_overdue_for(user: Any, today: date | None = None) -> QuerySet[CarePl
 
 def conferences_for_user(user: Any) -> QuerySet[CaseConference]:
     """Conferences where at least one case discussed is a person the user sees."""
+    if not is_care_reader(user):
+        return CaseConference.objects.none()
     seen = ConferenceCase.objects.filter(person__in=visible_to(user).values("pk"))
     return (
         CaseConference.objects.filter(pk__in=seen.values("conference_id"))

@@ -47,6 +47,7 @@ from .models import (
     PlanReview,
     PlanStatus,
 )
+from .selectors import reads_plan
 
 # --- Who may write ------------------------------------------------------------------
 
@@ -60,7 +61,7 @@ def _user(actor: Actor) -> Any:
 def may_write_care(access: PersonAccess, person: Person) -> bool:
     """Whether a reader with ``access`` may draft plans, assessments and
     conference records for ``person``."""
-    return may_write(access, person) and bool(access.write)
+    return may_write(access, person) and bool(access.write) and reads_plan(access)
 
 
 def require_care_write(actor: Actor, person: Person, object_type: ObjectType = ObjectType.CARE_PLAN) -> PersonAccess:
