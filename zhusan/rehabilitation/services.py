@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -61,6 +61,10 @@ logger = logging.getLogger(__name__)
 # Stages of a person who is back in the country and may be admitted: arrived,
 # or placed "in rehabilitation" by the arrival itself (operations).
 ADMISSIBLE_STAGES = (Stage.REPATRIATED, Stage.IN_REHABILITATION)
+# About a month in the centre (Akniet); the measures "before discharge" fall
+# due a few days before the expected end.
+EXPECTED_STAY_DAYS = 30
+BEFORE_END_DAYS = 5
 
 
 def _user(actor: Actor) -> Any:
@@ -484,7 +488,7 @@ def admission_create(
                     expected_version=person.version,
                 )
     for admission in admissions:
-        _schedule_instruments("schedule_admission", actor=actor, person=admission.person, on=admitted_on)
+        _schedule_instruments(actor, admission.person, admitted_on=admitted_on)
     return admissions
 
 
@@ -529,29 +533,25 @@ def _record_separation(actor: Actor, sep: SeparationInput, admission: Admission)
     return separation
 
 
-def _schedule_instruments(name: str, **kwargs: Any) -> None:
-    """Ask the instruments app, if it offers it, to schedule its measures
-    (baseline on admission, before discharge, follow-up after)."""
+def _schedule_instruments(
+    actor: Actor, person: Person, *, admitted_on: date | None = None, discharged_on: date | None = None
+) -> None:
+    """Ask the instruments app to schedule its measures: a baseline on
+    admission and one before the expected end of the stay; follow-ups after
+    discharge. A schedule that cannot be made (the instrument's age rules,
+    the actor's rights) is logged and never undoes the admission."""
+    from zhusan.instruments import services as instruments
+
     try:
-        from zhusan.instruments import services as instruments
-    except ImportError:  # pragma: no cover - the app is installed with this one
-        return
-    schedule = getattr(instruments, name, None)
-    if schedule is None:
-        return
-    on = kwargs.pop("on")
-    schedule(**kwargs, **_schedule_dates(schedule, on))
-
-
-def _schedule_dates(schedule: Any, on: date) -> dict[str, date]:
-    """Pass the date under whichever name the scheduler takes."""
-    import inspect
-
-    params = inspect.signature(schedule).parameters
-    for name in ("on", "admitted_on", "discharged_on", "start", "starting", "day", "date", "when"):
-        if name in params:
-            return {name: on}
-    return {}
+        if admitted_on is not None:
+            instruments.schedule_admission(actor=actor, person=person, admitted_on=admitted_on)
+            instruments.schedule_before_discharge(
+                actor=actor, person=person, due_on=admitted_on + timedelta(days=EXPECTED_STAY_DAYS - BEFORE_END_DAYS)
+            )
+        if discharged_on is not None:
+            instruments.schedule_follow_up(actor=actor, person=person, discharged_on=discharged_on)
+    except (PermissionDenied, ValidationError):
+        logger.warning("instruments not scheduled for %s", person.case_number, exc_info=True)
 
 
 # --- Room change ------------------------------------------------------------------
@@ -768,8 +768,7 @@ def admission_discharge(
                 % {"centre": admission.centre.name, "day": discharged_on, "dest": Destination(destination).label},
                 expected_version=person.version,
             )
-    _schedule_instruments("schedule_before_discharge", actor=actor, person=person, on=discharged_on)
-    _schedule_instruments("schedule_follow_up", actor=actor, person=person, on=discharged_on)
+    _schedule_instruments(actor, person, discharged_on=discharged_on)
     return admission
 
 
