@@ -41,6 +41,7 @@ from zhusan.core import fonts
 from zhusan.core.contrast import RGB, WHITE
 from zhusan.core.shaping import enable_shaping
 from zhusan.core.tabular_out import add_sheet, new_workbook, workbook_bytes
+from zhusan.registry import extensions
 from zhusan.registry.models import MAIN_PATH, Sex, Stage
 from zhusan.registry.selectors import AGE_BANDS
 
@@ -118,6 +119,8 @@ class Briefing:
     results: tuple[IndicatorResult, ...]  # one per indicator of the catalogue
     stages: IndicatorResult  # persons by current stage, for the pipeline charts
     headline: tuple[IndicatorResult, ...]  # each indicator's overall figure
+    # Sentences apps contribute (registry.extensions.briefing_sentences), from published figures only.
+    sentences: tuple[str, ...] = ()
 
     @property
     def source_statement(self) -> str:
@@ -201,7 +204,11 @@ def collect(
 
     breakdowns = {**BRIEFING_BY, "arrivals": (arrival_period(rows), "operation")}
 
+    def published(code: str) -> str:
+        return _figure_text(figure(code))
+
     return Briefing(
+        sentences=tuple(extensions.contributed_briefing_sentences(published)),
         filters=filters,
         produced_on=today or timezone.localdate(),
         rule=rule,
@@ -210,6 +217,16 @@ def collect(
         stages=figure("persons", ("stage",)),
         headline=tuple(figure(code) for code in catalogue() if catalogue()[code].headline),
     )
+
+
+def _figure_text(result: IndicatorResult) -> str:
+    """An indicator's overall published value as a sentence states it (no unit)."""
+    value: int | float | None = result.table.grand_total
+    if result.indicator.measure != "count":
+        value = result.values[0] if result.values else None
+    if value is None:
+        return suppressed_mark()
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _headline_value(result: IndicatorResult) -> str:
@@ -306,6 +323,9 @@ def to_pdf(briefing: Briefing) -> bytes:
     _table(
         pdf, [[_("Indicator"), _("Value")]] + [[str(r.indicator.name), _headline_value(r)] for r in briefing.headline]
     )
+
+    if briefing.sentences:
+        _paragraph(pdf, _("Outcomes"), " ".join(briefing.sentences))
 
     _heading(pdf, _("Pipeline: identified to closed"))
     _bar_chart(pdf, _("Persons by current stage"), *briefing.pipeline())
