@@ -108,9 +108,7 @@ def person_follow_up(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID) 
 def plan_edit(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     """Make the plan from a template, or regenerate it with a reason."""
     actor = _actor(request)
-    person, _access = get_person_for_user(
-        actor, person_uuid, write=FOLLOW_UP if request.method == "POST" else None, audit_view=False
-    )
+    person, _access = get_person_for_user(actor, person_uuid, write=FOLLOW_UP, audit_view=False)
     plan = services.active_plan(person)
     form = PlanForm(
         request.POST or None, regenerate=plan is not None, initial={"version": plan.version if plan else None}
@@ -195,15 +193,14 @@ def visit_add(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID) -> Http
     """Log a visit or call; it ticks off the contact due (if any)."""
     actor = _actor(request)
     form = VisitForm(request.POST or None)
-    if request.method == "POST":
-        person, _access = get_person_for_user(actor, person_uuid, write=FOLLOW_UP)
-        if form.is_valid():
-            try:
-                services.visit_log(actor=actor, person=person, **form.cleaned_data)
-                messages.success(request, _("Visit logged."))
-                return redirect(_tab_url(person))
-            except ValidationError as exc:
-                add_service_errors(form, exc)
+    person, _access = get_person_for_user(actor, person_uuid, write=FOLLOW_UP, audit_view=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visit_log(actor=actor, person=person, **form.cleaned_data)
+            messages.success(request, _("Visit logged."))
+            return redirect(_tab_url(person))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
     return _form_page(request, person_uuid, form, title=_("Log a visit or call"))
 
 
@@ -284,9 +281,7 @@ def person_security(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID) -
 
 def closure_request(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     actor = _actor(request)
-    person, access = get_person_for_user(
-        actor, person_uuid, write=FOLLOW_UP if request.method == "POST" else None, audit_view=False
-    )
+    person, access = get_person_for_user(actor, person_uuid, write=FOLLOW_UP, audit_view=False)
     if not _can_close(request, access):
         raise PermissionDenied(_("Your role cannot close this case."))
     child = person.is_child()
@@ -356,9 +351,7 @@ def closure_detail(request: AuthenticatedHttpRequest, closure_uuid: uuid.UUID) -
 
 def case_reopen(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     actor = _actor(request)
-    person, access = get_person_for_user(
-        actor, person_uuid, write=FOLLOW_UP if request.method == "POST" else None, audit_view=False
-    )
+    person, access = get_person_for_user(actor, person_uuid, write=FOLLOW_UP, audit_view=False)
     if not _can_close(request, access):
         raise PermissionDenied(_("Your role cannot reopen this case."))
     form = ReopenForm(request.POST or None)
