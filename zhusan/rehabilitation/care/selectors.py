@@ -189,12 +189,13 @@ def reviews_overdue_for(user: Any, today: date | None = None) -> QuerySet[CarePl
 
 
 def conferences_for_user(user: Any) -> QuerySet[CaseConference]:
-    """Conferences where at least one case discussed is a person the user sees."""
+    """Conferences where at least one case discussed is a person the user
+    sees, and those the user chaired or recorded (before their cases are added)."""
     if not is_care_reader(user):
         return CaseConference.objects.none()
     seen = ConferenceCase.objects.filter(person__in=visible_to(user).values("pk"))
     return (
-        CaseConference.objects.filter(pk__in=seen.values("conference_id"))
+        CaseConference.objects.filter(Q(pk__in=seen.values("conference_id")) | Q(chair=user) | Q(recorded_by=user))
         .select_related("chair")
         .order_by("-held_on", "-pk")
     )
@@ -231,7 +232,8 @@ def _case_queryset() -> QuerySet[ConferenceCase]:
 
 
 def get_conference_for_user(actor: Actor, ref: object) -> tuple[CaseConference, list[CaseShown]]:
-    """A conference with only the cases the actor reads (404 if they read none of them)."""
+    """A conference with only the cases the actor reads (404 if they read
+    none of them, unless they chaired or recorded it)."""
     assert actor.user is not None
     conference = (
         CaseConference.objects.select_related("chair", "recorded_by")
@@ -242,7 +244,8 @@ def get_conference_for_user(actor: Actor, ref: object) -> tuple[CaseConference, 
     if conference is None:
         raise Http404("No such conference")
     cases = _cases_shown(actor.user, list(_case_queryset().filter(conference=conference)))
-    if not cases:
+    own = actor.user.pk in (conference.chair_id, conference.recorded_by_id) and is_care_reader(actor.user)
+    if not cases and not own:
         record(
             actor,
             Action.PERMISSION_DENIED,
