@@ -24,8 +24,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhusan.accounts.access import has_capability
-from zhusan.accounts.permissions import Capability, Compartment
+from zhusan.accounts.access import active_grants, has_capability
+from zhusan.accounts.permissions import Capability, Compartment, policy
 from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, Denied, diff, record, write_action
 from zhusan.core.concurrency import save_versioned
@@ -94,6 +94,13 @@ def may_manage_residents(user: Any, person: Person) -> bool:
     return has_capability(user, Capability.APPROVE_CARE) and may_write(access, person, None)
 
 
+def may_admit(user: Any) -> bool:
+    """Admitting moves the stage and writes where the person lives."""
+    return has_capability(user, Capability.CHANGE_STAGE) and any(
+        Compartment.CONTACT_LOCATION in policy(g.role).write for g in active_grants(user)
+    )
+
+
 def _require_manage(actor: Actor, person: Person) -> None:
     user = _user(actor)
     if not may_manage_residents(user, person):
@@ -106,7 +113,7 @@ def _require_manage(actor: Actor, person: Person) -> None:
         )
 
 
-def _is_young_child(person: Person, on: date) -> bool:
+def is_young_child(person: Person, on: date) -> bool:
     age = person.age(on)
     return age is not None and age < YOUNG_CHILD_AGE
 
@@ -128,7 +135,7 @@ def young_children_of(person: Person, on: date) -> list[Person]:
     return [
         c
         for c in children.values()
-        if c.merged_into_id is None and c.record_type == RecordType.SUBJECT and _is_young_child(c, on)
+        if c.merged_into_id is None and c.record_type == RecordType.SUBJECT and is_young_child(c, on)
     ]
 
 
@@ -331,7 +338,7 @@ def family_problems(
     persons = {p.pk: p for p in Person.objects.filter(pk__in=group)}
     pairs: set[tuple[int, int]] = set()
     for person in list(persons.values()):
-        if _is_young_child(person, admitted_on):
+        if is_young_child(person, admitted_on):
             for carer in carers_of(person):
                 pairs.add((person.pk, carer.pk))
                 persons.setdefault(carer.pk, carer)
@@ -423,7 +430,7 @@ def admission_create(
             ) % {"p": _label(person), "stage": Stage(person.stage).label if person.stage else _("a relative")}
         elif Admission.objects.open().filter(person=person).exists():
             errors["residents"] = _("%(p)s is already resident in a centre.") % {"p": _label(person)}
-        elif _is_young_child(person, admitted_on) and not resident.room.mothers_with_young_children:
+        elif is_young_child(person, admitted_on) and not resident.room.mothers_with_young_children:
             errors["room"] = _("%(p)s is under %(age)d: choose a room for mothers with young children.") % {
                 "p": _label(person),
                 "age": YOUNG_CHILD_AGE,
@@ -579,7 +586,7 @@ def room_change(*, actor: Actor, admission: Admission, room: Room, moved_on: dat
         raise ValidationError(errors)
     person = admission.person
     movers = [admission]
-    if _is_young_child(person, moved_on):
+    if is_young_child(person, moved_on):
         if not room.mothers_with_young_children:
             raise ValidationError(
                 {

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from zhusan.accounts.access import PersonAccess, active_grants, has_capability
+from zhusan.accounts.access import PersonAccess, has_capability
 from zhusan.accounts.http import AuthenticatedHttpRequest
-from zhusan.accounts.permissions import Capability, Compartment, policy
+from zhusan.accounts.permissions import Capability, Compartment
 from zhusan.audit.services import Actor
 from zhusan.core.concurrency import StaleVersionError
 from zhusan.operations.services import CARER_RELATIONS, carers_of
@@ -40,19 +40,6 @@ PAGE_SIZE = 50
 
 def _actor(request: AuthenticatedHttpRequest) -> Actor:
     return Actor.from_request(request)
-
-
-def may_admit(user: Any) -> bool:
-    """Admitting moves the stage and writes where the person lives."""
-    return has_capability(user, Capability.CHANGE_STAGE) and any(
-        Compartment.CONTACT_LOCATION in policy(g.role).write for g in active_grants(user)
-    )
-
-
-def may_assign(user: Any) -> bool:
-    return any(Compartment.CONTACT_LOCATION in policy(g.role).write for g in active_grants(user)) or has_capability(
-        user, Capability.APPROVE_CARE
-    )
 
 
 # --- Centres and the occupancy board -------------------------------------------------------
@@ -75,7 +62,7 @@ def centre_detail(request: AuthenticatedHttpRequest, centre_uuid: Any) -> HttpRe
             "centre": centre,
             "board": board,
             "disciplines": Discipline.choices,
-            "can_admit": may_admit(request.user),
+            "can_admit": services.may_admit(request.user),
             "can_see_movements": has_capability(request.user, Capability.VIEW_OPERATIONS),
         },
     )
@@ -120,7 +107,7 @@ def admit(request: AuthenticatedHttpRequest, centre_uuid: Any) -> HttpResponse:
     """Find the person (a GET), then admit them and the family members ticked."""
     actor = _actor(request)
     centre = selectors.get_centre_for_user(actor, centre_uuid)
-    if not may_admit(request.user):
+    if not services.may_admit(request.user):
         raise PermissionDenied(_("Your role cannot admit persons to a centre."))
     ref = request.POST.get("person") or request.GET.get("person")
     if not ref:
