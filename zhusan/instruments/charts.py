@@ -19,7 +19,7 @@ from .catalogue import Instrument, cutoffs
 
 WIDTH = 640
 HEIGHT = 260
-LEFT, RIGHT, TOP, BOTTOM = 48, 24, 16, 40
+LEFT, RIGHT, TOP, BOTTOM = 48, 40, 24, 40
 CUTOFF = "#d55e00"
 
 
