@@ -127,3 +127,14 @@ def test_the_overdue_and_alert_lists_make_a_bounded_number_of_queries(alice, bob
         assert client.get(reverse("instruments:alert_list")).status_code == 200
     with django_assert_max_num_queries(30):
         assert client.get(reverse("mywork:home")).status_code == 200
+
+
+def test_the_instruments_tab_makes_a_bounded_number_of_queries(alice, bob, woman, django_assert_max_num_queries):
+    services.schedule_admission(actor=act(alice), person=woman, admitted_on=TODAY - timedelta(days=40))
+    for days in (35, 20, 5):
+        for code, n in (("phq9", 9), ("gad7", 7), ("pcl5", 20)):
+            record(bob, woman, code, {str(k): 1 for k in range(1, n + 1)}, on=TODAY - timedelta(days=days))
+    client = login(Client(), bob)
+    with django_assert_max_num_queries(30):
+        page = client.get(reverse("instruments:person_instruments", args=[woman.uuid]))
+    assert page.status_code == 200 and page.content.decode().count("<svg") == 3
