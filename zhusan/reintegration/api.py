@@ -515,6 +515,7 @@ class PlacementsDue(APIView):
     )
     def get(self, request: Request) -> Response:
         actor = _actor(request)
+        selectors.require_reads(actor, C.FAMILY, Placement)
         qs = selectors.placements_due(actor, overdue_only=request.query_params.get("overdue") in ("1", "true"))
         rows = list(qs.select_related("best_interests").prefetch_related("reviews")[:500])
         selectors.audit_list(actor, Placement, len(rows), "placements due for review")
@@ -556,6 +557,7 @@ class Caseload(APIView):
     )
     def get(self, request: Request) -> Response:
         actor = _actor(request)
+        selectors.require_reads(actor, C.DOCUMENTS, DocumentPathway)
         qs = selectors.pathways_waiting(actor, mine_only=request.query_params.get("mine") in ("1", "true"))
         rows = list(qs.select_related("registry_document").prefetch_related("hearings", "evidence")[:500])
         selectors.audit_list(actor, DocumentPathway, len(rows), "document pathways waiting")

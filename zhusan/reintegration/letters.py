@@ -30,7 +30,7 @@ from .models import EducationLevel, Enrolment, SchoolLanguage
 # programme's operation names are here too: naming them tells the story.
 FORBIDDEN_WORDS: tuple[str, ...] = (
     # English
-    "camp*", "syria*", "iraq*", "isis", "isil", "daesh", "islamic state", "returnee*", "returned from*",
+    "camp", "camps", "encampment*", "syria*", "iraq*", "isis", "isil", "daesh", "islamic state", "returnee*", "returned from*",
     "repatriat*", "terror*", "rehabilitat*", "deradicali*", "radicali*", "extremis*", "jihad*", "caliphate",
     "al-hol", "al hol", "roj camp", "rusafa", "zhusan", "detention", "prison*", "foreign fighter*",
     # Russian

@@ -146,6 +146,15 @@ def _reads(user: Any, compartment: Compartment) -> bool:
     return any(compartment in policy(g.role).read for g in active_grants(user))
 
 
+def require_reads(actor: Actor, compartment: Compartment, model: type[Model]) -> None:
+    """Refuse (403, audited) a list to a user none of whose roles reads ``compartment``."""
+    assert actor.user is not None
+    if not _reads(actor.user, compartment):
+        record(actor, Action.PERMISSION_DENIED, object_type=object_type_of(model),
+               detail={"why": f"no role reads {compartment}"})  # fmt: skip
+        raise PermissionDenied(_("Your role does not give access to these records."))
+
+
 def placements_due(actor: Actor, *, today: date | None = None, overdue_only: bool = False) -> QuerySet[Placement]:
     """Open placements whose review is overdue or due within two weeks, of
     children the actor sees through a role that reads the family compartment."""

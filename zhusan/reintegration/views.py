@@ -216,6 +216,7 @@ def placement_review(request: AuthenticatedHttpRequest, placement_uuid: Any) -> 
 def placements_due(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Placements whose review is overdue or due within two weeks."""
     actor = _actor(request)
+    selectors.require_reads(actor, C.FAMILY, Placement)
     overdue_only = request.GET.get("overdue") == "1"
     qs = selectors.placements_due(actor, overdue_only=overdue_only)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -307,6 +308,7 @@ def claim_edit(request: AuthenticatedHttpRequest, claim_uuid: Any) -> HttpRespon
 def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A lawyer's caseload: open document pathways (the user's own first, or only)."""
     actor = _actor(request)
+    selectors.require_reads(actor, C.DOCUMENTS, DocumentPathway)
     mine_only = request.GET.get("mine") == "1"
     qs = selectors.pathways_waiting(actor, mine_only=mine_only)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))

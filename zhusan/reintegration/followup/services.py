@@ -571,10 +571,15 @@ def closure_request(
     reason: str,
     explanation: str = "",
     best_interests: BestInterestsInput | None = None,
+    stage_already_closed: bool = False,
 ) -> CaseClosure:
     """Ask to close a case. For a child, a best-interests assessment (purpose
     "closure") is recorded in the same transaction, or a recent one is used;
-    without either the request is refused. The case closes on approval."""
+    without either the request is refused. The case closes on approval.
+
+    ``stage_already_closed``: the record of a closure whose stage change was
+    already written (the demo's story, a migration of older records): the
+    person must then be closed, and the approval leaves the stage alone."""
     _require_change_stage(actor, person, "cannot request a closure")
     access.require_write(actor, person, FOLLOW_UP)
     access.require_write(actor, person)
@@ -584,7 +589,10 @@ def closure_request(
         errors["reason"] = _("Choose the closure reason.")
     if reason == ClosureReason.OTHER and not explanation.strip():
         errors["explanation"] = _("Explain the closure when the reason is 'other'.")
-    if not person.stage or Stage.CLOSED not in TRANSITIONS[Stage(person.stage)]:
+    if stage_already_closed:
+        if person.stage != Stage.CLOSED:
+            errors["reason"] = _("This case is not closed.")
+    elif not person.stage or Stage.CLOSED not in TRANSITIONS[Stage(person.stage)]:
         errors["reason"] = _("A case in the stage %(stage)s cannot be closed.") % {
             "stage": Stage(person.stage).label if person.stage else "—"
         }
@@ -645,7 +653,13 @@ def closure_request(
 
 @write_action
 def closure_decide(
-    *, actor: Actor, closure: CaseClosure, approve: bool, note: str = "", expected_version: int
+    *,
+    actor: Actor,
+    closure: CaseClosure,
+    approve: bool,
+    note: str = "",
+    expected_version: int,
+    stage_already_closed: bool = False,
 ) -> CaseClosure:
     """A supervisor (``APPROVE_CARE``, not the requester) approves or refuses a
     closure. On approval the stage moves to "closed" through the lifecycle
@@ -696,7 +710,10 @@ def closure_decide(
         changes=diff({"status": ClosureStatus.REQUESTED.value}, {"status": closure.status}),
         detail={"note": closure.decision_note} if closure.decision_note else {},
     )
-    if approve:
+    if approve and stage_already_closed:
+        if person.stage != Stage.CLOSED:
+            raise ValidationError({"approve": _("This case is not closed.")})
+    elif approve:
         person.refresh_from_db()
         holder = dataclasses.replace(actor, user=closure.requested_by, break_glass=False)
         registry.stage_change(
@@ -707,6 +724,8 @@ def closure_decide(
             % {"reason": ClosureReason(closure.reason).label, "who": user.get_username()},
             expected_version=person.version,
         )
+
+    if approve:
         FollowUpContact.objects.filter(plan__person=person, plan__active=True, status=ContactStatus.OPEN).update(
             status=ContactStatus.CANCELLED, note=_("Case closed")
         )

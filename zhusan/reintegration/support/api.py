@@ -275,7 +275,9 @@ class PersonReferrals(APIView):
     )
     def post(self, request: Request, person_uuid: str) -> Response:
         actor = _actor(request)
-        person, _access = get_person_for_user(actor, person_uuid, audit_view=False)
+        person, access = get_person_for_user(actor, person_uuid, audit_view=False)
+        if not selectors.may_refer(request.user, person, access):
+            raise exceptions.PermissionDenied(_("Your role does not refer this person."))
         data = _valid(ReferralInput, request.data)
         ref = data.pop("organisation")
         organisation = None
@@ -295,7 +297,9 @@ class PersonTransfers(APIView):
     )
     def post(self, request: Request, person_uuid: str) -> Response:
         actor = _actor(request)
-        person, _access = get_person_for_user(actor, person_uuid, audit_view=False)
+        person, access = get_person_for_user(actor, person_uuid, audit_view=False)
+        if not selectors.may_transfer(request.user, access):
+            raise exceptions.PermissionDenied(_("Your role does not transfer this case."))
         data = _valid(TransferInput, request.data)
         unit = Unit.objects.select_related("organisation").filter(uuid=data.pop("to_unit")).first()
         if unit is None:
@@ -308,6 +312,8 @@ class PersonTransfers(APIView):
 
 
 def _paged(request: Request, qs: Any) -> Response:
+    if not selectors.reads_referrals(request.user):
+        raise exceptions.PermissionDenied(_("Your role does not work with referrals."))
     page = Paginator(qs, PAGE_SIZE).get_page(request.query_params.get("page"))
     return Response(
         {

@@ -45,6 +45,31 @@ if TYPE_CHECKING:
 REFERRAL_COMPARTMENTS = (SUPPORT_COMPARTMENT, Compartment.JUSTICE_SECURITY)
 
 
+def reads_referrals(user: User | Any) -> bool:
+    """Whether any of the user's roles reads a referral's compartment: who
+    may open the referral and transfer lists at all."""
+    return user.is_authenticated and any(
+        set(REFERRAL_COMPARTMENTS) & policy(g.role).read for g in active_grants(user)
+    )
+
+
+def may_refer(user: User | Any, person: Person, access: PersonAccess) -> bool:
+    """Whether the user may send some referral of ``person`` (the service checks the kind)."""
+    if access.via_break_glass:
+        return False
+    return any(access.can_write(c) for c in REFERRAL_COMPARTMENTS) or (
+        has_capability(user, Capability.OVERRIDE_CONSENT) and access.can_read(SUPPORT_COMPARTMENT)
+    )
+
+
+def may_transfer(user: User | Any, access: PersonAccess) -> bool:
+    if access.via_break_glass:
+        return False
+    return access.can_write(Compartment.IDENTITY) or (
+        has_capability(user, Capability.OVERRIDE_CONSENT) and access.can_read(SUPPORT_COMPARTMENT)
+    )
+
+
 def _none() -> Q:
     return Q(pk__in=[])
 
@@ -197,12 +222,14 @@ def get_referral_for_user(actor: Actor, ref: object) -> ReferralView:
 
 
 def _transfer_case_side(user: Any) -> Q:
+    """Transfers of persons the user reaches through a grant whose role reads
+    the family compartment (a transfer is social work, as a referral is)."""
     out = _none()
     if not user.is_authenticated:
         return out
     for grant in active_grants(user):
         reach = grant_filter(grant, user)
-        if reach is None or Compartment.IDENTITY not in policy(grant.role).read:
+        if reach is None or SUPPORT_COMPARTMENT not in policy(grant.role).read:
             continue
         persons = Person.objects.not_merged() if reach == Q() else Person.objects.filter(reach).values("pk")
         out |= Q(person__in=persons)

@@ -139,10 +139,12 @@ def housing_add(request: AuthenticatedHttpRequest, person_uuid: Any) -> HttpResp
 def referral_create(request: AuthenticatedHttpRequest, person_uuid: Any) -> HttpResponse:
     """Refer the person to an agency or a service (checks consent)."""
     actor = _actor(request)
+    person, access = get_person_for_user(actor, person_uuid, audit_view=False)
+    if not selectors.may_refer(request.user, person, access):
+        raise PermissionDenied(_("Your role does not refer this person."))
     form = ReferralForm(request.POST or None, can_override=_can_override(request))
     status = 200
     if request.method == "POST":
-        person, _access = get_person_for_user(actor, person_uuid, audit_view=False)
         if form.is_valid():
             try:
                 referral = services.referral_send(actor=actor, person=person, **form.cleaned_data)
@@ -165,6 +167,11 @@ def _page(request: AuthenticatedHttpRequest, qs: Any) -> Any:
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def _require_lists(request: AuthenticatedHttpRequest) -> None:
+    if not selectors.reads_referrals(request.user):
+        raise PermissionDenied(_("Your role does not work with referrals."))
+
+
 def _list(request: AuthenticatedHttpRequest, qs: Any, title: str, which: str) -> HttpResponse:
     return render(
         request,
@@ -174,14 +181,17 @@ def _list(request: AuthenticatedHttpRequest, qs: Any, title: str, which: str) ->
 
 
 def referrals_sent(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require_lists(request)
     return _list(request, selectors.referrals_sent(request.user), _("Referrals of my cases"), "sent")
 
 
 def referrals_received(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require_lists(request)
     return _list(request, selectors.referrals_received(request.user), _("Referrals to my organisation"), "received")
 
 
 def referrals_overdue(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require_lists(request)
     return _list(request, selectors.overdue(request.user), _("Referrals waiting past their answer date"), "overdue")
 
 
@@ -271,7 +281,9 @@ def referral_review(request: AuthenticatedHttpRequest, referral_uuid: Any) -> Ht
 
 def transfer_create(request: AuthenticatedHttpRequest, person_uuid: Any) -> HttpResponse:
     actor = _actor(request)
-    person, _access = get_person_for_user(actor, person_uuid, audit_view=False)
+    person, access = get_person_for_user(actor, person_uuid, audit_view=False)
+    if not selectors.may_transfer(request.user, access):
+        raise PermissionDenied(_("Your role does not transfer this case."))
     form = TransferForm(
         request.POST or None, can_override=_can_override(request), exclude_org=person.managing_unit.organisation_id
     )
@@ -296,6 +308,7 @@ def transfer_create(request: AuthenticatedHttpRequest, person_uuid: Any) -> Http
 
 
 def transfer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require_lists(request)
     return render(
         request,
         "reintegration_support/transfer_list.html",
