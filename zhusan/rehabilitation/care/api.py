@@ -549,6 +549,8 @@ class ConferenceCases(APIView):
     def post(self, request: Request, conference_uuid: str) -> Response:
         actor = _actor(request)
         conference, _cases = selectors.get_conference_for_user(actor, conference_uuid)
+        if not selectors.is_care_writer(_user(request)):
+            raise PermissionDenied(_("Your role does not record case conferences."))
         data = _valid(CaseInputSerializer, request.data)
         person = _writable(request, str(data["person"]))
         row = services.conference_case_add(
