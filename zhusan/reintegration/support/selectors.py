@@ -48,9 +48,7 @@ REFERRAL_COMPARTMENTS = (SUPPORT_COMPARTMENT, Compartment.JUSTICE_SECURITY)
 def reads_referrals(user: User | Any) -> bool:
     """Whether any of the user's roles reads a referral's compartment: who
     may open the referral and transfer lists at all."""
-    return user.is_authenticated and any(
-        set(REFERRAL_COMPARTMENTS) & policy(g.role).read for g in active_grants(user)
-    )
+    return user.is_authenticated and any(set(REFERRAL_COMPARTMENTS) & policy(g.role).read for g in active_grants(user))
 
 
 def may_refer(user: User | Any, person: Person, access: PersonAccess) -> bool:
