@@ -64,9 +64,9 @@ class AdmissionSerializer(serializers.Serializer[Any]):
     null for a reader who does not read the person's location."""
 
     uuid = serializers.UUIDField()
-    person = serializers.UUIDField(source="person.uuid")
-    case_number = serializers.CharField(source="person.case_number")
-    centre = serializers.UUIDField(source="centre.uuid")
+    person = serializers.UUIDField()
+    case_number = serializers.CharField()
+    centre = serializers.UUIDField()
     room = serializers.UUIDField(allow_null=True)
     room_name = serializers.CharField(allow_null=True)
     admitted_on = serializers.DateField()
