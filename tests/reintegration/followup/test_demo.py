@@ -1,0 +1,53 @@
+"""The demo's follow-up: plans from 2019 to today, visits mostly on time with
+a few overdue, incidents, security follow-up, closures matching the story's
+stages, and a contact due next month for the demo case manager."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from zhusan.accounts.permissions import Role
+from zhusan.demo.builder import DEFAULT_SEED, DemoLoader
+from zhusan.demo.followup import FollowUpWriter
+from zhusan.registry.models import Person, Stage
+from zhusan.reintegration.followup import selectors
+from zhusan.reintegration.followup.models import (
+    CaseClosure,
+    ClosureStatus,
+    ContactStatus,
+    FollowUpContact,
+    FollowUpPlan,
+    Incident,
+    SecurityContact,
+)
+
+
+@pytest.mark.django_db
+def test_the_demo_follows_up_returnees_for_years():
+    loader = DemoLoader(DEFAULT_SEED)
+    loader.run()
+    stages_before = dict(Person.objects.values_list("pk", "stage"))
+    FollowUpWriter(
+        plan=loader.plan, created=loader.created, users=loader.users, units=loader.units, seed=DEFAULT_SEED
+    ).run()
+    assert dict(Person.objects.values_list("pk", "stage")) == stages_before  # the story's stages stay
+    followed = Person.objects.filter(follow_up_plans__isnull=False).distinct()
+    assert 20 <= followed.count() <= 60
+    assert not followed.exclude(stage__in=[Stage.REINTEGRATING, Stage.CLOSED]).exists()
+    assert FollowUpPlan.objects.order_by("start_on").first().start_on.year == 2019
+    done = FollowUpContact.objects.filter(status=ContactStatus.DONE)
+    assert done.filter(on_time=True).count() > 0.8 * done.count()
+    overdue = FollowUpContact.objects.filter(
+        status=ContactStatus.OPEN, plan__active=True, due_on__lt=timezone.localdate()
+    )
+    assert 0 < overdue.count() < 0.1 * done.count()
+    closed = followed.filter(stage=Stage.CLOSED)
+    assert CaseClosure.objects.filter(status=ClosureStatus.APPROVED, person__in=closed).count() == closed.count() > 0
+    assert Incident.objects.exists() and SecurityContact.objects.exists()
+    manager = loader.users[Role.CASE_MANAGER]
+    due = selectors.due_for_worker(manager)
+    soon = timezone.localdate() + timedelta(days=31)
+    assert due.filter(due_on__gt=timezone.localdate(), due_on__lte=soon).exists()
