@@ -31,6 +31,10 @@ def colleagues(user: Any) -> QuerySet[User]:
     )
 
 
+def owner_choices(user: Any) -> list[tuple[Any, str]]:
+    return [("", "---------")] + [(u.pk, u.get_full_name() or u.get_username()) for u in colleagues(user)]
+
+
 class UserChoiceField(forms.ModelChoiceField[User]):
     def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.get_username()
@@ -104,11 +108,14 @@ class GoalForm(forms.Form):
     owner = UserChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
     due_on = _date(_("Due on"), required=False)
 
-    def __init__(self, *args: Any, user: Any, **kw: Any) -> None:
+    def __init__(self, *args: Any, user: Any, owner_choices: list[tuple[Any, str]] | None = None, **kw: Any) -> None:
         super().__init__(*args, **kw)
         owner = self.fields["owner"]
         assert isinstance(owner, UserChoiceField)
         owner.queryset = colleagues(user)
+        if owner_choices is not None:
+            # Many forms on one page share one list (one query, not one per form).
+            owner.choices = owner_choices
         owner.help_text = _("Every goal has an owner: the member of staff responsible for it.")
 
 

@@ -41,6 +41,7 @@ from .forms import (
     RejectForm,
     ReviewForm,
     VersionForm,
+    owner_choices,
 )
 from .models import CarePlan, GoalStatus, NeedsAssessment, PlanStatus
 from .services import CaseInput
@@ -361,6 +362,7 @@ def _render_conference(
 ) -> HttpResponse:
     conference, cases = selectors.get_conference_for_user(_actor(request), conference_uuid)
     failed = forms.get("failed_case")
+    owners = owner_choices(request.user)
     rows = []
     for shown in cases:
         pk = shown.case.pk
@@ -369,7 +371,8 @@ def _render_conference(
             {
                 "shown": shown,
                 "writable": services.may_write_care(shown.access, shown.case.person),
-                "action_form": (mine and forms.get("action_form")) or ActionForm(user=request.user, prefix=f"a{pk}"),
+                "action_form": (mine and forms.get("action_form"))
+                or ActionForm(user=request.user, owner_choices=owners, prefix=f"a{pk}"),
                 "minute_form": (mine and forms.get("minute_form")) or MinuteForm(prefix=f"m{pk}"),
                 "open_action": mine and "action_form" in forms,
                 "open_minute": mine and "minute_form" in forms,
