@@ -82,3 +82,14 @@ def test_the_catalogue_carries_no_sdq_or_cries8_item_wording(bob):
     assert data["phq9"]["items"][8]["text"].startswith("Thoughts that you would be better off dead")
     assert all(item["text"] is None for item in data["cries8"]["items"])
     assert [i["key"] for i in data["sdq"]["items"]] == ["emotional", "conduct", "hyperactivity", "peer", "prosocial"]
+
+
+def test_an_instrument_is_scheduled_through_the_api_and_the_age_rule_applies(bob, woman, toddler):
+    body = {"instrument": "pcl5", "occasion": "other", "due_on": TODAY.isoformat()}
+    client = token_client(bob)
+    created = client.post(f"/api/v1/persons/{woman.uuid}/instruments/schedule/", body, format="json")
+    assert created.status_code == 201 and created.json()["instrument"] == "pcl5"
+    refused = client.post(f"/api/v1/persons/{toddler.uuid}/instruments/schedule/", body, format="json")
+    assert refused.status_code == 400 and "instrument" in refused.json()
+    overdue = client.get("/api/v1/instruments/overdue/").json()
+    assert overdue == []

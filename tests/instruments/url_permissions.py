@@ -25,6 +25,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "instruments:alert_detail": PSYCHOLOGIST,
     "instruments:overdue_list": PSYCHOLOGIST,
     "api-person-instruments": PSYCHOLOGIST,
+    "api-person-instrument-schedule": PSYCHOLOGIST,
     "api-instruments-administration-detail": PSYCHOLOGIST,
     "api-instruments-alert-list": PSYCHOLOGIST,
     "api-instruments-alert-detail": PSYCHOLOGIST,

@@ -144,6 +144,32 @@ class PersonInstruments(APIView):
         return Response(AdministrationSerializer(admin).data, status=status.HTTP_201_CREATED)
 
 
+class ScheduleInputSerializer(serializers.Serializer[Any]):
+    instrument = serializers.CharField(help_text=", ".join(InstrumentCode.values))
+    occasion = serializers.CharField(help_text=", ".join(Occasion.values))
+    due_on = serializers.DateField()
+
+
+class PersonInstrumentSchedule(APIView):
+    """Schedule one instrument for a person by hand (as the tab's form does)."""
+
+    @extend_schema(
+        summary="Schedule an instrument",
+        request=ScheduleInputSerializer,
+        responses={
+            201: ScheduleSerializer,
+            400: OpenApiResponse(description="Unknown instrument or occasion, or the age rule; nothing written."),
+            403: OpenApiResponse(description="Your role does not write the psychosocial compartment."),
+        },
+    )
+    def post(self, request: Request, person_uuid: str) -> Response:
+        person, _access = get_person_for_user(_actor(request), person_uuid, write=services.PSY)
+        payload = ScheduleInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        row = services.schedule_add(actor=_actor(request), person=person, **payload.validated_data)
+        return Response(ScheduleSerializer(row).data, status=status.HTTP_201_CREATED)
+
+
 class AdministrationDetail(APIView):
     @extend_schema(summary="One administration", responses={200: AdministrationSerializer})
     def get(self, request: Request, administration_uuid: str) -> Response:

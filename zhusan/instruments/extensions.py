@@ -62,5 +62,10 @@ def _api_urls() -> list[URLPattern]:
             "instruments/",
             login_not_required(api.PersonInstruments.as_view()),
             name="api-person-instruments",
-        )
+        ),
+        path(
+            "instruments/schedule/",
+            login_not_required(api.PersonInstrumentSchedule.as_view()),
+            name="api-person-instrument-schedule",
+        ),
     ]
