@@ -54,11 +54,11 @@ class InstrumentsWriter:
         self.today = timezone.localdate()
         self.actor = Actor.system("zhusan demo", user=self.users[Role.PSYCHOLOGIST])
         admissions = list(Admission.objects.select_related("person").order_by("admitted_on", "pk"))
+        carrier = self._alert_carrier(admissions)
         alert_raised = False
         for n, admission in enumerate(admissions):
             rng = Random(self.seed * 7919 + n)  # noqa: S311 - a reproducible synthetic dataset, not a secret
-            # The most recent adult admission still open carries the alert (the psychologist's morning).
-            raise_alert = not alert_raised and admission.discharged_on is None and self._adult(admission.person)
+            raise_alert = admission == carrier
             try:
                 done = self._resident(rng, admission, raise_alert=raise_alert)
             except (PermissionDenied, ValidationError):
@@ -66,7 +66,21 @@ class InstrumentsWriter:
                 continue
             alert_raised = alert_raised or (raise_alert and done)
         if not alert_raised:
-            logger.warning("demo: no open adult admission to carry the safety alert")
+            logger.warning("demo: no open adult admission carried the safety alert")
+
+    def _alert_carrier(self, admissions: list[Any]) -> Any:
+        """The open adult admission whose safety alert the psychologist finds in
+        the morning: one whose psychologist key worker is the demo login
+        ``psychologist`` (so the alert is addressed to her), else the first."""
+        from zhusan.rehabilitation.models import KeyWorker
+
+        open_adults = [a for a in admissions if a.discharged_on is None and self._adult(a.person)]
+        mine = set(
+            KeyWorker.objects.filter(
+                user=self.users[Role.PSYCHOLOGIST], discipline="psychologist", ended_on__isnull=True
+            ).values_list("person_id", flat=True)
+        )
+        return next((a for a in open_adults if a.person_id in mine), open_adults[0] if open_adults else None)
 
     def _adult(self, person: Person) -> bool:
         age = person.age(self.today)
