@@ -17,7 +17,7 @@ def test_every_relation_of_reintegration_to_a_person_has_a_builder(db):
     assert ours == set(BUILDERS)
 
 
-def test_a_merge_moves_each_reintegration_row_and_undo_puts_it_back(trio):
+def test_a_merge_moves_each_reintegration_row_and_undo_puts_it_back(trio):  # noqa: F811 - the fixture
     survivor, merged, other = trio
     relations = [r for r in merge.relations_to_move() if r.label in BUILDERS]
     rows = {r.label: (r.field, BUILDERS[r.label](merged, other)) for r in relations}

@@ -412,6 +412,18 @@ def referral_send(
     return referral
 
 
+def _answer_day(after: date, answered_on: date | None) -> date:
+    """The day an answer was given (today unless recorded later): not before
+    ``after``, not in the future."""
+    today = timezone.localdate()
+    day = answered_on or today
+    if day > today:
+        raise ValidationError({"answered_on": _("The answer's date cannot be in the future.")})
+    if day < after:
+        raise ValidationError({"answered_on": _("The answer's date is before the referral or its acceptance.")})
+    return day
+
+
 def _require_answer(actor: Actor, referral: Referral) -> None:
     if not may_answer_referral(_user(actor), referral):
         raise Denied(
@@ -443,20 +455,24 @@ def _answer(
 
 
 @write_action
-def referral_accept(*, actor: Actor, referral: Referral, expected_version: int) -> Referral:
+def referral_accept(
+    *, actor: Actor, referral: Referral, expected_version: int, answered_on: date | None = None
+) -> Referral:
     _require_answer(actor, referral)
     if referral.status != ReferralStatus.SENT:
         raise ValidationError({"status": _("Only a referral waiting for an answer can be accepted.")})
     values = {
         "status": ReferralStatus.ACCEPTED.value,
         "responded_by": _user(actor),
-        "responded_on": timezone.localdate(),
+        "responded_on": _answer_day(referral.sent_on, answered_on),
     }
     return _answer(actor, referral, expected_version, values, ())
 
 
 @write_action
-def referral_decline(*, actor: Actor, referral: Referral, reason: str, expected_version: int) -> Referral:
+def referral_decline(
+    *, actor: Actor, referral: Referral, reason: str, expected_version: int, answered_on: date | None = None
+) -> Referral:
     _require_answer(actor, referral)
     if referral.status != ReferralStatus.SENT:
         raise ValidationError({"status": _("Only a referral waiting for an answer can be declined.")})
@@ -465,14 +481,16 @@ def referral_decline(*, actor: Actor, referral: Referral, reason: str, expected_
     values = {
         "status": ReferralStatus.DECLINED.value,
         "responded_by": _user(actor),
-        "responded_on": timezone.localdate(),
+        "responded_on": _answer_day(referral.sent_on, answered_on),
         "decline_reason": reason.strip(),
     }
     return _answer(actor, referral, expected_version, values, ("decline_reason",))
 
 
 @write_action
-def referral_complete(*, actor: Actor, referral: Referral, feedback: str, expected_version: int) -> Referral:
+def referral_complete(
+    *, actor: Actor, referral: Referral, feedback: str, expected_version: int, answered_on: date | None = None
+) -> Referral:
     _require_answer(actor, referral)
     if referral.status != ReferralStatus.ACCEPTED:
         raise ValidationError({"status": _("Only an accepted referral can be completed.")})
@@ -480,7 +498,7 @@ def referral_complete(*, actor: Actor, referral: Referral, feedback: str, expect
         raise ValidationError({"feedback": _("Write the feedback for the referring worker.")})
     values = {
         "status": ReferralStatus.COMPLETED.value,
-        "completed_on": timezone.localdate(),
+        "completed_on": _answer_day(referral.responded_on or referral.sent_on, answered_on),
         "feedback": feedback.strip(),
     }
     return _answer(actor, referral, expected_version, values, ("feedback",))
@@ -522,7 +540,13 @@ def override_review(*, actor: Actor, item: Referral | CaseTransfer) -> Referral 
 
 @write_action
 def transfer_request(
-    *, actor: Actor, person: Person, to_unit: Unit, reason: str, override_reason: str = ""
+    *,
+    actor: Actor,
+    person: Person,
+    to_unit: Unit,
+    reason: str,
+    override_reason: str = "",
+    requested_on: date | None = None,
 ) -> CaseTransfer:
     """Ask another organisation's unit to take over the case."""
     user = _user(actor)
@@ -540,7 +564,9 @@ def transfer_request(
         raise ValidationError(errors)
     purpose = consent_purpose_for(ReferralKind.LIVELIHOOD, to_unit.organisation)
     consent_ok, override = _consent_gate(actor, person, purpose, override_reason)
-    today = timezone.localdate()
+    today = requested_on or timezone.localdate()
+    if today > timezone.localdate():
+        raise ValidationError({"requested_on": _("The request's date cannot be in the future.")})
     transfer = CaseTransfer.objects.create(
         person=person,
         from_unit=person.managing_unit,
@@ -583,7 +609,13 @@ def _require_transfer_answer(actor: Actor, transfer: CaseTransfer) -> None:
 
 @write_action
 def transfer_answer(
-    *, actor: Actor, transfer: CaseTransfer, accept: bool, expected_version: int, reason: str = ""
+    *,
+    actor: Actor,
+    transfer: CaseTransfer,
+    accept: bool,
+    expected_version: int,
+    reason: str = "",
+    answered_on: date | None = None,
 ) -> CaseTransfer:
     _require_transfer_answer(actor, transfer)
     if transfer.status != TransferStatus.REQUESTED:
@@ -593,7 +625,7 @@ def transfer_answer(
     before = {"status": transfer.status}
     transfer.status = TransferStatus.ACCEPTED if accept else TransferStatus.DECLINED
     transfer.responded_by = _user(actor)
-    transfer.responded_on = timezone.localdate()
+    transfer.responded_on = _answer_day(transfer.requested_on, answered_on)
     transfer.decline_reason = "" if accept else reason.strip()
     save_versioned(
         transfer,
@@ -616,7 +648,9 @@ def transfer_answer(
 
 
 @write_action
-def transfer_hand_over(*, actor: Actor, transfer: CaseTransfer, expected_version: int) -> CaseTransfer:
+def transfer_hand_over(
+    *, actor: Actor, transfer: CaseTransfer, expected_version: int, on: date | None = None
+) -> CaseTransfer:
     """After the receiving organisation accepted: the case moves to its unit
     (``registry.services.managing_unit_change``, by a user who may change the
     person's record)."""
@@ -631,7 +665,7 @@ def transfer_hand_over(*, actor: Actor, transfer: CaseTransfer, expected_version
         expected_version=person.version,
     )
     transfer.status = TransferStatus.COMPLETED
-    transfer.handed_over_on = timezone.localdate()
+    transfer.handed_over_on = _answer_day(transfer.responded_on or transfer.requested_on, on)
     save_versioned(transfer, expected_version=expected_version, fields=["status", "handed_over_on"])
     record(
         actor,
