@@ -372,6 +372,8 @@ class AdmissionDischarge(APIView):
     )
     def post(self, request: Request, admission_uuid: str) -> Response:
         actor, admission = _admission_to_change(request, admission_uuid)
+        if not services.may_admit(request.user):
+            raise exceptions.PermissionDenied(_("Your role cannot discharge: a discharge moves the person's stage."))
         data = _valid(DischargeSerializer, request.data)
         version = expected_version(request)
         assessment = None

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhusan.accounts.access import PersonAccess, active_grants, has_capability
-from zhusan.accounts.permissions import Capability, Compartment, policy
+from zhusan.accounts.permissions import Capability, Compartment, Detail, policy
 from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, record
 from zhusan.core.refs import parse_ref
@@ -403,7 +403,10 @@ def get_admission_for_user(actor: Actor, ref: object) -> Admission:
     admission = Admission.objects.select_related("person", "centre", "room").filter(uuid=parse_ref(ref)).first()
     if admission is None:
         raise Http404("No such admission")
-    get_person_for_user(actor, admission.person.uuid, audit_view=False)
+    _person, access = get_person_for_user(actor, admission.person.uuid, audit_view=False)
+    if not access.can_read(Compartment.IDENTITY, Detail.REPATRIATION):
+        # Being in a centre tells the person's history: masked like the tab.
+        raise PermissionDenied(_("Your role does not give access to this part of the record."))
     record(
         actor,
         Action.VIEW,

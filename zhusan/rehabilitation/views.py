@@ -242,6 +242,8 @@ def room_change(request: AuthenticatedHttpRequest, admission_uuid: Any) -> HttpR
 
 def discharge(request: AuthenticatedHttpRequest, admission_uuid: Any) -> HttpResponse:
     actor, admission = _admission_for_change(request, admission_uuid)
+    if not services.may_admit(request.user):
+        raise PermissionDenied(_("Your role cannot discharge: a discharge moves the person's stage."))
     needs = admission.person.is_child() and services.discharge_needs_assessment(admission)
     form = DischargeForm(request.POST or None, needs_assessment=needs, initial={"version": admission.version})
     if request.method == "POST" and form.is_valid():
@@ -349,7 +351,7 @@ def caseload(request: AuthenticatedHttpRequest, staff_uuid: Any) -> HttpResponse
 def my_caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     member = selectors.staff_member(request.user)
     if member is None:
-        return render(request, "rehabilitation/not_on_roster.html", status=404)
+        return render(request, "rehabilitation/not_on_roster.html")
     return redirect("rehabilitation:caseload", staff_uuid=member.uuid)
 
 

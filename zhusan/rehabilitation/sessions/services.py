@@ -19,7 +19,7 @@ trail encrypted only.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -274,7 +274,7 @@ def session_hold(
     session: Session,
     expected_version: int,
     duration_minutes: int,
-    attendance: dict[Any, str],
+    attendance: Mapping[Any, str],
 ) -> Session:
     """Mark a planned session held: its duration and every participant's
     attendance (keyed by the person's UUID or the person)."""
