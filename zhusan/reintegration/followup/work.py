@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,7 +34,8 @@ def follow_ups_due_panel(actor: Actor) -> WorkPanel | None:
         WorkItem(
             text=contact.plan.person.case_number,
             url=reverse("reintegration_followup:contact_detail", args=[contact.uuid]),
-            note=(_("overdue since %(day)s") if contact.due_on < today else _("due %(day)s")) % {"day": contact.due_on},
+            note=(_("overdue since %(day)s") if contact.due_on < today else _("due %(day)s"))
+            % {"day": date_format(contact.due_on)},
         )
         for contact in qs[:SHOWN]
     ]
