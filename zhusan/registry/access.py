@@ -21,6 +21,8 @@ through break-the-glass is marked so in the audit trail (``note_access``).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
@@ -40,7 +42,7 @@ from zhusan.accounts.permissions import Capability, Compartment, Detail, policy
 from zhusan.audit.models import ObjectType
 from zhusan.audit.services import Actor, Denied, note_access
 
-from .models import NameKind, Person, PersonName, PersonQuerySet
+from .models import NameKind, Person, PersonName, PersonQuerySet, Stage, TimelineEntry
 
 if TYPE_CHECKING:
     from zhusan.accounts.models import User
@@ -200,6 +202,98 @@ def withheld_in_lists(user: User | Any) -> frozenset[Detail]:
     if not user.is_authenticated:
         return frozenset(Detail)
     return frozenset().union(*(policy(g.role).withholds for g in active_grants(user) if policy(g.role).read))
+
+
+# --- Stages that reveal justice data ------------------------------------------------
+#
+# The one rule, for the UI, the API and the exports alike: a stage that
+# reveals justice data (a custody) is shown as "Restriction applies" to every
+# reader who does not read the justice and security compartment, and so is a
+# timeline entry into or out of it, with its reason. Published aggregates by
+# stage are disclosure-controlled statistics and keep the stage.
+
+JUSTICE_STAGES: frozenset[str] = frozenset({Stage.IN_CUSTODY})
+# The value a justice stage takes for a reader who may not see it (the API's
+# enum carries it; the UI shows its label).
+RESTRICTED_STAGE = "restricted"
+
+
+def reads_justice(access: PersonAccess) -> bool:
+    """Whether this reader of one person may see the justice stages."""
+    return access.can_read(Compartment.JUSTICE_SECURITY)
+
+
+def lists_read_justice(user: User | Any) -> bool:
+    """Whether a list of the user's persons may show (and filter by) a justice
+    stage: only when every reading role of the user reads justice and
+    security, so that a row never shows what the user could not open."""
+    if not user.is_authenticated:
+        return False
+    reading = [policy(g.role).read for g in active_grants(user) if policy(g.role).read]
+    return bool(reading) and all(Compartment.JUSTICE_SECURITY in read for read in reading)
+
+
+def stage_shown(stage: str | None, *, justice: bool) -> str | None:
+    """``stage`` as a reader sees it: ``RESTRICTED_STAGE`` in place of a
+    justice stage unless ``justice`` (the reader reads justice and security)."""
+    if stage and stage in JUSTICE_STAGES and not justice:
+        return RESTRICTED_STAGE
+    return stage
+
+
+def stage_label(value: str | None) -> str:
+    """The label of a stage value as shown ("" for none)."""
+    if not value:
+        return ""
+    if value == RESTRICTED_STAGE:
+        return _("Restriction applies")
+    return str(Stage(value).label)
+
+
+def stages_offered(user: User | Any) -> list[Stage]:
+    """The stages a list of the user's persons may be filtered by: a care role
+    cannot ask for "In custody" (the answer would tell it)."""
+    justice = lists_read_justice(user)
+    return [s for s in Stage if justice or s not in JUSTICE_STAGES]
+
+
+@dataclass(frozen=True)
+class ShownEntry:
+    """A timeline entry as a reader sees it: an entry into or out of a justice
+    stage names neither that stage nor its reason to a reader who does not
+    read justice and security."""
+
+    from_stage: str
+    to_stage: str
+    at: datetime
+    by: Any
+    reason: str | None
+    restricted: bool
+
+    @property
+    def from_label(self) -> str:
+        return stage_label(self.from_stage)
+
+    @property
+    def to_label(self) -> str:
+        return stage_label(self.to_stage)
+
+
+def timeline_shown(entries: Iterable[TimelineEntry], *, justice: bool) -> list[ShownEntry]:
+    shown = []
+    for e in entries:
+        restricted = not justice and bool({e.from_stage, e.to_stage} & JUSTICE_STAGES)
+        shown.append(
+            ShownEntry(
+                from_stage=stage_shown(e.from_stage, justice=justice) or "",
+                to_stage=stage_shown(e.to_stage, justice=justice) or "",
+                at=e.at,
+                by=e.by,
+                reason=None if restricted else e.reason,
+                restricted=restricted,
+            )
+        )
+    return shown
 
 
 def _matching(condition: Q, pks: list[int]) -> set[int]:

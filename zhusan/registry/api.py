@@ -31,6 +31,7 @@ from zhusan.core.api import expected_version
 
 from . import serializers as s
 from . import services
+from .access import lists_read_justice, reads_justice, timeline_shown, withheld_in_lists
 from .models import Document, Person, PersonName
 from .selectors import PersonFilters, get_person_for_user, get_record_for_user, persons_for_user
 
@@ -120,11 +121,20 @@ class PersonListCreate(generics.ListCreateAPIView[Person]):
     request: AuthenticatedRequest
 
     def get_queryset(self) -> QuerySet[Person]:
-        filters = _valid(s.PersonFilterSerializer, self.request.query_params)
+        filters = _valid(s.PersonFilterSerializer, self.request.query_params, context={"user": self.request.user})
         filters.pop("page", None)
         if filters.get("mine") is None:
             filters["mine"] = lists_own_cases_first(self.request.user)
         return persons_for_user(_actor(self.request), PersonFilters(**filters))
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        # One rule for every row of the list (``access.lists_read_justice``).
+        user = self.request.user
+        return {
+            **super().get_serializer_context(),
+            "reads_justice": lists_read_justice(user),
+            "shows_stage": Detail.TIMELINE not in withheld_in_lists(user),
+        }
 
     @extend_schema(
         summary="Persons you may see",
@@ -215,7 +225,8 @@ class PersonTimeline(APIView):
         actor = _actor(request)
         person, access = get_person_for_user(actor, person_uuid)
         _require_read(actor, person, access, Compartment.IDENTITY, Detail.TIMELINE)
-        return Response(s.TimelineSerializer(person.timeline.select_related("by"), many=True).data)
+        entries = timeline_shown(person.timeline.select_related("by"), justice=reads_justice(access))
+        return Response(s.TimelineSerializer(entries, many=True).data)
 
 
 # --- Names ----------------------------------------------------------------------

@@ -38,7 +38,15 @@ from zhusan.audit.models import Action, ObjectType, object_type_of
 from zhusan.audit.services import Actor, record
 from zhusan.core.refs import parse_ref
 
-from .access import access_for, merged_message, names_shown, visible_to, withheld_in_lists
+from .access import (
+    JUSTICE_STAGES,
+    access_for,
+    lists_read_justice,
+    merged_message,
+    names_shown,
+    visible_to,
+    withheld_in_lists,
+)
 from .dates import birth_window_for_age
 from .models import BestInterestsAssessment, CaseAssignment, Person, PersonName, PersonQuerySet, Site, Stage
 from .text import match_needles, search_forms
@@ -212,7 +220,10 @@ def persons_for_user(actor: Actor, filters: PersonFilters, *, today: date | None
         cond = search_condition(filters.q, withheld=withheld_in_lists(actor.user))
         qs = qs.filter(cond) if cond is not None else qs.none()
     if filters.stage:
-        qs = qs.filter(stage=filters.stage)
+        # A reader who may not see a justice stage cannot ask for it either
+        # (the list and API forms do not offer it; this is the backstop).
+        allowed = filters.stage not in JUSTICE_STAGES or lists_read_justice(actor.user)
+        qs = qs.filter(stage=filters.stage) if allowed else qs.none()
     if filters.sex:
         qs = qs.filter(sex=filters.sex)
     if filters.age_band in AGE_BANDS:

@@ -21,6 +21,13 @@ from zhusan.accounts.models import Unit
 from zhusan.accounts.permissions import SEVERE_COMPARTMENTS, Compartment, Detail
 from zhusan.core.names import name_error
 
+from .access import (
+    JUSTICE_STAGES,
+    RESTRICTED_STAGE,
+    lists_read_justice,
+    reads_justice,
+    stage_shown,
+)
 from .dates import BirthPrecision
 from .fields import shows_field
 from .models import (
@@ -54,11 +61,33 @@ from .models import (
     Site,
     SiteKind,
     Stage,
-    TimelineEntry,
     Vulnerability,
 )
 from .selectors import AGE_BANDS, SORTS
 from .text import resolve_script
+
+# A stage as a reader sees it: a justice stage (a custody) is "restricted" for
+# readers who do not read justice and security (``access.stage_shown``).
+# Described inline (under allOf, so that drf-spectacular does not make an enum
+# component of it whose name would clash with the writable fields' stage enums).
+SHOWN_STAGES = [*Stage.values, RESTRICTED_STAGE]
+
+
+def _stage_schema(*extra: str | None) -> dict[str, Any]:
+    values: list[str | None] = [*SHOWN_STAGES, *extra]
+    inner = {"type": "string", "enum": values} | ({"nullable": True} if None in extra else {})
+    return {"allOf": [inner]}
+
+
+@extend_schema_field(_stage_schema(""))
+class ShownFromStageField(serializers.CharField):
+    """The stage an entry left, as shown ("" for the first entry)."""
+
+
+@extend_schema_field(_stage_schema())
+class ShownStageField(serializers.CharField):
+    """A stage as shown: "restricted" in place of a justice stage."""
+
 
 # --- Input ----------------------------------------------------------------------
 
@@ -203,7 +232,12 @@ class StageChangeSerializer(StrictSerializer):
 
 class PersonFilterSerializer(StrictSerializer):
     q = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    stage = serializers.ChoiceField(choices=Stage.choices, required=False, allow_blank=True)
+    stage = serializers.ChoiceField(
+        choices=Stage.choices,
+        required=False,
+        allow_blank=True,
+        help_text="A stage that reveals justice data (in_custody) only for readers of justice and security.",
+    )
     sex = serializers.ChoiceField(choices=Sex.choices, required=False, allow_blank=True)
     age_band = serializers.ChoiceField(choices=[(k, k) for k in AGE_BANDS], required=False, allow_blank=True)
     site = serializers.SlugRelatedField(slug_field="uuid", queryset=Site.objects.all(), required=False)
@@ -221,6 +255,13 @@ class PersonFilterSerializer(StrictSerializer):
         help_text="Only persons assigned to you. Absent: your roles' default (a psychologist's caseload first).",
     )
     page = serializers.IntegerField(required=False, min_value=1)
+
+    def validate_stage(self, value: str) -> str:
+        # Asking for "in_custody" would tell who is in custody.
+        user = self.context.get("user")
+        if value in JUSTICE_STAGES and (user is None or not lists_read_justice(user)):
+            raise serializers.ValidationError(_("You may not filter by this stage."))
+        return value
 
 
 class RelationshipInputSerializer(StrictSerializer):
@@ -346,10 +387,17 @@ class BirthSerializer(serializers.Serializer[Any]):
 
 
 class PersonSummarySerializer(serializers.ModelSerializer[Person]):
+    """A person in a list. Context: ``access`` (one person's reader) or, for
+    lists, ``reads_justice`` and ``shows_stage`` (``access.lists_read_justice``,
+    the list's field mask); without them a justice stage is "restricted"."""
+
     primary_name = serializers.SerializerMethodField()
     names = serializers.SerializerMethodField()
     birth = BirthSerializer(source="*", read_only=True)
     age = serializers.SerializerMethodField(help_text="Derived from the birth interval, never stored.")
+    stage = serializers.SerializerMethodField(
+        help_text='"restricted" in place of a stage that reveals justice data, for readers who may not see it.'
+    )
 
     class Meta:
         model = Person
@@ -378,6 +426,20 @@ class PersonSummarySerializer(serializers.ModelSerializer[Person]):
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_age(self, person: Person) -> int | None:
         return person.age()
+
+    def _reads_justice(self) -> bool:
+        access: PersonAccess | None = self.context.get("access")
+        return reads_justice(access) if access is not None else bool(self.context.get("reads_justice"))
+
+    @extend_schema_field(_stage_schema(None))
+    def get_stage(self, person: Person) -> str | None:
+        return stage_shown(person.stage, justice=self._reads_justice())
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        fields = super().get_fields()
+        if self.context.get("shows_stage") is False:  # a list under a teacher's mask
+            fields.pop("stage", None)
+        return fields
 
 
 class RelationshipSerializer(FieldRuleMixin, serializers.ModelSerializer[Relationship]):
@@ -459,12 +521,16 @@ class ConsentsSerializer(serializers.Serializer[Any]):
     assents = AssentSerializer(many=True)
 
 
-class TimelineSerializer(serializers.ModelSerializer[TimelineEntry]):
-    by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+class TimelineSerializer(serializers.Serializer[Any]):
+    """A timeline entry as the reader sees it (``access.timeline_shown``): an
+    entry into or out of a justice stage is "restricted", without its reason,
+    for readers who do not read justice and security."""
 
-    class Meta:
-        model = TimelineEntry
-        fields = ["from_stage", "to_stage", "at", "by", "reason"]
+    from_stage = ShownFromStageField(read_only=True, allow_blank=True)
+    to_stage = ShownStageField(read_only=True)
+    at = serializers.DateTimeField(read_only=True)
+    by = serializers.CharField(source="by.username", read_only=True, allow_null=True, default=None)
+    reason = serializers.CharField(read_only=True, allow_null=True, help_text="Absent (null) on a restricted entry.")
 
 
 class NoteSerializer(serializers.ModelSerializer[ProtectedNote]):
@@ -581,4 +647,6 @@ class PersonDetailSerializer(PersonSummarySerializer):
     def get_allowed_transitions(self, person: Person) -> list[str]:
         from .services import allowed_transitions
 
+        if stage_shown(person.stage, justice=self._reads_justice()) == RESTRICTED_STAGE:
+            return []  # the moves out of a custody would name it
         return [s.value for s in allowed_transitions(person)]

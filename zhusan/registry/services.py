@@ -339,8 +339,9 @@ def person_update(*, actor: Actor, person: Person, expected_version: int, **chan
 
 
 # Stages that reveal justice data (a custody): shown only to readers of the
-# justice and security compartment, their reasons audited encrypted.
-JUSTICE_STAGES = frozenset({Stage.IN_CUSTODY})
+# justice and security compartment (``access.stage_shown``), their reasons
+# audited encrypted.
+JUSTICE_STAGES = access.JUSTICE_STAGES
 
 
 def allowed_transitions(person: Person) -> list[Stage]:
@@ -364,7 +365,7 @@ def stage_change(*, actor: Actor, person: Person, to_stage: str, reason: str, ex
         )
     # A stage belongs to no one compartment: it needs the person in the
     # actor's own scope (never through break-the-glass, never merged).
-    access.require_write(actor, person)
+    reader = access.require_write(actor, person)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the stage changes.")})
     if to_stage not in Stage.values:
@@ -374,7 +375,9 @@ def stage_change(*, actor: Actor, person: Person, to_stage: str, reason: str, ex
     current = Stage(person.stage)
     target = Stage(to_stage)
     if target not in TRANSITIONS[current]:
-        raise ValidationError({"to_stage": _("%(a)s cannot move to %(b)s.") % {"a": current.label, "b": target.label}})
+        # Named as the actor may see it: "Restriction applies" for a custody.
+        shown = access.stage_label(access.stage_shown(current, justice=access.reads_justice(reader)))
+        raise ValidationError({"to_stage": _("%(a)s cannot move to %(b)s.") % {"a": shown, "b": target.label}})
     # Why someone enters or leaves custody is the justice compartment's
     # business: the trail keeps that reason encrypted, never in clear.
     justice = bool({current, target} & JUSTICE_STAGES)

@@ -32,7 +32,16 @@ from zhusan.audit.services import Actor
 from zhusan.core.concurrency import StaleVersionError
 
 from . import extensions, services
-from .access import withheld_in_lists
+from .access import (
+    RESTRICTED_STAGE,
+    lists_read_justice,
+    reads_justice,
+    stage_label,
+    stage_shown,
+    stages_offered,
+    timeline_shown,
+    withheld_in_lists,
+)
 from .dates import BirthPrecision
 from .forms import (
     NOT_IN_CASELOAD,
@@ -128,6 +137,8 @@ def person_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     show_stage = Detail.TIMELINE not in withheld_in_lists(request.user)
     if not show_stage:  # nor can the stage be searched for
         form.fields.pop("stage", None)
+    else:  # nor a justice stage by a reader who may not see it ("In custody")
+        form.fields["stage"].choices = [("", _("Any")), *((s.value, s.label) for s in stages_offered(request.user))]  # type: ignore[attr-defined]  # Form.fields holds the base Field type; this one is a ChoiceField
     filters = form.filters() if request.GET else PersonFilters(mine=mine_first)
     qs = persons_for_user(_actor(request), filters).prefetch_related(
         Prefetch(
@@ -138,7 +149,8 @@ def person_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     shown = _list_compartments(request.user)
-    rows = [_row(p) for p in page.object_list]
+    justice = lists_read_justice(request.user)
+    rows = [_row(p, justice=justice) for p in page.object_list]
     return render(
         request,
         "registry/person_list.html",
@@ -155,7 +167,7 @@ def person_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _row(person: Person) -> dict[str, Any]:
+def _row(person: Person, *, justice: bool) -> dict[str, Any]:
     names = list(person.names.all())
     primary = names[0] if names else None
     age = person.age()
@@ -167,6 +179,7 @@ def _row(person: Person) -> dict[str, Any]:
         "age": age,
         "age_approximate": age is not None and person.birth_precision != BirthPrecision.EXACT,
         "location": stays[0] if stays else None,
+        "stage": stage_label(stage_shown(person.stage, justice=justice)),
     }
 
 
@@ -279,12 +292,17 @@ def person_header(request: AuthenticatedHttpRequest, person: Person, access: Per
     """The context every tab of the person page shares: names, badges,
     notices and the tabs the user may open (the registry's and those other
     apps registered with ``extensions.person_tab``)."""
+    stage = stage_shown(person.stage, justice=reads_justice(access))
     return {
         "person": person,
         "access": access,
         # The lifecycle stage tells a returnee's history: withheld like the
-        # timeline from readers whose mask hides it (a teacher).
+        # timeline from readers whose mask hides it (a teacher), and a justice
+        # stage shown as "Restriction applies" to readers who do not read
+        # justice and security (``access.stage_shown``).
         "show_stage": access.shows(Detail.TIMELINE),
+        "stage_label": stage_label(stage),
+        "stage_restricted": stage == RESTRICTED_STAGE,
         "names": list(person.names.all()),
         "tabs": [
             {"url": reverse(t.url_name, args=[person.uuid]), "label": t.label, "current": t.url_name == tab}
@@ -388,10 +406,17 @@ def person_locations(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID) 
 def person_timeline(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
     def extra(person: Person, access: PersonAccess) -> dict[str, Any]:
         allowed = services.allowed_transitions(person)
-        # A merged record is read-only: no stage form (nor any other).
-        can_change = has_capability(request.user, Capability.CHANGE_STAGE) and bool(allowed) and bool(access.write)
+        # A merged record is read-only: no stage form (nor any other). Nor is
+        # one offered on a justice stage the reader may not see: the moves it
+        # allows would name it.
+        can_change = (
+            has_capability(request.user, Capability.CHANGE_STAGE)
+            and bool(allowed)
+            and bool(access.write)
+            and stage_shown(person.stage, justice=reads_justice(access)) != RESTRICTED_STAGE
+        )
         form = StageForm(initial={"version": person.version}, allowed=allowed) if can_change else None
-        return {"entries": list(person.timeline.select_related("by")), "stage_form": form}
+        return {"entries": _timeline(person, access), "stage_form": form}
 
     return person_page(request, person_uuid, "registry:person_timeline", "registry/person_timeline.html", extra)
 
@@ -422,11 +447,15 @@ def person_stage(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID) -> H
         "registry/person_timeline.html",
         {
             **person_header(request, person, access, "registry:person_timeline"),
-            "entries": list(person.timeline.select_related("by")),
+            "entries": _timeline(person, access),
             "stage_form": form,
         },
         status=400,
     )
+
+
+def _timeline(person: Person, access: PersonAccess) -> list[Any]:
+    return timeline_shown(person.timeline.select_related("by"), justice=reads_justice(access))
 
 
 def _stale_message() -> str:

@@ -41,7 +41,7 @@ from zhusan.audit.services import Actor, record
 from zhusan.core.models import DatasetMarker
 from zhusan.core.tabular_out import csv_bytes, safe_row, write_xlsx
 from zhusan.operations.models import EntryStatus, ManifestEntry
-from zhusan.registry.access import visible_to
+from zhusan.registry.access import JUSTICE_STAGES, stage_label, stage_shown, visible_to
 from zhusan.registry.dates import completed_years
 from zhusan.registry.extensions import ExportField, RowContext, contributed_export_fields
 from zhusan.registry.models import (
@@ -153,7 +153,11 @@ FIELDS: tuple[ExportField, ...] = (
     ),
     ExportField("age_band", _l("Age band today"), C.IDENTITY, _age_band),
     ExportField("nationality", _l("Nationality"), C.IDENTITY, _nationality, ("nationalities",)),
-    ExportField("stage", _l("Lifecycle stage"), C.IDENTITY, lambda p, c: p.get_stage_display() or ""),
+    # Justice and security is never exported (a severe compartment): a stage
+    # that reveals it reads "Restriction applies" (``access.stage_shown``).
+    ExportField(
+        "stage", _l("Lifecycle stage"), C.IDENTITY, lambda p, c: stage_label(stage_shown(p.stage, justice=False))
+    ),
     ExportField("identified_on", _l("Identified on"), C.IDENTITY, lambda p, c: _local_day(p.identified_at)),  # type: ignore[attr-defined]  # annotated by exportable_persons()
     ExportField("consent", _l("Consent status by purpose"), C.IDENTITY, _consents, ("consents",)),
     ExportField("managing_unit", _l("Managing unit"), C.IDENTITY, lambda p, c: p.managing_unit.name),
@@ -406,6 +410,8 @@ def case_export_create(
     if script != PRIMARY and script not in Script.values:
         raise CaseExportError(_("Choose a script for names."), code="script")
     check_passphrase(passphrase, confirmation)
+    if filters.stage in JUSTICE_STAGES:  # the list would say who is in custody
+        raise CaseExportError(_("Case-level exports cannot be filtered by this stage."), code="stage")
 
     persons = exportable_persons(user, filters)
     prefetches = dict.fromkeys(p for f in chosen for p in f.prefetch)
