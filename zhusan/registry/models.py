@@ -592,7 +592,9 @@ class TimelineEntry(models.Model):
     to_stage = models.CharField(max_length=30, choices=Stage.choices)
     at = models.DateTimeField(default=timezone.now)
     by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, related_name="+")
-    reason = models.TextField(_("reason"))
+    # Encrypted at rest: why someone entered or left custody is justice data
+    # (shown only to its readers: ``access.timeline_shown``).
+    reason = EncryptedTextField(_("reason"))
 
     class Meta:
         ordering = ["-at", "-pk"]
