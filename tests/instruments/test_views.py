@@ -33,7 +33,7 @@ def test_the_psychologist_sees_the_tab_with_a_chart_its_table_and_the_cut_off_li
     html = page.content.decode()
     assert "<svg" in html and "<title>PHQ-9 over time</title>" in html and "<desc>" in html
     assert html.count('stroke-dasharray="6 4"') == 4  # PHQ-9's four cut-offs
-    assert "16 / 27" in html and "4 / 27" in html
+    assert "16 of 27" in html and "4 of 27" in html
 
 
 def test_the_chart_mirrors_in_arabic(bob, woman):
@@ -42,7 +42,7 @@ def test_the_chart_mirrors_in_arabic(bob, woman):
 
     points = [(TODAY - timedelta(days=30), 16), (TODAY, 4)]
     ltr, rtl = trajectory_chart(PHQ9, points, title="t"), trajectory_chart(PHQ9, points, title="t", rtl=True)
-    assert 'cx="48.0"' in ltr and 'cx="592.0"' in rtl  # the first (oldest) point at the reading start
+    assert 'cx="76.0"' in ltr and 'cx="564.0"' in rtl  # the first (oldest) point at the reading start
 
 
 @pytest.mark.parametrize("who", ["alice", "theologian", "doctor"])

@@ -21,6 +21,7 @@ WIDTH = 640
 HEIGHT = 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 40, 24, 40
 CUTOFF = "#d55e00"
+INSET = 28
 
 
 def trajectory_chart(
@@ -35,8 +36,10 @@ def trajectory_chart(
         return TOP + plot_h * (1 - value / top)
 
     def x_of(k: int) -> float:
-        step = plot_w / max(len(points) - 1, 1)
-        x = LEFT + (k * step if len(points) > 1 else plot_w / 2)
+        # Points stand off the axis so their labels never meet the tick labels.
+        inner = plot_w - 2 * INSET
+        step = inner / max(len(points) - 1, 1)
+        x = LEFT + INSET + (k * step if len(points) > 1 else inner / 2)
         return WIDTH - x if rtl else x
 
     direction = ' direction="rtl"' if rtl else ' direction="ltr"'
