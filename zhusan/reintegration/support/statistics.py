@@ -46,8 +46,8 @@ def columns() -> dict[str, Any]:
         "support_in_training": Exists(
             VocationalCourse.objects.filter(current, person=OuterRef("pk"), started_on__lte=today)
         ),
-        "support_referral_kind": Subquery(latest.values("kind")[:1]),
-        "support_referral_outcome": Subquery(latest.values("status")[:1]),
+        "referral_kind": Subquery(latest.values("kind")[:1]),
+        "referral_outcome": Subquery(latest.values("status")[:1]),
         "support_referral_sent_on": Subquery(answered.values("sent_on")[:1]),
         "support_referral_answered_on": Subquery(answered.values("responded_on")[:1]),
     }
@@ -62,7 +62,7 @@ def _works_or_trains(row: dict[str, Any]) -> bool:
 
 
 def _referred(row: dict[str, Any]) -> bool:
-    return bool(row.get("support_referral_kind"))
+    return bool(row.get("referral_kind"))
 
 
 def _answered(row: dict[str, Any]) -> bool:
