@@ -732,6 +732,27 @@ def enrolment_create(*, actor: Actor, person: Person, data: EnrolmentInput) -> E
 
 
 @write_action
+def enrolment_end(
+    *, actor: Actor, enrolment: Enrolment, ended_on: date, reason: str, expected_version: int
+) -> Enrolment:
+    """A child leaves a school or kindergarten (finished, moved away …)."""
+    person = enrolment.person
+    require_write(actor, person, Compartment.CONTACT_LOCATION)
+    errors: dict[str, str] = {}
+    if not enrolment.is_open:
+        errors["ended_on"] = _("This enrolment has already ended.")
+    if reason not in EnrolmentEnd.values:
+        errors["reason"] = _("Choose why the enrolment ends.")
+    _date_checks(errors, person, ended_on=ended_on)
+    if "ended_on" not in errors and ended_on < enrolment.started_on:
+        errors["ended_on"] = _("The enrolment cannot end before it started.")
+    if errors:
+        raise ValidationError(errors)
+    _update(actor, enrolment, person, {"ended_on": ended_on, "end_reason": reason}, expected_version=expected_version)
+    return enrolment
+
+
+@write_action
 def education_review_record(
     *,
     actor: Actor,
