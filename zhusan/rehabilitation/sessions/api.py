@@ -68,7 +68,7 @@ def _valid(serializer_class: type[serializers.Serializer[Any]], data: Any) -> di
     return dict(serializer.validated_data)
 
 
-class StaffSerializer(serializers.ModelSerializer[User]):
+class SessionStaffSerializer(serializers.ModelSerializer[User]):
     name = serializers.SerializerMethodField()
 
     class Meta:
@@ -79,7 +79,7 @@ class StaffSerializer(serializers.ModelSerializer[User]):
         return obj.get_full_name() or obj.get_username()
 
 
-class NoteSerializer(serializers.ModelSerializer[SessionNote]):
+class SessionNoteSerializer(serializers.ModelSerializer[SessionNote]):
     person = serializers.UUIDField(source="person.uuid", read_only=True)
     author = serializers.CharField(source="author.get_username", read_only=True, default="")
 
@@ -88,7 +88,7 @@ class NoteSerializer(serializers.ModelSerializer[SessionNote]):
         fields = ["uuid", "person", "compartment", "body", "author", "created_at"]
 
 
-class ParticipantOut(serializers.Serializer[Any]):
+class SessionParticipantOutSerializer(serializers.Serializer[Any]):
     person = serializers.UUIDField(source="person.uuid")
     case_number = serializers.CharField(source="person.case_number")
     attendance = serializers.CharField()
@@ -97,7 +97,7 @@ class ParticipantOut(serializers.Serializer[Any]):
 class SessionSerializer(serializers.ModelSerializer[Session]):
     """What everyone who sees a participant may know of a session; ``notes`` only for the compartment's readers."""
 
-    staff = StaffSerializer(many=True, read_only=True)
+    staff = SessionStaffSerializer(many=True, read_only=True)
     participants = serializers.SerializerMethodField()
     hidden_participants = serializers.SerializerMethodField()
     notes_compartment = serializers.CharField(source="compartment", read_only=True)
@@ -114,25 +114,25 @@ class SessionSerializer(serializers.ModelSerializer[Session]):
         view = self.context.get("view_of")
         return view if isinstance(view, selectors.SessionView) else None
 
-    @extend_schema_field(ParticipantOut(many=True))
+    @extend_schema_field(SessionParticipantOutSerializer(many=True))
     def get_participants(self, obj: Session) -> list[dict[str, Any]]:
         view = self._view()
         participants = view.participants if view is not None else self.context.get("participants", {}).get(obj.pk, [])
-        return [dict(ParticipantOut(p).data) for p in participants]
+        return [dict(SessionParticipantOutSerializer(p).data) for p in participants]
 
     def get_hidden_participants(self, obj: Session) -> int:
         view = self._view()
         return view.hidden_participants if view is not None else 0
 
-    @extend_schema_field(NoteSerializer(many=True, allow_null=True))
+    @extend_schema_field(SessionNoteSerializer(many=True, allow_null=True))
     def get_notes(self, obj: Session) -> list[dict[str, Any]] | None:
         view = self._view()
         if view is None or not view.reads_notes:
             return None
-        return [dict(NoteSerializer(n).data) for n in view.notes]
+        return [dict(SessionNoteSerializer(n).data) for n in view.notes]
 
 
-class PlanSerializer(serializers.Serializer[Any]):
+class SessionPlanSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=SessionKind.choices, default=SessionKind.INDIVIDUAL)
     discipline = serializers.ChoiceField(choices=Discipline.choices)
     title = serializers.CharField(required=False, allow_blank=True, default="", max_length=120)
@@ -146,7 +146,7 @@ class PlanSerializer(serializers.Serializer[Any]):
     )
 
 
-class HoldSerializer(serializers.Serializer[Any]):
+class SessionHoldSerializer(serializers.Serializer[Any]):
     duration_minutes = serializers.IntegerField()
     attendance = serializers.DictField(
         child=serializers.ChoiceField(choices=Attendance.choices), help_text="person UUID → present/absent/excused"
@@ -154,22 +154,22 @@ class HoldSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField(required=False)
 
 
-class CancelSerializer(serializers.Serializer[Any]):
+class SessionCancelSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(allow_blank=True)
     version = serializers.IntegerField(required=False)
 
 
-class NoteInSerializer(serializers.Serializer[Any]):
+class SessionNoteInSerializer(serializers.Serializer[Any]):
     person = serializers.UUIDField()
     body = serializers.CharField(allow_blank=True)
 
 
-class ParticipantInSerializer(serializers.Serializer[Any]):
+class SessionParticipantInSerializer(serializers.Serializer[Any]):
     person = serializers.UUIDField()
     version = serializers.IntegerField(required=False)
 
 
-class IntakeSerializer(serializers.ModelSerializer[IntakeAccount]):
+class IntakeAccountSerializer(serializers.ModelSerializer[IntakeAccount]):
     travel_reasons = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta:
@@ -177,7 +177,7 @@ class IntakeSerializer(serializers.ModelSerializer[IntakeAccount]):
         fields = ["uuid", "interviewed_on", "travel_reasons", "regret", "account", "version"]
 
 
-class IntakeInSerializer(serializers.Serializer[Any]):
+class IntakeAccountInSerializer(serializers.Serializer[Any]):
     interviewed_on = serializers.DateField()
     travel_reasons = serializers.ListField(
         child=serializers.ChoiceField(choices=TravelReason.choices), required=False, default=list
@@ -233,13 +233,13 @@ class PersonSessions(APIView):
 
     @extend_schema(
         summary="Plan a session with this person (and others for a family or group session)",
-        request=PlanSerializer,
+        request=SessionPlanSerializer,
         responses={201: SessionSerializer, **WRITE_ERRORS},
     )
     def post(self, request: Request, person_uuid: str) -> Response:
         actor = _actor(request)
         person, _access = get_person_for_user(actor, person_uuid, audit_view=False)
-        data = _valid(PlanSerializer, request.data)
+        data = _valid(SessionPlanSerializer, request.data)
         others: list[Person] = [get_person_for_user(actor, ref, audit_view=False)[0] for ref in data["participants"]]
         session = services.session_plan(
             actor=actor,
@@ -264,14 +264,14 @@ class SessionHold(APIView):
     @extend_schema(
         summary="Mark a planned session held: duration and every participant's attendance",
         parameters=[IF_MATCH],
-        request=HoldSerializer,
+        request=SessionHoldSerializer,
         responses={200: SessionSerializer, **WRITE_ERRORS},
     )
     def post(self, request: Request, session_uuid: str) -> Response:
         actor = _actor(request)
         view = selectors.get_session_for_user(actor, session_uuid, audit_view=False)
         version = expected_version(request)
-        data = _valid(HoldSerializer, request.data)
+        data = _valid(SessionHoldSerializer, request.data)
         services.session_hold(
             actor=actor,
             session=view.session,
@@ -286,14 +286,14 @@ class SessionCancel(APIView):
     @extend_schema(
         summary="Cancel a planned session, with a reason",
         parameters=[IF_MATCH],
-        request=CancelSerializer,
+        request=SessionCancelSerializer,
         responses={200: SessionSerializer, **WRITE_ERRORS},
     )
     def post(self, request: Request, session_uuid: str) -> Response:
         actor = _actor(request)
         view = selectors.get_session_for_user(actor, session_uuid, audit_view=False)
         version = expected_version(request)
-        data = _valid(CancelSerializer, request.data)
+        data = _valid(SessionCancelSerializer, request.data)
         services.session_cancel(actor=actor, session=view.session, expected_version=version, reason=data["reason"])
         return _session_response(actor, session_uuid)
 
@@ -302,14 +302,14 @@ class SessionParticipants(APIView):
     @extend_schema(
         summary="Add a participant to a planned family or group session",
         parameters=[IF_MATCH],
-        request=ParticipantInSerializer,
+        request=SessionParticipantInSerializer,
         responses={200: SessionSerializer, **WRITE_ERRORS},
     )
     def post(self, request: Request, session_uuid: str) -> Response:
         actor = _actor(request)
         view = selectors.get_session_for_user(actor, session_uuid, audit_view=False)
         version = expected_version(request)
-        data = _valid(ParticipantInSerializer, request.data)
+        data = _valid(SessionParticipantInSerializer, request.data)
         person, _access = get_person_for_user(actor, data["person"], audit_view=False)
         services.session_add_participant(actor=actor, session=view.session, person=person, expected_version=version)
         return _session_response(actor, session_uuid)
@@ -318,18 +318,18 @@ class SessionParticipants(APIView):
 class SessionNotes(APIView):
     @extend_schema(
         summary="Write a note about one participant (only the discipline that owns the compartment)",
-        request=NoteInSerializer,
-        responses={201: NoteSerializer, **WRITE_ERRORS},
+        request=SessionNoteInSerializer,
+        responses={201: SessionNoteSerializer, **WRITE_ERRORS},
     )
     def post(self, request: Request, session_uuid: str) -> Response:
         actor = _actor(request)
         view = selectors.get_session_for_user(actor, session_uuid, audit_view=False)
-        data = _valid(NoteInSerializer, request.data)
+        data = _valid(SessionNoteInSerializer, request.data)
         person = next((p.person for p in view.participants if p.person.uuid == data["person"]), None)
         if person is None:
             raise exceptions.ValidationError({"person": [_("This person is not in the session.")]})
         note = services.session_note_add(actor=actor, session=view.session, person=person, body=data["body"])
-        return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)
+        return Response(SessionNoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
 
 class TodaySessions(APIView):
@@ -353,23 +353,23 @@ class PersonIntake(APIView):
     """The intake account: psychosocial compartment only; adults only."""
 
     @extend_schema(
-        summary="The person's intake account (null if none)", responses={200: IntakeSerializer, 403: FORBIDDEN}
+        summary="The person's intake account (null if none)", responses={200: IntakeAccountSerializer, 403: FORBIDDEN}
     )
     def get(self, request: Request, person_uuid: str) -> Response:
         actor = _actor(request)
         person, access = get_person_for_user(actor, person_uuid)
         intake = selectors.intake_account_for(actor, person, access)
-        return Response(IntakeSerializer(intake).data if intake else None)
+        return Response(IntakeAccountSerializer(intake).data if intake else None)
 
     @extend_schema(
         summary="Record (or, with version, correct) the intake account",
-        request=IntakeInSerializer,
-        responses={200: IntakeSerializer, **WRITE_ERRORS},
+        request=IntakeAccountInSerializer,
+        responses={200: IntakeAccountSerializer, **WRITE_ERRORS},
     )
     def put(self, request: Request, person_uuid: str) -> Response:
         actor = _actor(request)
         person, _access = get_person_for_user(actor, person_uuid, write=INTAKE_COMPARTMENT)
-        data = _valid(IntakeInSerializer, request.data)
+        data = _valid(IntakeAccountInSerializer, request.data)
         intake = services.intake_account_record(
             actor=actor,
             person=person,
@@ -379,7 +379,7 @@ class PersonIntake(APIView):
             account=data["account"],
             expected_version=data["version"],
         )
-        return Response(IntakeSerializer(intake).data)
+        return Response(IntakeAccountSerializer(intake).data)
 
 
 class PersonRiskAssessments(APIView):
