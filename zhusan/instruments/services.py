@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from zhusan.accounts.permissions import Compartment
 from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, Denied, diff, record, write_action
-from zhusan.core.concurrency import StaleVersionError, save_versioned
+from zhusan.core.concurrency import save_versioned
 from zhusan.registry.access import access_for, require_write
 from zhusan.registry.models import CaseAssignment, Person
 
@@ -281,12 +281,9 @@ def alert_acknowledge(*, actor: Actor, alert: SafetyAlert, action_taken: str, ex
     alert.acknowledged_at = timezone.now()
     alert.acknowledged_by = actor.user
     alert.action_taken = text
-    try:
-        save_versioned(
-            alert, expected_version=expected_version, fields=["acknowledged_at", "acknowledged_by", "action_taken"]
-        )
-    except StaleVersionError:
-        raise
+    save_versioned(
+        alert, expected_version=expected_version, fields=["acknowledged_at", "acknowledged_by", "action_taken"]
+    )
     record(
         actor,
         Action.UPDATE,
