@@ -12,7 +12,7 @@ compartment. A plan is approved or rejected by a holder of
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -81,6 +81,16 @@ def require_care_write(actor: Actor, person: Person, object_type: ObjectType = O
 
 def _today() -> date:
     return timezone.localdate()
+
+
+def _moment(day: date | None, field: str) -> datetime:
+    """When a step was taken: now, or noon of ``day`` for a step recorded
+    afterwards (never in the future)."""
+    if day is None:
+        return timezone.now()
+    if day > _today():
+        raise ValidationError({field: _("This date cannot be in the future.")})
+    return timezone.make_aware(datetime.combine(day, time(12, 0)))
 
 
 # --- Needs assessment ------------------------------------------------------------------
@@ -248,7 +258,7 @@ def plan_update(*, actor: Actor, plan: CarePlan, expected_version: int, summary:
 
 
 @write_action
-def plan_submit(*, actor: Actor, plan: CarePlan, expected_version: int) -> CarePlan:
+def plan_submit(*, actor: Actor, plan: CarePlan, expected_version: int, submitted_on: date | None = None) -> CarePlan:
     """Send a draft for approval: it needs at least one goal."""
     require_care_write(actor, plan.person)
     if plan.status != PlanStatus.DRAFT:
@@ -260,7 +270,9 @@ def plan_submit(*, actor: Actor, plan: CarePlan, expected_version: int) -> CareP
         )
     if not plan.goals.exists():
         raise ValidationError({"goals": _("Add at least one goal before submitting the plan.")})
-    return _move(actor, plan, expected_version, PlanStatus.SUBMITTED, submitted_at=timezone.now())
+    return _move(
+        actor, plan, expected_version, PlanStatus.SUBMITTED, submitted_at=_moment(submitted_on, "submitted_on")
+    )
 
 
 def _require_approver(actor: Actor, plan: CarePlan) -> None:
@@ -306,17 +318,25 @@ def _require_submitted(plan: CarePlan) -> None:
 
 @write_action
 def plan_approve(
-    *, actor: Actor, plan: CarePlan, expected_version: int, comment: str = "", next_review_on: date | None
+    *,
+    actor: Actor,
+    plan: CarePlan,
+    expected_version: int,
+    comment: str = "",
+    next_review_on: date | None,
+    decided_on: date | None = None,
 ) -> CarePlan:
     """Approve a submitted plan: it becomes the person's one active plan (the
-    one active before is closed) with its first review date."""
+    one active before is closed) with its first review date, after the
+    decision (today, or ``decided_on`` for a decision recorded afterwards)."""
     _require_approver(actor, plan)
     _require_submitted(plan)
     _check_version(plan, expected_version)
+    decided_at = _moment(decided_on, "decided_on")
     if next_review_on is None:
         raise ValidationError({"next_review_on": _("Give the date of the first review.")})
-    if next_review_on <= _today():
-        raise ValidationError({"next_review_on": _("The first review must be after today.")})
+    if next_review_on <= (decided_on or _today()):
+        raise ValidationError({"next_review_on": _("The first review must be after the approval.")})
     for old in CarePlan.objects.filter(person=plan.person, status=PlanStatus.APPROVED).exclude(pk=plan.pk):
         _move(actor, old, old.version, PlanStatus.CLOSED)
     return _move(
@@ -325,7 +345,7 @@ def plan_approve(
         expected_version,
         PlanStatus.APPROVED,
         decided_by=_user(actor),
-        decided_at=timezone.now(),
+        decided_at=decided_at,
         approval_comment=comment.strip(),
         rejection_reason="",
         next_review_on=next_review_on,
@@ -333,9 +353,12 @@ def plan_approve(
 
 
 @write_action
-def plan_reject(*, actor: Actor, plan: CarePlan, expected_version: int, reason: str) -> CarePlan:
+def plan_reject(
+    *, actor: Actor, plan: CarePlan, expected_version: int, reason: str, decided_on: date | None = None
+) -> CarePlan:
     _require_approver(actor, plan)
     _require_submitted(plan)
+    decided_at = _moment(decided_on, "decided_on")
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the plan is rejected: its author revises it from that.")})
     return _move(
@@ -344,7 +367,7 @@ def plan_reject(*, actor: Actor, plan: CarePlan, expected_version: int, reason: 
         expected_version,
         PlanStatus.REJECTED,
         decided_by=_user(actor),
-        decided_at=timezone.now(),
+        decided_at=decided_at,
         rejection_reason=reason.strip(),
     )
 
@@ -479,8 +502,8 @@ def plan_review_add(
         errors["summary"] = _("Summarise the review.")
     if next_review_on is None:
         errors["next_review_on"] = _("Give the date of the next review.")
-    elif reviewed_on is not None and next_review_on <= max(reviewed_on, _today()):
-        errors["next_review_on"] = _("The next review must be after this one and after today.")
+    elif reviewed_on is not None and next_review_on <= reviewed_on:
+        errors["next_review_on"] = _("The next review must be after this one.")
     if errors:
         raise ValidationError(errors)
     assert reviewed_on is not None and next_review_on is not None
