@@ -164,3 +164,14 @@ def test_a_psychologist_cannot_log_a_follow_up_visit(alice, bob):
         services.visit_log(
             actor=act(bob), person=person, kind="home_visit", visited_on=date(2019, 6, 1), outcome="seen_well"
         )
+
+
+def test_a_plan_from_the_discharge_schedules_the_repeated_instruments(alice, monkeypatch):
+    from zhusan.instruments.models import ScheduledAdministration
+
+    person = returnee(alice, arrived=date(2019, 5, 9))
+    monkeypatch.setattr(services, "discharge_on", lambda p: date(2019, 6, 10))
+    plan = services.plan_create(actor=act(alice), person=person)
+    assert (plan.start_on, plan.start_basis) == (date(2019, 6, 10), StartBasis.DISCHARGE)
+    due = set(ScheduledAdministration.objects.filter(person=person).values_list("due_on", flat=True))
+    assert {date(2019, 9, 10), date(2019, 12, 10), date(2020, 6, 10)} <= due

@@ -186,6 +186,11 @@ def _make_plan(
         created_by=_user(actor),
         reason=reason.strip(),
     )
+    if basis == StartBasis.DISCHARGE:
+        # The repeated instruments (3, 6 and 12 months after discharge) come with the plan.
+        from zhusan.instruments.services import schedule_follow_up
+
+        schedule_follow_up(actor=actor, person=person, discharged_on=start_on)
     dues = [d for d in schedule(template, start_on) if skip_until is None or d > skip_until]
     FollowUpContact.objects.bulk_create(
         FollowUpContact(plan=plan, sequence=i, due_on=due) for i, due in enumerate(dues, start=1)
