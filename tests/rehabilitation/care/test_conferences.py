@@ -145,3 +145,40 @@ def test_a_case_outside_the_writers_scope_is_refused(care_manager, outsider, res
         services.conference_case_add(
             actor=act(outsider), conference=conf, case=CaseInput(person=resident, decisions="X")
         )
+
+
+@pytest.mark.parametrize(
+    ("reader", "sees", "hidden"),
+    [
+        ("psychologist", "Nightmares easing", "Reads with the imam"),
+        ("theologian", "Reads with the imam", "Nightmares easing"),
+    ],
+)
+def test_each_discipline_reads_only_its_minute_in_the_page_and_the_api(
+    request, client, care_manager, psychologist, theologian, resident, reader, sees, hidden
+):
+    from django.urls import reverse
+
+    from ...api.conftest import token_client
+    from ...registry.helpers import login
+
+    conf = conference(care_manager, care_manager)
+    case = services.conference_case_add(
+        actor=act(psychologist),
+        conference=conf,
+        case=CaseInput(person=resident, decisions="Continue", minutes={Compartment.PSYCHOSOCIAL: "Nightmares easing"}),
+    )
+    services.conference_minute_add(
+        actor=act(theologian), case=case, compartment=Compartment.RELIGIOUS, body="Reads with the imam"
+    )
+    user = request.getfixturevalue(reader)
+    page = login(client, user).get(reverse("rehabilitation_care:conference_detail", args=[conf.uuid])).content.decode()
+    api = token_client(user).get(f"/api/v1/rehabilitation/care/conferences/{conf.uuid}/").content.decode()
+    tab = client.get(reverse("rehabilitation_care:person_plan", args=[resident.uuid])).content.decode()
+    for text in (page, api, tab):
+        assert sees in text and hidden not in text
+    manager_page = login(client, care_manager).get(reverse("rehabilitation_care:conference_detail", args=[conf.uuid]))
+    manager_api = token_client(care_manager).get(f"/api/v1/rehabilitation/care/conferences/{conf.uuid}/").json()
+    assert "Nightmares" not in manager_page.content.decode() and "imam" not in manager_page.content.decode()
+    assert manager_api["cases"][0]["minutes"] == [] and manager_api["cases"][0]["minutes_withheld"] == 2
+    assert "Continue" in manager_page.content.decode()
