@@ -121,6 +121,22 @@ class PlacementForm(CarerChoiceMixin, BestInterestsFields):
         "guardianship_authority", "guardianship_reference", "guardianship_issued_on", "guardianship_next_review_on",
     ]  # fmt: skip
 
+    fieldsets = (
+        ("", ("kind", "carer", "carer_relation", "address", "started_on", "next_review_on", "childs_assent",
+              "childs_views")),
+        (_("Institution (only when no family can care for the child)"),
+         ("institution_name", "institution_justification", "case_conference_reference")),
+        (_("Best-interests assessment for this decision"),
+         ("bi_assessed_on", "bi_recommendation", "bi_childs_views", "bi_views_not_sought_reason", "bi_reference")),
+        (_("Guardianship order (when the carer becomes the guardian)"),
+         ("guardianship_authority", "guardianship_reference", "guardianship_issued_on",
+          "guardianship_next_review_on")),
+    )  # fmt: skip
+
+    def grouped(self) -> list[tuple[Any, list[Any]]]:
+        """The bound fields by fieldset, for the template."""
+        return [(legend, [self[name] for name in names]) for legend, names in self.fieldsets]
+
     def guardianship_given(self) -> bool:
         data = self.cleaned_data
         return any(
@@ -150,6 +166,14 @@ class PlacementEndForm(BestInterestsFields):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     field_order = ["ended_on", "reason"]
+
+    def grouped(self) -> list[tuple[Any, list[Any]]]:
+        bia = [n for n in self.fields if n.startswith("bi_")]
+        rest = [n for n in self.fields if not n.startswith("bi_")]
+        return [
+            ("", [self[n] for n in rest]),
+            (_("Best-interests assessment (needed to separate a child from the carer)"), [self[n] for n in bia]),
+        ]
 
 
 class PlacementReviewForm(forms.Form):
