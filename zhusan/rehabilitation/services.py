@@ -61,6 +61,9 @@ logger = logging.getLogger(__name__)
 # Stages of a person who is back in the country and may be admitted: arrived,
 # or placed "in rehabilitation" by the arrival itself (operations).
 ADMISSIBLE_STAGES = (Stage.REPATRIATED, Stage.IN_REHABILITATION)
+# A loader replaying the history of persons whose stage already tells it
+# (``change_stage=False``) admits anyone who came home and was not held.
+REPLAY_STAGES = (*ADMISSIBLE_STAGES, Stage.REINTEGRATING, Stage.CLOSED)
 # About a month in the centre (Akniet); the measures "before discharge" fall
 # due a few days before the expected end.
 EXPECTED_STAY_DAYS = 30
@@ -139,9 +142,9 @@ def young_children_of(person: Person, on: date) -> list[Person]:
     ]
 
 
-def _present(person: Person) -> bool:
+def _present(person: Person, replay: bool = False) -> bool:
     """Back in the country and in the programme: the family rule applies."""
-    return person.stage in ADMISSIBLE_STAGES
+    return person.stage in (REPLAY_STAGES if replay else ADMISSIBLE_STAGES)
 
 
 def _label(person: Person) -> str:
@@ -327,7 +330,12 @@ def _separated(child: Person, carer: Person, pending: set[tuple[int, int]]) -> b
 
 
 def family_problems(
-    *, centre: Centre, admitted_on: date, rooms: dict[int, Room], separations: Sequence[SeparationInput]
+    *,
+    centre: Centre,
+    admitted_on: date,
+    rooms: dict[int, Room],
+    separations: Sequence[SeparationInput],
+    replay: bool = False,
 ) -> list[str]:
     """Why this group may not be admitted as it stands (family unity), one
     message per child and carer; empty when it may. ``rooms`` maps each
@@ -352,7 +360,7 @@ def family_problems(
     )
     for child_pk, carer_pk in sorted(pairs):
         child, carer = persons[child_pk], persons[carer_pk]
-        if not _present(child) or not _present(carer) or _separated(child, carer, pending):
+        if not _present(child, replay) or not _present(carer, replay) or _separated(child, carer, pending):
             continue
         child_room = rooms[child_pk].pk if child_pk in rooms else open_rooms.get(child_pk)
         carer_room = rooms[carer_pk].pk if carer_pk in rooms else open_rooms.get(carer_pk)
@@ -415,6 +423,7 @@ def admission_create(
     today = timezone.localdate()
     if admitted_on > today:
         errors["admitted_on"] = _("The admission date cannot be in the future.")
+    admissible = ADMISSIBLE_STAGES if change_stage else REPLAY_STAGES
     seen: set[int] = set()
     for resident in residents:
         person = resident.person
@@ -423,7 +432,7 @@ def admission_create(
         seen.add(person.pk)
         if resident.room.centre_id != centre.pk:
             errors["room"] = _("Room %(room)s is not in %(centre)s.") % {"room": resident.room.name, "centre": centre}
-        if person.record_type != RecordType.SUBJECT or person.stage not in ADMISSIBLE_STAGES:
+        if person.record_type != RecordType.SUBJECT or person.stage not in admissible:
             errors["residents"] = _(
                 "%(p)s cannot be admitted: only a person who has arrived (repatriated) is admitted to a centre; "
                 "this person is %(stage)s."
@@ -449,7 +458,9 @@ def admission_create(
     if errors:
         raise ValidationError(errors)
     rooms = {r.person.pk: r.room for r in residents}
-    problems = family_problems(centre=centre, admitted_on=admitted_on, rooms=rooms, separations=separations)
+    problems = family_problems(
+        centre=centre, admitted_on=admitted_on, rooms=rooms, separations=separations, replay=not change_stage
+    )
     if problems:
         raise ValidationError({"residents": " ".join(problems)})
     admissions: list[Admission] = []
