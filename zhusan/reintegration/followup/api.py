@@ -69,23 +69,30 @@ def _person(request: Request, person_uuid: str, compartment: Compartment, *, wri
 # --- Serializers -------------------------------------------------------------------------
 
 
-class ContactSerializer(serializers.ModelSerializer[FollowUpContact]):
+# Choice fields as plain text (the services refuse unknown values): named
+# enums would collide in the schema with other apps' "kind", "status" and "outcome".
+class FollowUpContactSerializer(serializers.ModelSerializer[FollowUpContact]):
+    status = serializers.CharField(read_only=True)
+
     class Meta:
         model = FollowUpContact
         fields = ["uuid", "sequence", "due_on", "status", "done_on", "on_time", "note", "version"]
 
 
-class PlanSerializer(serializers.ModelSerializer[FollowUpPlan]):
+class FollowUpPlanSerializer(serializers.ModelSerializer[FollowUpPlan]):
+    start_basis = serializers.CharField(read_only=True)
     template = serializers.CharField(source="template.name", read_only=True)
     worker = serializers.UUIDField(source="worker.uuid", read_only=True)
-    contacts = ContactSerializer(many=True, read_only=True)
+    contacts = FollowUpContactSerializer(many=True, read_only=True)
 
     class Meta:
         model = FollowUpPlan
         fields = ["uuid", "template", "start_on", "start_basis", "worker", "reason", "active", "version", "contacts"]
 
 
-class VisitSerializer(serializers.ModelSerializer[FollowUpVisit]):
+class FollowUpVisitSerializer(serializers.ModelSerializer[FollowUpVisit]):
+    kind = serializers.CharField(read_only=True)
+    outcome = serializers.CharField(read_only=True)
     worker = serializers.UUIDField(source="worker.uuid", read_only=True)
     contact = serializers.UUIDField(source="contact.uuid", read_only=True, default=None, allow_null=True)
 
@@ -94,7 +101,9 @@ class VisitSerializer(serializers.ModelSerializer[FollowUpVisit]):
         fields = ["uuid", "kind", "visited_on", "worker", "outcome", "next_step", "notes", "contact"]
 
 
-class ClosureSerializer(serializers.ModelSerializer[CaseClosure]):
+class FollowUpClosureSerializer(serializers.ModelSerializer[CaseClosure]):
+    reason = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
     person = serializers.UUIDField(source="person.uuid", read_only=True)
     requested_by = serializers.UUIDField(source="requested_by.uuid", read_only=True)
     decided_by = serializers.UUIDField(source="decided_by.uuid", read_only=True, default=None, allow_null=True)
@@ -108,34 +117,38 @@ class ClosureSerializer(serializers.ModelSerializer[CaseClosure]):
         ]  # fmt: skip
 
 
-class FollowUpSerializer(serializers.Serializer[Any]):
-    plan = PlanSerializer(allow_null=True)
-    visits = VisitSerializer(many=True)
-    closures = ClosureSerializer(many=True)
+class FollowUpSummarySerializer(serializers.Serializer[Any]):
+    plan = FollowUpPlanSerializer(allow_null=True)
+    visits = FollowUpVisitSerializer(many=True)
+    closures = FollowUpClosureSerializer(many=True)
     overdue = serializers.IntegerField()
 
 
-class IncidentActionSerializer(serializers.ModelSerializer[IncidentAction]):
+class FollowUpIncidentActionSerializer(serializers.ModelSerializer[IncidentAction]):
     class Meta:
         model = IncidentAction
         fields = ["uuid", "taken_on", "action"]
 
 
-class IncidentSerializer(serializers.ModelSerializer[Incident]):
-    actions = IncidentActionSerializer(many=True, read_only=True)
+class FollowUpIncidentSerializer(serializers.ModelSerializer[Incident]):
+    kind = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
+    actions = FollowUpIncidentActionSerializer(many=True, read_only=True)
 
     class Meta:
         model = Incident
         fields = ["uuid", "kind", "occurred_on", "description", "status", "version", "actions"]
 
 
-class SecurityContactSerializer(serializers.ModelSerializer[SecurityContact]):
+class FollowUpSecurityContactSerializer(serializers.ModelSerializer[SecurityContact]):
+    kind = serializers.CharField(read_only=True)
+
     class Meta:
         model = SecurityContact
         fields = ["uuid", "kind", "contacted_on", "notes", "next_contact_on"]
 
 
-class DueContactSerializer(serializers.ModelSerializer[FollowUpContact]):
+class FollowUpDueContactSerializer(serializers.ModelSerializer[FollowUpContact]):
     person = serializers.UUIDField(source="plan.person.uuid", read_only=True)
     case_number = serializers.CharField(source="plan.person.case_number", read_only=True)
     worker = serializers.UUIDField(source="plan.worker.uuid", read_only=True)
@@ -145,49 +158,49 @@ class DueContactSerializer(serializers.ModelSerializer[FollowUpContact]):
         fields = ["uuid", "person", "case_number", "due_on", "worker", "version"]
 
 
-class PlanInputSerializer(serializers.Serializer[Any]):
+class FollowUpPlanInputSerializer(serializers.Serializer[Any]):
     template = serializers.UUIDField(required=False, help_text="A template's UUID; the default one if left out")
     start_on = serializers.DateField(required=False, allow_null=True, default=None)
     reason = serializers.CharField(required=False, allow_blank=True, default="", help_text="Required to regenerate")
     version = serializers.IntegerField(required=False)
 
 
-class VisitInputSerializer(serializers.Serializer[Any]):
-    kind = serializers.ChoiceField(choices=VisitKind.choices)
+class FollowUpVisitInputSerializer(serializers.Serializer[Any]):
+    kind = serializers.CharField(help_text=", ".join(VisitKind.values))
     visited_on = serializers.DateField()
-    outcome = serializers.ChoiceField(choices=VisitOutcome.choices)
+    outcome = serializers.CharField(help_text=", ".join(VisitOutcome.values))
     next_step = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
     notes = serializers.CharField(required=False, allow_blank=True, default="")
     contact = serializers.UUIDField(required=False, allow_null=True, default=None)
 
 
-class RescheduleInputSerializer(serializers.Serializer[Any]):
+class FollowUpRescheduleInputSerializer(serializers.Serializer[Any]):
     due_on = serializers.DateField()
     reason = serializers.CharField(max_length=500)
     version = serializers.IntegerField(required=False)
 
 
-class IncidentInputSerializer(serializers.Serializer[Any]):
-    kind = serializers.ChoiceField(choices=IncidentKind.choices)
+class FollowUpIncidentInputSerializer(serializers.Serializer[Any]):
+    kind = serializers.CharField(help_text=", ".join(IncidentKind.values))
     occurred_on = serializers.DateField()
     description = serializers.CharField()
 
 
-class IncidentActionInputSerializer(serializers.Serializer[Any]):
+class FollowUpIncidentActionInputSerializer(serializers.Serializer[Any]):
     taken_on = serializers.DateField()
     action = serializers.CharField()
     resolve = serializers.BooleanField(required=False, default=False)
 
 
-class SecurityContactInputSerializer(serializers.Serializer[Any]):
-    kind = serializers.ChoiceField(choices=SecurityContactKind.choices)
+class FollowUpSecurityContactInputSerializer(serializers.Serializer[Any]):
+    kind = serializers.CharField(help_text=", ".join(SecurityContactKind.values))
     contacted_on = serializers.DateField()
     notes = serializers.CharField()
     next_contact_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class ClosureInputSerializer(serializers.Serializer[Any]):
-    reason = serializers.ChoiceField(choices=ClosureReason.choices)
+class FollowUpClosureInputSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(help_text=", ".join(ClosureReason.values))
     explanation = serializers.CharField(required=False, allow_blank=True, default="")
     best_interests_assessed_on = serializers.DateField(required=False, allow_null=True, default=None)
     best_interests_recommendation = serializers.CharField(required=False, allow_blank=True, default="")
@@ -196,13 +209,13 @@ class ClosureInputSerializer(serializers.Serializer[Any]):
     best_interests_reference = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class DecisionInputSerializer(serializers.Serializer[Any]):
+class FollowUpDecisionInputSerializer(serializers.Serializer[Any]):
     approve = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
     version = serializers.IntegerField(required=False)
 
 
-class ReopenInputSerializer(serializers.Serializer[Any]):
+class FollowUpReopenInputSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField()
 
 
@@ -211,7 +224,7 @@ class ReopenInputSerializer(serializers.Serializer[Any]):
 
 def _follow_up(person: Person) -> dict[str, Any]:
     fu = selectors.person_follow_up(person)
-    return FollowUpSerializer(
+    return FollowUpSummarySerializer(
         {"plan": fu.plan, "visits": fu.visits, "closures": fu.closures, "overdue": fu.overdue}
     ).data
 
@@ -219,7 +232,7 @@ def _follow_up(person: Person) -> dict[str, Any]:
 class PersonFollowUp(APIView):
     @extend_schema(
         summary="A person's follow-up: plan and contacts, visits, closures",
-        responses={200: FollowUpSerializer, **ERRORS},
+        responses={200: FollowUpSummarySerializer, **ERRORS},
     )
     def get(self, request: Request, person_uuid: str) -> Response:
         return Response(_follow_up(_person(request, person_uuid, FOLLOW_UP)))
@@ -228,13 +241,13 @@ class PersonFollowUp(APIView):
 class PersonPlan(APIView):
     @extend_schema(
         summary="Make the follow-up plan, or regenerate it (with a reason and the plan's version)",
-        request=PlanInputSerializer,
-        responses={201: FollowUpSerializer, **ERRORS},
+        request=FollowUpPlanInputSerializer,
+        responses={201: FollowUpSummarySerializer, **ERRORS},
     )
     def post(self, request: Request, person_uuid: str) -> Response:
         actor = _actor(request)
         person = _person(request, person_uuid, FOLLOW_UP, write=True)
-        data = _valid(PlanInputSerializer, request.data)
+        data = _valid(FollowUpPlanInputSerializer, request.data)
         template = None
         if data.get("template"):
             template = FollowUpTemplate.objects.filter(uuid=data["template"]).first()
@@ -256,20 +269,20 @@ class PersonPlan(APIView):
 
 
 class PersonVisits(APIView):
-    @extend_schema(summary="Visits and calls", responses={200: VisitSerializer(many=True), **ERRORS})
+    @extend_schema(summary="Visits and calls", responses={200: FollowUpVisitSerializer(many=True), **ERRORS})
     def get(self, request: Request, person_uuid: str) -> Response:
         person = _person(request, person_uuid, FOLLOW_UP)
-        return Response(VisitSerializer(selectors.person_follow_up(person).visits, many=True).data)
+        return Response(FollowUpVisitSerializer(selectors.person_follow_up(person).visits, many=True).data)
 
     @extend_schema(
         summary="Log a visit or call (it ticks off the contact due)",
-        request=VisitInputSerializer,
-        responses={201: VisitSerializer, **ERRORS},
+        request=FollowUpVisitInputSerializer,
+        responses={201: FollowUpVisitSerializer, **ERRORS},
     )
     def post(self, request: Request, person_uuid: str) -> Response:
         actor = _actor(request)
         person = _person(request, person_uuid, FOLLOW_UP, write=True)
-        data = _valid(VisitInputSerializer, request.data)
+        data = _valid(FollowUpVisitInputSerializer, request.data)
         contact = None
         contact_ref = data.pop("contact")
         if contact_ref:
@@ -277,95 +290,99 @@ class PersonVisits(APIView):
             if contact is None:
                 raise exceptions.ValidationError({"contact": [_("This contact is not due for this person.")]})
         visit = services.visit_log(actor=actor, person=person, contact=contact, **data)
-        return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
+        return Response(FollowUpVisitSerializer(visit).data, status=status.HTTP_201_CREATED)
 
 
 class ContactReschedule(APIView):
     @extend_schema(
         summary="Move a due contact, with a reason",
-        request=RescheduleInputSerializer,
-        responses={200: ContactSerializer, **ERRORS},
+        request=FollowUpRescheduleInputSerializer,
+        responses={200: FollowUpContactSerializer, **ERRORS},
     )
     def post(self, request: Request, contact_uuid: str) -> Response:
         actor = _actor(request)
         contact, _person_, _access = selectors.get_contact_for_user(actor, contact_uuid, write=True)
         version = expected_version(request)
-        data = _valid(RescheduleInputSerializer, request.data)
+        data = _valid(FollowUpRescheduleInputSerializer, request.data)
         contact = services.contact_reschedule(
             actor=actor, contact=contact, due_on=data["due_on"], reason=data["reason"], expected_version=version
         )
-        return Response(ContactSerializer(contact).data)
+        return Response(FollowUpContactSerializer(contact).data)
 
 
 class PersonIncidents(APIView):
     @extend_schema(
-        summary="Incidents (psychosocial compartment)", responses={200: IncidentSerializer(many=True), **ERRORS}
+        summary="Incidents (psychosocial compartment)", responses={200: FollowUpIncidentSerializer(many=True), **ERRORS}
     )
     def get(self, request: Request, person_uuid: str) -> Response:
         return Response(
-            IncidentSerializer(selectors.incidents_of(_person(request, person_uuid, INCIDENTS)), many=True).data
+            FollowUpIncidentSerializer(selectors.incidents_of(_person(request, person_uuid, INCIDENTS)), many=True).data
         )
 
     @extend_schema(
-        summary="Record an incident", request=IncidentInputSerializer, responses={201: IncidentSerializer, **ERRORS}
+        summary="Record an incident",
+        request=FollowUpIncidentInputSerializer,
+        responses={201: FollowUpIncidentSerializer, **ERRORS},
     )
     def post(self, request: Request, person_uuid: str) -> Response:
         person = _person(request, person_uuid, INCIDENTS, write=True)
-        data = _valid(IncidentInputSerializer, request.data)
+        data = _valid(FollowUpIncidentInputSerializer, request.data)
         incident = services.incident_record(actor=_actor(request), person=person, **data)
-        return Response(IncidentSerializer(incident).data, status=status.HTTP_201_CREATED)
+        return Response(FollowUpIncidentSerializer(incident).data, status=status.HTTP_201_CREATED)
 
 
 class IncidentActions(APIView):
     @extend_schema(
         summary="Record a follow-up action on an incident",
-        request=IncidentActionInputSerializer,
-        responses={201: IncidentSerializer, **ERRORS},
+        request=FollowUpIncidentActionInputSerializer,
+        responses={201: FollowUpIncidentSerializer, **ERRORS},
     )
     def post(self, request: Request, incident_uuid: str) -> Response:
         actor = _actor(request)
         incident, _p, _a = selectors.get_incident_for_user(actor, incident_uuid, write=True)
-        data = _valid(IncidentActionInputSerializer, request.data)
+        data = _valid(FollowUpIncidentActionInputSerializer, request.data)
         services.incident_action_add(actor=actor, incident=incident, **data)
         incident.refresh_from_db()
-        return Response(IncidentSerializer(incident).data, status=status.HTTP_201_CREATED)
+        return Response(FollowUpIncidentSerializer(incident).data, status=status.HTTP_201_CREATED)
 
 
 class PersonSecurityContacts(APIView):
     @extend_schema(
         summary="Security follow-up (justice and security compartment)",
-        responses={200: SecurityContactSerializer(many=True), **ERRORS},
+        responses={200: FollowUpSecurityContactSerializer(many=True), **ERRORS},
     )
     def get(self, request: Request, person_uuid: str) -> Response:
         person = _person(request, person_uuid, SECURITY)
-        return Response(SecurityContactSerializer(selectors.security_contacts_of(person), many=True).data)
+        return Response(FollowUpSecurityContactSerializer(selectors.security_contacts_of(person), many=True).data)
 
     @extend_schema(
         summary="Record a security follow-up contact",
-        request=SecurityContactInputSerializer,
-        responses={201: SecurityContactSerializer, **ERRORS},
+        request=FollowUpSecurityContactInputSerializer,
+        responses={201: FollowUpSecurityContactSerializer, **ERRORS},
     )
     def post(self, request: Request, person_uuid: str) -> Response:
         person = _person(request, person_uuid, SECURITY, write=True)
-        data = _valid(SecurityContactInputSerializer, request.data)
+        data = _valid(FollowUpSecurityContactInputSerializer, request.data)
         row = services.security_contact_record(actor=_actor(request), person=person, **data)
-        return Response(SecurityContactSerializer(row).data, status=status.HTTP_201_CREATED)
+        return Response(FollowUpSecurityContactSerializer(row).data, status=status.HTTP_201_CREATED)
 
 
 class PersonClosures(APIView):
-    @extend_schema(summary="Closure requests and decisions", responses={200: ClosureSerializer(many=True), **ERRORS})
+    @extend_schema(
+        summary="Closure requests and decisions", responses={200: FollowUpClosureSerializer(many=True), **ERRORS}
+    )
     def get(self, request: Request, person_uuid: str) -> Response:
         person = _person(request, person_uuid, FOLLOW_UP)
-        return Response(ClosureSerializer(selectors.person_follow_up(person).closures, many=True).data)
+        return Response(FollowUpClosureSerializer(selectors.person_follow_up(person).closures, many=True).data)
 
     @extend_schema(
         summary="Request the closure (a child's case: with its best-interests assessment)",
-        request=ClosureInputSerializer,
-        responses={201: ClosureSerializer, **ERRORS},
+        request=FollowUpClosureInputSerializer,
+        responses={201: FollowUpClosureSerializer, **ERRORS},
     )
     def post(self, request: Request, person_uuid: str) -> Response:
         person = _person(request, person_uuid, FOLLOW_UP, write=True)
-        data = _valid(ClosureInputSerializer, request.data)
+        data = _valid(FollowUpClosureInputSerializer, request.data)
         assessment = None
         if data["best_interests_assessed_on"] or data["best_interests_recommendation"]:
             assessment = services.BestInterestsInput(
@@ -382,14 +399,14 @@ class PersonClosures(APIView):
             explanation=data["explanation"],
             best_interests=assessment,
         )
-        return Response(ClosureSerializer(closure).data, status=status.HTTP_201_CREATED)
+        return Response(FollowUpClosureSerializer(closure).data, status=status.HTTP_201_CREATED)
 
 
 class ClosureDecision(APIView):
     @extend_schema(
         summary="Approve or refuse a closure (a supervisor other than the requester)",
-        request=DecisionInputSerializer,
-        responses={200: ClosureSerializer, **ERRORS},
+        request=FollowUpDecisionInputSerializer,
+        responses={200: FollowUpClosureSerializer, **ERRORS},
     )
     def post(self, request: Request, closure_uuid: str) -> Response:
         actor = _actor(request)
@@ -398,24 +415,24 @@ class ClosureDecision(APIView):
         if not has_capability(actor.user, Capability.APPROVE_CARE):
             raise exceptions.PermissionDenied(_("Your role cannot approve case closures."))
         version = expected_version(request)
-        data = _valid(DecisionInputSerializer, request.data)
+        data = _valid(FollowUpDecisionInputSerializer, request.data)
         closure = services.closure_decide(
             actor=actor, closure=closure, approve=data["approve"], note=data["note"], expected_version=version
         )
-        return Response(ClosureSerializer(closure).data)
+        return Response(FollowUpClosureSerializer(closure).data)
 
 
 class PersonReopen(APIView):
     @extend_schema(
         summary="Reopen a closed case, with a reason",
-        request=ReopenInputSerializer,
-        responses={200: ClosureSerializer, **ERRORS},
+        request=FollowUpReopenInputSerializer,
+        responses={200: FollowUpClosureSerializer, **ERRORS},
     )
     def post(self, request: Request, person_uuid: str) -> Response:
         person = _person(request, person_uuid, FOLLOW_UP, write=True)
-        data = _valid(ReopenInputSerializer, request.data)
+        data = _valid(FollowUpReopenInputSerializer, request.data)
         closure = services.case_reopen(actor=_actor(request), person=person, reason=data["reason"])
-        return Response(ClosureSerializer(closure).data)
+        return Response(FollowUpClosureSerializer(closure).data)
 
 
 MINE = OpenApiParameter("mine", bool, description="Only the caller's own follow-ups")
@@ -427,7 +444,7 @@ class Overdue(APIView):
     @extend_schema(
         summary="Overdue follow-ups of the persons you follow up (at most 500)",
         parameters=[MINE, REGION, WORKER],
-        responses={200: DueContactSerializer(many=True), 403: ERRORS[403]},
+        responses={200: FollowUpDueContactSerializer(many=True), 403: ERRORS[403]},
     )
     def get(self, request: Request) -> Response:
         if not selectors.reads_follow_up(request.user):
@@ -439,16 +456,19 @@ class Overdue(APIView):
             mine=params.get("mine", "") in ("1", "true", "on"),
         )
         qs = selectors.overdue_contacts(_actor(request), filters)
-        return Response(DueContactSerializer(qs[:500], many=True).data)
+        return Response(FollowUpDueContactSerializer(qs[:500], many=True).data)
 
 
 class Due(APIView):
     @extend_schema(
-        summary="Your follow-ups overdue or due in the next 30 days", responses={200: DueContactSerializer(many=True)}
+        summary="Your follow-ups overdue or due in the next 30 days",
+        responses={200: FollowUpDueContactSerializer(many=True)},
     )
     def get(self, request: Request) -> Response:
         if not selectors.reads_follow_up(request.user):
             raise exceptions.PermissionDenied(_("Your role does not follow up persons."))
         return Response(
-            DueContactSerializer(selectors.due_for_worker(request.user).select_related("plan__worker"), many=True).data
+            FollowUpDueContactSerializer(
+                selectors.due_for_worker(request.user).select_related("plan__worker"), many=True
+            ).data
         )
