@@ -139,6 +139,9 @@ class AttendeeSerializer(serializers.ModelSerializer[ConferenceAttendee]):
 
 
 class MinuteSerializer(serializers.ModelSerializer[ConferenceMinute]):
+    # Plain text: a choice set here would collide in the schema with other compartment fields.
+    compartment = serializers.CharField(read_only=True)
+
     class Meta:
         model = ConferenceMinute
         fields = ["uuid", "compartment", "body"]
