@@ -125,3 +125,17 @@ def test_the_day_view_lists_sessions_in_a_bounded_number_of_queries(
     with django_assert_max_num_queries(18):
         response = client.get(url)
     assert response.content.decode().count('data-status="planned"') == 6
+
+
+def test_a_participant_is_added_to_a_group_by_finding_and_choosing_them(world: dict[str, Any]) -> None:
+    session = _plan(world, world["woman"], kind=SessionKind.GROUP, title="Group counselling for women")
+    client = login(Client(), world["psychologist"])
+    url = reverse("rehabilitation_sessions:session_participant_add", args=[session.uuid])
+    found = client.post(url, {"action": "find", "find": world["man"].case_number, "version": str(session.version)})
+    assert found.status_code == 200
+    assert f'value="{world["man"].uuid}"' in found.content.decode()
+    added = client.post(url, {"other": str(world["man"].uuid), "version": str(session.version)})
+    assert added.status_code == 302
+    assert session.participants.filter(person=world["man"]).exists()
+    again = client.post(url, {"other": str(world["man"].uuid), "version": str(session.version + 1)})
+    assert again.status_code == 400 and "already in the session" in again.content.decode()
