@@ -73,6 +73,20 @@ def test_severe_notes_are_encrypted_at_rest_and_not_in_clear_in_the_audit_trail(
     assert MENTAL not in trail and RELIGIOUS not in trail and HEALTH not in trail
 
 
+def test_a_correction_keeps_the_notes_its_author_may_not_write(psychologist, assessment):
+    # The psychologist reads the doctor's health note but does not write it: their form has no field for it.
+    services.needs_assessment_update(
+        actor=act(psychologist),
+        assessment=assessment,
+        expected_version=assessment.version,
+        assessed_on=today(),
+        needs={d: NeedInput(Level.MEDIUM, "Better" if d == Domain.MENTAL_HEALTH else "") for d in Domain.values},
+    )
+    lines = {line.domain: line for line in assessment.lines.all()}
+    assert lines[Domain.HEALTH].notes == HEALTH and lines[Domain.RELIGIOUS].notes == RELIGIOUS
+    assert lines[Domain.MENTAL_HEALTH].notes == "Better" and lines[Domain.HEALTH].level == Level.MEDIUM
+
+
 def test_a_psychologist_may_not_write_religious_notes(psychologist, resident):
     with pytest.raises(ValidationError) as err:
         services.needs_assessment_create(

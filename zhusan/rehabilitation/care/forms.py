@@ -14,7 +14,7 @@ from zhusan.accounts.models import User
 from zhusan.accounts.permissions import SEVERE_COMPARTMENTS, Compartment
 
 from .models import DOMAIN_COMPARTMENT, MINUTE_COMPARTMENTS, Domain, GoalStatus, Level, NeedsAssessment
-from .services import ActionInput, AttendeeInput, NeedInput
+from .services import ActionInput, AttendeeInput, NeedInput, may_write_notes
 
 
 def _date(label: Any, required: bool = True) -> forms.DateField:
@@ -61,9 +61,7 @@ class NeedsForm(forms.Form):
             self.fields[f"level_{domain}"] = forms.ChoiceField(
                 label=_("%(domain)s: level of need") % {"domain": label}, choices=Level.choices, initial=Level.NONE
             )
-            writable = (
-                access.can_write(compartment) if compartment in SEVERE_COMPARTMENTS else access.can_read(compartment)
-            )
+            writable = may_write_notes(access, domain)
             if writable:
                 help_text = (
                     _("Confidential: encrypted, read only by staff of the %(c)s compartment.")

@@ -96,6 +96,12 @@ def _moment(day: date | None, field: str) -> datetime:
 # --- Needs assessment ------------------------------------------------------------------
 
 
+def may_write_notes(access: PersonAccess, domain: str) -> bool:
+    """Notes of a severe domain are written by its compartment's writers; the others by its readers."""
+    compartment = DOMAIN_COMPARTMENT[domain]
+    return access.can_write(compartment) if compartment in SEVERE_COMPARTMENTS else access.can_read(compartment)
+
+
 @dataclass
 class NeedInput:
     level: str = Level.NONE
@@ -116,8 +122,7 @@ def _validate_needs(
         if need.level not in Level.values:
             errors[f"level_{domain}"] = _("Choose a level of need.")
         compartment = DOMAIN_COMPARTMENT[domain]
-        allowed = access.can_write(compartment) if compartment in SEVERE_COMPARTMENTS else access.can_read(compartment)
-        if need.notes.strip() and not allowed:
+        if need.notes.strip() and not may_write_notes(access, domain):
             errors[f"notes_{domain}"] = _(
                 "Notes on %(d)s belong to the %(c)s compartment, which you may not write."
             ) % {
@@ -173,13 +178,13 @@ def needs_assessment_update(
     assessed_on: date | None,
     needs: dict[str, NeedInput],
 ) -> NeedsAssessment:
-    """Correct an assessment. Notes of a compartment the actor cannot read
-    are kept as they were, whatever ``needs`` says of them."""
+    """Correct an assessment. Notes the actor may not write (see
+    ``may_write_notes``) are kept as they were, whatever ``needs`` says of them."""
     person = assessment.person
     access = require_care_write(actor, person, ObjectType.NEEDS_ASSESSMENT)
     errors: dict[str, str] = {}
-    kept = {d: n for d, n in needs.items() if access.can_read(DOMAIN_COMPARTMENT.get(d, Compartment.IDENTITY))}
-    _validate_needs(access, assessed_on, kept, errors)
+    kept = {d: n for d, n in needs.items() if d in DOMAIN_COMPARTMENT and may_write_notes(access, d)}
+    _validate_needs(access, assessed_on, needs, errors)
     if errors:
         raise ValidationError(errors)
     assert assessed_on is not None
