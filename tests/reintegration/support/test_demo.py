@@ -27,6 +27,7 @@ from zhusan.reporting.indicators import ReportFilters, compute
 @pytest.fixture
 def demo(db, monkeypatch, settings):
     settings.ZHUSAN_DISCLOSURE_NOISE = ["1"]
+    settings.ZHUSAN_DISCLOSURE_THRESHOLD = 1
     if "SupportWriter" not in inspect.getsource(builder):
         # Not wired yet: run it where the lead wires it in DemoLoader.run.
         narrow = builder.DemoLoader._narrow_assignments
@@ -57,5 +58,8 @@ def test_the_demo_has_the_first_groups_women_at_work_housing_referrals_and_a_tra
     assert women.values is not None
     referred = compute("persons_referred", by=["referral_outcome"], filters=ReportFilters())
     assert referred.table is not None
+    first = compute("first_group_women_working", filters=ReportFilters())
+    assert first.table.grand_total == working
+
     days = compute("referral_response_days", filters=ReportFilters())
     assert days.values is not None and days.values[0] is not None and 2 <= days.values[0] <= 12

@@ -81,3 +81,16 @@ def test_referrals_by_kind_and_outcome_and_the_median_response_time(
     assert "security" not in counts and not counts.get("health")
     days = compute("referral_response_days", filters=ReportFilters())
     assert days.values is not None and days.values[0] == 4
+
+
+def test_the_briefing_sentence_states_the_published_figure():
+    from zhusan.reintegration.support.statistics import first_group_sentence
+
+    asked: list[str] = []
+
+    def figure(code: str) -> str:
+        asked.append(code)
+        return "7"
+
+    assert first_group_sentence(figure) == "7 women of the first group (Zhusan-1) work."
+    assert asked == ["first_group_women_working"]

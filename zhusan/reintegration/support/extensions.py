@@ -60,10 +60,9 @@ def _indicators() -> Iterable[Any]:
 
 
 def _briefing_sentence() -> None:
-    """The briefing's sentence on the first group, if the reintegration
-    app offers the extension point (``briefing_sentences``)."""
+    """The briefing's sentence on the first group's women at work."""
     point = getattr(registry, "briefing_sentences", None)
-    if point is None:
+    if point is None:  # the point is the reintegration app's addition to the registry
         return
     from .statistics import first_group_sentence
 

@@ -7,6 +7,7 @@ justice-and-security compartment.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, Subquery
@@ -17,6 +18,7 @@ from zhusan.registry.models import Sex
 from zhusan.reporting.indicators import DIMENSIONS, Dimension, Indicator
 
 from .models import Employment, Referral, ReferralKind, ReferralStatus, VocationalCourse
+from .outcomes import FIRST_GROUP
 
 NOT_REFERRED = "none"
 
@@ -120,13 +122,31 @@ def indicators() -> list[Indicator]:
             unit=_("days"),
             headline=False,
         ),
+        Indicator(
+            code="first_group_women_working",
+            name=_("Women of the first group in work"),
+            definition=_(
+                "Adult women who arrived with the programme's first operation and hold a current job, as the "
+                "programme's outcome is reported."
+            ),
+            numerator=_("Adult women of the first operation in work"),
+            denominator=None,
+            disaggregations=("region",),
+            population=_first_group_woman_working,
+            hxl_tag="#reached",
+            headline=False,
+        ),
     ]
 
 
-def first_group_sentence(*args: Any, **kwargs: Any) -> str:
-    """The briefing's sentence on the first group's women at work (the
-    extension point's exact signature is the reintegration app's)."""
-    from .outcomes import first_group_women_working
+def _first_group_woman_working(row: dict[str, Any]) -> bool:
+    return _adult_woman_returnee(row) and row["operation"] == FIRST_GROUP and bool(row.get("support_employed"))
 
-    n = first_group_women_working()
-    return str(_("%(n)d women of the first group (Zhusan-1) work.") % {"n": n})
+
+def first_group_sentence(figure: Callable[[str], str]) -> str:
+    """The briefing's sentence on the first group's women at work, from the
+    published (disclosure-controlled) figure."""
+    return str(
+        _("%(n)s women of the first group (%(operation)s) work.")
+        % {"n": figure("first_group_women_working"), "operation": FIRST_GROUP}
+    )
