@@ -115,7 +115,7 @@ class SessionParticipant(UUIDModel):
     audit_type = ObjectType.SESSION_PARTICIPANT
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="participants")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="session_participations")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="session_participations")
     attendance = models.CharField(_("attendance"), max_length=20, choices=Attendance.choices, blank=True)
 
     class Meta:
@@ -135,7 +135,7 @@ class SessionNote(UUIDModel, TimeStampedModel):
     audit_type = ObjectType.SESSION_NOTE
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="notes")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="session_notes")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="session_notes")
     compartment = models.CharField(_("compartment"), max_length=30, choices=Compartment.choices)
     body = EncryptedTextField(_("note"))
     author = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, related_name="+")
@@ -174,7 +174,7 @@ class IntakeAccount(UUIDModel, TimeStampedModel, VersionedModel):
 
     audit_type = ObjectType.INTAKE_ACCOUNT
 
-    person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="intake_account")
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="intake_account")
     interviewed_on = models.DateField(_("interviewed on"))
     interviewer = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, related_name="+")
     # A JSON list of ``TravelReason`` values, encrypted.
@@ -218,7 +218,7 @@ class ProfessionalRiskAssessment(UUIDModel, TimeStampedModel):
 
     audit_type = ObjectType.RISK_ASSESSMENT
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="professional_risk_assessments")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="professional_risk_assessments")
     tool = models.CharField(_("licensed tool"), max_length=20, choices=RiskTool.choices)
     outcome = EncryptedTextField(_("outcome, in the tool's own words"))
     assessor_name = models.CharField(_("assessor"), max_length=200)
