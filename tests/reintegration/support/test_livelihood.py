@@ -111,3 +111,31 @@ def test_the_tab_records_housing(worker, woman, client):
     )
     assert response.status_code == 302
     assert Housing.objects.get(person=woman).address == "Aktau, 5th district"
+
+
+def test_the_letter_to_an_employer_introduces_the_person_without_her_background(worker, woman, client):
+    from zhusan.reintegration.letters import letter_is_clean
+    from zhusan.reintegration.support.letters import TEXTS, employer_letter
+
+    job = _job(worker, woman)
+    for language in TEXTS:
+        letter = employer_letter(job, language=language, contact="Saule, +7 700 000 00 00")
+        assert letter_is_clean(letter.text), letter.text
+        assert "Caspian Textiles" in letter.text
+    login(client, worker)
+    response = client.get(reverse("reintegration_support:employer_letter", args=[job.uuid]) + "?language=kk")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert AuditEvent.objects.filter(action=Action.EXPORT, object_ref=str(job.uuid)).exists()
+
+
+def test_a_letter_with_a_forbidden_word_is_refused(worker, woman, client):
+    from zhusan.reintegration.letters import LetterRefusedError
+    from zhusan.reintegration.support.letters import employer_letter
+
+    job = _job(worker, woman, sector="Returnee rehabilitation project")
+    with pytest.raises(LetterRefusedError):
+        employer_letter(job, language="en", contact="Saule")
+    login(client, worker)
+    response = client.get(reverse("reintegration_support:employer_letter", args=[job.uuid]))
+    assert response.status_code == 302
+    assert not AuditEvent.objects.filter(action=Action.EXPORT).exists()

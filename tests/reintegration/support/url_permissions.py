@@ -4,6 +4,7 @@ POST may succeed."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from zhusan.accounts.models import OrganisationKind
@@ -54,6 +55,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "reintegration_support:referral_answer": WRITERS,
     "reintegration_support:referral_review": SUPERVISORS,
     "reintegration_support:transfer_list": LISTS,
+    # Who writes livelihood and reads contact data (the employer).
+    "reintegration_support:employer_letter": WRITERS & _reads(C.CONTACT_LOCATION),
     "reintegration_support:transfer_detail": READERS,
     # Only the receiving organisation answers (the probe's staff are all in the sending one).
     "reintegration_support:transfer_answer": frozenset(),
@@ -77,8 +80,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
 
 
 def objects(world: dict[str, Any]) -> dict[str, str]:
-    """A referral to a service named in free text and a transfer to another
-    organisation, both of ``world["inside"]`` (a child: her parent's consent)."""
+    """A referral to a service named in free text, a transfer to another
+    organisation and an apprenticeship, all of ``world["inside"]`` (a child:
+    her parent's consent)."""
     actor = Actor.system("tests", user=world["registrar"])
     child = world["inside"]
     for purpose in (ConsentPurpose.SHARE_EDUCATION, ConsentPurpose.SHARE_SOCIAL):
@@ -92,4 +96,12 @@ def objects(world: dict[str, Any]) -> dict[str, str]:
     transfer = services.transfer_request(
         actor=actor, person=child, to_unit=UnitFactory(organisation=receiving), reason="The family moved."
     )
-    return {"referral_uuid": str(referral.uuid), "transfer_uuid": str(transfer.uuid)}
+    employment = services.employment_add(
+        actor=actor, person=child, employer_name="Bakery", sector="Food (apprenticeship)", contract_kind="part_time",
+        started_on=date(2026, 9, 1),
+    )  # fmt: skip
+    return {
+        "referral_uuid": str(referral.uuid),
+        "transfer_uuid": str(transfer.uuid),
+        "employment_uuid": str(employment.uuid),
+    }

@@ -18,6 +18,7 @@ urlpatterns = [
     path("referrals/<uuid:referral_uuid>/", views.referral_detail, name="referral_detail"),
     path("referrals/<uuid:referral_uuid>/answer/", views.referral_answer, name="referral_answer"),
     path("referrals/<uuid:referral_uuid>/review/", views.referral_review, name="referral_review"),
+    path("employment/<uuid:employment_uuid>/letter.pdf", views.employer_letter, name="employer_letter"),
     path("transfers/", views.transfer_list, name="transfer_list"),
     path("transfers/<uuid:transfer_uuid>/", views.transfer_detail, name="transfer_detail"),
     path("transfers/<uuid:transfer_uuid>/answer/", views.transfer_answer, name="transfer_answer"),

@@ -11,22 +11,26 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhusan.accounts.access import PersonAccess, has_capability
 from zhusan.accounts.http import AuthenticatedHttpRequest
 from zhusan.accounts.permissions import Capability, Compartment
-from zhusan.audit.services import Actor
+from zhusan.audit.models import Action
+from zhusan.audit.services import Actor, record
 from zhusan.core.concurrency import StaleVersionError
+from zhusan.core.fonts import FontMissingError
 from zhusan.registry.access import access_for
 from zhusan.registry.forms import add_service_errors
 from zhusan.registry.models import Person
 from zhusan.registry.selectors import get_person_for_user
 from zhusan.registry.views import person_page
+from zhusan.reintegration import letters as checked
 
 from . import selectors, services
 from .forms import (
@@ -40,7 +44,9 @@ from .forms import (
     TransferForm,
     VersionForm,
 )
-from .models import SUPPORT_COMPARTMENT, CaseTransfer, ReferralStatus, TransferStatus
+from .letters import LANGUAGES
+from .letters import employer_letter as compose
+from .models import SUPPORT_COMPARTMENT, CaseTransfer, Employment, ReferralStatus, TransferStatus
 
 TAB = "reintegration_support:person_support"
 TAB_TEMPLATE = "reintegration_support/person_support.html"
@@ -398,3 +404,40 @@ def transfer_review(request: AuthenticatedHttpRequest, transfer_uuid: Any) -> Ht
         for message in exc.messages:
             messages.error(request, message)
     return redirect(transfer)
+
+
+def employer_letter(request: AuthenticatedHttpRequest, employment_uuid: Any) -> HttpResponse:
+    """The letter to an employer as a PDF (``?language=ru|kk|en``); it never
+    states the person's background (the forbidden-word check refuses it)."""
+    actor = _actor(request)
+    employment = Employment.objects.select_related("person").filter(uuid=employment_uuid).first()
+    if employment is None:
+        raise Http404("No such employment")
+    person, access = get_person_for_user(actor, employment.person.uuid, audit_view=False)
+    if not (access.can_write(SUPPORT_COMPARTMENT) and access.can_read(Compartment.CONTACT_LOCATION)):
+        raise PermissionDenied(_("Your role does not write letters for this person."))
+    language = request.GET.get("language", "ru")
+    if language not in LANGUAGES:
+        language = "ru"
+    contact = request.user.get_full_name() or request.user.get_username()
+    try:
+        letter = compose(employment, language=language, contact=contact)
+        data = checked.letter_pdf(letter, title=_("Letter to the employer"))
+    except checked.LetterRefusedError:
+        messages.error(request, _("The letter would reveal the person's background; it was not produced."))
+        return redirect(_tab_url(person.uuid))
+    except FontMissingError as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    record(
+        actor,
+        Action.EXPORT,
+        object_type=Employment.audit_type,
+        object_ref=employment.uuid,
+        person_ref=person.uuid,
+        detail={"letter": "employer", "language": language},
+    )
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        content_disposition_header(True, f"employer-letter-{person.case_number}.pdf") or ""
+    )
+    return response
