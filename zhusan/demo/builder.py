@@ -55,9 +55,29 @@ from zhusan.registry.models import (
     TimelineEntry,
 )
 
+from .care import CareWriter
+from .followup import FollowUpWriter
+from .instruments import InstrumentsWriter
 from .operations import OperationWriter
 from .plan import OPERATIONS, Plan, Planned, make_plan
+from .rehabilitation import RehabilitationWriter
+from .reintegration import ReintegrationWriter
+from .sessions import SessionsWriter
+from .support import SupportWriter
 from .tracing import TracingWriter
+
+# After arrival, in the order of the pathway: the centre (admissions, key
+# workers), plans, sessions, instruments; then placement, documents and
+# school, work and referrals, follow-up for years.
+AFTER_ARRIVAL = (
+    RehabilitationWriter,
+    CareWriter,
+    SessionsWriter,
+    InstrumentsWriter,
+    ReintegrationWriter,
+    SupportWriter,
+    FollowUpWriter,
+)
 
 DEFAULT_SEED = 2019
 DEMO_PASSWORD = "zhusan-demo-2019"  # noqa: S105 - documented demo password, synthetic data only
@@ -157,7 +177,7 @@ class DemoLoader:
         self.seed = seed
         self.plan: Plan = make_plan(seed)
         self.spouses = [p for p in self.plan.persons if p.role == "man" and p.spouse is not None]
-        self.total_steps = len(self.plan.persons) + len(self.plan.families) + len(self.spouses) + 2
+        self.total_steps = len(self.plan.persons) + len(self.plan.families) + len(self.spouses) + 2 + len(AFTER_ARRIVAL)
         self.units: dict[str, Unit] = {}
         self.sites: dict[str, Site] = {}
         self.users: dict[Role, User] = {}
@@ -194,6 +214,11 @@ class DemoLoader:
                 seed=self.seed,
             ).run()  # fmt: skip
             advance()
+            for writer in AFTER_ARRIVAL:
+                writer(
+                    plan=self.plan, created=self.created, users=self.users, units=self.units, seed=self.seed
+                ).run()  # fmt: skip
+                advance()
             self._narrow_assignments()
         logins = [(u.username, Role(role).label, u.unit.organisation.name) for role, u in self.users.items()]  # type: ignore[union-attr]  # every demo user has a unit
         return DemoResult(logins=[(a, str(b), c) for a, b, c in logins], persons=len(self.created), table=demo_table())
