@@ -1,44 +1,62 @@
 """Every URL of the URL conf, as every role, against the permission map below.
 
 The probe walks ``django.urls.get_resolver()`` (every pattern, the API's too),
-substitutes the UUID of a real person in the role's scope and of one outside
-it, and GETs each URL; then POSTs an empty body to it. A role the map does not
-name for a URL must get no 2xx (GET or POST); a role it names gets 200 or a
-redirect on an object in scope and 403/404 on one outside; nobody gets a 5xx.
-A URL name missing from the map fails the test: a new view is mapped (and so
-checked) before it ships.
+substitutes the UUID of a real object in the role's scope (a person, a name,
+a document, an operation, a movement, a manifest entry, a staged import, a
+handover document, a duplicate candidate, a tracing request and its match, a
+linkage job, and whatever the apps' ``url_permissions`` modules create) and,
+for person URLs, of a person outside it, and GETs each URL; then POSTs an
+empty body to it. A role the map does not name for a URL must get no 2xx (GET
+or POST); a role it names gets 200 or a redirect on an object in scope and
+403/404 on a person outside; nobody gets a 5xx. A URL name missing from the
+map fails the test: a new view is mapped (and so checked) before it ships.
+
+Apps contribute to the map and the world: any ``tests/**/url_permissions.py``
+exports ``PERMISSIONS: dict[str, frozenset[Role]]`` (URL name → roles allowed)
+and optionally ``objects(world) -> dict[str, str]`` (URL kwarg → UUID of an
+object it creates in scope; used for that module's URLs first). The world
+offers ``home`` (a unit), ``inside`` (a child of 14 in ``home``),
+``inside_adult`` (an adult woman in ``home``), ``outside`` (a person of
+another organisation) and ``registrar`` (a consular officer in ``home``);
+every persona is assigned to both inside persons.
 """
 
 from __future__ import annotations
 
+import importlib
+import json
+import os
 import re
+import traceback
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from types import ModuleType
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from zhusan.accounts.models import Unit
+from zhusan.accounts.models import Unit, User
 from zhusan.accounts.permissions import POLICIES, Capability, Compartment, Role
-from zhusan.registry.models import CaseAssignment, Person
+from zhusan.audit.services import Actor
+from zhusan.engine.io import read_person_file
+from zhusan.matching import jobs as linkage
+from zhusan.matching import services as matching
+from zhusan.operations import imports
+from zhusan.operations import services as operations
+from zhusan.registry import services as registry
+from zhusan.registry.models import CaseAssignment, ConsentPurpose, Person, Site, SiteKind
 
 from ..factories import OrganisationFactory, UnitFactory, make_person, make_staff
 from ..registry.helpers import login
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skip(
-        reason=(
-            "the world fixture has persons and names only: routes of operations, movements, entries, imports, "
-            "handover documents, duplicate candidates, tracing requests and matches, linkage jobs get a random "
-            "UUID and answer 404 to the roles PERMISSION_MAP allows (85 mismatches for the 4 roles with VIEW_OPERATIONS or REVIEW_MATCHES, all of this kind; the 9 other roles pass). Create one "
-            "of each in and out of the persona's scope through their services and substitute them in values_for, "
-            "then remove this skip (issue 10, 'Proof kept in CI')"
-        )
-    ),
-]
+pytestmark = pytest.mark.django_db
 
 ALL = frozenset(Role)
 STAFF = ALL - {Role.SYSTEM_ADMIN}
@@ -213,6 +231,63 @@ PERMISSION_MAP: dict[str, frozenset[Role]] = {
 }
 
 
+# --- Contributions of the apps (tests/**/url_permissions.py) ------------------------
+
+TESTS = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Contribution:
+    """One ``url_permissions`` module: its map, and the objects it makes."""
+
+    module: str
+    permissions: dict[str, frozenset[Role]] = field(default_factory=dict)
+    make: Any = None  # objects(world) -> dict[str, str], if the module has one
+
+
+def contributions() -> tuple[list[Contribution], list[str]]:
+    """Every ``tests/**/url_permissions.py``, imported; and the problems met
+    (a module that fails to import, or does not export its map)."""
+    found: list[Contribution] = []
+    problems: list[str] = []
+    for path in sorted(TESTS.rglob("url_permissions.py")):
+        name = ".".join(("tests", *path.relative_to(TESTS).with_suffix("").parts))
+        try:
+            module: ModuleType = importlib.import_module(name)
+        except Exception:  # noqa: BLE001 (any failure is reported, naming the module)
+            last = traceback.format_exc(limit=3).strip().splitlines()[-1]
+            problems.append(f"{path.relative_to(TESTS.parent)} fails to import: {last}")
+            continue
+        permissions = getattr(module, "PERMISSIONS", None)
+        if not isinstance(permissions, dict):
+            problems.append(f"{path.relative_to(TESTS.parent)} exports no PERMISSIONS dict (URL name → roles)")
+            continue
+        found.append(Contribution(name, dict(permissions), getattr(module, "objects", None)))
+    return found, problems
+
+
+CONTRIBUTIONS, CONTRIBUTION_PROBLEMS = contributions()
+
+
+def permission_map() -> tuple[dict[str, frozenset[Role]], list[str]]:
+    """PERMISSION_MAP with every contributed map merged in; a name mapped twice
+    to different roles is a problem naming both places."""
+    merged = dict(PERMISSION_MAP)
+    owner = dict.fromkeys(PERMISSION_MAP, "tests/access/test_every_url.py")
+    problems = []
+    for c in CONTRIBUTIONS:
+        for name, allowed in c.permissions.items():
+            if name in merged and merged[name] != frozenset(allowed):
+                problems.append(f"{name} is mapped differently by {owner[name]} and {c.module}")
+                continue
+            merged[name] = frozenset(allowed)
+            owner[name] = c.module
+    return merged, problems
+
+
+MAP, MAP_PROBLEMS = permission_map()
+
+
 @dataclass(frozen=True)
 class Route:
     name: str
@@ -257,7 +332,7 @@ ADMIN_MODEL_PERMISSIONS = (
 
 
 def map_key(name: str) -> str:
-    if not name.startswith("admin:") or name in PERMISSION_MAP:
+    if not name.startswith("admin:") or name in MAP:
         return name
     return "admin:model-permissions" if name.startswith(ADMIN_MODEL_PERMISSIONS) else "admin:*"
 
@@ -271,22 +346,35 @@ def fill(route: Route, values: dict[str, str]) -> str:
     return "/" + re.sub(r"<(?:[^>:]+:)?(\w+)>", lambda m: values[m.group(1)], path)
 
 
-def values_for(route: Route, person: Person) -> dict[str, str]:
-    """Real UUIDs for a person's URLs; an unknown object for any other kind."""
+FIXED = {"fmt": "csv", "seq": "1", "app_label": "accounts", "code": "persons", "url": "accounts/"}
+
+
+def values_for(route: Route, person: Person, world: dict[str, Any]) -> dict[str, str]:
+    """Real UUIDs for the route's parameters: the person's, then the objects of
+    the module that maps the route, then the world's; an unknown object for
+    anything nobody made (a route that needs one then answers 404 and the
+    probe says so)."""
     person_name = person.names.first()
-    known = {"person_uuid": str(person.uuid), "name_uuid": str(person_name.uuid) if person_name else ""}
+    objects: dict[str, str] = world["objects"]
+    known = {
+        **objects,
+        **world["objects_by_route"].get(route.name, {}),
+        "person_uuid": str(person.uuid),
+        "name_uuid": str(person_name.uuid) if person_name else "",
+    }
     out: dict[str, str] = {}
     for param in route.params:
         if param in known:
             out[param] = known[param]
         elif param in {"code", "fmt", "key", "seq", "object_id", "app_label", "model_name", "url", "pk", "id"}:
             fmt = "xlsx" if route.name == "reporting:briefing" else "csv"
-            out[param] = {"fmt": fmt, "seq": "1", "app_label": "accounts", "code": "persons", "url": "accounts/"}.get(
-                param, "1"
-            )
+            out[param] = {**FIXED, "fmt": fmt}.get(param, "1")
         else:
             out[param] = str(uuid.uuid4())
     return out
+
+
+# --- The world --------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -298,9 +386,125 @@ def world(db: Any) -> dict[str, Any]:
     # A child, so that a teacher's scope (pupils under 18) reaches the person too.
     return {
         "home": home,
-        "inside": make_person(registrar, birth_year=2012),
+        "registrar": registrar,
+        "inside": make_person(registrar, given="Aruzhan", birth_year=date.today().year - 14),
+        "inside_adult": make_person(registrar, given="Aisha", family="Serikova", birth_year=1990),
         "outside": make_person(far, given="Zhanna", birth_year=2011),
+        "objects": {},
+        "objects_by_route": {},
     }
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+IMPORT_CSV = b"family_name,given_name,sex,birth_year,travel_group\nTokhtarova,Dana,F,1992,A\n"
+
+
+def core_objects(world: dict[str, Any], persona: User, role: Role) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """One of each object of the registry, operations and matching, written
+    through their services by the registrar in ``home`` (the persona's own
+    staged import and linkage job by the persona: they are their creator's alone). By kwarg, and
+    by route where two kinds share a kwarg name (``document_uuid``)."""
+    act = Actor.system("probe", user=world["registrar"])
+    child, adult = world["inside"], world["inside_adult"]
+    document = registry.document_add(actor=act, person=child, doc_type="birth_certificate", status="missing")
+    camp = Site.objects.create(name="Al-Hol", kind=SiteKind.CAMP, country="SY")
+    centre = Site.objects.create(name="Aktau centre", kind=SiteKind.REHABILITATION_CENTRE, country="KZ")
+    operation = operations.operation_create(actor=act, code="Probe-1", name="Probe one", country="KZ")
+    movement = operations.movement_create(
+        actor=act, operation=operation, label="Flight 1", origin=camp, destination="Aktau", destination_site=centre
+    )
+    entry = operations.manifest_add(actor=act, movement=movement, person=adult)
+    handover = operations.handover_document_add(
+        actor=act, movement=movement, upload=SimpleUploadedFile("handover.pdf", PDF, "application/pdf"), kind="other"
+    )
+    # A staged import and a linkage job are their creator's alone: the persona's own when their role may.
+    manages = Capability.MANAGE_OPERATIONS in POLICIES[role].capabilities
+    staged = imports.import_stage(
+        actor=Actor.system("probe", user=persona) if manages else act,
+        movement=movement,
+        upload=SimpleUploadedFile("camp.csv", IMPORT_CSV, "text/csv"),
+        lawful_basis="public_interest",
+    )
+    # A near copy of the woman: a duplicate candidate of two persons in scope.
+    copy = make_person(world["registrar"], given="Aisha", family="Serikova", birth_year=1990)
+    CaseAssignment.objects.create(person=copy, user=persona)
+    candidate = next(
+        c
+        for c in matching.duplicates_check(actor=act, person=copy)
+        if {c.person_a_id, c.person_b_id} == {adult.pk, copy.pk}
+    )
+    # A tracing request for her, with its match (she consented to tracing).
+    registry.consent_record(actor=act, person=adult, purpose=ConsentPurpose.TRACING, status="granted", given_by="self")
+    request = matching.tracing_request_create(
+        actor=act,
+        data=matching.TracingInput(
+            managing_unit=world["home"],
+            inquirer_name="Gulnar Serikova",
+            sought=[
+                matching.SoughtInput(
+                    given="Aisha", family="Serikova", sex="female", birth_year=1990, relation_to_inquirer="mother"
+                )
+            ],
+        ),
+    )
+    match = next(m for m in matching.tracing_run(actor=act, request=request) if m.person_id == adult.pk)
+    reviewer = persona if Capability.REVIEW_MATCHES in POLICIES[role].capabilities else world["registrar"]
+    job = linkage.linkage_job_create(
+        actor=Actor.system("probe", user=reviewer),
+        left_name="probe.csv",
+        left=linkage_records(),
+    )
+    by_kwarg = {
+        "operation_uuid": str(operation.uuid),
+        "movement_uuid": str(movement.uuid),
+        "entry_uuid": str(entry.uuid),
+        "import_uuid": str(staged.uuid),
+        "candidate_uuid": str(candidate.uuid),
+        "request_uuid": str(request.uuid),
+        "match_uuid": str(match.uuid),
+        "job_uuid": str(job.uuid),
+        "document_uuid": str(handover.uuid),
+    }
+    by_route = {"api-document-detail": {"document_uuid": str(document.uuid)}}
+    return by_kwarg, by_route
+
+
+LINKAGE_CSV = "Ref,Surname,First name,DOB,Sex\nA1,Serikova,Aisha,1990,F\n"
+
+
+def linkage_records() -> list[dict[str, object]]:
+    """A one-row list, read as the linkage form reads an upload."""
+    with TemporaryDirectory(prefix="zhusan-probe-") as tmp:
+        path = Path(tmp) / "list.csv"
+        path.write_text(LINKAGE_CSV, encoding="utf-8")
+        return read_person_file(path).records
+
+
+def build(world: dict[str, Any], persona: User, role: Role) -> list[str]:
+    """Fill ``world["objects"]``: the core objects, then each contribution's,
+    each in its own savepoint; the problems met, naming the module."""
+    problems = []
+    objects, by_route = core_objects(world, persona, role)
+    world["objects"].update(objects)
+    world["objects_by_route"].update(by_route)
+    for c in CONTRIBUTIONS:
+        if c.make is None:
+            continue
+        try:
+            with transaction.atomic():
+                made = c.make(world)
+        except Exception:  # noqa: BLE001 (any failure is reported, naming the module)
+            last = traceback.format_exc(limit=4).strip().splitlines()[-1]
+            problems.append(f"objects() of {c.module} failed: {last}")
+            continue
+        if not isinstance(made, dict) or not all(isinstance(v, str) for v in made.values()):
+            problems.append(f"objects() of {c.module} must return a dict of URL kwarg → UUID string")
+            continue
+        for name in c.permissions:
+            world["objects_by_route"].setdefault(name, {}).update(made)
+        for kwarg, value in made.items():
+            world["objects"].setdefault(kwarg, value)
+    return problems
 
 
 def probe(client: Client, role: Role, unit: Unit, world: dict[str, Any]) -> tuple[list[str], list[tuple[str, int]]]:
@@ -309,21 +513,22 @@ def probe(client: Client, role: Role, unit: Unit, world: dict[str, Any]) -> tupl
     seen: list[tuple[str, int]] = []
     for route in every_route():
         key = map_key(route.name)
-        inside = fill(route, values_for(route, world["inside"])) + QUERIES.get(route.name, "")
-        status = client.get(inside).status_code
-        seen.append((route.name, status))
-        if key not in PERMISSION_MAP:
+        if key not in MAP:
             problems.append(
-                f"{route.name} ({route.pattern}) is not in PERMISSION_MAP of tests/access/test_every_url.py: "
-                "add it with the roles that may open it, so that its permission check is tested"
+                f"{route.name} ({route.pattern}) is in no permission map: add it to the PERMISSIONS of its app's "
+                "tests/<app>/url_permissions.py (or to PERMISSION_MAP of tests/access/test_every_url.py) with the "
+                "roles that may open it, so that its permission check is tested"
             )
             continue
-        allowed = role in PERMISSION_MAP[key]
+        inside = fill(route, values_for(route, world["inside"], world)) + QUERIES.get(route.name, "")
+        status = client.get(inside).status_code
+        seen.append((route.name, status))
+        allowed = role in MAP[key]
         # 405: a POST-only route (a form's action); the empty POST below checks it.
         if status >= 500 or (not allowed and 200 <= status < 300) or (allowed and status not in {200, 302, 405}):
             problems.append(f"GET {inside} as {role}: {status} (map: {'allowed' if allowed else 'refused'})")
         if "person_uuid" in route.params:
-            outside = fill(route, values_for(route, world["outside"])) + QUERIES.get(route.name, "")
+            outside = fill(route, values_for(route, world["outside"], world)) + QUERIES.get(route.name, "")
             status = client.get(outside).status_code
             if status not in {302, 403, 404, 405} and not (role in REACHES_OTHER_ORGANISATIONS and allowed):
                 problems.append(f"GET {outside} (out of scope) as {role}: {status}")
@@ -341,12 +546,12 @@ REACHES_OTHER_ORGANISATIONS = roles("programme_manager", "security_liaison")
 @pytest.mark.parametrize("role", sorted(Role))
 def test_every_url_answers_each_role_as_the_map_says(world: dict[str, Any], role: Role) -> None:
     user = make_staff(role, world["home"], username=f"probe-{role}")
-    CaseAssignment.objects.create(person=world["inside"], user=user)
+    for person in (world["inside"], world["inside_adult"]):
+        CaseAssignment.objects.create(person=person, user=user)
+    problems = [*CONTRIBUTION_PROBLEMS, *MAP_PROBLEMS, *build(world, user, role)]
     client = login(Client(raise_request_exception=False), user)
-    problems, seen = probe(client, role, world["home"], world)
-    import json
-    import os
-
+    found, seen = probe(client, role, world["home"], world)
+    problems += found
     if os.environ.get("PROBE_RECORD"):
         with open(os.environ["PROBE_RECORD"], "a") as out:
             out.write(json.dumps({"role": str(role), "seen": seen}) + "\n")
