@@ -19,20 +19,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(monkeypatch):
+def demo():
     from zhusan.demo.builder import DemoLoader
-    from zhusan.demo.rehabilitation import RehabilitationWriter
 
-    # The lead wires the writer before the builder narrows the case manager's assignments.
-    narrow = DemoLoader._narrow_assignments
-    monkeypatch.setattr(DemoLoader, "_narrow_assignments", lambda self: None)
+    # The builder runs RehabilitationWriter after the operations and tracing writers.
     loader = DemoLoader(7)
     loader.run()
-    writer = RehabilitationWriter(
-        plan=loader.plan, created=loader.created, users=loader.users, units=loader.units, seed=loader.seed
-    )
-    writer.run()
-    narrow(loader)
     return loader
 
 
