@@ -105,6 +105,9 @@ PERMISSION_MAP: dict[str, frozenset[Role]] = {
     "set_language": ALL,
     "api-schema": ALL,
     "api-docs": ALL,
+    # Operations probes: health for load balancers (no personal data), metrics by bearer token, never by role.
+    "health": ALL,
+    "metrics": NONE,
     # The registry.
     "registry:person_list": CASE_STAFF,
     "registry:person_pick": CASE_STAFF,
@@ -526,7 +529,14 @@ def probe(client: Client, role: Role, unit: Unit, world: dict[str, Any]) -> tupl
         allowed = role in MAP[key]
         # 405: a POST-only route (a form's action); the empty POST below checks it.
         if status >= 500 or (not allowed and 200 <= status < 300) or (allowed and status not in {200, 302, 405}):
-            problems.append(f"GET {inside} as {role}: {status} (map: {'allowed' if allowed else 'refused'})")
+            hint = ""
+            if allowed and status == 403 and route.name.startswith("admin:"):
+                hint = ": its ModelAdmin should derive from zhusan.accounts.admin.AuditedAdmin (capability permissions)"
+            elif allowed and status == 404:
+                hint = (
+                    ": no object in scope for this route: return its kwarg from objects() of the app's url_permissions"
+                )
+            problems.append(f"GET {inside} as {role}: {status} (map: {'allowed' if allowed else 'refused'}){hint}")
         if "person_uuid" in route.params:
             outside = fill(route, values_for(route, world["outside"], world)) + QUERIES.get(route.name, "")
             status = client.get(outside).status_code
