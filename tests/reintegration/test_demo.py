@@ -1,5 +1,5 @@
-"""The demo's reintegration, written by ``ReintegrationWriter`` where the
-loader will call it (before the case manager's assignments are narrowed),
+"""The demo's reintegration, written by ``ReintegrationWriter`` (the loader
+calls it after arrival, before the case manager's assignments are narrowed),
 and the figures it gives: every returned child lives with family, the
 school-age children go to school, camp-born children have birth certificates
 through the court (some pending), and the briefing says so."""
@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 
 from zhusan.demo.builder import DemoLoader
-from zhusan.demo.reintegration import ReintegrationWriter
 from zhusan.registry.models import Stage
 from zhusan.reintegration.models import DocumentPathway, Enrolment, GuardianshipOrder, Placement
 from zhusan.reporting.briefing import collect
@@ -20,16 +19,7 @@ from zhusan.reporting.indicators import ReportFilters, compute
 def demo(db, settings):
     settings.ZHUSAN_DISCLOSURE_NOISE = ["1"]
     loader = DemoLoader()
-    narrow = loader._narrow_assignments
-
-    def write_then_narrow() -> None:
-        ReintegrationWriter(
-            plan=loader.plan, created=loader.created, users=loader.users, units=loader.units, seed=loader.seed
-        ).run()
-        narrow()
-
-    loader._narrow_assignments = write_then_narrow  # type: ignore[method-assign]
-    loader.run()
+    loader.run()  # the builder runs ReintegrationWriter after arrival, before narrowing assignments
     return loader
 
 
