@@ -21,6 +21,7 @@ from zhusan.accounts.permissions import Capability
 from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, record
 from zhusan.core.models import DatasetMarker
+from zhusan.registry.extensions import contributed_indicators
 from zhusan.registry.models import MAIN_PATH, Sex, Stage
 from zhusan.registry.selectors import AGE_BANDS
 
@@ -91,6 +92,8 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         (catalogue()[code].name, figure(code))
         for code in ("children_share_of_returnees", "days_identification_to_arrival")
     ]
+    # What the apps after arrival declare (rehabilitation, reintegration, …): their headline figures.
+    outcomes = [(i.name, figure(i.code)) for i in contributed_indicators() if i.headline]
     arrivals = figure("arrivals", (arrival_period(rows), "operation"))
     stage_time = figure("time_in_stage")
     context = {
@@ -100,6 +103,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         "synthetic": is_synthetic(),
         "headline": headline,
         "ratios": ratios,
+        "outcomes": outcomes,
         "pipeline_chart": charts.bar_chart(
             [str(Stage(c).label) for c in pipeline_codes], pipeline, title=_("Persons by current stage"), rtl=rtl
         ),

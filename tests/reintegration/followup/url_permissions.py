@@ -59,7 +59,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
 def objects(world: dict[str, Any]) -> dict[str, str]:
     """A plan's first contact, an incident and a closure request of the child
     ``world["inside"]``. A closure needs a stage the lifecycle closes from:
-    a child still "identified" is first recorded as withdrawn."""
+    a child still "identified" is first recorded as withdrawn, one in a centre
+    as reintegrating."""
     child = world["inside"]
     registrar = Actor.system("probe", user=world["registrar"])
     plan = services.plan_create(actor=registrar, person=child)
@@ -72,9 +73,13 @@ def objects(world: dict[str, Any]) -> dict[str, str]:
         description="Called names at school",
     )
     child.refresh_from_db()
-    if Stage.CLOSED not in TRANSITIONS[Stage(child.stage)]:
+    # Other apps' objects may have moved the child on (admitted to a centre):
+    # walk the lifecycle to a stage that closes.
+    while Stage.CLOSED not in TRANSITIONS[Stage(child.stage)]:
+        allowed = TRANSITIONS[Stage(child.stage)]
+        step = Stage.REINTEGRATING if Stage.REINTEGRATING in allowed else Stage.WITHDRAWN
         registry.stage_change(
-            actor=registrar, person=child, to_stage=Stage.WITHDRAWN, reason="probe", expected_version=child.version
+            actor=registrar, person=child, to_stage=step, reason="probe", expected_version=child.version
         )
         child.refresh_from_db()
     closure = services.closure_request(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 
 from zhusan.accounts.access import active_grants, has_capability, home_url_name
-from zhusan.accounts.permissions import Capability, Home, policy
+from zhusan.accounts.permissions import Capability, Compartment, Home, policy
 
 register = template.Library()
 
@@ -23,9 +23,15 @@ def user_menu(context: template.Context) -> dict[str, bool]:
     def can(capability: Capability) -> bool:
         return has_capability(user, capability)
 
+    def reads(*compartments: Compartment) -> bool:
+        return any(policy(g.role).read & set(compartments) for g in grants)
+
     return {
         "my_work": home_url_name(user) == Home.MY_WORK,
         "persons": any(policy(g.role).read for g in grants),
+        "centres": any(policy(g.role).read for g in grants),
+        "referrals": reads(Compartment.FAMILY, Compartment.JUSTICE_SECURITY),
+        "follow_up": reads(Compartment.CONTACT_LOCATION),
         "operations": can(Capability.VIEW_OPERATIONS),
         "review": can(Capability.REVIEW_MATCHES),
         "reports": can(Capability.VIEW_AGGREGATES),

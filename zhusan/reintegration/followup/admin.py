@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from zhusan.accounts.admin import AuditedAdmin
+
 from .models import FollowUpPhase, FollowUpTemplate
 
 
@@ -13,6 +15,6 @@ class FollowUpPhaseInline(admin.TabularInline[FollowUpPhase, FollowUpTemplate]):
 
 
 @admin.register(FollowUpTemplate)
-class FollowUpTemplateAdmin(admin.ModelAdmin[FollowUpTemplate]):
+class FollowUpTemplateAdmin(AuditedAdmin[FollowUpTemplate]):
     list_display = ["name", "is_default", "active"]
     inlines = [FollowUpPhaseInline]
