@@ -11,11 +11,11 @@ from django.db.models import Max, Prefetch, QuerySet
 
 from zhusan.accounts.access import has_capability
 from zhusan.accounts.models import BreakGlassAccess
-from zhusan.accounts.permissions import Capability
+from zhusan.accounts.permissions import Capability, Detail
 from zhusan.accounts.services import break_glass_supervised_by
 from zhusan.audit.models import Action, AuditEvent, ObjectType
 from zhusan.audit.services import Actor, record
-from zhusan.registry.access import visible_to
+from zhusan.registry.access import lists_read_justice, stage_label, stage_shown, visible_to, withheld_in_lists
 from zhusan.registry.models import Person, PersonName
 
 if TYPE_CHECKING:
@@ -29,6 +29,9 @@ _NOT_ACTIVITY = [Action.VIEW, Action.LIST, Action.SEARCH, Action.PERMISSION_DENI
 class AssignedCase:
     person: Person
     last_activity: datetime | None
+    # The stage as this reader may see it: "Restriction applies" for a justice
+    # stage to a care role, nothing where the timeline is withheld (a teacher).
+    stage: str = ""
 
 
 def assigned_cases(actor: Actor, *, limit: int = 50) -> tuple[list[AssignedCase], int]:
@@ -51,7 +54,12 @@ def assigned_cases(actor: Actor, *, limit: int = 50) -> tuple[list[AssignedCase]
         .values_list("person_ref", "last")
     )
     record(actor, Action.LIST, object_type=ObjectType.PERSON, detail={"filters": {"assigned_to_me": True}})
-    cases = [AssignedCase(p, last.get(str(p.uuid))) for p in persons]
+    justice = lists_read_justice(actor.user)
+    masked = Detail.TIMELINE in withheld_in_lists(actor.user)
+    cases = [
+        AssignedCase(p, last.get(str(p.uuid)), "" if masked else stage_label(stage_shown(p.stage, justice=justice)))
+        for p in persons
+    ]
     cases.sort(key=lambda c: (c.last_activity is None, -(c.last_activity.timestamp() if c.last_activity else 0)))
     return cases, total
 

@@ -31,7 +31,7 @@ from zhusan.audit.services import Actor, Denied, diff, record, write_action
 from zhusan.core.concurrency import save_versioned
 from zhusan.operations.services import CARER_RELATIONS, HOUSEHOLD_CARER_ROLES, carers_of
 from zhusan.registry import services as registry
-from zhusan.registry.access import access_for, may_write
+from zhusan.registry.access import access_for, may_write, reads_justice, stage_label, stage_shown
 from zhusan.registry.models import (
     BestInterestsAssessment,
     BestInterestsPurpose,
@@ -395,6 +395,12 @@ def family_problems(
     return problems
 
 
+def _stage_as_seen(actor: Actor, person: Person) -> str:
+    """A person's stage as the actor may read it ("Restriction applies" for a custody to a care role)."""
+    justice = actor.user is not None and reads_justice(access_for(actor.user, person))
+    return stage_label(stage_shown(person.stage, justice=justice))
+
+
 @write_action
 def admission_create(
     *,
@@ -436,7 +442,7 @@ def admission_create(
             errors["residents"] = _(
                 "%(p)s cannot be admitted: only a person who has arrived (repatriated) is admitted to a centre; "
                 "this person is %(stage)s."
-            ) % {"p": _label(person), "stage": Stage(person.stage).label if person.stage else _("a relative")}
+            ) % {"p": _label(person), "stage": _stage_as_seen(actor, person) if person.stage else _("a relative")}
         elif Admission.objects.open().filter(person=person).exists():
             errors["residents"] = _("%(p)s is already resident in a centre.") % {"p": _label(person)}
         elif is_young_child(person, admitted_on) and not resident.room.mothers_with_young_children:

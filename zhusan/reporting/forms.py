@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _l
 from zhusan.accounts.models import Organisation, Unit, User
 from zhusan.accounts.permissions import Compartment
 from zhusan.operations.models import Operation
+from zhusan.registry.access import JUSTICE_STAGES
 from zhusan.registry.models import Script, Sex, Stage
 
 from .case_exports import (
@@ -104,7 +105,13 @@ class CaseExportForm(forms.Form):
         initial=PRIMARY,
     )
     operation = forms.ChoiceField(label=_l("Operation arrived with"), required=False)
-    stage = forms.ChoiceField(label=_l("Lifecycle stage"), required=False, choices=[("", _l("Any"))] + Stage.choices)
+    # A justice stage is not offered: the export refuses it to every role that
+    # exports cases (none reads justice and security).
+    stage = forms.ChoiceField(
+        label=_l("Lifecycle stage"),
+        required=False,
+        choices=[("", _l("Any"))] + [(v, label) for v, label in Stage.choices if v not in JUSTICE_STAGES],
+    )
     region = forms.ChoiceField(label=_l("Region"), required=False)
     start = forms.DateField(label=_l("Identified from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_l("Identified until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -599,7 +599,14 @@ def closure_request(
             errors["reason"] = _("This case is not closed.")
     elif not person.stage or Stage.CLOSED not in TRANSITIONS[Stage(person.stage)]:
         errors["reason"] = _("A case in the stage %(stage)s cannot be closed.") % {
-            "stage": Stage(person.stage).label if person.stage else "—"
+            "stage": access.stage_label(
+                access.stage_shown(
+                    person.stage,
+                    justice=actor.user is not None and access.reads_justice(access.access_for(actor.user, person)),
+                )
+            )
+            if person.stage
+            else "—"
         }
     if CaseClosure.objects.filter(person=person, status=ClosureStatus.REQUESTED).exists():
         errors["reason"] = _("A closure of this case already waits for approval.")
