@@ -333,7 +333,11 @@ class ReferralPage(serializers.Serializer[Any]):
 
 
 class ReferralsSent(APIView):
-    @extend_schema(summary="Referrals of the persons in your care", responses={200: ReferralPage})
+    @extend_schema(
+        summary="Referrals of the persons in your care",
+        operation_id="v1_reintegration_support_referrals_list",
+        responses={200: ReferralPage},
+    )
     def get(self, request: Request) -> Response:
         return _paged(request, selectors.referrals_sent(request.user))
 
