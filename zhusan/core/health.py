@@ -128,6 +128,11 @@ def health(request: HttpRequest) -> JsonResponse:
 class QueueCollector(Collector):
     """The task queue's depth and the wait of its oldest task, read at scrape time."""
 
+    def describe(self) -> Iterator[GaugeMetricFamily]:
+        """The metrics' names, for registration: without touching the database."""
+        yield GaugeMetricFamily("zhusan_task_queue_depth", "Tasks waiting to run now")
+        yield GaugeMetricFamily("zhusan_task_queue_oldest_wait_seconds", "How long the oldest waiting task has waited")
+
     def collect(self) -> Iterator[GaugeMetricFamily]:
         if getattr(settings, "TASKS_MODE", "database") != "database":
             return
