@@ -85,5 +85,5 @@ def test_the_school_letter_is_a_pdf(ri_act, ri_social, ri_child):
 
 def test_the_due_list_in_the_api(ri_act, ri_social, ri_child, ri_granny):
     world.place(ri_act, ri_child, ri_granny, on=world.today() - timedelta(days=100), review_in_days=30)
-    rows = token_client(ri_social).get("/api/v1/reintegration/placements/due/?overdue=1").json()
+    rows = token_client(ri_social).get("/api/v1/reintegration/placements/due/?overdue=true").json()
     assert [r["person"] for r in rows] == [str(ri_child.uuid)]

@@ -4,6 +4,7 @@ version a write is based on."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -122,3 +123,33 @@ class AutoSchema(SpectacularAutoSchema):
                     OpenApiResponse(response=shape, description=description), code, direction=direction
                 )
         return responses
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def query_date(request: Request, name: str) -> date | None:
+    """A date query parameter written YYYY-MM-DD (None when absent); anything
+    else is a 400 naming the parameter."""
+    if name not in request.query_params:
+        return None
+    raw = request.query_params[name]
+    try:
+        if not _ISO_DATE.fullmatch(raw):
+            raise ValueError(raw)
+        return date.fromisoformat(raw)
+    except ValueError as exc:
+        raise exceptions.ValidationError({name: [_("Give the day as YYYY-MM-DD.")]}) from exc
+
+
+def query_flag(request: Request, name: str) -> bool:
+    """A boolean query parameter: ``true`` or ``false`` (absent is false);
+    anything else is a 400 naming the parameter."""
+    if name not in request.query_params:
+        return False
+    raw = request.query_params[name]
+    if raw == "false":
+        return False
+    if raw == "true":
+        return True
+    raise exceptions.ValidationError({name: [_("Give true or false.")]})

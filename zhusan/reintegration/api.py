@@ -25,7 +25,7 @@ from rest_framework.views import APIView
 from zhusan.accounts.permissions import Compartment
 from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, record
-from zhusan.core.api import expected_version
+from zhusan.core.api import expected_version, query_flag
 from zhusan.registry.models import AssentChoice, IdentityEvidence, Person
 from zhusan.registry.selectors import get_person_for_user
 
@@ -516,7 +516,7 @@ class PlacementsDue(APIView):
     def get(self, request: Request) -> Response:
         actor = _actor(request)
         selectors.require_reads(actor, C.FAMILY, Placement)
-        qs = selectors.placements_due(actor, overdue_only=request.query_params.get("overdue") in ("1", "true"))
+        qs = selectors.placements_due(actor, overdue_only=query_flag(request, "overdue"))
         rows = list(qs.select_related("best_interests").prefetch_related("reviews")[:500])
         selectors.audit_list(actor, Placement, len(rows), "placements due for review")
         return Response(PlacementOut(rows, many=True).data)
@@ -558,7 +558,7 @@ class Caseload(APIView):
     def get(self, request: Request) -> Response:
         actor = _actor(request)
         selectors.require_reads(actor, C.DOCUMENTS, DocumentPathway)
-        qs = selectors.pathways_waiting(actor, mine_only=request.query_params.get("mine") in ("1", "true"))
+        qs = selectors.pathways_waiting(actor, mine_only=query_flag(request, "mine"))
         rows = list(qs.select_related("registry_document").prefetch_related("hearings", "evidence")[:500])
         selectors.audit_list(actor, DocumentPathway, len(rows), "document pathways waiting")
         return Response(PathwayOut(rows, many=True).data)

@@ -120,7 +120,7 @@ class ReviewSerializer(serializers.ModelSerializer[PlanReview]):
 class PlanSerializer(serializers.ModelSerializer[CarePlan]):
     person = serializers.UUIDField(source="person.uuid", read_only=True)
     author = serializers.CharField(source="author.get_username", read_only=True)
-    decided_by = serializers.CharField(source="decided_by.get_username", read_only=True, default=None)
+    decided_by = serializers.CharField(source="decided_by.get_username", read_only=True, default=None, allow_null=True)
     goals = GoalSerializer(many=True, read_only=True)
     reviews = ReviewSerializer(many=True, read_only=True)
 

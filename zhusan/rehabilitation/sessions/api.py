@@ -8,7 +8,6 @@ answers 409.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.utils import timezone
@@ -22,7 +21,7 @@ from rest_framework.views import APIView
 
 from zhusan.accounts.models import User
 from zhusan.audit.services import Actor
-from zhusan.core.api import expected_version
+from zhusan.core.api import expected_version, query_date
 from zhusan.registry.models import Person
 from zhusan.registry.selectors import get_person_for_user
 from zhusan.rehabilitation.models import Discipline
@@ -339,11 +338,7 @@ class TodaySessions(APIView):
         responses={200: SessionSerializer(many=True)},
     )
     def get(self, request: Request) -> Response:
-        raw = request.query_params.get("day", "")
-        try:
-            day = date.fromisoformat(raw) if raw else timezone.localdate()
-        except ValueError as exc:
-            raise exceptions.ValidationError({"day": [_("Give the day as YYYY-MM-DD.")]}) from exc
+        day = query_date(request, "day") or timezone.localdate()
         sessions = list(selectors.sessions_of_staff_on(request.user, day))
         participants = {s.pk: list(s.participants.all()) for s in sessions}
         return Response(SessionSerializer(sessions, many=True, context={"participants": participants}).data)

@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from zhusan.accounts.access import has_capability
 from zhusan.accounts.permissions import Capability, Compartment
 from zhusan.audit.services import Actor
-from zhusan.core.api import expected_version
+from zhusan.core.api import expected_version, query_flag
 from zhusan.registry.models import Person
 from zhusan.registry.selectors import get_person_for_user
 
@@ -453,7 +453,7 @@ class Overdue(APIView):
         filters = selectors.DueFilters(
             worker=params.get("worker", "")[:40],
             region=params.get("region", "")[:100],
-            mine=params.get("mine", "") in ("1", "true", "on"),
+            mine=query_flag(request, "mine"),
         )
         qs = selectors.overdue_contacts(_actor(request), filters)
         return Response(FollowUpDueContactSerializer(qs[:500], many=True).data)

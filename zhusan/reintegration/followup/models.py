@@ -53,6 +53,8 @@ class FollowUpTemplate(UUIDModel, TimeStampedModel):
 class FollowUpPhase(models.Model):
     """One phase of a template: a contact every ``every_months`` until ``until_months``."""
 
+    audit_type = ObjectType.FOLLOW_UP_TEMPLATE
+
     template = models.ForeignKey(FollowUpTemplate, on_delete=models.CASCADE, related_name="phases")
     every_months = models.PositiveSmallIntegerField(_("a contact every (months)"))
     until_months = models.PositiveSmallIntegerField(_("until (months after the start)"))
