@@ -511,8 +511,11 @@ def admission_create(
                     reason=_("Admitted to %(centre)s on %(day)s.") % {"centre": centre.name, "day": admitted_on},
                     expected_version=person.version,
                 )
-    for admission in admissions:
-        _schedule_instruments(actor, admission.person, admitted_on=admitted_on)
+    # A replay of history (``change_stage=False``: the demo, an import of past
+    # stays) schedules nothing: instruments due years ago are not work to do.
+    if change_stage:
+        for admission in admissions:
+            _schedule_instruments(actor, admission.person, admitted_on=admitted_on)
     return admissions
 
 
@@ -792,7 +795,7 @@ def admission_discharge(
                 % {"centre": admission.centre.name, "day": discharged_on, "dest": Destination(destination).label},
                 expected_version=person.version,
             )
-    _schedule_instruments(actor, person, discharged_on=discharged_on)
+        _schedule_instruments(actor, person, discharged_on=discharged_on)
     return admission
 
 
