@@ -101,6 +101,17 @@ def test_a_median_over_a_suppressed_count_is_suppressed(programme):
     result = compute("days_identification_to_arrival", by=["sex"], threshold=10)
     assert result.table.cells[1][0] is None
     assert result.values[1] is None
+    assert result.quartiles is not None and result.quartiles[1] is None
+
+
+def test_a_duration_publishes_its_interquartile_range_beside_the_median(programme):
+    result = compute("days_identification_to_arrival", by=["sex"])
+    assert result.quartiles is not None and len(result.quartiles) == 3
+    for median, spread in zip(result.values, result.quartiles, strict=True):
+        assert (median is None) == (spread is None)
+        if spread is not None:
+            assert spread[0] <= median <= spread[1]
+    assert "quartiles" in compute("days_identification_to_arrival").as_dict()
 
 
 def test_it_refuses_a_disaggregation_the_indicator_does_not_allow(programme):

@@ -534,7 +534,7 @@ class IndicatorResult:
     # For rates and durations: one published value per row of ``table`` (None = suppressed).
     values: tuple[float | None, ...] | None = None
     filters: ReportFilters = field(default_factory=ReportFilters)
-    # For stage durations: the lower and upper quartiles beside each median (None = suppressed).
+    # For durations: the lower and upper quartiles beside each median (None = suppressed).
     quartiles: tuple[tuple[float, float] | None, ...] | None = None
 
     def row_labels(self) -> list[str]:
@@ -675,11 +675,15 @@ def compute(
             continue
         key = str(row[by[0]]) if by else "all"
         groups.setdefault(key, []).append((row[end_key] - row[start_key]).days)
+    shown = [
+        count[0] is not None and bool(groups.get(label)) for label, count in zip(counts.rows, counts.cells, strict=True)
+    ]
     values = tuple(
-        None if count[0] is None or not groups.get(label) else float(statistics.median(groups[label]))
-        for label, count in zip(counts.rows, counts.cells, strict=True)
+        float(statistics.median(groups[label])) if ok else None for label, ok in zip(counts.rows, shown, strict=True)
     )
-    return IndicatorResult(indicator, by, counts, values=values, filters=filters)
+    # The interquartile range beside each median, under the same condition.
+    quartiles = tuple(_quartiles(groups[label]) if ok else None for label, ok in zip(counts.rows, shown, strict=True))
+    return IndicatorResult(indicator, by, counts, values=values, filters=filters, quartiles=quartiles)
 
 
 def _quartiles(days: Sequence[int]) -> tuple[float, float]:
