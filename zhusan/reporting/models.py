@@ -19,6 +19,29 @@ from zhusan.core.models import TimeStampedModel, UUIDModel
 USER = settings.AUTH_USER_MODEL
 
 
+# --- dashboard figures (reporting.cache) ---------------------------------------------
+# Restored from migration 0001_initial after a write race on this file at 05:45
+# (the case-export helper's create overwrote it just before its commit): the
+# fields are exactly those of 0001; the dashboard's owner may add methods here.
+
+
+class DashboardFigures(models.Model):
+    """The dashboard's published figures for one set of filters, computed once
+    and kept until the records change."""
+
+    key = models.CharField(max_length=64, unique=True, editable=False)
+    filters = models.JSONField(_("filters"), default=dict, editable=False)
+    payload = models.JSONField(null=True, blank=True, editable=False)
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True, editable=False)
+    seconds = models.FloatField(default=0, editable=False)
+    data_mark = models.BigIntegerField(default=0, editable=False)
+    requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("dashboard figures")
+        verbose_name_plural = _("dashboard figures")
+
+
 # --- case exports (reporting.case_exports, reporting.export_tasks) -------------------
 
 

@@ -43,13 +43,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'case export',
                 'ordering': ['-created_at'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('progress__lte', 100)), name='case_export_progress_at_most_100')],
             },
-        ),
-        migrations.DeleteModel(
-            name='DashboardFigures',
-        ),
-        migrations.AddConstraint(
-            model_name='caseexport',
-            constraint=models.CheckConstraint(condition=models.Q(('progress__lte', 100)), name='case_export_progress_at_most_100'),
         ),
     ]
