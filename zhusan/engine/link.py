@@ -17,7 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .blocking import Columns, Rule, candidate_pairs
-from .model import Comparator, Encoded, Evidence, FellegiSunter, Field, random_pairs
+from .dates import gettext_noop
+from .model import LEVELS, Comparator, Encoded, Evidence, FellegiSunter, Field, random_pairs
+from .translit import match_key
 
 
 @dataclass
@@ -120,3 +122,200 @@ def _one_to_one(il: np.ndarray, ir: np.ndarray, weight: np.ndarray) -> np.ndarra
         used_r.add(b)
         keep[k] = True
     return keep
+
+
+# --- One list against itself ------------------------------------------------------------
+
+
+def _self_pairs(columns: Columns, rules: Sequence[Rule], max_block: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of distinct rows of one list sharing a blocking key, in both
+    directions (i, j) and (j, i): a record's candidates are all its pairs."""
+    n = len(next(iter(columns.values())))
+    il, ir = candidate_pairs(columns, columns, rules, max_block=max_block)
+    off = il != ir
+    a, b = np.minimum(il[off], ir[off]), np.maximum(il[off], ir[off])
+    once = np.unique(a * max(n, 1) + b)
+    a, b = once // max(n, 1), once % max(n, 1)
+    return np.concatenate([a, b]), np.concatenate([b, a])
+
+
+class SelfLinker(Linker):
+    """One list linked against itself, for deduplication: the same fields,
+    rules, comparator and model as :class:`Linker`, every pair of distinct
+    rows compared once (self-pairs skipped), trained on the list alone.
+
+    m and the prior come from EM on the pairs in both directions (each row's
+    candidates compete, as in linkage); a pair's probability is then the
+    pairwise posterior 1 / (1 + 2^-weight) under that prior, not the share
+    among competitors: a person listed three times has two true duplicates,
+    and a share would split the probability between them."""
+
+    def dedupe(
+        self, columns: Columns, *, threshold: float = 0.5, train: bool = True, n_random: int = 100_000
+    ) -> LinkResult:
+        """Pairs ``left < right`` of rows of ``columns`` whose probability
+        reaches ``threshold``; ``n_candidates`` counts each pair compared once."""
+        enc = self.comparator.encode(columns)
+        il, ir = _self_pairs(columns, self.rules, self.max_block)
+        gammas = self.comparator.compare(enc, enc, il, ir)
+        if train:
+            self._train_self(enc, il, gammas, n_random=n_random)
+        half = len(il) // 2  # the first half holds each pair once, a < b
+        il, ir, gammas = il[:half], ir[:half], gammas[:half]
+        weight = self.model.match_weight(gammas, self._tf_codes(enc, il))
+        prob = 1.0 / (1.0 + np.exp2(-np.clip(weight, -60, 60)))
+        keep = prob >= threshold
+        return LinkResult(il[keep], ir[keep], prob[keep], weight[keep], gammas[keep], half)
+
+    def _train_self(self, enc: Encoded, il: np.ndarray, gammas: np.ndarray, *, n_random: int) -> None:
+        if enc.n < self.min_train and self.model.has_defaults:
+            self.model.set_share(0.5, max(enc.n - 1, 1))
+            return
+        rl, rr = random_pairs(enc.n, enc.n, n_random)
+        off = rl != rr
+        self.model.estimate_u(self.comparator.compare(enc, enc, rl[off], rr[off]))
+        for f in self.fields:
+            if f.tf:
+                self.model.set_term_frequencies(f.name, self.comparator.vocabs[f.name].frequencies())
+        if len(il):
+            self.model.estimate_m(gammas, groups=il, n_left=enc.n, n_right=max(enc.n - 1, 1))
+
+
+# --- Records that cannot be decided go to review ------------------------------------------
+
+LINKED = "linked"
+NEEDS_REVIEW = "needs_review"
+
+#: A second candidate whose probability is within this of the best's: the
+#: best is not clearly ahead.
+REVIEW_MARGIN = 0.25
+#: Candidates below this probability are neither linked nor shown for review;
+#: a linkage that reviews asks the engine for every candidate from here.
+REVIEW_FLOOR = 0.05
+#: Candidates shown with a record that needs review, best first.
+REVIEW_TOP = 3
+#: A given name is common when at least this share of the records on both
+#: sides, and at least ``COMMON_MIN`` of them, carry it.
+COMMON_SHARE = 0.002
+COMMON_MIN = 3
+
+#: Why a record needs review, for the reader of the file (translated by the UI).
+REASONS = {
+    "close_second": gettext_noop("another candidate is almost as likely"),
+    "namesakes": gettext_noop("several candidates match on their own; none is clearly the one"),
+    "kunya_only": gettext_noop("found only by a kunya, not by the given name"),
+    "no_date_common_name": gettext_noop("no date of birth on either side, and a common given name"),
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What becomes of one left record: ``linked`` to its best candidate, or
+    ``needs_review`` with up to :data:`REVIEW_TOP` candidates. ``pairs`` index
+    the pair arrays the decision was made from, best first."""
+
+    row: int
+    status: str
+    pairs: tuple[int, ...]
+    reasons: tuple[str, ...] = ()
+
+
+def _levels_by_field(evidence: Sequence[Evidence], fields: Sequence[Field]) -> dict[str, int]:
+    """Field name → level (−1 when missing) read back from the evidence
+    the engines return (labels and level texts, whichever engine ran)."""
+    by_label = {f.label or f.name: f for f in fields}
+    out: dict[str, int] = {}
+    for e in evidence:
+        f = by_label.get(e.field)
+        if f is None:
+            continue
+        out[f.name] = f.levels.index(e.level) if e.level in f.levels else -1
+    return out
+
+
+def _kunya_only(levels: dict[str, int]) -> bool:
+    """The kunya agrees (same name or name family) and the given name does
+    not (different or missing)."""
+    given, kunya = levels.get("given", -1), levels.get("kunya", -1)
+    return kunya in (0, 1) and (given < 0 or given == len(LEVELS["given"]) - 1)
+
+
+def name_counts(*given_columns: Sequence[object]) -> tuple[dict[str, int], int]:
+    """How many records carry each given name (by its match key), over all
+    the columns given, and how many records there are."""
+    counts: dict[str, int] = {}
+    total = 0
+    for column in given_columns:
+        total += len(column)
+        for value in column:
+            key = match_key(str(value)) if value else ""
+            if key:
+                counts[key] = counts.get(key, 0) + 1
+    return counts, total
+
+
+def review(
+    left: np.ndarray,
+    right: np.ndarray,
+    probability: np.ndarray,
+    weight: np.ndarray,
+    evidence: Sequence[Sequence[Evidence]],
+    *,
+    left_given: Sequence[object],
+    right_given: Sequence[object],
+    threshold: float = 0.5,
+    margin: float = REVIEW_MARGIN,
+    floor: float = REVIEW_FLOOR,
+    top: int = REVIEW_TOP,
+    fields: Sequence[Field] | None = None,
+) -> list[Decision]:
+    """Decide each left record from all its candidate pairs (``left[k]``,
+    ``right[k]``, ``probability[k]`` the share — P(this is the one) among the
+    record's candidates —, ``weight[k]`` the match weight, ``evidence[k]``):
+
+    * ``linked`` when its best candidate reaches ``threshold`` and is clearly
+      ahead: no second candidate within ``margin`` of it, found by more than a
+      kunya, and not by a common given name alone with no date on either side;
+    * ``needs_review`` with its ``top`` candidates when the best reaches
+      ``threshold`` but is not clearly ahead, or when the best falls short only
+      because several candidates, each a match on its own (pairwise
+      probability ≥ ``threshold``), share the probability (namesakes);
+    * left out otherwise (no candidate worth a reviewer's time).
+
+    Decisions come in left-row order. The pairs must include every candidate
+    from ``floor`` up (``link_records(..., all_pairs=True, threshold=floor)``)."""
+    from .persons import PERSON_FIELDS
+
+    fields = list(fields) if fields is not None else PERSON_FIELDS
+    counts, total = name_counts(left_given, right_given)
+    common_at = max(COMMON_MIN, COMMON_SHARE * total)
+    pairwise = 1.0 / (1.0 + np.exp2(-np.clip(np.asarray(weight, np.float64), -60, 60)))
+    order = np.lexsort((-np.asarray(probability), np.asarray(left)))
+    decisions: list[Decision] = []
+    starts = np.flatnonzero(np.r_[True, left[order][1:] != left[order][:-1]]) if len(order) else np.empty(0, int)
+    for s, e in zip(starts, np.r_[starts[1:], len(order)], strict=True):
+        group = [int(k) for k in order[s:e] if probability[k] >= floor]
+        if not group:
+            continue
+        best = group[0]
+        row = int(left[best])
+        reasons: list[str] = []
+        if probability[best] >= threshold:
+            if len(group) > 1 and probability[group[1]] >= probability[best] - margin:
+                reasons.append("close_second")
+            levels = _levels_by_field(evidence[best], fields)
+            if _kunya_only(levels):
+                reasons.append("kunya_only")
+            given = left_given[row]
+            key = match_key(str(given)) if given else ""
+            if levels.get("birth", -1) < 0 and key and counts.get(key, 0) >= common_at:
+                reasons.append("no_date_common_name")
+            if not reasons:
+                decisions.append(Decision(row, LINKED, (best,)))
+                continue
+        elif sum(1 for k in group if pairwise[k] >= threshold) >= 2:
+            reasons.append("namesakes")
+        else:
+            continue
+        decisions.append(Decision(row, NEEDS_REVIEW, tuple(group[:top]), tuple(reasons)))
+    return decisions
