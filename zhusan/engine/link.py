@@ -19,6 +19,7 @@ import numpy as np
 from .blocking import Columns, Rule, candidate_pairs
 from .dates import gettext_noop
 from .model import LEVELS, Comparator, Encoded, Evidence, FellegiSunter, Field, random_pairs
+from .name_families import table
 from .translit import match_key
 
 
@@ -240,15 +241,24 @@ def _kunya_only(levels: dict[str, int]) -> bool:
     return kunya in (0, 1) and (given < 0 or given == len(LEVELS["given"]) - 1)
 
 
+def name_key(value: object) -> str:
+    """A given name as counted for commonness: its name family (Мухаммед,
+    Muhammad and محمد are one name), else its match key."""
+    if not value:
+        return ""
+    family = table().primary(str(value))
+    return f"f:{family}" if family else match_key(str(value))
+
+
 def name_counts(*given_columns: Sequence[object]) -> tuple[dict[str, int], int]:
-    """How many records carry each given name (by its match key), over all
+    """How many records carry each given name (:func:`name_key`), over all
     the columns given, and how many records there are."""
     counts: dict[str, int] = {}
     total = 0
     for column in given_columns:
         total += len(column)
         for value in column:
-            key = match_key(str(value)) if value else ""
+            key = name_key(value)
             if key:
                 counts[key] = counts.get(key, 0) + 1
     return counts, total
@@ -292,7 +302,9 @@ def review(
     pairwise = 1.0 / (1.0 + np.exp2(-np.clip(np.asarray(weight, np.float64), -60, 60)))
     order = np.lexsort((-np.asarray(probability), np.asarray(left)))
     decisions: list[Decision] = []
-    starts = np.flatnonzero(np.r_[True, left[order][1:] != left[order][:-1]]) if len(order) else np.empty(0, int)
+    if not len(order):
+        return decisions
+    starts = np.flatnonzero(np.r_[True, left[order][1:] != left[order][:-1]])
     for s, e in zip(starts, np.r_[starts[1:], len(order)], strict=True):
         group = [int(k) for k in order[s:e] if probability[k] >= floor]
         if not group:
@@ -306,8 +318,7 @@ def review(
             levels = _levels_by_field(evidence[best], fields)
             if _kunya_only(levels):
                 reasons.append("kunya_only")
-            given = left_given[row]
-            key = match_key(str(given)) if given else ""
+            key = name_key(left_given[row])
             if levels.get("birth", -1) < 0 and key and counts.get(key, 0) >= common_at:
                 reasons.append("no_date_common_name")
             if not reasons:
