@@ -14,20 +14,34 @@ Unlike the aggregate exports next door, these files name people. So:
 - text cells are neutralised against formula injection (``core.tabular_out``);
 - each export is one ``export`` event in the audit trail naming the fields,
   the filters, the count and the persons exported.
+
+From the page, an export is a job (:class:`~zhusan.reporting.models.CaseExport`)
+prepared by a task of the queue (``reporting.export_tasks``, ``zhusan worker``)
+with its progress on the page; the prepared file waits encrypted at rest
+(the server's key) for its requester alone, who types the archive's
+passphrase at the download (never stored), once; it is erased then, or after
+``settings.ZHUSAN_CASE_EXPORT_KEEP_HOURS`` (default 24). A job whose worker
+died (kill -9, a crash) is shown failed with the reason and can run again
+from the start (``zhusan.core.jobs``): preparing writes nothing but the job.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+import json
+import logging
+import uuid
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import py7zr
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -38,6 +52,7 @@ from zhusan.accounts.models import User
 from zhusan.accounts.permissions import SEVERE_COMPARTMENTS, Capability, Compartment, policy
 from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, record
+from zhusan.core.jobs import Heartbeat, death_of, enqueue_after_commit, worker_identity
 from zhusan.core.models import DatasetMarker
 from zhusan.core.tabular_out import csv_bytes, safe_row, write_xlsx
 from zhusan.operations.models import EntryStatus, ManifestEntry
@@ -56,6 +71,10 @@ from zhusan.registry.models import (
     TimelineEntry,
 )
 from zhusan.registry.selectors import AGE_BANDS
+
+from .models import CaseExport, CaseExportStatus
+
+log = logging.getLogger(__name__)
 
 MIN_PASSPHRASE = 12
 FORMATS = ("csv", "xlsx")
@@ -86,6 +105,19 @@ class ExportFilters:
             "start": self.start.isoformat() if self.start else "",
             "end": self.end.isoformat() if self.end else "",
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, str]) -> ExportFilters:
+        def day(value: str) -> date | None:
+            return date.fromisoformat(value) if value else None
+
+        return cls(
+            operation=data.get("operation", ""),
+            stage=data.get("stage", ""),
+            region=data.get("region", ""),
+            start=day(data.get("start", "")),
+            end=day(data.get("end", "")),
+        )
 
 
 # --- how each value is read ---------------------------------------------------
@@ -284,11 +316,19 @@ def exportable_persons(user: User, filters: ExportFilters) -> QuerySet[Person]:
     return qs.select_related("managing_unit").order_by("case_number")
 
 
-def table(persons: Iterable[Person], fields: Sequence[ExportField], ctx: RowContext) -> list[list[object]]:
-    """Header row of field labels, then one formula-safe row per person."""
+def table(
+    persons: Sequence[Person],
+    fields: Sequence[ExportField],
+    ctx: RowContext,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[list[object]]:
+    """Header row of field labels, then one formula-safe row per person;
+    ``progress(done, total)`` hears of every row."""
     rows: list[list[object]] = [safe_row(str(f.label) for f in fields)]
-    for person in persons:
+    for n, person in enumerate(persons, 1):
         rows.append(safe_row(f.value(person, ctx) for f in fields))
+        if progress is not None:
+            progress(n, len(persons))
     return rows
 
 
@@ -378,23 +418,8 @@ def _is_synthetic() -> bool:
     return bool(marker and marker.is_synthetic)
 
 
-@sensitive_variables("passphrase", "confirmation")
-def case_export_create(
-    *,
-    actor: Actor,
-    fields: Sequence[str],
-    filters: ExportFilters,
-    fmt: str,
-    passphrase: str,
-    confirmation: str | None = None,
-    script: str = PRIMARY,
-    today: date | None = None,
-) -> tuple[str, bytes]:
-    """The archive's file name and bytes; one ``export`` audit event.
-
-    Refuses (``PermissionDenied``, audited) a user without the capability and
-    (``CaseExportError``) bad input, before anything is read or written.
-    """
+def _require_exporter(actor: Actor) -> User:
+    """The actor's user, or ``PermissionDenied`` (audited) without the capability."""
     user = actor.user
     if user is None or not has_capability(user, Capability.EXPORT_CASES):
         record(
@@ -404,26 +429,80 @@ def case_export_create(
             detail={"why": "no capability to export"},
         )
         raise PermissionDenied(_("Your role may not export case-level records."))
+    return user
+
+
+def _check_request(
+    user: User, fields: Sequence[str], filters: ExportFilters, fmt: str, script: str
+) -> list[ExportField]:
+    """The chosen fields, or ``CaseExportError`` saying what to fix."""
     chosen = check_fields(user, fields)
     if fmt not in FORMATS:
         raise CaseExportError(_("Choose CSV or XLSX."), code="format")
     if script != PRIMARY and script not in Script.values:
         raise CaseExportError(_("Choose a script for names."), code="script")
-    check_passphrase(passphrase, confirmation)
     if filters.stage in JUSTICE_STAGES:  # the list would say who is in custody
         raise CaseExportError(_("Case-level exports cannot be filtered by this stage."), code="stage")
+    return chosen
 
+
+@dataclass(frozen=True)
+class Prepared:
+    """A data file ready to go into an archive, and whom it names."""
+
+    content: bytes
+    persons: list[str]
+    case_numbers: list[str]
+
+
+def prepare(
+    user: User,
+    chosen: Sequence[ExportField],
+    filters: ExportFilters,
+    fmt: str,
+    script: str,
+    *,
+    today: date | None = None,
+    progress: Callable[[int, str], None] | None = None,
+) -> Prepared:
+    """Read the persons the user may export and write the data file
+    (formula-safe CSV or XLSX). Reads only; ``progress(percent, message)``."""
+    report = progress or (lambda percent, message: None)
+    report(1, _("Reading the records"))
     persons = exportable_persons(user, filters)
     prefetches = dict.fromkeys(p for f in chosen for p in f.prefetch)
     annotations = {name: expr for f in chosen if f.annotate is not None for name, expr in f.annotate().items()}
     persons = persons.annotate(**annotations).prefetch_related(*prefetches)
-    now = timezone.now()
     ctx = RowContext(today=today or timezone.localdate(), script=script)
     people = list(persons)
-    rows = table(people, chosen, ctx)
+    report(10, _("Writing %(n)d records") % {"n": len(people)})
+
+    def row_done(done: int, total: int) -> None:
+        report(10 + (80 * done) // total, _("Writing %(done)d of %(total)d records") % {"done": done, "total": total})
+
+    rows = table(people, chosen, ctx, row_done)
+    report(90, _("Writing the file"))
+    content = to_xlsx(rows) if fmt == "xlsx" else to_csv(rows)
+    return Prepared(content, [str(p.uuid) for p in people], [p.case_number for p in people])
+
+
+@sensitive_variables("passphrase")
+def _package(
+    *,
+    actor: Actor,
+    user: User,
+    chosen: Sequence[ExportField],
+    filters: ExportFilters,
+    fmt: str,
+    script: str,
+    prepared: Prepared,
+    passphrase: str,
+    extra: dict[str, object] | None = None,
+) -> tuple[str, bytes]:
+    """The ``export`` audit event, then the encrypted archive citing it."""
+    now = timezone.now()
     stem = f"zhusan-cases-{timezone.localtime(now).strftime('%Y%m%d-%H%M%S')}"
     data_file = f"{stem}.{fmt}"
-    content = to_xlsx(rows) if fmt == "xlsx" else to_csv(rows)
     with transaction.atomic():
         # Recorded first so that the README can cite it; a failure below rolls it back.
         event = record(
@@ -436,9 +515,10 @@ def case_export_create(
                 "fields": [f.code for f in chosen],
                 "script": script,
                 "filters": filters.as_dict(),
-                "count": len(people),
-                "persons": [str(p.uuid) for p in people],
-                "case_numbers": [p.case_number for p in people],
+                "count": len(prepared.persons),
+                "persons": prepared.persons,
+                "case_numbers": prepared.case_numbers,
+                **(extra or {}),
             },
         )
         text = readme(
@@ -446,11 +526,271 @@ def case_export_create(
             fields=chosen,
             filters=filters,
             script=script,
-            count=len(people),
+            count=len(prepared.persons),
             data_file=data_file,
             synthetic=_is_synthetic(),
             audit_seq=event.seq,
             at=now,
         )
-        archive = encrypted_archive({data_file: content, "README.txt": text.encode("utf-8")}, passphrase)
+        archive = encrypted_archive({data_file: prepared.content, "README.txt": text.encode("utf-8")}, passphrase)
     return f"{stem}.7z", archive
+
+
+@sensitive_variables("passphrase", "confirmation")
+def case_export_create(
+    *,
+    actor: Actor,
+    fields: Sequence[str],
+    filters: ExportFilters,
+    fmt: str,
+    passphrase: str,
+    confirmation: str | None = None,
+    script: str = PRIMARY,
+    today: date | None = None,
+) -> tuple[str, bytes]:
+    """At once, in this process (the page goes through a job instead:
+    :func:`case_export_request`): the archive's file name and bytes; one
+    ``export`` audit event.
+
+    Refuses (``PermissionDenied``, audited) a user without the capability and
+    (``CaseExportError``) bad input, before anything is read or written.
+    """
+    user = _require_exporter(actor)
+    chosen = _check_request(user, fields, filters, fmt, script)
+    check_passphrase(passphrase, confirmation)
+    prepared = prepare(user, chosen, filters, fmt, script, today=today)
+    return _package(
+        actor=actor,
+        user=user,
+        chosen=chosen,
+        filters=filters,
+        fmt=fmt,
+        script=script,
+        prepared=prepared,
+        passphrase=passphrase,
+    )
+
+
+# --- exports as jobs of the queue ------------------------------------------------
+
+
+def keep_prepared() -> timedelta:
+    return timedelta(hours=float(getattr(settings, "ZHUSAN_CASE_EXPORT_KEEP_HOURS", 24)))
+
+
+def case_export_request(
+    *,
+    actor: Actor,
+    fields: Sequence[str],
+    filters: ExportFilters,
+    fmt: str,
+    script: str = PRIMARY,
+) -> CaseExport:
+    """Record an export job and queue its preparation (``zhusan worker``).
+    Refuses a user without the capability (``PermissionDenied``, audited) and
+    bad input (``CaseExportError``), writing nothing. Audited (``create``)."""
+    user = _require_exporter(actor)
+    chosen = _check_request(user, fields, filters, fmt, script)
+    with transaction.atomic():
+        job = CaseExport.objects.create(
+            created_by=user,
+            fields=[f.code for f in chosen],
+            filters=filters.as_dict(),
+            fmt=fmt,
+            script=script,
+            message=_("Waiting for a worker"),
+        )
+        record(
+            actor,
+            Action.CREATE,
+            object_type=ObjectType.CASE_EXPORT,
+            object_ref=str(job.uuid),
+            detail={"format": fmt, "fields": job.fields, "script": script, "filters": job.filters},
+        )
+    _enqueue(job)
+    job.refresh_from_db()
+    return job
+
+
+def _enqueue(job: CaseExport) -> None:
+    from .export_tasks import prepare_case_export
+
+    enqueue_after_commit(CaseExport, job.pk, lambda: prepare_case_export.enqueue(job=str(job.uuid)))
+
+
+def case_export_settle(job: CaseExport, *, now: datetime | None = None) -> CaseExport:
+    """A job marked running whose worker died is failed, with the reason; a
+    prepared file not downloaded in time is erased."""
+    now = now or timezone.now()
+    if job.status == CaseExportStatus.RUNNING and (reason := death_of(job, now=now)):
+        CaseExport.objects.filter(pk=job.pk, status=CaseExportStatus.RUNNING, task_id=job.task_id).update(
+            status=CaseExportStatus.FAILED,
+            message=(_("Preparing stopped: %(reason)s Run it again.") % {"reason": reason})[:300],
+            finished_at=now,
+        )
+        job.refresh_from_db()
+    elif job.status == CaseExportStatus.DONE and job.finished_at and now - job.finished_at > keep_prepared():
+        CaseExport.objects.filter(pk=job.pk, status=CaseExportStatus.DONE).update(
+            status=CaseExportStatus.EXPIRED,
+            content=b"",
+            persons="",
+            message=_("Not downloaded in time: the file was erased."),
+        )
+        job.refresh_from_db()
+    return job
+
+
+def get_case_export_for_user(actor: Actor, job_uuid: object) -> CaseExport:
+    """A job of the actor's own (404 for anyone else's or a bad id), settled."""
+    user = _require_exporter(actor)
+    job = CaseExport.objects.filter(uuid=str(job_uuid), created_by=user).first() if _is_uuid(job_uuid) else None
+    if job is None:
+        raise Http404(_("No such case export."))
+    return case_export_settle(job)
+
+
+def _is_uuid(value: object) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def case_exports_of(user: User, *, limit: int = 10) -> list[CaseExport]:
+    """The user's latest jobs, newest first (settled)."""
+    return [case_export_settle(j) for j in CaseExport.objects.filter(created_by=user).defer("content")[:limit]]
+
+
+def case_export_rerun(*, actor: Actor, job: CaseExport) -> CaseExport:
+    """Prepare a failed or expired export again from the start, with the
+    scope the user has now (audited)."""
+    case_export_settle(job)
+    if job.status not in (CaseExportStatus.FAILED, CaseExportStatus.EXPIRED):
+        raise CaseExportError(_("Only a failed or expired export can run again."), code="rerun")
+    with transaction.atomic():
+        CaseExport.objects.filter(pk=job.pk).update(
+            status=CaseExportStatus.QUEUED,
+            progress=0,
+            message=_("Waiting for a worker"),
+            task_id="",
+            worker="",
+            heartbeat_at=None,
+            finished_at=None,
+            content=b"",
+            persons="",
+        )
+        record(
+            actor,
+            Action.UPDATE,
+            object_type=ObjectType.CASE_EXPORT,
+            object_ref=str(job.uuid),
+            detail={"run_again": True},
+        )
+    _enqueue(job)
+    job.refresh_from_db()
+    return job
+
+
+def run_case_export(job_uuid: str, task_id: str) -> None:
+    """Prepare one job from the start (the task's body): progress and a
+    heartbeat while it reads and writes, then the file, or the failure. A
+    job no longer waiting or running, or owned by another run, is left alone.
+    Reads the persons its requester may export *now*."""
+    job = CaseExport.objects.select_related("created_by").filter(uuid=job_uuid).first()
+    if job is None:
+        return
+    waiting = Q(status__in=(CaseExportStatus.QUEUED, CaseExportStatus.RUNNING)) & (Q(task_id=task_id) | Q(task_id=""))
+    claimed = CaseExport.objects.filter(waiting, pk=job.pk).update(
+        status=CaseExportStatus.RUNNING,
+        task_id=task_id,
+        worker=worker_identity(),
+        heartbeat_at=timezone.now(),
+        progress=0,
+        message=_("Starting"),
+    )
+    if not claimed:
+        return
+    mine = CaseExport.objects.filter(pk=job.pk, task_id=task_id, status=CaseExportStatus.RUNNING)
+    user = job.created_by
+    with Heartbeat(CaseExport, job.pk, task_id) as beat:
+        try:
+            if not has_capability(user, Capability.EXPORT_CASES):
+                raise CaseExportError(_("Your role may no longer export case-level records."), code="capability")
+            filters = ExportFilters.from_dict(job.filters)
+            chosen = _check_request(user, job.fields, filters, job.fmt, job.script)
+            prepared = prepare(user, chosen, filters, job.fmt, job.script, progress=beat.report)
+        except CaseExportError as exc:
+            beat.stop()
+            mine.update(
+                status=CaseExportStatus.FAILED, message=" ".join(exc.messages)[:300], finished_at=timezone.now()
+            )
+            return
+        except Exception:
+            log.exception("case export %s failed", job_uuid)
+            beat.stop()
+            mine.update(
+                status=CaseExportStatus.FAILED,
+                message=_("Preparing failed; see the server log."),
+                finished_at=timezone.now(),
+            )
+            return
+    with transaction.atomic():
+        row = (
+            CaseExport.objects.select_for_update()
+            .filter(pk=job.pk, task_id=task_id, status=CaseExportStatus.RUNNING)
+            .first()
+        )
+        if row is None:  # failed meanwhile (settled as dead) or taken by another run
+            return
+        # Through save(): the file and the persons are encrypted at rest, which update() would skip.
+        row.content = prepared.content
+        row.persons = json.dumps({"persons": prepared.persons, "case_numbers": prepared.case_numbers})
+        row.count = len(prepared.persons)
+        row.status = CaseExportStatus.DONE
+        row.progress = 100
+        row.message = _("%(n)d records ready") % {"n": row.count}
+        row.finished_at = timezone.now()
+        fields = ["content", "persons", "count", "status", "progress", "message", "finished_at", "updated_at"]
+        row.save(update_fields=fields)
+
+
+@sensitive_variables("passphrase", "confirmation")
+def case_export_download(
+    *, actor: Actor, job: CaseExport, passphrase: str, confirmation: str | None = None
+) -> tuple[str, bytes]:
+    """The prepared file in an archive under ``passphrase``, for the job's
+    requester, once: one ``export`` audit event (fields, filters, count and
+    persons, as :func:`case_export_create`), then the file is erased."""
+    user = _require_exporter(actor)
+    if job.created_by_id != user.pk:
+        raise Http404(_("No such case export."))
+    case_export_settle(job)
+    if job.status != CaseExportStatus.DONE:
+        raise CaseExportError(_("This export is not ready to download."), code="not_ready")
+    check_passphrase(passphrase, confirmation)
+    fields = catalogue()
+    chosen = [fields[c] for c in job.fields if c in fields]
+    with transaction.atomic():
+        row = CaseExport.objects.select_for_update().filter(pk=job.pk, status=CaseExportStatus.DONE).first()
+        if row is None:
+            raise CaseExportError(_("This export is not ready to download."), code="not_ready")
+        who = json.loads(row.persons or "{}")
+        prepared = Prepared(bytes(row.content or b""), who.get("persons", []), who.get("case_numbers", []))
+        result = _package(
+            actor=actor,
+            user=user,
+            chosen=chosen,
+            filters=ExportFilters.from_dict(row.filters),
+            fmt=row.fmt,
+            script=row.script,
+            prepared=prepared,
+            passphrase=passphrase,
+            extra={"job": str(row.uuid)},
+        )
+        row.status, row.content, row.persons = CaseExportStatus.DOWNLOADED, b"", ""
+        row.downloaded_at = timezone.now()
+        row.message = _("Downloaded; the file was erased from the server.")
+        row.save(update_fields=["status", "content", "persons", "downloaded_at", "message", "updated_at"])
+    job.refresh_from_db()
+    return result
