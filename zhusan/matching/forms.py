@@ -154,3 +154,13 @@ class InquirerRegisterForm(forms.Form):
             self.initial.setdefault("script", detected if detected in Script.values else Script.OTHER)
         if relation:
             self.initial.setdefault("relation", relation)
+
+
+class DedupeForm(forms.Form):
+    """One person list to find the same person listed twice in (the file
+    itself is read and checked by the view, as linkage uploads are)."""
+
+    upload = forms.FileField(
+        label=_("List to deduplicate (CSV or XLSX, at most 5 MB and 5,000 rows)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )

@@ -38,4 +38,5 @@ urlpatterns = [
     path("linkage/<uuid:job_uuid>/status.json", views.linkage_status, name="linkage_status"),
     path("linkage/<uuid:job_uuid>/run-again/", views.linkage_rerun, name="linkage_rerun"),
     path("linkage/<uuid:job_uuid>/download/", views.linkage_download, name="linkage_download"),
+    path("dedupe/", views.dedupe, name="dedupe"),
 ]
