@@ -130,3 +130,14 @@ def test_a_clear_best_with_a_distant_second_is_linked() -> None:
         right_given=["Aisha", "Aigerim"],
     )
     assert close[0].status == NEEDS_REVIEW and close[0].reasons == ("close_second",)
+
+
+def test_the_plan_writes_one_row_for_a_link_and_the_candidates_of_a_review() -> None:
+    from zhusan.engine.link import review_plan
+
+    plan = review_plan([Decision(0, LINKED, (4,)), Decision(1, NEEDS_REVIEW, (7, 5), ("namesakes", "close_second"))])
+    assert plan == [
+        (4, LINKED, 1, ""),
+        (7, NEEDS_REVIEW, 1, "namesakes;close_second"),
+        (5, NEEDS_REVIEW, 2, "namesakes;close_second"),
+    ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
+from tempfile import TemporaryDirectory
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -94,3 +96,118 @@ def test_the_page_runs_a_bounded_number_of_queries(client: Client, alice, django
     login(client, alice)
     with django_assert_max_num_queries(12):
         client.post(reverse("matching:dedupe"), {"upload": _upload(CAMP_LIST), "action": "show"})
+
+
+# --- A linkage job's records that need review -------------------------------------------
+
+REGISTRY_NAMESAKES = """ID,Фамилия,Имя,Дата рождения,Пол
+R1,Жусупова,Айша,14.03.1990,ж
+R2,Иванова,Мариям,1992,ж
+R3,Иванова,Мариям,1992,ж
+"""
+LIST_TO_REVIEW = """Ref,Surname,First name,DOB,Sex
+L1,Zhusupova,Aisha,1990-03-14,F
+L2,Ivanova,Mariyam,1992,F
+"""
+
+
+def _pairs_file_with_review(left: list[dict[str, object]], right: list[dict[str, object]]) -> str:
+    """The pairs file as ``link_to_csv`` writes it once it reviews (the
+    wiring asked of zhusan.matching.jobs): its columns, plus ``decision``,
+    ``candidate`` and ``review_reason`` from zhusan.engine.link.review_plan."""
+    from zhusan.core.tabular_out import csv_writer
+    from zhusan.engine.engines import LABELS, link_records
+    from zhusan.engine.link import REVIEW_FLOOR, review, review_plan
+    from zhusan.engine.persons import person_columns
+    from zhusan.matching.jobs import SHOWN
+
+    pairs = link_records(left, right, all_pairs=True, threshold=REVIEW_FLOOR)
+    lcols, rcols = person_columns(left), person_columns(right)
+    decisions = review(
+        pairs.left, pairs.right, pairs.probability, pairs.weight, pairs.evidence,
+        left_given=lcols["given"], right_given=rcols["given"],
+    )  # fmt: skip
+    out = io.StringIO()
+    writer = csv_writer(out)
+    writer.writerow(
+        ["left_row", "left_id", "right_row", "right_id", "match_probability", "match_weight"]
+        + [f"left_{k}" for k in SHOWN]
+        + [f"right_{k}" for k in SHOWN]
+        + [f"evidence: {label}" for label in LABELS]
+        + ["decision", "candidate", "review_reason"]
+    )
+    for k, decision, rank, reasons in review_plan(decisions):
+        i, j = int(pairs.left[k]), int(pairs.right[k])
+        writer.writerow(
+            [i + 2, left[i].get("id") or "", j + 2, right[j].get("id") or ""]
+            + [f"{pairs.probability[k]:.4f}", f"{pairs.weight[k]:.2f}"]
+            + [str(lcols[c][i] or "") for c in SHOWN]
+            + [str(rcols[c][j] or "") for c in SHOWN]
+            + [f"{e.level} ({e.weight:+.2f})" for e in pairs.evidence[k]]
+            + [decision, rank, reasons]
+        )
+    return out.getvalue()
+
+
+def _finished_job(client: Client, result: str | None = None):
+    from zhusan.matching.models import LinkageJob, LinkageMode
+
+    client.post(
+        reverse("matching:linkage_create"),
+        {
+            "mode": LinkageMode.TWO_FILES,
+            "left": _upload(LIST_TO_REVIEW, "list.csv"),
+            "right": _upload(REGISTRY_NAMESAKES, "reg.csv"),
+        },
+    )
+    job = LinkageJob.objects.get()
+    if result is not None:
+        job.result = result
+        job.save(update_fields=["result"])
+    return job
+
+
+def test_a_linkage_jobs_namesakes_are_shown_for_review_with_their_candidates(client: Client, alice) -> None:
+    from zhusan.engine.io import read_person_file
+
+    login(client, alice)
+    with TemporaryDirectory() as tmp:
+        left_path, right_path = Path(tmp) / "list.csv", Path(tmp) / "reg.csv"
+        left_path.write_text(LIST_TO_REVIEW, encoding="utf-8")
+        right_path.write_text(REGISTRY_NAMESAKES, encoding="utf-8")
+        left, right = read_person_file(left_path).records, read_person_file(right_path).records
+    job = _finished_job(client, _pairs_file_with_review(left, right))
+    response = client.get(reverse("matching:linkage_review", args=[job.uuid]))
+    assert response.status_code == 200
+    records = response.context["records"]
+    assert [r["id"] for r in records] == ["L2"]  # Aisha is linked; Mariyam has two namesakes
+    assert sorted(c["id"] for c in records[0]["candidates"]) == ["R2", "R3"]
+    page = response.content.decode()
+    assert "several candidates match on their own; none is clearly the one" in page
+    assert AuditEvent.objects.filter(action=Action.VIEW, object_type="linkage_job", object_ref=str(job.uuid)).exists()
+
+
+def test_a_pairs_file_without_decisions_has_nothing_to_review(client: Client, alice) -> None:
+    login(client, alice)
+    job = _finished_job(client)
+    response = client.get(reverse("matching:linkage_review", args=[job.uuid]))
+    assert response.status_code == 200 and response.context["total"] == 0
+    assert "No record of this linkage needs review." in response.content.decode()
+
+
+def test_the_review_is_its_creators_alone_and_refused_to_a_role_without_linkage(
+    client: Client, alice, centre_unit
+) -> None:
+    login(client, alice)
+    job = _finished_job(client)
+    login(client, make_staff(Role.CASE_MANAGER, centre_unit, username="another-reviewer"))
+    assert client.get(reverse("matching:linkage_review", args=[job.uuid])).status_code == 404
+    login(client, make_staff(Role.TEACHER, centre_unit, username="a-teacher"))
+    assert client.get(reverse("matching:linkage_review", args=[job.uuid])).status_code == 403
+
+
+def test_the_review_page_runs_a_bounded_number_of_queries(client: Client, alice, django_assert_max_num_queries) -> None:
+    login(client, alice)
+    job = _finished_job(client)
+    with django_assert_max_num_queries(15):
+        client.get(reverse("matching:linkage_review", args=[job.uuid]))

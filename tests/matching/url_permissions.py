@@ -12,4 +12,5 @@ LINKAGE = frozenset(r for r, p in POLICIES.items() if Capability.REVIEW_MATCHES 
 
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "matching:dedupe": LINKAGE,
+    "matching:linkage_review": LINKAGE,
 }

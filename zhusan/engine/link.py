@@ -330,3 +330,11 @@ def review(
             continue
         decisions.append(Decision(row, NEEDS_REVIEW, tuple(group[:top]), tuple(reasons)))
     return decisions
+
+
+def review_plan(decisions: Sequence[Decision]) -> list[tuple[int, str, int, str]]:
+    """The rows of a pairs file, in order: (pair index, decision, candidate
+    rank from 1, reasons joined by ``;``) — one row for a linked record, up to
+    :data:`REVIEW_TOP` for a record that needs review. The writer adds
+    ``decision``, ``candidate`` and ``review_reason`` columns from them."""
+    return [(k, d.status, rank, ";".join(d.reasons)) for d in decisions for rank, k in enumerate(d.pairs, start=1)]

@@ -39,4 +39,5 @@ urlpatterns = [
     path("linkage/<uuid:job_uuid>/run-again/", views.linkage_rerun, name="linkage_rerun"),
     path("linkage/<uuid:job_uuid>/download/", views.linkage_download, name="linkage_download"),
     path("dedupe/", views.dedupe, name="dedupe"),
+    path("linkage/<uuid:job_uuid>/review/", views.linkage_review, name="linkage_review"),
 ]

@@ -676,3 +676,81 @@ def dedupe(request: AuthenticatedHttpRequest) -> HttpResponse:
                 ],
             }
     return render(request, "matching/dedupe.html", context)
+
+
+# --- A linkage job's records that need review ------------------------------------------------
+
+import csv as _csv  # noqa: E402
+import io as _io  # noqa: E402
+
+from django.core.paginator import Paginator  # noqa: E402
+
+from zhusan.engine.link import NEEDS_REVIEW, REASONS  # noqa: E402
+
+from .models import LinkageStatus  # noqa: E402
+
+#: Records to review per page.
+REVIEW_PAGE = 25
+
+
+def _records_to_review(result: str) -> list[dict[str, Any]]:
+    """The records of a pairs file marked ``needs_review``, each with its
+    candidates in the file's order (best first)."""
+    reader = _csv.DictReader(_io.StringIO(result))
+    evidence = [c for c in reader.fieldnames or [] if c.startswith("evidence: ")]
+    records: dict[str, dict[str, Any]] = {}
+    for row in reader:
+        if row.get("decision") != NEEDS_REVIEW:
+            continue
+        rec = records.setdefault(
+            row["left_row"],
+            {
+                "row": row["left_row"],
+                "id": row.get("left_id", ""),
+                "values": [row.get(f"left_{k}", "") for k in jobs.SHOWN],
+                "reasons": [_(REASONS[r]) for r in (row.get("review_reason") or "").split(";") if r in REASONS],
+                "candidates": [],
+            },
+        )
+        rec["candidates"].append(
+            {
+                "rank": row.get("candidate", ""),
+                "row": row.get("right_row", ""),
+                "id": row.get("right_id", ""),
+                "values": [row.get(f"right_{k}", "") for k in jobs.SHOWN],
+                "probability": row.get("match_probability", ""),
+                "evidence": [(_(c.removeprefix("evidence: ")), _finding(row.get(c) or "")) for c in evidence],
+            }
+        )
+    return list(records.values())
+
+
+def _finding(text: str) -> str:
+    """``same name (+4.00)`` with the level translated."""
+    level, sep, weight = text.rpartition(" (")
+    return f"{_(level)}{sep}{weight}" if sep else _(text)
+
+
+def linkage_review(request: AuthenticatedHttpRequest, job_uuid: Any) -> HttpResponse:
+    """The records of a finished linkage whose best candidate was not clearly
+    ahead, each with its candidates and their evidence, for a reviewer to
+    decide (the job's creator alone, as its download). Audited as a view."""
+    actor = _actor(request)
+    job = jobs.get_linkage_job_for_user(actor, job_uuid)
+    if job.status != LinkageStatus.DONE:
+        raise Http404(_("The linkage has not finished."))
+    to_review = _records_to_review(str(job.result))
+    page = Paginator(to_review, REVIEW_PAGE).get_page(request.GET.get("page"))
+    record(
+        actor,
+        Action.VIEW,
+        object_type=ObjectType.LINKAGE_JOB,
+        object_ref=str(job.uuid),
+        detail={"needs_review": len(to_review), "page": page.number},
+    )
+    columns = [_("Given name"), _("Family name"), _("Father's name"), _("Date of birth"), _("Sex")]
+    return render(
+        request,
+        "matching/linkage_review.html",
+        {"job": job, "page": page, "records": page.object_list, "total": len(to_review), "columns": columns},
+    )
