@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from zhusan.engine.dedupe import components, dedupe_records, result_rows
 from zhusan.engine.link import SelfLinker, _self_pairs
@@ -79,3 +80,22 @@ def test_progress_is_reported_up_to_a_hundred() -> None:
     seen: list[int] = []
     dedupe_records(LIST, progress=lambda p, m: seen.append(p))
     assert seen == sorted(seen) and seen[-1] == 100
+
+
+def test_names_written_in_the_other_order_are_the_same_person() -> None:
+    swapped = {"id": "A4", "given": "Zhusupova", "family": "Aisha", "birth": "1990", "sex": "female"}
+    others = [LIST[1], LIST[3], LIST[5]]
+    assert clusters_of([LIST[0], *others, swapped]) == [["A1", "A4"], ["B1", "B2"]]
+
+
+def test_a_person_listed_twice_at_one_address_is_found_though_the_name_changed() -> None:
+    at_home = {"address": "12 Abai street", "postcode": "050000", "sex": "female"}
+    first = {"id": "H1", "given": "Aisha", "family": "Zhusupova", "birth": "1990-03-14", **at_home}
+    married = {"id": "H2", "given": "Aisha", "family": "Nurlanova", "birth": "1990-03-14", **at_home}
+    cols = person_columns([first, married])
+    if "address" not in cols:
+        pytest.skip("the person columns carry no address")
+    from zhusan.engine.dedupe import DEDUPE_RULES
+
+    il, _ir = _self_pairs(cols, DEDUPE_RULES, 2000)
+    assert len(il) == 2  # the pair, both ways: found by the address rule

@@ -28,10 +28,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .blocking import Columns, Rule
 from .dates import gettext_noop
 from .link import SelfLinker
 from .model import Evidence
 from .persons import PERSON_FIELDS, PERSON_RULES, person_columns
+from .translit import match_key, skeleton
 
 Records = Sequence[Mapping[str, object]]
 #: ``progress(percent, message)``
@@ -61,6 +63,45 @@ class DedupeResult:
     pairs: int = 0  # pairs at or above the threshold
     candidates: int = 0  # pairs compared, each once
     records: int = 0
+
+
+def _same(*names: str) -> Rule:
+    """Rows agreeing exactly on the match keys of every column in ``names``
+    (none when a column is empty or not in the list)."""
+
+    def keys(cols: Columns) -> list[list[str]]:
+        n = len(next(iter(cols.values())))
+        if not all(name in cols for name in names):
+            return [[] for _ in range(n)]
+        out: list[list[str]] = []
+        for i in range(n):
+            parts = [match_key(str(cols[name][i])) if cols[name][i] else "" for name in names]
+            out.append(["\x1f".join(parts)] if all(parts) else [])
+        return out
+
+    return Rule(" + ".join(names), keys, keys)
+
+
+def _names_either_order(cols: Columns) -> list[list[str]]:
+    """The consonant skeletons of the given and the family name, sorted: a
+    row with its names swapped meets the row written the other way."""
+    out: list[list[str]] = []
+    for g, f in zip(cols["given"], cols["family"], strict=True):
+        a, b = (skeleton(match_key(str(v)))[:4] if v else "" for v in (g, f))
+        out.append(["|".join(sorted((a, b)))] if a and b else [])
+    return out
+
+
+#: The person rules; the two names in either order (see SelfLinker.swap);
+#: and, within one list, the same address: a person listed twice by one camp
+#: or one registry office is listed twice at one address, often with a name
+#: that changed (a married name, a kunya, a typing error).
+DEDUPE_RULES = [
+    *PERSON_RULES,
+    Rule("given and family name in either order", _names_either_order, _names_either_order),
+    _same("address", "postcode"),
+    _same("address", "district"),
+]
 
 
 def _untranslated(message: str) -> str:
@@ -109,7 +150,7 @@ def dedupe_records(
     progress(5, translate(gettext_noop("Reading names and dates")))
     columns = person_columns(records)
     progress(15, translate(gettext_noop("Training the model and scoring pairs")))
-    linker = SelfLinker(PERSON_FIELDS, PERSON_RULES)
+    linker = SelfLinker(PERSON_FIELDS, DEDUPE_RULES)
     res = linker.dedupe(columns, threshold=threshold)
     progress(80, translate(gettext_noop("Forming clusters")))
     root = components(n, res.left, res.right)

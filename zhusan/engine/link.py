@@ -149,7 +149,18 @@ class SelfLinker(Linker):
     candidates compete, as in linkage); a pair's probability is then the
     pairwise posterior 1 / (1 + 2^-weight) under that prior, not the share
     among competitors: a person listed three times has two true duplicates,
-    and a share would split the probability between them."""
+    and a share would split the probability between them.
+
+    Names written in the other order (a family name in the given-name column
+    and the given name in the family column, as lists copied from passports
+    and from camp registers do) are compared crossed as well: a pair is
+    compared in the order whose names agree better (by more than
+    ``swap_margin`` bits), the other fields as they are."""
+
+    #: The two name columns that may be swapped, and the bits by which the
+    #: crossed comparison must beat the straight one.
+    swap = ("given", "family")
+    swap_margin = 2.0
 
     def dedupe(
         self, columns: Columns, *, threshold: float = 0.5, train: bool = True, n_random: int = 100_000
@@ -158,15 +169,37 @@ class SelfLinker(Linker):
         reaches ``threshold``; ``n_candidates`` counts each pair compared once."""
         enc = self.comparator.encode(columns)
         il, ir = _self_pairs(columns, self.rules, self.max_block)
-        gammas = self.comparator.compare(enc, enc, il, ir)
+        straight = self.comparator.compare(enc, enc, il, ir)
+        crossed = self._crossed(columns, enc, il, ir)
+        gammas = self._oriented(straight, crossed)
         if train:
             self._train_self(enc, il, gammas, n_random=n_random)
+            gammas = self._oriented(straight, crossed)
         half = len(il) // 2  # the first half holds each pair once, a < b
         il, ir, gammas = il[:half], ir[:half], gammas[:half]
         weight = self.model.match_weight(gammas, self._tf_codes(enc, il))
         prob = 1.0 / (1.0 + np.exp2(-np.clip(weight, -60, 60)))
         keep = prob >= threshold
         return LinkResult(il[keep], ir[keep], prob[keep], weight[keep], gammas[keep], half)
+
+    def _crossed(self, columns: Columns, enc: Encoded, il: np.ndarray, ir: np.ndarray) -> np.ndarray | None:
+        """Levels with the right row's two name columns swapped (None when
+        the fields do not include both)."""
+        a, b = self.swap
+        if not {a, b} <= {f.name for f in self.fields} or not {a, b} <= set(columns):
+            return None
+        swapped = self.comparator.encode(dict(columns, **{a: columns[b], b: columns[a]}), count=False)
+        crossed: np.ndarray = self.comparator.compare(enc, swapped, il, ir)
+        return crossed
+
+    def _oriented(self, straight: np.ndarray, crossed: np.ndarray | None) -> np.ndarray:
+        """Each pair's levels in the order whose names agree better."""
+        if crossed is None or not len(straight):
+            return straight
+        names = [j for j, f in enumerate(self.fields) if f.name in self.swap]
+        gain = self.model.weights(crossed)[:, names].sum(axis=1) - self.model.weights(straight)[:, names].sum(axis=1)
+        out: np.ndarray = np.where((gain > self.swap_margin)[:, None], crossed, straight)
+        return out
 
     def _train_self(self, enc: Encoded, il: np.ndarray, gammas: np.ndarray, *, n_random: int) -> None:
         if enc.n < self.min_train and self.model.has_defaults:
