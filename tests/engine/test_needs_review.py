@@ -141,3 +141,24 @@ def test_the_plan_writes_one_row_for_a_link_and_the_candidates_of_a_review() -> 
         (7, NEEDS_REVIEW, 1, "namesakes;close_second"),
         (5, NEEDS_REVIEW, 2, "namesakes;close_second"),
     ]
+
+
+def test_the_pairs_plan_of_a_linkage_links_the_clear_and_reviews_the_namesakes() -> None:
+    from zhusan.engine.link import pairs_plan
+
+    left = [
+        {"id": "L1", "given": "Aisha", "family": "Zhusupova", "birth": "1990-03-14", "sex": "F"},
+        {"id": "L2", "given": "Mariyam", "family": "Ivanova", "birth": "1992", "sex": "F"},
+    ]
+    pairs = link_records(left, REGISTRY, all_pairs=True, threshold=REVIEW_FLOOR)
+    lcols, rcols = person_columns(left), person_columns(REGISTRY)
+    plan = pairs_plan(
+        pairs.left, pairs.right, pairs.probability, pairs.weight, pairs.evidence,
+        left_given=lcols["given"], right_given=rcols["given"],
+    )  # fmt: skip
+    rows = [
+        (str(left[int(pairs.left[k])]["id"]), str(REGISTRY[int(pairs.right[k])]["id"]), d, r) for k, d, r, _ in plan
+    ]
+    assert rows[0] == ("L1", "R1", LINKED, 1)
+    assert sorted((a, b, d) for a, b, d, _ in rows[1:]) == [("L2", "R2", NEEDS_REVIEW), ("L2", "R3", NEEDS_REVIEW)]
+    assert sorted(r for *_, r in rows[1:]) == [1, 2]

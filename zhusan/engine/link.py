@@ -371,3 +371,37 @@ def review_plan(decisions: Sequence[Decision]) -> list[tuple[int, str, int, str]
     :data:`REVIEW_TOP` for a record that needs review. The writer adds
     ``decision``, ``candidate`` and ``review_reason`` columns from them."""
     return [(k, d.status, rank, ";".join(d.reasons)) for d in decisions for rank, k in enumerate(d.pairs, start=1)]
+
+
+def pairs_plan(
+    left: np.ndarray,
+    right: np.ndarray,
+    probability: np.ndarray,
+    weight: np.ndarray,
+    evidence: Sequence[Sequence[Evidence]],
+    *,
+    left_given: Sequence[object],
+    right_given: Sequence[object],
+    threshold: float = 0.5,
+    all_pairs: bool = False,
+) -> list[tuple[int, str, int, str]]:
+    """The rows of a pairs file from every candidate from :data:`REVIEW_FLOOR`
+    up (``link_records(..., all_pairs=True, threshold=REVIEW_FLOOR)``):
+    :func:`review_plan` of :func:`review`'s decisions. With ``all_pairs``,
+    a linked record also keeps its other pairs at or above ``threshold``
+    (ranked after its link), as ``--all-pairs`` always did."""
+    decisions = review(
+        left, right, probability, weight, evidence, left_given=left_given, right_given=right_given, threshold=threshold
+    )
+    if all_pairs:
+        extra: dict[int, list[int]] = {}
+        for k in np.argsort(-np.asarray(probability), kind="stable").tolist():
+            if probability[k] >= threshold:
+                extra.setdefault(int(left[k]), []).append(k)
+        decisions = [
+            Decision(d.row, d.status, d.pairs + tuple(k for k in extra.get(d.row, ()) if k not in d.pairs), d.reasons)
+            if d.status == LINKED
+            else d
+            for d in decisions
+        ]
+    return review_plan(decisions)
