@@ -99,3 +99,9 @@ def test_a_person_listed_twice_at_one_address_is_found_though_the_name_changed()
 
     il, _ir = _self_pairs(cols, DEDUPE_RULES, 2000)
     assert len(il) == 2  # the pair, both ways: found by the address rule
+
+
+def test_each_repeated_row_points_to_the_first_row_of_its_cluster() -> None:
+    from zhusan.engine.dedupe import duplicate_of
+
+    assert duplicate_of(dedupe_records(LIST)) == {2: 0, 4: 0, 5: 1}

@@ -203,3 +203,17 @@ def result_rows(
 
 def _text(value: object) -> str:
     return "" if value is None else str(value)
+
+
+def duplicate_of(result: DedupeResult) -> dict[int, int]:
+    """Each member but the first of its cluster → the first row of its
+    cluster (0-based): how an import flags the rows of a manifest that
+    repeat an earlier one."""
+    first: dict[int, int] = {}
+    out: dict[int, int] = {}
+    for m in result.members:
+        if m.cluster in first:
+            out[m.row] = first[m.cluster]
+        else:
+            first[m.cluster] = m.row
+    return out
