@@ -179,15 +179,24 @@ def _name_condition(query: str) -> Q | None:
 def search_condition(query: str, *, withheld: frozenset[Detail] = frozenset()) -> Q | None:
     """Persons a free-text query finds: by case number, or by one of the
     names the reader may see (a kunya withheld from them never finds a
-    person). None when the query holds nothing to search for."""
+    person). None when the query holds nothing to search for.
+
+    Shaped for indexes (docs/architecture.md, "Search at scale"): the
+    person's id is looked up in one set, the UNION of the names found by
+    ``LIKE '%key%'`` on ``search_key``/``match_key`` (GIN trigram indexes on
+    PostgreSQL) and the persons found by case number (an index on
+    ``UPPER(case_number)``). An OR of a case-number test and a name
+    sub-query on the person row would make PostgreSQL read every person.
+    On SQLite the names are scanned."""
     query = query.strip()
     by_case, by_name = _case_number_condition(query), _name_condition(query)
-    cond = Q()
-    if by_case is not None:
-        cond |= by_case
+    found: QuerySet[Any] | None = None
     if by_name is not None:
-        cond |= Q(pk__in=names_shown(withheld).filter(by_name).values("person_id"))
-    return cond if cond else None
+        found = names_shown(withheld).order_by().filter(by_name).values("person_id")
+    if by_case is not None:
+        numbered = Person.objects.order_by().filter(by_case).values("pk")
+        found = numbered if found is None else found.union(numbered)
+    return Q(pk__in=found) if found is not None else None
 
 
 # Sorts of the person list: by case number, name, stage (in pathway order),
