@@ -4,6 +4,13 @@ A family is one name across traditions and scripts: Yusuf, Zhusip, Jusup,
 Iosif, Юсуф, Жүсіп and يوسف are one family. Each variant is indexed by its
 :func:`~zhusan.engine.translit.match_key`, so spellings that fold together
 need no row of their own.
+
+Uzbek, Tajik and Kyrgyz given names take an affectionate or honorific ending
+that lists write or leave out: -jon (Umarjon, Умарҷон), -jan, -bek (Yusufbek)
+and -xon / -khon / -hon (Dilnozaxon, Oyshaxon). A name the table does not
+know is looked up again without such an ending, so Umarjon belongs to Umar's
+family and Oyshaxon to Aisha's; a name listed whole (Otabek, Nurjahon)
+is found whole first.
 """
 
 from __future__ import annotations
@@ -16,6 +23,15 @@ from pathlib import Path
 from .translit import match_key
 
 DATA = Path(__file__).parent / "data" / "name_families.csv"
+
+#: Central Asian endings of a given name, as match keys: -jon, -jan, -bek, and
+#: -xon / -khon / -hon (all "hon" once x and kh are folded to h).
+ENDINGS = ("jon", "jan", "bek", "hon")
+_MIN_STEM = 3
+
+
+def _stems(key: str) -> list[str]:
+    return [key[: -len(e)] for e in ENDINGS if key.endswith(e) and len(key) - len(e) >= _MIN_STEM]
 
 
 @dataclass(frozen=True)
@@ -34,7 +50,11 @@ class FamilyTable:
     def ids(self, name: str) -> frozenset[str]:
         """The family ids of a given name (empty when unknown). Arabic
         spellings without vowels can belong to more than one family."""
-        return self.by_key.get(match_key(name), frozenset())
+        key = match_key(name)
+        found = self.by_key.get(key)
+        if found is None and key.endswith(ENDINGS) and " " not in key:
+            found = next((self.by_key[stem] for stem in _stems(key) if stem in self.by_key), None)
+        return found or frozenset()
 
     def same_family(self, a: str, b: str) -> bool:
         return bool(self.ids(a) & self.ids(b))

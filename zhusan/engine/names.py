@@ -24,10 +24,29 @@ _UMM_ARABIC = {"أم", "ام", "إم"}
 _ABU_ARABIC = {"أبو", "ابو", "أبي", "ابي"}
 _LINEAGE = {"ibn", "ibni", "bin", "ben", "bint", "binti", "bent"}
 _LINEAGE_ARABIC = {"ابن", "إبن", "بن", "بنت"}
-# Separate patronymic words: Kazakh uly / kyzy, Uzbek o'g'li / qizi, Azeri oglu.
+# Separate patronymic words, by match key: Kazakh uly / kyzy (ұлы қызы),
+# Uzbek o'g'li / qizi with any apostrophe (ўғли қизи; the key of o'g'li is
+# ugli), Kyrgyz uulu / kyzy (уулу кызы), Azeri oglu.
 _PATRONYMIC_WORDS = {"uli", "ulu", "kizi", "ogli", "ugli", "oglu", "ogi"}
-_PATRONYMIC_ENDINGS = ("ovich", "evich", "ovna", "evna", "ichna", "ich", "uli", "kizi", "ogli")
-_SURNAME_ENDINGS = ("ova", "eva", "ov", "ev", "ina", "in", "ski", "skaia", "enko", "ian", "dze", "shvili", "ko")
+_PATRONYMIC_ENDINGS = ("ovich", "evich", "ovna", "evna", "ichna", "ich", "uli", "kizi", "ogli", "ugli")
+_SURNAME_ENDINGS = (
+    "ova",
+    "eva",
+    "ov",
+    "ev",
+    "ina",
+    "in",
+    "ski",
+    "skaia",
+    "enko",
+    "ian",
+    "dze",
+    "shvili",
+    "ko",
+    "zoda",
+    "zade",
+    "zada",
+)
 # Compound given names: Abd + a divine name (Abd al-Rahman), Abu Bakr.
 _ABD = {"abd", "abdul", "abdel", "abdal", "abdu", "abdi", "عبد"}
 _ARTICLE = {"al", "el", "ul", "ad", "ar", "as", "at", "an", "az", "ash"}
@@ -104,12 +123,19 @@ def _take_name(tokens: list[str], i: int) -> tuple[str, int]:
     return " ".join(parts), j
 
 
+def is_patronymic_word(token: str) -> bool:
+    """Whether ``token`` is a patronymic written as its own word after the
+    father's name: uly, kyzy, o'g'li (any apostrophe), oʻgʻli, ugli, qizi,
+    kizi, uulu, ўғли, қизи, ұлы, қызы, уулу, кызы, oglu."""
+    return _key(token) in _PATRONYMIC_WORDS
+
+
 def strip_patronymic(patronymic: str) -> str:
     """The father's name inside a patronymic: Serikuly → Serik, Ivanovich → Ivan."""
     word = patronymic.split()[0] if patronymic.split() else ""
     latin = re.sub(
-        r"(ovich|evich|ovna|evna|ichna|ich|uly|uli|ұлы|kyzy|qyzy|kizi|қызы|ogly|ogli|ugli|"
-        r"ович|евич|овна|евна|ична|ич)$",
+        r"(ovich|evich|ovna|evna|ichna|ich|uly|uli|uulu|ұлы|kyzy|qyzy|kizi|qizi|қызы|кызы|қизи|ogly|ogli|ugli|"
+        r"o['ʻʼ‘’`]?g['ʻʼ‘’`]?li|ўғли|угли|уулу|ович|евич|овна|евна|ична|ич)$",
         "",
         word,
         flags=re.IGNORECASE,
@@ -156,7 +182,7 @@ def parse_name(text: str, *, order: str = "auto") -> ParsedName:
             name, i = _take_name(tokens, i + 1)
             lineage.append(name)
             continue
-        if _key(tok) in _PATRONYMIC_WORDS and rest:
+        if is_patronymic_word(tok) and rest:
             rest[-1] = f"{rest[-1]} {tok}"
             parsed.patronymic = rest.pop()
             i += 1
@@ -223,13 +249,17 @@ _SURNAME_STEMS = [
     (re.compile(r"(ts|)ska(ia|ya|ja)?$"), r"\1ski"),
     (re.compile(r"(ts|)ski(i|y|j)?$"), r"\1ski"),
     (re.compile(r"(ov|ev|in|yn)a$"), r"\1"),
-    (re.compile(r"(uli|kizi)$"), ""),
+    # Tajik -zoda, Persian and Azeri -zade / -zadeh, Arabic-script زاده (zada): "son of"
+    (re.compile(r"z[ao]d(a|e|eh|ah)$"), "zoda"),
+    (re.compile(r"(uli|ulu|kizi|ugli|ogli|oglu)$"), ""),
 ]
 
 
 def surname_stem(name: str) -> str:
     """One key for the male and female forms of a surname: Ivanov / Ivanova,
-    Zhusupova / Жусупов, Kowalski / Kowalska, Serikuly / Serikkyzy."""
+    Zhusupova / Жусупов, Kowalski / Kowalska, Serikuly / Serikkyzy, and for
+    the spellings of "son of": Раҳмонзода / Rahmonzoda / Rahmonzade / زاده,
+    Asan uulu, Rustam o'g'li."""
     key = match_key(name)
     words = [w for w in key.split() if w not in _ARTICLE]
     key = "".join(words)

@@ -10,6 +10,13 @@ Three renderings are offered, each for its own purpose:
 * :func:`romanise_arabic` -- a plain romanisation of Arabic script. Arabic
   writes no short vowels, so this is a consonantal skeleton with long vowels.
 
+The scripts of Central Asia go through the same tables and keys: Uzbek
+Cyrillic (ў қ ғ ҳ) and Tajik Cyrillic (ҷ ӣ ӯ ҳ ғ қ) and Kyrgyz (ң ө ү) are rows
+of :data:`ICAO_CYRILLIC`; Uzbek Latin (o' g' with any apostrophe, sh ch ng,
+x for kh, q for k) is folded by :func:`match_key` (see
+:func:`_central_asian_latin`), and the Persian spelling of -zoda (زاده) by
+:func:`romanise_arabic`. See "Scripts of Central Asia" in docs/matching.md.
+
 :func:`to_latin` picks the right one per script; :func:`match_key` reduces a
 Latin form further so that common informal spellings meet (kh/h, zh/j/dzh,
 doubled letters, y/i); :func:`phonetic_key` is a short consonant skeleton for
@@ -63,7 +70,19 @@ ARABIC_TO_LATIN = {
     "\u064b": "", "\u064c": "", "\u064d": "", "\u0670": "a",
 }  # fmt: skip
 
+#: Every apostrophe Uzbek Latin is typed with: the official modifier letters
+#: ʻ (U+02BB, in o‘ g‘) and ʼ (U+02BC, the glottal stop), the typographic ‘ ’,
+#: the ASCII ' and the backtick and acute accent of older keyboards. None of
+#: them is a letter of a key.
+UZBEK_APOSTROPHES = "'\u02bb\u02bc\u2018\u2019`\u00b4"
+_APOSTROPHE_OUT = str.maketrans(dict.fromkeys(UZBEK_APOSTROPHES, ""))
+
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
+# The hard sign before a consonant is the Uzbek and Tajik glottal stop
+# (Маъруф, Неъмат, Саъдулла: Ma'ruf, Ne'mat, Sa'dulla), written with an
+# apostrophe or not at all in Latin; Russian writes ъ only before a vowel
+# letter (е ё ю я), where ICAO's "ie" stays.
+_HARD_SIGN_STOP = re.compile("ъ(?=[бвгджзйклмнпрстфхцчшщғқҳҷңһ])", re.IGNORECASE)
 _ARABIC = re.compile("[\u0600-\u06ff]")
 _SPACES = re.compile(r"\s+")
 _NOT_WORD = re.compile(r"[^a-z\s]")
@@ -117,10 +136,18 @@ def _arabic_vowels(latin: str) -> str:
     return "".join(out)
 
 
+def _persian_final_heh(word: str) -> str:
+    """Persian and Tajik spelling ends -zoda / -zade in a silent heh (زاده,
+    شهزاده, آزاده: Rahmonzoda, Shahzoda, Ozoda); read it as the vowel it
+    writes, as ta marbuta (ة) is read, so that زاده gives "zada", not "zadh"."""
+    return word[:-1] + "ة" if len(word) > 2 and word.endswith("ده") else word
+
+
 def romanise_arabic(text: str) -> str:
     """A plain Latin romanisation of an Arabic-script name, lower case."""
     words = []
     for word in unicodedata.normalize("NFC", text).split():
+        word = _persian_final_heh(word)
         # The article al- is written joined; keep it as a separate prefix.
         # An initial ayn carries a vowel in every Latin spelling (Ali, Umar).
         head = "a" if word[:1] == "ع" else ""
@@ -143,39 +170,76 @@ def to_latin(text: str) -> str:
     for word in text.split():
         script = script_of(word)
         if script == "cyrillic":
-            word = _map(word, ICAO_CYRILLIC)
+            word = _map(_HARD_SIGN_STOP.sub("", word), ICAO_CYRILLIC)
         elif script == "arabic":
             word = romanise_arabic(word)
         elif script == "mixed":
             word = _map(romanise_arabic(word), ICAO_CYRILLIC)
         parts.append(word)
-    latin = _strip_marks(" ".join(parts).replace("ı", "i").replace("ğ", "g")).lower()
-    latin = latin.replace("-", " ").replace("'", "").replace("`", "").replace("’", "")
+    latin = _strip_marks(" ".join(parts).translate(_APOSTROPHE_OUT).replace("ı", "i").replace("ğ", "g")).lower()
+    latin = latin.replace("-", " ")
     latin = _NOT_WORD.sub(" ", latin)
     return _SPACES.sub(" ", latin).strip()
+
+
+# Uzbek Latin x is the kh of Cyrillic х (Xadicha, Baxtiyor, Xolmatov); these
+# European names keep the ks of their x (Alexander, Maxim, Xenia, Oxana).
+_X_AS_KS = re.compile(r"^(alex|max$|maxim|felix|xen|rox[ae]n|oxan|rex$)")
+
+
+def _x_of(word: str) -> str:
+    return word.replace("x", "ks") if _X_AS_KS.match(word) else word.replace("x", "h")
 
 
 # Ordered rewrites that bring informal spellings together. Applied to the
 # lower-case ASCII Latin form.
 _KEY_RULES = [
     ("dzh", "j"), ("dj", "j"), ("zh", "j"), ("kh", "h"), ("gh", "g"), ("ph", "f"), ("q", "k"),
-    ("ck", "k"), ("c", "k"), ("x", "ks"), ("w", "v"), ("ou", "u"), ("oo", "u"), ("ee", "i"),
+    ("ck", "k"), ("c", "k"), ("w", "v"), ("ou", "u"), ("oo", "u"), ("ee", "i"),
     ("iy", "i"), ("yi", "i"), ("ij", "i"), ("y", "i"), ("kk", "k"),
 ]  # fmt: skip
 _DOUBLES = re.compile(r"(.)\1+")
 
+_UZBEK_O = re.compile(f"([Oo])[{UZBEK_APOSTROPHES}]")
+# An Irish O' (O'Brien, O'Neil) starts a word and is followed by a capital.
+_IRISH_O = re.compile(f"^O[{UZBEK_APOSTROPHES}][A-Z][a-z]")
 
-@lru_cache(maxsize=200_000)
-def match_key(text: str) -> str:
-    """The comparison key of a name: Latin, informal variants folded."""
-    key = to_latin(text)
+
+def _central_asian_latin(text: str) -> str:
+    """Uzbek Latin o' (any apostrophe) as the u that Cyrillic ў and Russian у
+    write: O'tkir, Oʻtkir, Ўткир and Уткир meet. g' needs nothing (the
+    apostrophe is dropped: G'afurov, Ғафуров → gafurov)."""
+    if not any(ch in text for ch in UZBEK_APOSTROPHES):
+        return text
+    words = []
+    for word in text.split():
+        if not _IRISH_O.match(word):
+            word = _UZBEK_O.sub(lambda m: "U" if m.group(1) == "O" else "u", word)
+        words.append(word)
+    return " ".join(words)
+
+
+def _fold(text: str, *, loose: bool) -> str:
+    key = to_latin(_central_asian_latin(text))
+    key = " ".join(_x_of(word) for word in key.split()) if "x" in key else key
     # 'sh', 'ch' and 'ts' must survive the c→k rewrite
     key = key.replace("shch", "\x01").replace("sh", "\x02").replace("ch", "\x03").replace("ts", "\x04")
     for old, new in _KEY_RULES:
         key = key.replace(old, new)
     key = key.replace("\x01", "sh").replace("\x02", "sh").replace("\x03", "ch").replace("\x04", "ts")
-    key = key.replace("ia", "ia").replace("iu", "iu")
+    if loose:
+        # ICAO writes ё as e, Uzbek and Tajik Latin and informal Russian as yo
+        # (Ниёзов NIEZOV Niyozov, Ёдгор Yodgor, Фёдор Fyodor): one key. ICAO
+        # writes Kazakh and Kyrgyz ң as n, informal Latin as ng (Жеңиш
+        # ZHENISH Jengish), Uzbek Latin ng is Uzbek Cyrillic нг: one key.
+        key = key.replace("io", "e").replace("ng", "n")
     return _DOUBLES.sub(r"\1", key)
+
+
+@lru_cache(maxsize=200_000)
+def match_key(text: str) -> str:
+    """The comparison key of a name: Latin, informal variants folded."""
+    return _fold(text, loose=True)
 
 
 _VOWELS = re.compile(r"[aeiouy]")
@@ -225,7 +289,7 @@ _ABJAD_LATIN = [
 
 
 def _abjad_of_latin(latin: str) -> str:
-    key = match_key(latin).replace(" ", "")
+    key = _fold(latin, loose=False).replace(" ", "")
     for old, new in _ABJAD_LATIN:
         key = key.replace(old, new)
     return key
@@ -251,10 +315,13 @@ def abjad_key(text: str) -> str:
     words = []
     for word in unicodedata.normalize("NFC", text).split():
         if script_of(word) == "arabic":
-            key = "".join(_ABJAD_ARABIC.get(ch, "") for ch in word)
+            key = "".join(_ABJAD_ARABIC.get(ch, "") for ch in _persian_final_heh(word))
         else:
-            key = match_key(word).replace(" ", "")
-            initial_vowel = key[:1] in ("o", "u", "e", "i")
+            key = _fold(word, loose=False).replace(" ", "")
+            # ю я ё (iu ia io) start with the consonant ya, not a vowel
+            initial_vowel = key[:1] in ("o", "u", "e", "i") and not (
+                key[:1] == "i" and key[1:2] in ("a", "o", "u", "e")
+            )
             for old, new in _ABJAD_LATIN:
                 key = key.replace(old, new)
             if initial_vowel:
