@@ -102,4 +102,5 @@ def test_a_camp_workbook_with_russian_sex_words_links(tmp_path: Path) -> None:
     path = tmp_path / "camp.xlsx"
     path.write_bytes(_xlsx([["Фамилия", "Имя", "Год рождения", "Пол"], ["Жүсіпова", "Айша", 1990, "жен"]]))
     people = read_person_file(path)
-    assert people.records == [{"family": "Жүсіпова", "given": "Айша", "birth": "1990", "sex": "female"}]
+    assert people.records == [{"family": "Жүсіпова", "given": "Айша", "birth": "1990", "sex": "female", "id": "1"}]
+    assert people.numbered and "--map id=COLUMN" in people.id_notice()

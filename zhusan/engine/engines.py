@@ -45,13 +45,14 @@ from typing import Any
 
 import numpy as np
 
+from .blocking import Columns
 from .dates import DATE_LEVEL_TEXT, DateLevel, PartialDate, StatedAge
 from .index import RegistryIndex
 from .link import Linker
 from .model import LEVELS, Evidence, FellegiSunter
 from .name_families import table
 from .names import surname_stem
-from .persons import PERSON_FIELDS, PERSON_RULES, _given_key, _surname_key, person_columns
+from .persons import PERSON_FIELDS, PERSON_RULES, _given_key, _surname_key, person_columns, person_variants
 from .translit import match_key, skeleton
 
 log = logging.getLogger(__name__)
@@ -167,8 +168,24 @@ def link_records(
 # --- The NumPy engine ------------------------------------------------------------------
 
 
+def _registry_groups(records: Records) -> np.ndarray:
+    """Per record, the record standing for its person: registry records (one
+    per name of a person) of one id are one person; any other record is its own."""
+    group = np.arange(len(records), dtype=np.int64)
+    first: dict[object, int] = {}
+    for i, rec in enumerate(records):
+        if rec.get("registry") and rec.get("id"):
+            group[i] = first.setdefault(rec["id"], i)
+    return group
+
+
 def _link_zhusan(left: Records, right: Records, *, threshold: float, all_pairs: bool, say: _Say) -> Pairs:
-    lcols, rcols = person_columns(left), person_columns(right)
+    lcols, lorig = person_variants(left)
+    rcols, rorig = person_variants(right)
+    rgroup = _registry_groups(right)
+    plain = len(lorig) == len(left) and len(rorig) == len(right) and bool((rgroup == np.arange(len(right))).all())
+    if not plain:
+        return _link_readings(lcols, lorig, rcols, rorig, rgroup, threshold=threshold, all_pairs=all_pairs, say=say)
     if len(right) < INDEX_FROM:
         say(10, _("Training the model and scoring pairs"))
         linker = Linker(PERSON_FIELDS, PERSON_RULES)
@@ -207,12 +224,96 @@ def _link_zhusan(left: Records, right: Records, *, threshold: float, all_pairs: 
             candidates += links.n_candidates
         done = min(start + CHUNK, n)
         say(30 + (65 * done) // n, _("Linked %(done)s of %(n)s records"), done=f"{done:,}", n=f"{n:,}")
+    return _joined(parts, candidates, index.model)
+
+
+def _joined(parts: list[tuple[np.ndarray, ...]], candidates: int, model: FellegiSunter) -> Pairs:
     if parts:
         li, ri, prob, weight, gammas = (np.concatenate(col) for col in zip(*parts, strict=True))
     else:
         li = ri = np.empty(0, np.int64)
         prob, weight, gammas = np.empty(0), np.empty(0), np.empty((0, len(PERSON_FIELDS)), np.int8)
-    return Pairs(li, ri, prob, weight, _evidence(index.model, gammas), candidates, "zhusan")
+    return Pairs(li, ri, prob, weight, _evidence(model, gammas), candidates, "zhusan")
+
+
+def _link_readings(
+    lcols: Columns,
+    lorig: np.ndarray,
+    rcols: Columns,
+    rorig: np.ndarray,
+    rgroup: np.ndarray,
+    *,
+    threshold: float,
+    all_pairs: bool,
+    say: _Say,
+) -> Pairs:
+    """Linkage of records read several ways (aliases, a full name in either
+    order, a registry person's several names): every reading is compared,
+    and a pair of records, or of a record and a registry person, counts once,
+    by its best pair of readings. Each left record is at most one of the
+    persons it is compared with: its share is its best pair's odds over one
+    plus the sum of those of all its persons."""
+    n_left = int(lorig.max()) + 1 if len(lorig) else 0
+    parts: list[tuple[np.ndarray, ...]] = []
+    candidates = 0
+    if len(rorig) < INDEX_FROM:
+        say(10, _("Training the model and scoring pairs"))
+        linker = Linker(PERSON_FIELDS, PERSON_RULES)
+        res = linker.link(lcols, rcols, threshold=0.0, train=True)
+        parts.append(_best_readings(res.left, res.right, res.weight, res.gammas, lorig, rorig, rgroup, n_left))
+        candidates, model = res.n_candidates, linker.model
+        say(90, _("Explaining pairs"))
+    else:
+        say(2, _("Indexing %(n)s records"), n=f"{len(rorig):,}")
+        index = RegistryIndex(rcols)
+        say(25, _("Training the model"))
+        index.fit(lcols, max_sample=FIT_SAMPLE)
+        model = index.model
+        # Chunks of whole records: all readings of a record are scored together.
+        bounds = np.searchsorted(lorig, np.arange(0, n_left + CHUNK, CHUNK))
+        for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+            if a >= b:
+                continue
+            chunk = {k: v[a:b] for k, v in lcols.items()}
+            il, ir, weight, gammas = index.query_columns(chunk)
+            candidates += len(il)
+            parts.append(_best_readings(il + a, ir, weight, gammas, lorig, rorig, rgroup, n_left))
+            done = int(lorig[b - 1]) + 1
+            say(30 + (65 * done) // max(n_left, 1), _("Linked %(done)s of %(n)s records"),
+                done=f"{done:,}", n=f"{n_left:,}")  # fmt: skip
+    li, ri, share, weight, gammas = (np.concatenate(col) for col in zip(*parts, strict=True))
+    keep = np.flatnonzero(share >= threshold)
+    if not all_pairs:
+        keep = keep[best_per_left(li[keep], weight[keep])]
+    keep = keep[np.lexsort((-weight[keep], li[keep]))]
+    return Pairs(li[keep], ri[keep], share[keep], weight[keep], _evidence(model, gammas[keep]), candidates, "zhusan")
+
+
+def _best_readings(
+    il: np.ndarray,
+    ir: np.ndarray,
+    weight: np.ndarray,
+    gammas: np.ndarray,
+    lorig: np.ndarray,
+    rorig: np.ndarray,
+    rgroup: np.ndarray,
+    n_left: int,
+) -> tuple[np.ndarray, ...]:
+    """The best pair of readings of each (left record, right person), with
+    its share among the left record's persons: left record, right record
+    (the reading's), share, weight, levels."""
+    lo, rg = lorig[il], rgroup[rorig[ir]]
+    if not len(lo):
+        empty = np.empty(0, np.int64)
+        return empty, empty, np.empty(0), np.empty(0), np.empty((0, gammas.shape[1]), np.int8)
+    order = np.lexsort((-weight, rg, lo))
+    first = np.ones(len(order), bool)
+    first[1:] = (lo[order][1:] != lo[order][:-1]) | (rg[order][1:] != rg[order][:-1])
+    best = order[first]
+    odds = np.exp2(np.clip(weight[best], -60, 60))
+    total = np.bincount(lo[best], weights=odds, minlength=n_left)
+    share = odds / (1.0 + total[lo[best]])
+    return lo[best], rorig[ir[best]], share, weight[best], gammas[best]
 
 
 def _evidence(model: FellegiSunter, gammas: np.ndarray) -> list[list[Evidence]]:
@@ -270,6 +371,12 @@ BLOCK_COLUMNS = (
     "blk_kunya_family",
     "blk_kunya_year",
     "blk_given_father",
+    "blk_full_date",
+    "blk_postcode_family",
+    "blk_postcode_given",
+    "blk_phone",
+    "blk_address",
+    "blk_names_swapped",
 )
 _ARRAY_BLOCKS = ("blk_given_year", "blk_family_year", "blk_kunya_year")
 
@@ -284,13 +391,17 @@ def features(records: Records, *, side: str = "right") -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for i in range(len(records)):
         row: dict[str, Any] = {"unique_id": i}
-        for name in ("given", "father", "kunya"):
+        for name in ("given", "father", "kunya", "mother"):
             row[f"{name}_key"], row[f"{name}_fam"], row[f"{name}_skel"] = _name_features(str(cols[name][i] or ""))
         row["given_block"] = _given_key(cols["given"][i]) or None
         row["family_key"], row["family_skel"], row["family_block"] = _surname_features(str(cols["family"][i] or ""))
         row |= _birth_features(cols["birth"][i])
         row["sex"] = cols["sex"][i]
-        row["place_key"] = _key(cols["place"][i])
+        for name in ("place", "address", "district"):
+            row[f"{name}_key"] = _key(cols[name][i])
+        row["postcode"] = str(cols["postcode"][i]).lower() if cols["postcode"][i] else None
+        phone = cols["phone"][i]
+        row["phone_key"], row["phone_tail"] = (str(phone), str(phone)[-7:]) if phone else (None, None)
         rows.append(row)
     if side not in ("left", "right"):
         raise ValueError(f"side must be 'left' or 'right', not {side!r}")
@@ -317,7 +428,7 @@ def _birth_features(birth: object) -> dict[str, Any]:
 
 
 _FEATURE_TYPES = {
-    **{f"{n}_{k}": "string" for n in ("given", "father", "kunya") for k in ("key", "fam", "skel")},
+    **{f"{n}_{k}": "string" for n in ("given", "father", "kunya", "mother") for k in ("key", "fam", "skel")},
     "given_block": "string",
     "family_key": "string",
     "family_skel": "string",
@@ -327,6 +438,17 @@ _FEATURE_TYPES = {
     "blk_given_father": "string",
     "sex": "string",
     "place_key": "string",
+    "address_key": "string",
+    "district_key": "string",
+    "postcode": "string",
+    "phone_key": "string",
+    "phone_tail": "string",
+    "blk_full_date": "string",
+    "blk_postcode_family": "string",
+    "blk_postcode_given": "string",
+    "blk_phone": "string",
+    "blk_address": "string",
+    "blk_names_swapped": "string",
     **{
         k: "Int64"
         for k in ("birth_year", "birth_month", "birth_day", "year_lo", "year_hi", "day_lo", "day_hi", "is_age")
@@ -390,11 +512,11 @@ def _comparisons() -> list[Any]:
         cll.JaroWinklerLevel("family_key", 0.92),
         cll.Or(cll.ExactMatchLevel("family_skel"), cll.JaroWinklerLevel("family_key", 0.85)),
     ]
-    place = [
-        cll.ExactMatchLevel("place_key"),
-        cll.JaroWinklerLevel("place_key", 0.92),
-        cll.JaroWinklerLevel("place_key", 0.80),
-    ]
+
+    def strings(key: str) -> list[Any]:
+        return [cll.ExactMatchLevel(key), cll.JaroWinklerLevel(key, 0.92), cll.JaroWinklerLevel(key, 0.80)]
+
+    place = strings("place_key")
     return [
         given_like("given"),
         cl.CustomComparison(_levels("family_key", family, LEVELS["surname"]), output_column_name="family"),
@@ -403,6 +525,32 @@ def _comparisons() -> list[Any]:
         cl.CustomComparison(_levels("year_lo", _date_levels(), LEVELS["date"]), output_column_name="birth"),
         cl.CustomComparison(_levels("sex", [cll.ExactMatchLevel("sex")], LEVELS["exact"]), output_column_name="sex"),
         cl.CustomComparison(_levels("place_key", place, LEVELS["string"]), output_column_name="place"),
+        given_like("mother"),
+        cl.CustomComparison(
+            _levels("address_key", strings("address_key"), LEVELS["string"]), output_column_name="address"
+        ),
+        cl.CustomComparison(
+            _levels("district_key", strings("district_key"), LEVELS["string"]), output_column_name="district"
+        ),
+        cl.CustomComparison(
+            _levels(
+                "postcode",
+                [cll.ExactMatchLevel("postcode"), cll.DamerauLevenshteinLevel("postcode", 1)],
+                LEVELS["number"],
+            ),
+            output_column_name="postcode",
+        ),
+        cl.CustomComparison(
+            _levels(
+                "phone_key",
+                [
+                    cll.Or(cll.ExactMatchLevel("phone_key"), cll.ExactMatchLevel("phone_tail")),
+                    cll.DamerauLevenshteinLevel("phone_tail", 1),
+                ],
+                LEVELS["phone"],
+            ),
+            output_column_name="phone",
+        ),
     ]
 
 

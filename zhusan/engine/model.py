@@ -30,6 +30,8 @@ from .translit import abjad_consonants, abjad_key, match_key, script_of, skeleto
 
 MISSING = -1
 
+_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
 LEVELS = {
     "given": [gettext_noop("same name"), gettext_noop("same name family"), gettext_noop("Jaro-Winkler ≥ 0.92"), gettext_noop("same consonants or Jaro-Winkler ≥ 0.85"), gettext_noop("different")],
     "surname": [gettext_noop("same surname (either gender form)"), gettext_noop("Jaro-Winkler ≥ 0.92"), gettext_noop("same consonants or Jaro-Winkler ≥ 0.85"), gettext_noop("different")],
@@ -37,7 +39,20 @@ LEVELS = {
     "number": [gettext_noop("same"), gettext_noop("one edit apart"), gettext_noop("different")],
     "exact": [gettext_noop("same"), gettext_noop("different")],
     "date": [DATE_LEVEL_TEXT[DateLevel(i)] for i in range(6)],
+    # the last 7 or more digits; one digit apart; different
+    "phone": [gettext_noop("same"), gettext_noop("one edit apart"), gettext_noop("different")],
 }  # fmt: skip
+
+#: Digits of a phone number compared: the last nine (a country code or a
+#: trunk prefix written or not), fewer than seven is no number.
+PHONE_DIGITS, PHONE_MIN = 9, 7
+
+
+def phone_key(value: str) -> str:
+    """The digits of a phone number that are compared, or "" if fewer than
+    :data:`PHONE_MIN` (``+7 (701) 123-45-67`` and ``8 701 1234567`` meet)."""
+    digits = "".join(ch for ch in value if ch.isdigit())
+    return digits[-PHONE_DIGITS:] if len(digits) >= PHONE_MIN else ""
 
 
 @dataclass(frozen=True)
@@ -81,6 +96,8 @@ class Vocab:
             return surname_stem(value)
         if self.kind in ("given", "string"):
             return match_key(value)
+        if self.kind == "phone":
+            return phone_key(value.translate(_ARABIC_DIGITS))
         return value.strip().lower()
 
     def encode(self, values: Iterable[object], count: bool = True) -> np.ndarray:
@@ -125,6 +142,13 @@ class Vocab:
             return 1
         if self.kind == "number":
             return 1 if DamerauLevenshtein.distance(ka, kb, score_cutoff=1) <= 1 else 2
+        if self.kind == "phone":
+            # A local number of seven or eight digits against the same one with its area code.
+            short, long_ = sorted((ka, kb), key=len)
+            if long_.endswith(short):
+                return 0
+            tail = PHONE_MIN
+            return 1 if DamerauLevenshtein.distance(ka[-tail:], kb[-tail:], score_cutoff=1) <= 1 else 2
         jw = JaroWinkler.normalized_similarity(ka, kb)
         same_consonants = self.skeletons[a] == self.skeletons[b]
         if self.kind in ("given", "surname") and self.arabic[a] != self.arabic[b]:

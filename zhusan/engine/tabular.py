@@ -173,19 +173,49 @@ def header_key(header: str) -> str:
 #: Usual header names of a person list's columns, by the key the linkage and
 #: the imports use for them.
 HEADER_NAMES: dict[str, tuple[str, ...]] = {
-    "id": ("id", "recordid", "ref", "reference", "caseno", "casenumber", "№", "номер", "ид"),
-    "full_name": ("name", "fullname", "фио", "имя фамилия", "полноеимя", "толықаты"),
-    "given": ("given", "givenname", "firstname", "forename", "имя", "аты"),
-    "family": ("family", "familyname", "surname", "lastname", "фамилия", "тегі"),
-    "patronymic": ("patronymic", "middlename", "отчество", "әкесініңаты"),
-    "father": ("father", "fathersname", "fathername", "имяотца"),
-    "kunya": ("kunya", "куня", "кунья"),
-    "birth": ("birth", "dob", "birthdate", "dateofbirth", "born", "датарождения", "туғанкүні"),
-    "birth_year": ("birthyear", "yearofbirth", "годрождения", "туғанжылы"),
-    "sex": ("sex", "gender", "пол", "жынысы"),
-    "place": ("place", "placeofbirth", "birthplace", "city", "место", "месторождения", "город"),
+    "id": ("id", "recid", "recordid", "recordno", "recordnumber", "ref", "reference", "refno", "caseno",
+           "casenumber", "caseid", "personid", "listno", "no", "nr", "№", "№пп", "пп", "номер", "ид", "нөмір",
+           "رقم", "الرقم"),
+    "full_name": ("name", "fullname", "personname", "nameinfull", "фио", "имя фамилия", "полноеимя", "толықаты",
+                  "атыжөні", "الاسم", "الاسمالكامل", "ism", "ismsharif", "toliqism"),
+    "given": ("given", "givenname", "firstname", "forename", "имя", "аты", "ismi", "الاسمالأول"),
+    "family": ("family", "familyname", "surname", "lastname", "фамилия", "тегі", "familiya", "اللقب"),
+    "patronymic": ("patronymic", "middlename", "отчество", "әкесініңаты", "otasiningismi"),
+    "father": ("father", "fathersname", "fathername", "имяотца", "اسمالأب", "اسمالاب"),
+    "mother": ("mother", "mothersname", "mothername", "mothersmaidenname", "имяматери", "мать", "анасыныңаты",
+               "اسمالأم", "اسمالام", "onasiningismi"),
+    "kunya": ("kunya", "куня", "кунья", "كنية", "الكنية"),
+    "alias": ("alias", "aliases", "aka", "alsoknownas", "nickname", "othername", "othernames", "knownas",
+              "nomdeguerre", "прозвище", "псевдоним", "кличка", "другиеимена", "лақабы", "лақап", "taxallus",
+              "laqab", "لقب", "الشهرة", "اسمآخر"),
+    "birth": ("birth", "dob", "birthdate", "dateofbirth", "born", "датарождения", "туғанкүні", "tugilgansana",
+              "تاريخالميلاد", "تاريخالولادة"),
+    "birth_year": ("birthyear", "yearofbirth", "yob", "годрождения", "туғанжылы", "tugilganyil", "سنةالميلاد"),
+    "age": ("age", "ageyears", "agestated", "statedage", "возраст", "возрастлет", "полныхлет", "жасы", "жас", "yosh",
+            "yoshi", "سن", "السن", "العمر", "عمر"),
+    "age_on": ("agedate", "ageon", "listdate", "dateoflist", "statedon", "asof", "asat", "recordedon", "dateofrecord",
+               "interviewdate", "dateofinterview", "датасписка", "датасоставления", "надату", "тізімкүні",
+               "تاريخالقائمة"),
+    "sex": ("sex", "gender", "пол", "жынысы", "jinsi", "الجنس"),
+    "place": ("place", "placeofbirth", "birthplace", "pob", "место", "месторождения", "туғанжері", "tugilganjoyi",
+              "مكانالميلاد", "مكانالولادة", "city", "город"),
+    "address": ("address", "address1", "addressline1", "street", "streetaddress", "homeaddress", "residence",
+                "адрес", "адресжительства", "мекенжай", "manzil", "العنوان", "عنوان"),
+    "district": ("district", "suburb", "locality", "neighbourhood", "neighborhood", "village", "town", "район",
+                 "населенныйпункт", "поселок", "аудан", "ауыл", "tuman", "mahalla", "الحي", "المنطقة", "البلدة"),
+    "postcode": ("postcode", "postalcode", "zip", "zipcode", "postindex", "индекс", "почтовыйиндекс", "пошталықиндекс",
+                 "pochtaindeksi", "الرمزالبريدي"),
+    "phone": ("phone", "phonenumber", "telephone", "tel", "mobile", "mobilephone", "cell", "contactphone",
+              "телефон", "тел", "мобильный", "telefon", "هاتف", "الهاتف", "رقمالهاتف", "جوال"),
     "travel_group": ("travelgroup", "group", "группа", "топ"),
-}
+}  # fmt: skip
+
+#: Further columns read into the same key, joined in the header's order with
+#: a space (an address written over several columns: number, street, line 2).
+MORE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "address": ("streetnumber", "housenumber", "houseno", "номердома", "дом", "address2", "addressline2",
+                "квартира"),
+}  # fmt: skip
 
 
 def recognise_headers(

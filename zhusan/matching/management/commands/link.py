@@ -54,6 +54,11 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", required=True, help="where to write the pairs (CSV)")
         parser.add_argument("--map", dest="map_left", help="LEFT's columns: given=FirstName,family=Surname,birth=DOB")
         parser.add_argument("--map-right", help="RIGHT's columns, as --map (default: the same as --map)")
+        parser.add_argument(
+            "--age-on",
+            help="the date the ages of an age column were stated (e.g. 2019-03-01), unless the list has a date "
+            "column (list_date, stated_on)",
+        )
         parser.add_argument("--threshold", type=float, default=0.5, help="lowest match probability kept (0.5)")
         parser.add_argument(
             "--engine",
@@ -81,14 +86,20 @@ class Command(BaseCommand):
         try:
             map_left = parse_mapping(options["map_left"])
             map_right = parse_mapping(options["map_right"]) if options["map_right"] else map_left
-            left = read_person_file(left_path, map_left)
+            left = read_person_file(left_path, map_left, age_on=options["age_on"])
+            files = [left]
             if right_arg:
-                right_file = read_person_file(Path(right_arg), map_right)
+                right_file = read_person_file(Path(right_arg), map_right, age_on=options["age_on"])
                 right, right_name = right_file.records, Path(right_arg).name
+                files.append(right_file)
             else:
                 right, right_name = registry_records(), "registry"
         except LinkFileError as exc:
             raise CommandError(str(exc)) from exc
+        for person_file in files:
+            for note in [person_file.id_notice(), *person_file.notes]:
+                if note:
+                    self.stderr.write(note)
         if not left.records:
             raise CommandError(f"{left_path.name}: no rows under the header")
         if not right:
