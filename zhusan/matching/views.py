@@ -585,6 +585,8 @@ def linkage_download(request: AuthenticatedHttpRequest, job_uuid: Any) -> HttpRe
 
 # --- One list deduplicated ---------------------------------------------------------------
 
+from django.utils.formats import number_format  # noqa: E402
+
 from zhusan.audit.models import Action, ObjectType  # noqa: E402
 from zhusan.audit.services import record  # noqa: E402
 from zhusan.core.tabular_out import csv_writer  # noqa: E402
@@ -601,19 +603,31 @@ DEDUPE_MAX_ROWS = 5000
 DEDUPE_SHOWN = 500
 
 
+def _shown_value(column: str, value: object) -> str:
+    if value is None:
+        return ""
+    if column == "sex":
+        return {"f": _("female"), "m": _("male")}.get(str(value), str(value))
+    return str(value)
+
+
 def _dedupe_table(records: list[dict[str, object]], result: DedupeResult) -> list[dict[str, Any]]:
+    """The members shown on the page: their values as compared, and the
+    evidence of the fields compared (the others named apart)."""
     columns = person_columns(records)
     rows = []
     for m in result.members[:DEDUPE_SHOWN]:
+        compared = [e for e in m.evidence if e.level != "missing on one side"]
         rows.append(
             {
                 "cluster": m.cluster,
                 "row": m.row + 2,
                 "id": records[m.row].get("id") or "",
-                "values": ["" if columns[c][m.row] is None else str(columns[c][m.row]) for c in DEDUPE_SHOWN_COLUMNS],
+                "values": [_shown_value(c, columns[c][m.row]) for c in DEDUPE_SHOWN_COLUMNS],
                 "probability": m.probability,
                 "partner_row": m.partner + 2,
-                "evidence": [(_(e.field), _(e.level), e.weight) for e in m.evidence],
+                "evidence": [(_(e.field), _(e.level), f"{e.weight:+.2f}") for e in compared],
+                "not_compared": [_(e.field) for e in m.evidence if e.level == "missing on one side"],
             }
         )
     return rows
@@ -626,7 +640,11 @@ def dedupe(request: AuthenticatedHttpRequest) -> HttpResponse:
     actor = _actor(request)
     selectors.require_reviewer(actor)
     form = DedupeForm(request.POST or None, request.FILES or None)
-    context: dict[str, Any] = {"form": form, "max_rows": DEDUPE_MAX_ROWS, "shown": DEDUPE_SHOWN}
+    context: dict[str, Any] = {
+        "form": form,
+        "max_rows": number_format(DEDUPE_MAX_ROWS, force_grouping=True),
+        "shown": DEDUPE_SHOWN,
+    }
     if request.method == "POST" and form.is_valid():
         name = _upload_name(request, "upload")
         try:
@@ -707,7 +725,7 @@ def _records_to_review(result: str) -> list[dict[str, Any]]:
             {
                 "row": row["left_row"],
                 "id": row.get("left_id", ""),
-                "values": [row.get(f"left_{k}", "") for k in jobs.SHOWN],
+                "values": [v for k in jobs.SHOWN if (v := _shown_value(k, row.get(f"left_{k}") or None))],
                 "reasons": [_(REASONS[r]) for r in (row.get("review_reason") or "").split(";") if r in REASONS],
                 "candidates": [],
             },
@@ -717,9 +735,18 @@ def _records_to_review(result: str) -> list[dict[str, Any]]:
                 "rank": row.get("candidate", ""),
                 "row": row.get("right_row", ""),
                 "id": row.get("right_id", ""),
-                "values": [row.get(f"right_{k}", "") for k in jobs.SHOWN],
+                "values": [_shown_value(k, row.get(f"right_{k}") or None) for k in jobs.SHOWN],
                 "probability": row.get("match_probability", ""),
-                "evidence": [(_(c.removeprefix("evidence: ")), _finding(row.get(c) or "")) for c in evidence],
+                "evidence": [
+                    (_(c.removeprefix("evidence: ")), _finding(row.get(c) or ""))
+                    for c in evidence
+                    if not (row.get(c) or "").startswith("missing on one side")
+                ],
+                "not_compared": [
+                    _(c.removeprefix("evidence: "))
+                    for c in evidence
+                    if (row.get(c) or "").startswith("missing on one side")
+                ],
             }
         )
     return list(records.values())
