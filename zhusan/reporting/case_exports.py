@@ -45,6 +45,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_variables
 
 from zhusan.accounts.access import active_grants, has_capability
@@ -475,7 +476,7 @@ def prepare(
     persons = persons.annotate(**annotations).prefetch_related(*prefetches)
     ctx = RowContext(today=today or timezone.localdate(), script=script)
     people = list(persons)
-    report(10, _("Writing %(n)d records") % {"n": len(people)})
+    report(10, ngettext("Writing %(n)d record", "Writing %(n)d records", len(people)) % {"n": len(people)})
 
     def row_done(done: int, total: int) -> None:
         report(10 + (80 * done) // total, _("Writing %(done)d of %(total)d records") % {"done": done, "total": total})
@@ -749,7 +750,7 @@ def run_case_export(job_uuid: str, task_id: str) -> None:
         row.count = len(prepared.persons)
         row.status = CaseExportStatus.DONE
         row.progress = 100
-        row.message = _("%(n)d records ready") % {"n": row.count}
+        row.message = ngettext("%(n)d record ready", "%(n)d records ready", row.count) % {"n": row.count}
         row.finished_at = timezone.now()
         fields = ["content", "persons", "count", "status", "progress", "message", "finished_at", "updated_at"]
         row.save(update_fields=fields)
