@@ -27,7 +27,13 @@ USER = settings.AUTH_USER_MODEL
 
 class DashboardFigures(models.Model):
     """The dashboard's published figures for one set of filters, computed once
-    and kept until the records change."""
+    and kept until the records change (reporting.cache: what is stored already
+    went through disclosure control; never a statistical row or a record key).
+
+    ``data_mark`` is the audit trail's last write (its seq) when the figures
+    were computed; ``requested_at`` when a recomputation was last queued."""
+
+    audit_type = ObjectType.REPORT
 
     key = models.CharField(max_length=64, unique=True, editable=False)
     filters = models.JSONField(_("filters"), default=dict, editable=False)
@@ -40,6 +46,9 @@ class DashboardFigures(models.Model):
     class Meta:
         verbose_name = _("dashboard figures")
         verbose_name_plural = _("dashboard figures")
+
+    def __str__(self) -> str:
+        return f"dashboard figures {self.key[:8]} as of {self.computed_at}"
 
 
 # --- case exports (reporting.case_exports, reporting.export_tasks) -------------------

@@ -21,22 +21,20 @@ from zhusan.accounts.permissions import Capability
 from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, record
 from zhusan.core.models import DatasetMarker
-from zhusan.registry.extensions import contributed_indicators
 from zhusan.registry.models import MAIN_PATH, Sex, Stage
 from zhusan.registry.selectors import AGE_BANDS
 
 from . import briefing as briefing_report
 from . import charts, exports
+from .cache import DashboardResults, dashboard_results
 from .forms import ReportFilterForm
 from .indicators import (
     DIMENSIONS,
     DisaggregationError,
-    arrival_period,
     catalogue,
     compute,
     disclosure_threshold,
     perturbation,
-    statistical_rows,
 )
 
 aggregates_required = capability_required(
@@ -66,44 +64,22 @@ def is_synthetic() -> bool:
     return bool(marker and marker.is_synthetic)
 
 
-@aggregates_required
-def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = ReportFilterForm(request.GET or None)
-    filters = form.filters()
-    threshold = disclosure_threshold()
-    rows = statistical_rows(filters)  # one query, shared by every figure on the page
-    rtl = get_language_bidi()
-
-    def figure(code: str, by: tuple[str, ...] = ()) -> Any:
-        return compute(code, by=by, filters=filters, rows=rows, threshold=threshold)
-
-    stages = figure("persons", ("stage",))
+def _figure_context(figures: DashboardResults, rtl: bool) -> dict[str, Any]:
+    """The dashboard's tables and charts from its published figures."""
+    stages = figures["stages"]
     pipeline_codes = [s.value for s in MAIN_PATH]
     pipeline = [stages.table.cells[stages.table.rows.index(code)][0] for code in pipeline_codes]
-    pyramid_result = figure("persons", ("age_band", "sex"))
+    pyramid_result = figures["pyramid"]
     bands = [band for band in AGE_BANDS]
     female = [pyramid_result.table.cell(b, Sex.FEMALE) for b in bands]
     male = [pyramid_result.table.cell(b, Sex.MALE) for b in bands]
     other_stages = [s for s in Stage if s not in MAIN_PATH]
-    headline = [
-        (catalogue()[code].name, figure(code)) for code in ("persons", "returnees", "orphans", "unaccompanied_children")
-    ]
-    ratios = [
-        (catalogue()[code].name, figure(code))
-        for code in ("children_share_of_returnees", "days_identification_to_arrival")
-    ]
-    # What the apps after arrival declare (rehabilitation, reintegration, …): their headline figures.
-    outcomes = [(i.name, figure(i.code)) for i in contributed_indicators() if i.headline]
-    arrivals = figure("arrivals", (arrival_period(rows), "operation"))
-    stage_time = figure("time_in_stage")
-    context = {
-        "form": form,
-        "query": request.GET.urlencode(),
-        "rule": rule_text(threshold),
-        "synthetic": is_synthetic(),
-        "headline": headline,
-        "ratios": ratios,
-        "outcomes": outcomes,
+    arrivals = figures["arrivals"]
+    stage_time = figures["stage_time"]
+    return {
+        "headline": [(r.indicator.name, r) for r in figures["headline"]],
+        "ratios": [(r.indicator.name, r) for r in figures["ratios"]],
+        "outcomes": [(r.indicator.name, r) for r in figures["outcomes"]],
         "pipeline_chart": charts.bar_chart(
             [str(Stage(c).label) for c in pipeline_codes], pipeline, title=_("Persons by current stage"), rtl=rtl
         ),
@@ -118,11 +94,30 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         "arrivals_table": briefing_report.printed_rows(arrivals),
         "stage_time_chart": charts.stage_time_chart(stage_time, rtl=rtl),
         "stage_time_table": briefing_report.printed_rows(stage_time),
+    }
+
+
+@aggregates_required
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = ReportFilterForm(request.GET or None)
+    filters = form.filters()
+    threshold = disclosure_threshold()
+    rtl = get_language_bidi()
+    # Computed now for a small registry, else the stored figures (cache.py), with their time.
+    figures = dashboard_results(filters)
+    context: dict[str, Any] = {
+        "form": form,
+        "query": request.GET.urlencode(),
+        "rule": rule_text(threshold),
+        "synthetic": is_synthetic(),
+        "figures": figures,
         "catalogue": [
             (indicator, [DIMENSIONS[d] for d in indicator.disaggregations]) for indicator in catalogue().values()
         ],
-        "generated_on": timezone.localdate(),
+        "generated_on": timezone.localdate(figures.computed_at) if figures else timezone.localdate(),
     }
+    if figures is not None:
+        context.update(_figure_context(figures, rtl))
     record(
         Actor.from_request(request),
         Action.VIEW,
