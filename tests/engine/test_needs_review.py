@@ -11,6 +11,8 @@ from zhusan.engine.link import LINKED, NEEDS_REVIEW, REVIEW_FLOOR, Decision, rev
 from zhusan.engine.model import Evidence
 from zhusan.engine.persons import person_columns
 
+from ..factories import letters
+
 REGISTRY = [
     {"id": "R1", "given": "Айша", "family": "Жусупова", "birth": "1990-03-14", "sex": "female"},
     {"id": "R2", "given": "Мариям", "family": "Иванова", "birth": "1992", "sex": "female"},
@@ -21,6 +23,10 @@ REGISTRY = [
     {"id": "R7", "given": "Мухаммед", "family": "Серіков", "sex": "male", "birth": "1980"},
     {"id": "R8", "given": "Мухаммед", "family": "Нурланов", "sex": "male", "birth": "1975"},
     {"id": "R9", "given": "Юсуф", "family": "Ибрагимов", "birth": "2001-05-05", "sex": "male"},
+    # Her husband's family: the surname alone does not tell its women apart.
+    {"id": "R10", "given": "Айгерим", "family": "Сарсенова", "birth": "1985", "sex": "female"},
+    {"id": "R11", "given": "Динара", "family": "Сарсенова", "birth": "1979", "sex": "female"},
+    {"id": "R12", "given": "Жанар", "family": "Сарсенова", "birth": "1991", "sex": "female"},
 ]
 
 
@@ -67,10 +73,35 @@ def test_namesakes_neither_clearly_the_one_go_to_review_with_both() -> None:
 
 
 def test_a_record_found_only_by_a_kunya_goes_to_review() -> None:
-    left = [{"id": "L1", "kunya": "Umm Abdullah", "family": "Sarsenova", "sex": "F"}]
-    d = decide(left)["L1"]
-    assert d.status == NEEDS_REVIEW and "kunya_only" in d.reasons
-    assert right_ids(d, left)[0] == "R4"
+    # Among fifty women born around 1990, "Umm Abdullah, born 1990" is found by her kunya alone.
+    others = [
+        {"id": f"W{letters(i)}", "given": f"Ai{letters(i)}", "family": f"Ku{letters(i + 7)}ova", "birth": str(1985 + i % 10),
+         "sex": "female"}
+        for i in range(40)
+    ]  # fmt: skip
+    right = [*REGISTRY[:3], {**REGISTRY[3], "birth": "1990"}, *REGISTRY[4:], *others]
+    left = [{"id": "L1", "kunya": "Umm Abdullah", "birth": "1990", "sex": "F"}]
+    d = decide(left, right)["L1"]
+    assert d.status == NEEDS_REVIEW and d.reasons == ("kunya_only",)
+
+
+def test_a_kunya_with_a_name_and_date_that_link_on_their_own_is_linked() -> None:
+    ev = [
+        Evidence("given name", "different", -3.0),
+        Evidence("kunya (child's name)", "same name", 5.0),
+        Evidence("date of birth", "same date of birth", 12.0),
+    ]
+    decisions = review(
+        np.array([0]), np.array([0]), np.array([0.99]), np.array([14.0]), [ev],
+        left_given=["Aisha"], right_given=["Fatima"],
+    )  # fmt: skip
+    assert decisions == [Decision(0, LINKED, (0,))]
+    # the same kunya carrying a weak rest goes to review
+    weak = review(
+        np.array([0]), np.array([0]), np.array([0.9]), np.array([4.0]), [ev],
+        left_given=["Aisha"], right_given=["Fatima"],
+    )  # fmt: skip
+    assert weak[0].status == NEEDS_REVIEW and weak[0].reasons == ("kunya_only",)
 
 
 def test_a_common_name_with_no_date_to_compare_goes_to_review() -> None:
@@ -162,3 +193,11 @@ def test_the_pairs_plan_of_a_linkage_links_the_clear_and_reviews_the_namesakes()
     assert rows[0] == ("L1", "R1", LINKED, 1)
     assert sorted((a, b, d) for a, b, d, _ in rows[1:]) == [("L2", "R2", NEEDS_REVIEW), ("L2", "R3", NEEDS_REVIEW)]
     assert sorted(r for *_, r in rows[1:]) == [1, 2]
+
+
+def test_a_reason_left_out_no_longer_sends_a_record_to_review() -> None:
+    ev = [Evidence("given name", "different", -3.0), Evidence("kunya (child's name)", "same name", 5.0)]
+    args = (np.array([0]), np.array([0]), np.array([0.9]), np.array([4.0]), [ev])
+    given = {"left_given": ["Aisha"], "right_given": ["Fatima"]}
+    assert review(*args, **given)[0].status == NEEDS_REVIEW
+    assert review(*args, **given, reasons=("close_second", "namesakes"))[0].status == LINKED

@@ -11,7 +11,7 @@ threshold, optionally one-to-one (for two lists each without duplicates).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -237,7 +237,9 @@ COMMON_MIN = 3
 REASONS = {
     "close_second": gettext_noop("another candidate is almost as likely"),
     "namesakes": gettext_noop("several candidates match on their own; none is clearly the one"),
-    "kunya_only": gettext_noop("found only by a kunya, not by the given name"),
+    "kunya_only": gettext_noop(
+        "found only by a kunya: the given name differs or is missing, and the rest would not link"
+    ),
     "no_date_common_name": gettext_noop("no date of birth on either side, and a common given name"),
 }
 
@@ -272,6 +274,17 @@ def _kunya_only(levels: dict[str, int]) -> bool:
     not (different or missing)."""
     given, kunya = levels.get("given", -1), levels.get("kunya", -1)
     return kunya in (0, 1) and (given < 0 or given == len(LEVELS["given"]) - 1)
+
+
+def _carried_by(
+    evidence: Sequence[Evidence], name: str, fields: Sequence[Field], weight: float, threshold: float
+) -> bool:
+    """Without the field ``name``'s weight, the pair would fall below
+    ``threshold``: that field alone carries the match."""
+    label = next((f.label or f.name for f in fields if f.name == name), name)
+    own = sum(e.weight for e in evidence if e.field == label)
+    rest = float(weight) - own
+    return bool(1.0 / (1.0 + 2.0 ** -min(max(rest, -60.0), 60.0)) < threshold)
 
 
 def name_key(value: object) -> str:
@@ -311,20 +324,24 @@ def review(
     floor: float = REVIEW_FLOOR,
     top: int = REVIEW_TOP,
     fields: Sequence[Field] | None = None,
+    reasons: Collection[str] = tuple(REASONS),
 ) -> list[Decision]:
     """Decide each left record from all its candidate pairs (``left[k]``,
     ``right[k]``, ``probability[k]`` the share — P(this is the one) among the
     record's candidates —, ``weight[k]`` the match weight, ``evidence[k]``):
 
     * ``linked`` when its best candidate reaches ``threshold`` and is clearly
-      ahead: no second candidate within ``margin`` of it, found by more than a
-      kunya, and not by a common given name alone with no date on either side;
+      ahead: no second candidate within ``margin`` of it, not carried by a
+      kunya alone (the given name differs or is missing and, without the
+      kunya's weight, the pair would fall below ``threshold``), and not by a
+      common given name with no date of birth to compare;
     * ``needs_review`` with its ``top`` candidates when the best reaches
       ``threshold`` but is not clearly ahead, or when the best falls short only
       because several candidates, each a match on its own (pairwise
       probability ≥ ``threshold``), share the probability (namesakes);
     * left out otherwise (no candidate worth a reviewer's time).
 
+    Only the ``reasons`` given send a record to review (all by default).
     Decisions come in left-row order. The pairs must include every candidate
     from ``floor`` up (``link_records(..., all_pairs=True, threshold=floor)``)."""
     from .persons import PERSON_FIELDS
@@ -344,24 +361,25 @@ def review(
             continue
         best = group[0]
         row = int(left[best])
-        reasons: list[str] = []
+        found: list[str] = []
         if probability[best] >= threshold:
             if len(group) > 1 and probability[group[1]] >= probability[best] - margin:
-                reasons.append("close_second")
+                found.append("close_second")
             levels = _levels_by_field(evidence[best], fields)
-            if _kunya_only(levels):
-                reasons.append("kunya_only")
+            if _kunya_only(levels) and _carried_by(evidence[best], "kunya", fields, weight[best], threshold):
+                found.append("kunya_only")
             key = name_key(left_given[row])
             if levels.get("birth", -1) < 0 and key and counts.get(key, 0) >= common_at:
-                reasons.append("no_date_common_name")
-            if not reasons:
+                found.append("no_date_common_name")
+            found = [r for r in found if r in reasons]
+            if not found:
                 decisions.append(Decision(row, LINKED, (best,)))
                 continue
-        elif sum(1 for k in group if pairwise[k] >= threshold) >= 2:
-            reasons.append("namesakes")
+        elif "namesakes" in reasons and sum(1 for k in group if pairwise[k] >= threshold) >= 2:
+            found.append("namesakes")
         else:
             continue
-        decisions.append(Decision(row, NEEDS_REVIEW, tuple(group[:top]), tuple(reasons)))
+        decisions.append(Decision(row, NEEDS_REVIEW, tuple(group[:top]), tuple(found)))
     return decisions
 
 
@@ -384,6 +402,7 @@ def pairs_plan(
     right_given: Sequence[object],
     threshold: float = 0.5,
     all_pairs: bool = False,
+    reasons: Collection[str] = tuple(REASONS),
 ) -> list[tuple[int, str, int, str]]:
     """The rows of a pairs file from every candidate from :data:`REVIEW_FLOOR`
     up (``link_records(..., all_pairs=True, threshold=REVIEW_FLOOR)``):
@@ -391,7 +410,15 @@ def pairs_plan(
     a linked record also keeps its other pairs at or above ``threshold``
     (ranked after its link), as ``--all-pairs`` always did."""
     decisions = review(
-        left, right, probability, weight, evidence, left_given=left_given, right_given=right_given, threshold=threshold
+        left,
+        right,
+        probability,
+        weight,
+        evidence,
+        left_given=left_given,
+        right_given=right_given,
+        threshold=threshold,
+        reasons=reasons,
     )
     if all_pairs:
         extra: dict[int, list[int]] = {}
