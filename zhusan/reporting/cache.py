@@ -119,9 +119,14 @@ def figures_key(filters: ReportFilters) -> str:
 
 
 def data_mark() -> int:
-    """The sequence number of the audit trail's last write (0 when none)."""
-    seq = AuditEvent.objects.exclude(action__in=READS).order_by("-seq").values_list("seq", flat=True).first()
+    """The sequence number of the audit trail's last event (0 when none): one index lookup."""
+    seq = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
     return int(seq or 0)
+
+
+def written_since(mark: int) -> bool:
+    """Whether a write was audited after ``mark``: reads only the events since (an index range on seq)."""
+    return AuditEvent.objects.filter(seq__gt=mark).exclude(action__in=READS).exists()
 
 
 def registry_size() -> int:
@@ -241,14 +246,15 @@ def refresh(filters: ReportFilters) -> DashboardFigures:
     return row
 
 
-def is_fresh(row: DashboardFigures, mark: int, now: datetime | None = None) -> bool:
+def is_fresh(row: DashboardFigures, now: datetime | None = None) -> bool:
+    """Computed, today, not too long ago, and no write audited since."""
     if row.payload is None or row.computed_at is None:
         return False
     now = now or timezone.now()
     return (
-        row.data_mark >= mark
-        and timezone.localdate(row.computed_at) == timezone.localdate(now)
+        timezone.localdate(row.computed_at) == timezone.localdate(now)
         and now - row.computed_at <= max_age()
+        and not written_since(row.data_mark)
     )
 
 
@@ -289,9 +295,8 @@ def dashboard_results(filters: ReportFilters) -> DashboardResults | None:
         row = refresh(filters)
         return _results(row, filters, stale=False)
     key = figures_key(filters)
-    mark = data_mark()
     stored = DashboardFigures.objects.filter(key=key).first()
-    if stored is not None and is_fresh(stored, mark):
+    if stored is not None and is_fresh(stored):
         fresh = _results(stored, filters, stale=False)
         if fresh is not None:
             return fresh
@@ -300,4 +305,4 @@ def dashboard_results(filters: ReportFilters) -> DashboardResults | None:
     stored = DashboardFigures.objects.filter(key=key).first()
     if stored is None:
         return None
-    return _results(stored, filters, stale=not is_fresh(stored, mark))
+    return _results(stored, filters, stale=not is_fresh(stored))

@@ -30,8 +30,9 @@ class DashboardFigures(models.Model):
     and kept until the records change (reporting.cache: what is stored already
     went through disclosure control; never a statistical row or a record key).
 
-    ``data_mark`` is the audit trail's last write (its seq) when the figures
-    were computed; ``requested_at`` when a recomputation was last queued."""
+    ``data_mark`` is the audit trail's last event (its seq) when the figures
+    were computed (a write after it makes them stale); ``requested_at`` when a
+    recomputation was last queued."""
 
     audit_type = ObjectType.REPORT
 

@@ -1,0 +1,65 @@
+"""The national-scale benchmark runs end to end at a small size: 2,000 persons
+loaded with COPY into a database of its own, the production server (gunicorn,
+production settings) with its worker, 20 signed-in users for 15 seconds
+searching in three scripts, opening person pages, lists and the dashboard,
+and not one error. PostgreSQL only (the benchmark needs COPY)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+URL = os.environ.get("DATABASE_URL", "")
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(not URL.startswith("postgres"), reason="the benchmark loads PostgreSQL with COPY"),
+]
+
+
+@pytest.fixture
+def bench_name():
+    name = f"zhusan_bench_smoke_{uuid.uuid4().hex[:8]}"
+    yield name
+    import psycopg
+
+    with psycopg.connect(URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    for leftover in (ROOT / "var" / "bench").glob(f"{name}*"):
+        leftover.unlink()
+
+
+def test_the_web_scale_benchmark_runs_with_no_error_at_two_thousand_persons(bench_name, tmp_path):
+    pytest.importorskip("locust", reason="the bench extra: pip install locust==2.47.0")
+    out = tmp_path / "figures.json"
+    run = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "web_scale.py"),
+            "--persons=2000",
+            "--duration=15",
+            "--users=20",
+            f"--database-url={URL}",
+            f"--db-name={bench_name}",
+            f"--json={out}",
+            "--quiet",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    stats = json.loads(out.read_text())["run"]["stats"]
+    kinds = ("search cyrillic", "search latin", "search arabic", "person page", "list page", "dashboard")
+    for kind in kinds:
+        assert stats[kind]["requests"] > 0, kind
+        assert stats[kind]["errors"] == 0, (kind, stats[kind])
+    assert "p95" in stats["Aggregated"]
