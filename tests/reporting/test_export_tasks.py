@@ -143,7 +143,7 @@ def test_a_job_whose_worker_process_is_gone_is_failed_with_the_reason_and_runs_a
     alice_client = login(client, alice)
     page = alice_client.get(job.get_absolute_url()).content.decode()
     job.refresh_from_db()
-    assert job.status == S.FAILED and "The worker process running it stopped." in job.message
+    assert job.status == S.FAILED and "The worker process running it stopped. Prepare it again." in job.message
     assert "Failed" in page and "Prepare it again" in page
     monkeypatch.undo()
     response = alice_client.post(URL, {"job": str(job.uuid), "action": "rerun"})
@@ -230,3 +230,12 @@ def test_the_export_page_lists_recent_jobs_in_a_bounded_number_of_queries(
     with django_assert_max_num_queries(30):
         body = alice_client.get(URL).content.decode()
     assert body.count(f"{URL}?job=") == 10
+
+
+def test_files_left_by_anyone_are_erased_when_anyone_asks_for_an_export(alice, centre_unit, persons, settings):
+    settings.ZHUSAN_CASE_EXPORT_KEEP_HOURS = 1
+    forgotten = request_export(alice)
+    CaseExport.objects.filter(pk=forgotten.pk).update(finished_at=timezone.now() - timedelta(hours=2))
+    request_export(make_staff(Role.PROGRAMME_MANAGER, centre_unit, username="erlan"))
+    forgotten.refresh_from_db()
+    assert forgotten.status == S.EXPIRED and bytes(forgotten.content) == b"" and forgotten.persons == ""

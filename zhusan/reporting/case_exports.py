@@ -592,6 +592,7 @@ def case_export_request(
     bad input (``CaseExportError``), writing nothing. Audited (``create``)."""
     user = _require_exporter(actor)
     chosen = _check_request(user, fields, filters, fmt, script)
+    erase_expired()
     with transaction.atomic():
         job = CaseExport.objects.create(
             created_by=user,
@@ -619,6 +620,18 @@ def _enqueue(job: CaseExport) -> None:
     enqueue_after_commit(CaseExport, job.pk, lambda: prepare_case_export.enqueue(job=str(job.uuid)))
 
 
+def erase_expired(*, now: datetime | None = None) -> int:
+    """Erase every prepared file not downloaded in time, whoever asked for
+    it (run whenever an export is asked for, prepared or listed); how many."""
+    cutoff = (now or timezone.now()) - keep_prepared()
+    return CaseExport.objects.filter(status=CaseExportStatus.DONE, finished_at__lt=cutoff).update(
+        status=CaseExportStatus.EXPIRED,
+        content=b"",
+        persons="",
+        message=_("Not downloaded in time: the file was erased."),
+    )
+
+
 def case_export_settle(job: CaseExport, *, now: datetime | None = None) -> CaseExport:
     """A job marked running whose worker died is failed, with the reason; a
     prepared file not downloaded in time is erased."""
@@ -626,7 +639,7 @@ def case_export_settle(job: CaseExport, *, now: datetime | None = None) -> CaseE
     if job.status == CaseExportStatus.RUNNING and (reason := death_of(job, now=now)):
         CaseExport.objects.filter(pk=job.pk, status=CaseExportStatus.RUNNING, task_id=job.task_id).update(
             status=CaseExportStatus.FAILED,
-            message=(_("Preparing stopped: %(reason)s Run it again.") % {"reason": reason})[:300],
+            message=(_("Preparing stopped: %(reason)s Prepare it again.") % {"reason": reason})[:300],
             finished_at=now,
         )
         job.refresh_from_db()
@@ -660,6 +673,7 @@ def _is_uuid(value: object) -> bool:
 
 def case_exports_of(user: User, *, limit: int = 10) -> list[CaseExport]:
     """The user's latest jobs, newest first (settled)."""
+    erase_expired()
     return [case_export_settle(j) for j in CaseExport.objects.filter(created_by=user).defer("content")[:limit]]
 
 
