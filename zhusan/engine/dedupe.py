@@ -28,12 +28,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .blocking import Columns, Rule
 from .dates import gettext_noop
 from .link import SelfLinker
 from .model import Evidence
 from .persons import PERSON_FIELDS, PERSON_RULES, person_columns
-from .translit import match_key, skeleton
 
 Records = Sequence[Mapping[str, object]]
 #: ``progress(percent, message)``
@@ -65,43 +63,10 @@ class DedupeResult:
     records: int = 0
 
 
-def _same(*names: str) -> Rule:
-    """Rows agreeing exactly on the match keys of every column in ``names``
-    (none when a column is empty or not in the list)."""
-
-    def keys(cols: Columns) -> list[list[str]]:
-        n = len(next(iter(cols.values())))
-        if not all(name in cols for name in names):
-            return [[] for _ in range(n)]
-        out: list[list[str]] = []
-        for i in range(n):
-            parts = [match_key(str(cols[name][i])) if cols[name][i] else "" for name in names]
-            out.append(["\x1f".join(parts)] if all(parts) else [])
-        return out
-
-    return Rule(" + ".join(names), keys, keys)
-
-
-def _names_either_order(cols: Columns) -> list[list[str]]:
-    """The consonant skeletons of the given and the family name, sorted: a
-    row with its names swapped meets the row written the other way."""
-    out: list[list[str]] = []
-    for g, f in zip(cols["given"], cols["family"], strict=True):
-        a, b = (skeleton(match_key(str(v)))[:4] if v else "" for v in (g, f))
-        out.append(["|".join(sorted((a, b)))] if a and b else [])
-    return out
-
-
-#: The person rules; the two names in either order (see SelfLinker.swap);
-#: and, within one list, the same address: a person listed twice by one camp
-#: or one registry office is listed twice at one address, often with a name
-#: that changed (a married name, a kunya, a typing error).
-DEDUPE_RULES = [
-    *PERSON_RULES,
-    Rule("given and family name in either order", _names_either_order, _names_either_order),
-    _same("address", "postcode"),
-    _same("address", "district"),
-]
+#: The blocking rules of linkage serve one list as well: among them the
+#: full date of birth, the start of the address and the two names swapped,
+#: which find a person listed twice under a changed name or in the other order.
+DEDUPE_RULES = list(PERSON_RULES)
 
 
 def _untranslated(message: str) -> str:
