@@ -124,7 +124,7 @@ def test_the_page_of_a_job_in_progress_polls_its_status(client, alice, persons, 
         "status": "queued",
         "status_display": "Waiting for a worker",
         "progress": 0,
-        "message": "Waiting for a worker",
+        "message": "Queued: a worker prepares it shortly.",
         "finished": False,
     }
 

@@ -600,7 +600,7 @@ def case_export_request(
             filters=filters.as_dict(),
             fmt=fmt,
             script=script,
-            message=_("Waiting for a worker"),
+            message=_("Queued: a worker prepares it shortly."),
         )
         record(
             actor,
@@ -687,7 +687,7 @@ def case_export_rerun(*, actor: Actor, job: CaseExport) -> CaseExport:
         CaseExport.objects.filter(pk=job.pk).update(
             status=CaseExportStatus.QUEUED,
             progress=0,
-            message=_("Waiting for a worker"),
+            message=_("Queued: a worker prepares it shortly."),
             task_id="",
             worker="",
             heartbeat_at=None,
