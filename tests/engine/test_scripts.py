@@ -12,6 +12,9 @@ from zhusan.engine.scripts import Detected, detect_script
         (("Жүсіпова",), Detected.CYRILLIC),
         (("Yusuf", "Abdurrahman"), Detected.LATIN),
         (("Zhusipová", "O'Neil-Smith"), Detected.LATIN),
+        (("Oʻtkir", "Gʻafurov", "Qurʼonov"), Detected.LATIN),  # Uzbek Latin's modifier-letter apostrophes
+        (("Иброҳим", "Раҳмонзода", "Ҷамшед"), Detected.CYRILLIC),
+        (("Өмүрбек", "Жеңиш", "Ўткир"), Detected.CYRILLIC),
         (("يوسف", "عبد الرحمن"), Detected.ARABIC),
         (("أمّ يُوسُف",), Detected.ARABIC),
         (("Ἀλέξανδρος",), Detected.OTHER),

@@ -4,6 +4,9 @@ The one detector the registry's forms, the API and the imports use to fill a
 name's script and to refuse a script that does not match the letters typed.
 Only letters count: digits, spaces, hyphens and apostrophes belong to every
 script. Arabic harakat and other combining marks count with their letter.
+The modifier-letter apostrophes of Uzbek Latin, ʻ (U+02BB, in oʻ gʻ) and
+ʼ (U+02BC, the glottal stop), are letters to Unicode but apostrophes to a
+reader: they belong to every script too, so Oʻtkir is Latin.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ class Detected(StrEnum):
 
 
 _PREFIXES = {"CYRILLIC": Detected.CYRILLIC, "LATIN": Detected.LATIN, "ARABIC": Detected.ARABIC}
+#: Modifier letters used as apostrophes: ʻ ʼ and the reversed comma ʽ.
+NEUTRAL_LETTERS = frozenset("\u02bb\u02bc\u02bd")
 
 
 def _script_of_letter(ch: str) -> Detected:
@@ -42,7 +47,7 @@ def detect_script(*texts: str) -> Detected:
     found: set[Detected] = set()
     for text in texts:
         for ch in unicodedata.normalize("NFC", text or ""):
-            if ch.isalpha():
+            if ch.isalpha() and ch not in NEUTRAL_LETTERS:
                 found.add(_script_of_letter(ch))
     if not found:
         return Detected.NONE

@@ -219,8 +219,17 @@ def _central_asian_latin(text: str) -> str:
     return " ".join(words)
 
 
+# yo, but not the y of you / yoo (Yousouf, Yoosuf: the French and English u)
+_YO = re.compile("yo(?![uo])")
+
+
 def _fold(text: str, *, loose: bool) -> str:
     key = to_latin(_central_asian_latin(text))
+    if loose:
+        # ICAO writes ё as e, Uzbek and Tajik Latin and informal Russian as yo
+        # (Ниёзов NIEZOV Niyozov, Бахтиёр Baxtiyor, Ёдгор Yodgor, Фёдор
+        # Fyodor), Cyrillic sometimes as йо (IO): one key, e.
+        key = _YO.sub("\x05", key)  # an e that the rules below leave alone
     key = " ".join(_x_of(word) for word in key.split()) if "x" in key else key
     # 'sh', 'ch' and 'ts' must survive the c→k rewrite
     key = key.replace("shch", "\x01").replace("sh", "\x02").replace("ch", "\x03").replace("ts", "\x04")
@@ -228,11 +237,9 @@ def _fold(text: str, *, loose: bool) -> str:
         key = key.replace(old, new)
     key = key.replace("\x01", "sh").replace("\x02", "sh").replace("\x03", "ch").replace("\x04", "ts")
     if loose:
-        # ICAO writes ё as e, Uzbek and Tajik Latin and informal Russian as yo
-        # (Ниёзов NIEZOV Niyozov, Ёдгор Yodgor, Фёдор Fyodor): one key. ICAO
-        # writes Kazakh and Kyrgyz ң as n, informal Latin as ng (Жеңиш
+        # ICAO writes Kazakh and Kyrgyz ң as n, informal Latin as ng (Жеңиш
         # ZHENISH Jengish), Uzbek Latin ng is Uzbek Cyrillic нг: one key.
-        key = key.replace("io", "e").replace("ng", "n")
+        key = key.replace("io", "e").replace("\x05", "e").replace("ng", "n")
     return _DOUBLES.sub(r"\1", key)
 
 
