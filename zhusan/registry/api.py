@@ -18,8 +18,10 @@ from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, serializers, status
+from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from zhusan.accounts.access import PersonAccess, lists_own_cases_first, visible_persons_filter
@@ -33,7 +35,8 @@ from . import serializers as s
 from . import services
 from .access import lists_read_justice, reads_justice, timeline_shown, withheld_in_lists
 from .models import Document, Person, PersonName
-from .selectors import PersonFilters, get_person_for_user, get_record_for_user, persons_for_user
+from .paging import COUNT_LIMIT, BadCursorError
+from .selectors import PersonFilters, get_person_for_user, get_record_for_user, persons_for_user, persons_page
 
 # --- OpenAPI descriptions of the project's authentication classes ---------------------
 
@@ -115,14 +118,89 @@ def _valid(serializer_class: type[serializers.Serializer[Any]], data: Any, **kwa
 # --- Persons --------------------------------------------------------------------
 
 
+class PersonListQuerySerializer(s.PersonFilterSerializer):
+    cursor = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="Where a page continues: the `next` or `previous` link carries it. Opaque.",
+    )
+
+
+class PersonPagination(BasePagination):
+    """Keyset pages with a bounded count (``registry.paging``), in the shape of
+    DRF's page-number pagination: ``count`` (exact up to 10,000; beyond, 10,000
+    with ``count_exact`` false), ``next`` and ``previous`` links (with a
+    cursor), ``results``. ``?page=n`` still works, within the bounded count."""
+
+    page_size = 50
+
+    def paginate_queryset(  # type: ignore[override]  # the stubs' method is generic over any model; this one pages persons
+        self, queryset: QuerySet[Person], request: Request, view: APIView | None = None
+    ) -> list[Person]:
+        self.request = request
+        query: dict[str, Any] = getattr(view, "list_query", {})
+        try:
+            self.page = persons_page(
+                queryset,
+                PersonFilters(sort=query.get("sort", "")),
+                size=self.page_size,
+                cursor=query.get("cursor") or None,
+                page=query.get("page"),
+            )
+        except BadCursorError as exc:
+            raise exceptions.ValidationError({"cursor": [_("This cursor is not valid for this list.")]}) from exc
+        requested = query.get("page")
+        if requested and not query.get("cursor") and self.page.number != requested:
+            # As DRF's page-number pagination answered: a page past the end is 404.
+            raise exceptions.NotFound(_("Invalid page."))
+        return self.page.object_list
+
+    def _link(self, cursor: str) -> str | None:
+        if not cursor:
+            return None
+        url = self.request.build_absolute_uri()
+        return replace_query_param(remove_query_param(url, "page"), "cursor", cursor)
+
+    def get_paginated_response(self, data: Any) -> Response:
+        return Response(
+            {
+                "count": self.page.count,
+                "count_exact": self.page.count_exact,
+                "next": self._link(self.page.next_cursor),
+                "previous": self._link(self.page.previous_cursor),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        link = {"type": "string", "nullable": True, "format": "uri"}
+        return {
+            "type": "object",
+            "required": ["count", "count_exact", "next", "previous", "results"],
+            "properties": {
+                "count": {"type": "integer", "example": 123, "description": f"Exact up to {COUNT_LIMIT}."},
+                "count_exact": {
+                    "type": "boolean",
+                    "description": f"False when the list holds more than {COUNT_LIMIT} persons (count says {COUNT_LIMIT}).",
+                },
+                "next": {**link, "example": "https://zhusan.example/api/v1/persons/?cursor=eyJ0Ijoi"},
+                "previous": {**link, "example": "https://zhusan.example/api/v1/persons/?cursor=eyJ0Ijoi"},
+                "results": schema,
+            },
+        }
+
+
 class PersonListCreate(generics.ListCreateAPIView[Person]):
     serializer_class = s.PersonSummarySerializer
+    pagination_class = PersonPagination
     # Set by dispatch(); IsAuthenticated lets no anonymous user this far.
     request: AuthenticatedRequest
+    list_query: dict[str, Any]
 
     def get_queryset(self) -> QuerySet[Person]:
-        filters = _valid(s.PersonFilterSerializer, self.request.query_params, context={"user": self.request.user})
-        filters.pop("page", None)
+        filters = _valid(PersonListQuerySerializer, self.request.query_params, context={"user": self.request.user})
+        self.list_query = {k: filters.pop(k, None) for k in ("page", "cursor")} | {"sort": filters.get("sort", "")}
         if filters.get("mine") is None:
             filters["mine"] = lists_own_cases_first(self.request.user)
         return persons_for_user(_actor(self.request), PersonFilters(**filters))
@@ -138,7 +216,7 @@ class PersonListCreate(generics.ListCreateAPIView[Person]):
 
     @extend_schema(
         summary="Persons you may see",
-        parameters=[s.PersonFilterSerializer],
+        parameters=[PersonListQuerySerializer],
         responses={200: s.PersonSummarySerializer(many=True), 400: BAD, 403: FORBIDDEN},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -24,10 +24,12 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    TextField,
     Value,
     When,
     prefetch_related_objects,
 )
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,6 +51,7 @@ from .access import (
 )
 from .dates import birth_window_for_age
 from .models import BestInterestsAssessment, CaseAssignment, Person, PersonName, PersonQuerySet, Site, Stage
+from .paging import Key, KeysetPage, datetime_key, keyset_page
 from .text import match_needles, search_forms
 
 AGE_BANDS: dict[str, tuple[int, int | None]] = {
@@ -208,10 +211,24 @@ _STAGE_ORDER = Case(
 )
 
 
+# The same orders as keyset pages read them (``paging.keyset_page``): the
+# sort values of a page's last row say where the next page starts. By case
+# number and by last activity an index serves the page on PostgreSQL
+# (registry 0009); by name and by stage the order is computed per row.
+SORT_KEYS: dict[str, tuple[Key, ...]] = {
+    "case": (Key("case_number"),),
+    "name": (Key("sort_name"), Key("case_number")),
+    "stage": (Key("stage_order"), Key("case_number")),
+    "activity": (datetime_key("updated_at", descending=True), Key("case_number")),
+}
+
+
 def _sorted(qs: QuerySet[Person], sort: str) -> QuerySet[Person]:
     if sort == "name":
         primary = PersonName.objects.filter(person=OuterRef("pk")).order_by("-is_primary", "pk")
-        return qs.annotate(sort_name=Subquery(primary.values("search_key")[:1])).order_by("sort_name", "case_number")
+        # Never NULL, so that a keyset page can continue after any row.
+        sort_name = Coalesce(Subquery(primary.values("search_key")[:1]), Value(""), output_field=TextField())
+        return qs.annotate(sort_name=sort_name).order_by("sort_name", "case_number")
     if sort == "stage":
         return qs.annotate(stage_order=_STAGE_ORDER).order_by("stage_order", "case_number")
     if sort == "activity":
@@ -257,6 +274,16 @@ def persons_for_user(actor: Actor, filters: PersonFilters, *, today: date | None
         .select_related("managing_unit")
         .prefetch_related(Prefetch("names", queryset=names_shown(withheld_in_lists(actor.user))))
     )
+
+
+def persons_page(
+    qs: QuerySet[Person], filters: PersonFilters, *, size: int, cursor: str | None = None, page: int | None = None
+) -> KeysetPage[Person]:
+    """One page of ``persons_for_user(…, filters)``: continued from ``cursor``
+    (``paging.BadCursorError`` if it is not one of this sort's), else page number
+    ``page`` within the bounded count (``paging.COUNT_LIMIT``)."""
+    sort = filters.sort if filters.sort in SORT_KEYS else "case"
+    return keyset_page(qs, keys=SORT_KEYS[sort], tag=sort, size=size, cursor=cursor, page=page)
 
 
 PICK_LIMIT = 10

@@ -15,7 +15,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -67,6 +66,7 @@ from .forms import (
 )
 from .graph import established_label, family_graph, households_of, relation_label
 from .models import LocationStay, Person, PersonName, RecordType
+from .paging import BadCursorError
 from .selectors import (
     PersonFilters,
     find_person_for_break_glass,
@@ -74,6 +74,7 @@ from .selectors import (
     get_person_for_user,
     get_record_for_user,
     persons_for_user,
+    persons_page,
     persons_to_pick,
 )
 
@@ -147,7 +148,13 @@ def person_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             to_attr="current_stays",
         )
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Keyset pages and a bounded count (registry.paging): a list of a million
+    # is neither counted nor skipped through on every page.
+    cursor, number = request.GET.get("cursor") or None, request.GET.get("page", "")
+    try:
+        page = persons_page(qs, filters, size=PAGE_SIZE, cursor=cursor, page=int(number) if number.isdigit() else None)
+    except BadCursorError:  # an edited or outdated link: start again
+        page = persons_page(qs, filters, size=PAGE_SIZE)
     shown = _list_compartments(request.user)
     justice = lists_read_justice(request.user)
     rows = [_row(p, justice=justice) for p in page.object_list]
@@ -162,7 +169,7 @@ def person_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "show_stage": show_stage,
             "can_create": has_capability(request.user, Capability.CREATE_PERSON),
             "can_break_glass": has_capability(request.user, Capability.BREAK_GLASS),
-            "filtered": any(v for k, v in request.GET.items() if k != "page"),
+            "filtered": any(v for k, v in request.GET.items() if k not in ("page", "cursor")),
         },
     )
 
