@@ -18,6 +18,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, TextIO
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,7 +33,9 @@ from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, record
 from zhusan.core.jobs import Heartbeat, claim, death_of, enqueue_after_commit
 from zhusan.core.tabular_out import csv_writer
+from zhusan.engine.dates import StatedAge
 from zhusan.engine.engines import DEFAULT_ENGINE, LABELS, link_records
+from zhusan.engine.io import PersonFile, parse_mapping, read_person_file
 from zhusan.engine.persons import person_columns
 
 log = logging.getLogger(__name__)
@@ -50,6 +53,19 @@ class LinkSummary:
     candidates: int
     left_records: int
     right_records: int
+
+
+# --- Lists ---------------------------------------------------------------------------
+
+
+def read_list(path: Path, *, mapping: str | None = None, age_on: str | None = None) -> PersonFile:
+    """A person list as ``zhusan link`` reads it, for every reader of lists
+    (the command, the linkage page): the one reader
+    (:func:`zhusan.engine.io.read_person_file`), columns recognised by their
+    usual names or mapped as ``--map`` maps them (``given=Prenom,id=No``),
+    ages with the date they were stated (a date column or ``age_on``).
+    :class:`~zhusan.engine.io.LinkFileError` says why a file cannot be read."""
+    return read_person_file(path, parse_mapping(mapping), age_on=age_on)
 
 
 # --- Registry records ----------------------------------------------------------------
@@ -159,6 +175,8 @@ def link_to_csv(
 
 
 def _show(value: object) -> str:
+    if isinstance(value, StatedAge):
+        return _("aged %(years)s on %(date)s") % {"years": value.years, "date": value.at}
     return "" if value is None else str(value)
 
 

@@ -24,8 +24,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from zhusan.audit.models import ObjectType
 from zhusan.engine.engines import DEFAULT_ENGINE, ENGINES, EngineUnavailableError, check_engine
-from zhusan.engine.io import LinkFileError, parse_mapping, read_person_file
-from zhusan.matching.jobs import link_to_csv, registry_records
+from zhusan.engine.io import LinkFileError
+from zhusan.matching.jobs import link_to_csv, read_list, registry_records
 
 
 @contextmanager
@@ -84,12 +84,12 @@ class Command(BaseCommand):
         output = Path(options["output"])
         console = Console(stderr=True)
         try:
-            map_left = parse_mapping(options["map_left"])
-            map_right = parse_mapping(options["map_right"]) if options["map_right"] else map_left
-            left = read_person_file(left_path, map_left, age_on=options["age_on"])
+            map_left = options["map_left"]
+            map_right = options["map_right"] or map_left
+            left = read_list(left_path, mapping=map_left, age_on=options["age_on"])
             files = [left]
             if right_arg:
-                right_file = read_person_file(Path(right_arg), map_right, age_on=options["age_on"])
+                right_file = read_list(Path(right_arg), mapping=map_right, age_on=options["age_on"])
                 right, right_name = right_file.records, Path(right_arg).name
                 files.append(right_file)
             else:
