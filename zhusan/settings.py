@@ -234,6 +234,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Multi-factor authentication: TOTP for every staff login unless turned off.
 ZHUSAN_MFA_REQUIRED = env_bool("ZHUSAN_MFA_REQUIRED", True)
 OTP_TOTP_ISSUER = env_str("ZHUSAN_MFA_ISSUER", "Zhusan")
+# The admin never shows a user's TOTP secret or its QR code: a second factor
+# is enrolled by its owner (django-otp's config and QR views answer 403).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Lockout after repeated failed logins (django-axes), per user name.
 AXES_FAILURE_LIMIT = env_int("ZHUSAN_LOCKOUT_FAILURES", 5)

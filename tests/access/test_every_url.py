@@ -37,6 +37,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
@@ -349,6 +350,20 @@ def fill(route: Route, values: dict[str, str]) -> str:
     return "/" + re.sub(r"<(?:[^>:]+:)?(\w+)>", lambda m: values[m.group(1)], path)
 
 
+def admin_object_pk(name: str) -> str | None:
+    """The primary key of a real row for an admin route of one model
+    ("admin:otp_totp_totpdevice_change"; Django names the user's password
+    route "admin:auth_user_password_change"): ids are not reused after a
+    rollback on PostgreSQL, so a fixed "1" may name no row."""
+    models = {f"admin:{m._meta.app_label}_{m._meta.model_name}_": m for m in admin.site._registry}
+    models["admin:auth_user_"] = User
+    for prefix, model in sorted(models.items(), key=lambda item: -len(item[0])):
+        if name.startswith(prefix):
+            pk = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
+            return None if pk is None else str(pk)
+    return None
+
+
 FIXED = {"fmt": "csv", "seq": "1", "app_label": "accounts", "code": "persons", "url": "accounts/"}
 
 
@@ -369,6 +384,8 @@ def values_for(route: Route, person: Person, world: dict[str, Any]) -> dict[str,
     for param in route.params:
         if param in known:
             out[param] = known[param]
+        elif param in {"object_id", "pk", "id"} and (admin_pk := admin_object_pk(route.name)) is not None:
+            out[param] = admin_pk
         elif param in {"code", "fmt", "key", "seq", "object_id", "app_label", "model_name", "url", "pk", "id"}:
             fmt = "xlsx" if route.name == "reporting:briefing" else "csv"
             out[param] = {**FIXED, "fmt": fmt}.get(param, "1")
