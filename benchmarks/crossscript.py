@@ -5,7 +5,13 @@ comparisons on the names as written, a rapidfuzz baseline, and the linkage
 engines of zhusan/engine/engines.py (`zhusan link --engine`): Splink 5 on
 DuckDB and on Spark (local mode) fed Zhusan's cross-script name keys.
 
-    .venv/bin/python benchmarks/crossscript.py [--quick] [--only zhusan|splink|baseline|duckdb|spark]
+    .venv/bin/python benchmarks/crossscript.py [--quick] [--only zhusan|splink|baseline|duckdb|spark|reader]
+
+``--only reader`` writes the registry and the list as files (the list as a
+camp list writes it: ages with the list's date, kunyas in an alias column,
+a tenth of the records without any date), reads them back through the
+reader ``zhusan link`` uses and links them as it does; it reports F1 by kind
+of record (full date, year only, age only, no date, kunya only).
 
 Spark is run only when asked for (`--only spark`): it needs Java and starts a
 JVM.
@@ -14,7 +20,10 @@ JVM.
 from __future__ import annotations
 
 import argparse
+import csv
+import random
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import report, scores  # noqa: E402
 from benchmarks.synthetic import make  # noqa: E402
+from zhusan.engine.dates import StatedAge  # noqa: E402
 from zhusan.engine.engines import best_per_left  # noqa: E402
 from zhusan.engine.link import Linker  # noqa: E402
 from zhusan.engine.persons import PERSON_FIELDS, PERSON_RULES, person_columns  # noqa: E402
@@ -111,6 +121,88 @@ def run_engine(engine):
     return run
 
 
+# --- Through the reader the command uses -------------------------------------------------
+
+LIST_HEADER = ["id", "family_name", "given_name", "father_name", "alias", "sex", "birth_date", "age", "list_date"]
+REGISTRY_HEADER = ["ID", "Фамилия", "Имя", "Имя отца", "Дата рождения", "Пол", "Место рождения", "Кунья"]
+NO_DATE_SHARE = 0.1
+
+
+def kind_of(rec) -> str:
+    """The kind of a list record, for F1 by kind."""
+    b = rec.get("birth")
+    if not rec.get("given") and rec.get("kunya"):
+        return "kunya only"
+    if b is None:
+        return "no date"
+    if isinstance(b, StatedAge):
+        return "age only"
+    return "full date" if getattr(b, "day", None) else "year only"
+
+
+def _dmy(b) -> str:
+    return f"{b.day:02d}.{b.month:02d}.{b.year}" if b.day else str(b)
+
+
+def write_lists(registry, lst, directory: Path, seed: int = 11) -> tuple[Path, Path]:
+    """The registry and the list as files: the list as a camp list writes it
+    (ages with the list's date, kunyas in an alias column, no date for some),
+    the registry as a Russian-language registry export."""
+    rng = random.Random(seed)
+    reg_path, list_path = directory / "registry.csv", directory / "camp.csv"
+    with reg_path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(REGISTRY_HEADER)
+        for r in registry:
+            w.writerow([f"R{r['pid']}", r["family"], r["given"], r["father"], _dmy(r["birth"]),
+                        "ж" if r["sex"] == "f" else "м", r["place"], r["kunya"]])  # fmt: skip
+    with list_path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(LIST_HEADER)
+        for n, r in enumerate(lst):
+            b = r.get("birth")
+            if b is not None and r.get("given") and rng.random() < NO_DATE_SHARE:
+                b = r["birth"] = None  # some lists know no date at all
+            age = list_date = birth = ""
+            if isinstance(b, StatedAge):
+                age, list_date = str(b.years), str(b.at)
+            elif b is not None:
+                birth = str(b)
+            alias = r.get("kunya") or ""
+            sex = {"f": "F", "m": "M"}.get(r.get("sex") or "", "")
+            w.writerow([f"L{n + 1}", r.get("family") or "", r.get("given") or "", r.get("father") or "", alias,
+                        sex, birth, age, list_date])  # fmt: skip
+    return reg_path, list_path
+
+
+def run_reader(registry, lst, *, engine: str = "zhusan"):
+    """The lists written as files and read back by the command's reader
+    (zhusan.engine.io.read_person_file), then linked as ``zhusan link`` links."""
+    from zhusan.engine.engines import link_records
+    from zhusan.engine.io import read_person_file
+
+    with tempfile.TemporaryDirectory(prefix="zhusan-bench-") as tmp:
+        reg_path, list_path = write_lists(registry, lst, Path(tmp))
+        t0 = time.perf_counter()
+        left = read_person_file(list_path).records
+        right = read_person_file(reg_path).records
+        pairs = link_records(left, right, engine=engine, threshold=0.5)
+        return pairs.left, pairs.right, time.perf_counter() - t0
+
+
+def by_kind(registry, lst, li, ri) -> list[dict]:
+    kinds = np.array([kind_of(r) for r in lst])
+    correct, _ = truth(registry, lst, li, ri)
+    rp = {r["pid"] for r in registry}
+    rows = []
+    for kind in ("full date", "year only", "age only", "no date", "kunya only"):
+        mine = kinds[li] == kind
+        n_true = sum(1 for r, k in zip(lst, kinds, strict=True) if k == kind and r["pid"] in rp)
+        n = int((kinds == kind).sum())
+        rows.append({"kind": kind, "records": n, **scores(correct[mine], n_true)})
+    return rows
+
+
 def run_baseline(registry, lst):
     """Names as written, token-sort ratio ≥ 85 within the same birth year."""
     from rapidfuzz import fuzz, process
@@ -144,11 +236,21 @@ def run_baseline(registry, lst):
 def main(argv=None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="5,000 registry records instead of 50,000")
-    parser.add_argument("--only", choices=["zhusan", "splink", "baseline", "duckdb", "spark"])
+    parser.add_argument("--only", choices=["zhusan", "splink", "baseline", "duckdb", "spark", "reader"])
     args = parser.parse_args(argv)
     n_reg, n_list = (5_000, 1_000) if args.quick else (50_000, 5_000)
     registry, lst = make(n_reg, n_list)
     rows = []
+    if args.only == "reader":
+        # Files as a camp list and a registry export write them, through the command's reader.
+        li, ri, secs = run_reader(registry, lst)
+        correct, n_true = truth(registry, lst, li, ri)
+        report([{"benchmark": f"cross-script {n_list}×{n_reg}, files", "system": "zhusan link (reader + engine)",
+                 **scores(correct, n_true), "seconds": secs}])  # fmt: skip
+        print()
+        kinds = by_kind(registry, lst, li, ri)
+        report(kinds)
+        return kinds
     runs = [
         ("zhusan", "Zhusan", run_zhusan),
         ("splink", "Splink 5 (DuckDB), default comparisons", run_splink),
