@@ -102,3 +102,17 @@ def test_the_command_and_the_linkage_job_give_the_same_pairs_on_the_same_files(
     by_row = {r["left_id"]: r for r in csv.DictReader(io.StringIO(job.result))}
     for r in csv.DictReader(io.StringIO(by_command)):
         assert by_row[r["left_id"]]["match_probability"] == r["match_probability"]
+
+
+def test_the_manifest_import_reads_a_full_name_a_date_of_birth_and_an_age_with_its_date() -> None:
+    from zhusan.operations.imports import read_rows
+
+    text = "ФИО,Пол,Дата рождения,Возраст,Дата списка\nЖүсіпова Айша Серікқызы,ж,14.03.1990,,\nIvanov Yusuf,м,,33,2019-01-10\n"
+    upload = SimpleUploadedFile("manifest.csv", text.encode(), content_type="text/csv")
+    header, rows = read_rows(upload, "csv")
+    data = [dict(zip(header, row, strict=True)) for row in rows]
+    assert [(d["family_name"], d["given_name"], d["birth_year"]) for d in data] == [
+        ("Жүсіпова", "Айша", "1990"),
+        ("Ivanov", "Yusuf", "1986"),
+    ]
+    assert data[0]["patronymic"] == "Серікқызы" and data[1]["sex"] == "male"

@@ -148,14 +148,72 @@ def read_rows(upload: UploadedFile, kind: str) -> tuple[list[str], list[list[str
         raise _refusal(exc) from exc
     if len(table.rows) > MAX_ROWS:
         raise ImportRefusedError([RowError(0, "", _("The file has more than %(n)s rows.") % {"n": MAX_ROWS})])
-    recognised = {h: column for column, h in recognise_headers(table.header, IMPORT_HEADERS).items()}
+    found = recognise_headers(table.header, IMPORT_HEADERS)
+    recognised = {h: column for column, h in found.items()}
     header = [_column(h, recognised) for h in table.header]
     if "sex" in header:
         at = header.index("sex")
         for row in table.rows:
             if at < len(row):
                 row[at] = normalise_sex(row[at]) or row[at]
+    _derive_columns(table.header, header, table.rows, taken=list(found.values()))
     return header, table.rows
+
+
+#: Columns of a person list that ``zhusan link`` reads and the import derives
+#: its own from: a full name, a date of birth, an age with the list's date.
+_LIST_COLUMNS = ("full_name", "birth", "age", "age_on")
+
+
+def _derive_columns(original: list[str], header: list[str], rows: list[list[str]], *, taken: list[str]) -> None:
+    """Read a list as the linkage reads it (zhusan.engine.io): a full name in
+    one column gives the family name, given name and patronymic (either
+    order, as the engine parses it); a date of birth gives the year of birth;
+    an age with the list's date (a ``list_date`` column) gives the year the
+    person was born in or the year before, the later of the two. Derived
+    columns are added only when the file has no such column of its own."""
+    from zhusan.engine.io import HEADERS, read_age
+    from zhusan.engine.names import parse_name
+
+    names = {k: HEADERS[k] for k in _LIST_COLUMNS}
+    found = recognise_headers(original, names, taken=taken)
+    at = {key: original.index(h) for key, h in found.items()}
+
+    def cell(row: list[str], key: str) -> str:
+        i = at.get(key)
+        return row[i].strip() if i is not None and i < len(row) else ""
+
+    derived: dict[str, list[str]] = {}
+    if "full_name" in at and "family_name" not in header and "given_name" not in header:
+        parsed = [parse_name(cell(row, "full_name")) for row in rows]
+        derived["family_name"] = [p.family for p in parsed]
+        derived["given_name"] = [p.given for p in parsed]
+        if "patronymic" not in header:
+            derived["patronymic"] = [p.patronymic for p in parsed]
+    if "birth_year" not in header and ("birth" in at or "age" in at):
+        derived["birth_year"] = [
+            _year_of(cell(row, "birth"), cell(row, "age"), cell(row, "age_on"), read_age) for row in rows
+        ]
+    for column, values in derived.items():
+        header.append(column)
+        for row, value in zip(rows, values, strict=True):
+            row.extend([""] * (len(header) - 1 - len(row)))
+            row.append(value)
+
+
+def _year_of(birth: str, age: str, age_on: str, read_age: Any) -> str:
+    from zhusan.engine.dates import parse_date
+
+    try:
+        if birth and (date := parse_date(birth)) is not None:
+            return str(date.year)
+        years = read_age(age) if age else None
+        stated = parse_date(age_on) if age_on else None
+    except ValueError:
+        return birth or ""
+    if years is not None and stated is not None:
+        return str(stated.year - years)
+    return ""
 
 
 # --- Validating and matching -------------------------------------------------------
