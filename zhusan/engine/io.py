@@ -1,11 +1,19 @@
 """Reading person lists from CSV or XLSX files for linkage.
 
 The file is read by the one reader (:mod:`.tabular`), as manifest imports
-read theirs. Columns are mapped by the caller (``given=FirstName,family=Surname``)
-or recognised from the header (common English, Russian and Kazakh names:
-:data:`.tabular.HEADER_NAMES`); sex is read by :func:`.tabular.normalise_sex`.
-Formula cells are never evaluated: the reader gives a formula's text, and a
-formula is not a name or a date, so it is dropped as empty here.
+read theirs. Columns are mapped by the caller (``given=FirstName,family=Surname``,
+several columns joined with ``+``: ``address=Number+Street``) or recognised
+from the header (usual names in English, Russian, Kazakh, Uzbek and Arabic:
+:data:`.tabular.HEADER_NAMES`). Every column a list carries is read: names
+(given, family, patronymic, father, mother, a full name, kunya, aliases), a
+date of birth or an age with the date it was stated (a date column of the
+list or ``age_on``, else the file is refused naming ``--age-on``), sex (read
+by :func:`.tabular.normalise_sex`), place of birth, address, district,
+postcode, phone, and an id (rows numbered from 1 when there is none, which
+:meth:`PersonFile.id_notice` tells the user). Values stay text, so records
+travel as JSON (a linkage job) and :mod:`.persons` turns them into the
+compared columns. Formula cells are never evaluated: the reader gives a
+formula's text, and a formula is not data, so it is dropped as empty here.
 """
 
 from __future__ import annotations
