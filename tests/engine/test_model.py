@@ -107,3 +107,29 @@ def test_em_estimates_the_share_of_list_records_that_are_in_the_registry():
     linker = Linker(PERSON_FIELDS, PERSON_RULES)
     linker.link(person_columns(lst), person_columns(registry), each_left_matches_at_most_one=True)
     assert 0.65 <= linker.model.share <= 0.75
+
+
+def test_the_fields_a_list_may_carry_have_their_own_m_and_u_estimated_like_the_others():
+    """Postcode, phone, district, address and mother's name: u from random
+    pairs, m by EM, starting from their defaults."""
+    rng = random.Random(3)
+    given = ["Aisha", "Yusuf", "Madina", "Ali", "Fatima", "Omar", "Zarina", "Timur", "Dana", "Marat"]
+    people = []
+    for k in range(400):
+        people.append({
+            "given": rng.choice(given), "family": f"Fam{chr(65 + k % 26)}{chr(65 + k // 26 % 26)}ova",
+            "birth": f"{rng.randint(1960, 2010)}", "postcode": f"{rng.randint(10000, 99999)}",
+            "phone": f"+7 701 {rng.randint(1000000, 9999999)}", "district": rng.choice(["Almaly", "Bostandyk", "Auezov"]),
+            "address": f"{rng.randint(1, 99)} {rng.choice(['Abay', 'Dostyk', 'Satpaev'])} street",
+            "mother": rng.choice(given),
+        })  # fmt: skip
+    linker = Linker(PERSON_FIELDS, PERSON_RULES, min_train=100)
+    res = linker.link(person_columns(people), person_columns(people), each_left_matches_at_most_one=True,
+                      n_random=20_000)  # fmt: skip
+    assert len(res) >= 380
+    for name in ("postcode", "phone", "district", "address", "mother"):
+        j = [f.name for f in PERSON_FIELDS].index(name)
+        start = np.asarray(PERSON_FIELDS[j].m) / sum(PERSON_FIELDS[j].m)
+        assert not np.allclose(linker.model.m[j], start), name  # estimated, not the default
+        assert linker.model.m[j][0] > 0.9, name  # the same person: the same value
+        assert linker.model.u[j][0] < 0.4, name  # strangers rarely share it
