@@ -306,3 +306,63 @@ def test_any_uzbek_latin_word_has_one_key_whatever_apostrophe_it_is_typed_with(d
     assert match_key(latin.replace("ʻ", apostrophe)) == match_key(latin)
     # a name may be typed with ' ‘ ’ ʻ ʼ, not with a backtick or an accent
     assert is_valid_name(latin.replace("ʻ", apostrophe)) == ("ʻ" not in latin or apostrophe not in "`\u00b4")
+
+
+# --- End to end: a camp list against an Uzbek and Tajik registry ------------------------------
+
+REGISTRY = [
+    {"id": "ibrohim", "given": "Иброҳим", "family": "Раҳмонзода", "father": "Умар", "sex": "m", "birth": "12.03.1994"},
+    {"id": "oysha", "given": "Oysha", "family": "Yusupova", "father": "Farhod", "sex": "f", "birth": "1996-07-01"},
+    {"id": "jamshid", "given": "Jamshid", "family": "G'afurov", "father": "Bahodir", "sex": "m", "birth": "1990-01-20"},
+    {
+        "id": "xadicha",
+        "given": "Xadicha",
+        "family": "Xolmatova",
+        "father": "Sherzod",
+        "sex": "f",
+        "birth": "2001-05-05",
+    },
+    {"id": "aigul", "given": "Айгүл", "family": "Өмүрбекова", "father": "Бакыт", "sex": "f", "birth": "1998-09-09"},
+    {"id": "yahyo", "given": "Yahyo", "family": "Niyozov", "father": "Ilhom", "sex": "m", "birth": "2010-02-02"},
+    # namesakes: the same given name or surname, another person
+    {
+        "id": "namesake 1",
+        "given": "Ibrohim",
+        "family": "Karimov",
+        "father": "Rustam",
+        "sex": "m",
+        "birth": "1985-03-12",
+    },
+    {
+        "id": "namesake 2",
+        "given": "Dilnoza",
+        "family": "Yusupova",
+        "father": "Alisher",
+        "sex": "f",
+        "birth": "1992-11-11",
+    },
+]
+CAMP_LIST = [
+    {"id": "ibrohim", "given": "Ibragim", "family": "Rakhmonzoda", "father": "Umar", "sex": "m", "birth": ""},
+    {"id": "oysha", "given": "Айша", "family": "Юсупова", "father": "Фарход", "sex": "f", "birth": "01.07.1996"},
+    {"id": "jamshid", "given": "جمشيد", "family": "غفوروف", "sex": "m", "birth": ""},
+    {
+        "id": "xadicha",
+        "given": "Khadicha",
+        "family": "KHOLMATOVA",
+        "father": "Sherzod",
+        "sex": "f",
+        "birth": "2001-05-05",
+    },
+    {"id": "aigul", "given": "Aigul", "family": "Omurbekova", "father": "Bakyt", "sex": "f", "birth": ""},
+    {"id": "yahyo", "given": "Яхья", "family": "Ниёзов", "father": "Ильхом", "sex": "m", "birth": "2010"},
+]
+
+
+def test_a_camp_list_in_passport_latin_russian_and_arabic_finds_its_people_in_an_uzbek_and_tajik_registry():
+    from zhusan.engine.engines import link_records
+
+    pairs = link_records(CAMP_LIST, REGISTRY, threshold=0.5)
+    found = {CAMP_LIST[i]["id"]: REGISTRY[j]["id"] for i, j in zip(pairs.left, pairs.right, strict=True)}
+    assert found == {r["id"]: r["id"] for r in CAMP_LIST}
+    assert min(pairs.probability) > 0.9
