@@ -17,6 +17,8 @@ used (hand-set m and u).
 from __future__ import annotations
 
 import math
+import threading
+import uuid
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from django.db.models import QuerySet
 
+from zhusan.audit.models import AuditEvent
 from zhusan.engine.blocking import candidate_pairs
 from zhusan.engine.dates import PartialDate, StatedAge, birth_value
 from zhusan.engine.model import Comparator, Encoded, FellegiSunter, random_pairs
@@ -171,8 +174,19 @@ def fit_model(
     return model
 
 
-def score(query: QueryPerson, persons: QuerySet[Person], *, threshold: float = 0.5) -> list[Scored]:
-    """Persons of ``persons`` that may be ``query``, best first, with evidence."""
+def score(
+    query: QueryPerson,
+    persons: QuerySet[Person],
+    *,
+    threshold: float = 0.5,
+    model: FellegiSunter | None = None,
+    fitted: bool = False,
+) -> list[Scored]:
+    """Persons of ``persons`` that may be ``query``, best first, with evidence.
+
+    Without ``model``, the parameters come from the pool (estimated with at
+    least ``FIT_MIN_PERSONS`` persons, else the defaults); with it, that
+    model is used as it is (``fitted`` says whether it was estimated)."""
     q_records, q_shown = _records(query)
     if not q_records:
         return []
@@ -185,8 +199,9 @@ def score(query: QueryPerson, persons: QuerySet[Person], *, threshold: float = 0
     comparator = Comparator(PERSON_FIELDS)
     enc_r = comparator.encode(right)
     enc_l = comparator.encode(left, count=False)
-    fitted = len(by_pk) >= FIT_MIN_PERSONS
-    model = fit_model(comparator, enc_r, right, owners) if fitted else default_model()
+    if model is None:
+        fitted = len(by_pk) >= FIT_MIN_PERSONS
+        model = fit_model(comparator, enc_r, right, owners) if fitted else default_model()
     il, ir = candidate_pairs(left, right, PERSON_RULES)
     if not len(il):
         return []
@@ -255,3 +270,163 @@ def query_from_input(data: PersonInput) -> QueryPerson:
         ),
         place=data.place_of_birth,
     )
+
+
+# --- Blocking at registration: only persons sharing a block are scored ------------
+
+# A blocking key carried by more persons than this is skipped, as the engine's
+# index skips it (``RegistryIndex.max_block``; ``candidate_pairs`` in ``score``
+# skips the same keys): it carries no signal and would cost time.
+MAX_BLOCK = 2000
+# The model's parameters at registration are estimated once per index build,
+# from at most this many persons of the registry (every k-th by id).
+FIT_SAMPLE = 5000
+_WRITES = ("create", "update", "delete")
+
+
+def _person_keys(query: QueryPerson) -> set[str]:
+    """The blocking keys a person is indexed under (the engine's rules, index side)."""
+    records, _shown = _records(query)
+    if not records:
+        return set()
+    cols = person_columns(records)
+    return {f"{r}\x1e{k}" for r, rule in enumerate(PERSON_RULES) for ks in rule.index_keys(cols) for k in ks}
+
+
+def _query_keys(query: QueryPerson) -> set[str]:
+    """The keys a query looks up (the engine's rules, query side: birth year ± 2 …)."""
+    records, _shown = _records(query)
+    if not records:
+        return set()
+    cols = person_columns(records)
+    return {f"{r}\x1e{k}" for r, rule in enumerate(PERSON_RULES) for ks in rule.query_keys(cols) for k in ks}
+
+
+def _queries(persons: QuerySet[Person]) -> dict[int, QueryPerson]:
+    rows = list(persons.values_list("pk", "sex", *_BIRTH, "place_of_birth"))
+    names: dict[int, list[QueryName]] = defaultdict(list)
+    found = PersonName.objects.filter(person_id__in=[r[0] for r in rows]).order_by("-is_primary", "pk")
+    for pid, kind, given, patronymic, family in found.values_list("person_id", "kind", "given", "patronymic", "family"):
+        names[pid].append(QueryName(given, patronymic, family, kind))
+    out = {}
+    for pk, sex, precision, year, month, day, age, age_on, place in rows:
+        birth = birth_value(precision, year, month, day, age, age_on)
+        out[pk] = QueryPerson(names=names.get(pk, []), sex=sex, birth=birth, place=place)
+    return out
+
+
+_BIRTH = ("birth_precision", "birth_year", "birth_month", "birth_day", "stated_age", "stated_age_on")
+
+
+class BlockIndex:
+    """The blocking keys of every registry person (the engine's
+    ``PERSON_RULES``, as ``RegistryIndex`` posts them) → the persons carrying
+    each, in memory, so that a registration scores only the persons sharing
+    a block with it instead of everyone the user may see.
+
+    Built on first use (one pass over persons and names), then kept fresh
+    from the audit trail, which every write goes through: before each
+    lookup, the persons named by write events after the last one seen are
+    re-read. If that last event is gone (a restored database, a test rolled
+    back), the index is rebuilt. The audit chain is written under a lock, so
+    events are seen in the order their transactions committed."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._postings: dict[str, set[int]] = defaultdict(set)
+        self._keys: dict[int, set[str]] = {}
+        self._seen: tuple[int, str] | None = None
+        self.model: FellegiSunter = default_model()
+        self.fitted = False
+
+    def _last_event(self) -> tuple[int, str]:
+        last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+        return (int(last[0]), str(last[1])) if last else (0, "")
+
+    def _put(self, queries: Mapping[int, QueryPerson]) -> None:
+        for pk, query in queries.items():
+            for key in self._keys.pop(pk, set()):
+                self._postings[key].discard(pk)
+            keys = _person_keys(query)
+            self._keys[pk] = keys
+            for key in keys:
+                self._postings[key].add(pk)
+
+    def _build(self) -> None:
+        self._postings.clear()
+        self._keys.clear()
+        self._seen = self._last_event()  # before reading: a write after it is caught up next time
+        ids = list(Person.objects.filter(merged_into__isnull=True).order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), 2000):
+            self._put(_queries(Person.objects.filter(pk__in=ids[start : start + 2000])))
+        self.model, self.fitted = default_model(), False
+        if len(ids) >= FIT_MIN_PERSONS:
+            sample = ids[:: max(1, len(ids) // FIT_SAMPLE)]
+            records, _shown, owner_list, _by_pk = _pool_records(Person.objects.filter(pk__in=sample))
+            if records:
+                cols = person_columns(records)
+                comparator = Comparator(PERSON_FIELDS)
+                self.model = fit_model(comparator, comparator.encode(cols), cols, np.asarray(owner_list, np.int64))
+                self.fitted = True
+
+    def _catch_up(self) -> None:
+        if self._seen is None:
+            self._build()
+            return
+        seq, digest = self._seen
+        if seq and not AuditEvent.objects.filter(seq=seq, hash=digest).exists():
+            self._build()
+            return
+        events = AuditEvent.objects.filter(seq__gt=seq, action__in=_WRITES).exclude(person_ref="")
+        last = AuditEvent.objects.filter(seq__gt=seq).order_by("-seq").values_list("seq", "hash").first()
+        if last is None:
+            return
+        refs = set(events.filter(seq__lte=last[0]).values_list("person_ref", flat=True))
+        persons = Person.objects.filter(uuid__in=[r for r in refs if _is_uuid(r)])
+        gone = set(persons.filter(merged_into__isnull=False).values_list("pk", flat=True))
+        self._put(_queries(persons.filter(merged_into__isnull=True)))
+        for pk in gone:
+            for key in self._keys.pop(pk, set()):
+                self._postings[key].discard(pk)
+        self._seen = (int(last[0]), str(last[1]))
+
+    def candidates(self, query: QueryPerson) -> set[int]:
+        """Ids of the persons sharing a blocking key with ``query`` (any scope)."""
+        with self._lock:
+            self._catch_up()
+            out: set[int] = set()
+            for key in _query_keys(query):
+                block = self._postings.get(key)
+                if block and len(block) <= MAX_BLOCK:
+                    out |= block
+            return out
+
+
+def _is_uuid(ref: str) -> bool:
+    try:
+        uuid.UUID(ref)
+    except ValueError:
+        return False
+    return True
+
+
+_INDEX = BlockIndex()
+
+
+def registry_blocks() -> BlockIndex:
+    """The process's block index (built on first use)."""
+    return _INDEX
+
+
+def score_blocked(query: QueryPerson, persons: QuerySet[Person], *, threshold: float = 0.5) -> list[Scored]:
+    """As :func:`score`, against only the persons of ``persons`` that share a
+    blocking key with ``query``: the same pairs ``score`` would compare (it
+    compares only pairs sharing a key), found from the index instead of by
+    reading every person. The model is the index's (estimated once from a
+    sample of the registry, or the default parameters below
+    ``FIT_MIN_PERSONS``), not re-estimated from the pool on every call."""
+    index = registry_blocks()
+    ids = index.candidates(query)
+    if not ids:
+        return []
+    return score(query, persons.filter(pk__in=ids), threshold=threshold, model=index.model, fitted=index.fitted)

@@ -40,7 +40,7 @@ from zhusan.registry.access import access_for, may_write
 from zhusan.registry.dates import BirthPrecision
 from zhusan.registry.models import EstablishedBy, NameKind, Person, RecordType, RelationKind, Sex
 
-from .candidates import QueryName, QueryPerson, Scored, query_from_person, score
+from .candidates import QueryName, QueryPerson, Scored, query_from_person, score, score_blocked
 from .models import (
     DuplicateCandidate,
     DuplicateStatus,
@@ -84,7 +84,9 @@ def duplicates_check(
     open one gets the new probability and evidence."""
     _reviewer(actor)
     pool = visible_persons(actor).exclude(pk=person.pk)
-    found = score(query_from_person(person), pool, threshold=threshold)
+    # Only the persons sharing a blocking key with this one (candidates.BlockIndex):
+    # the pairs a scan would compare, without reading everyone the actor sees.
+    found = score_blocked(query_from_person(person), pool, threshold=threshold)
     record(
         actor,
         Action.SEARCH,
@@ -120,7 +122,7 @@ def duplicates_check(
 def likely_existing(actor: Actor, query: QueryPerson, *, threshold: float = 0.5) -> list[Scored]:
     """For a person not yet saved: the records it may duplicate (a search, audited)."""
     _reviewer(actor)
-    found = score(query, visible_persons(actor), threshold=threshold)
+    found = score_blocked(query, visible_persons(actor), threshold=threshold)
     record(
         actor,
         Action.SEARCH,
