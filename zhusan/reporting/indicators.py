@@ -35,8 +35,8 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Case, CharField, Exists, F, Min, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, CharField, DateTimeField, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -221,6 +221,12 @@ def _age_band_case(on: date) -> Case:
     return Case(*whens, default=Value(UNKNOWN), output_field=CharField())
 
 
+def _first_entry(stage: Stage) -> Subquery:
+    """When the person first entered ``stage``, from their timeline (NULL when never)."""
+    entries = TimelineEntry.objects.filter(person=OuterRef("pk"), to_stage=stage).order_by("at")
+    return Subquery(entries.values("at")[:1], output_field=DateTimeField())
+
+
 def statistical_rows(filters: ReportFilters) -> list[Row]:
     """One pseudonymous row per subject in scope of the filters (one query)."""
     subjects = Person.objects.subjects()
@@ -241,8 +247,10 @@ def statistical_rows(filters: ReportFilters) -> list[Row]:
     qs = subjects.annotate(
         age_band=_age_band_case(filters.reference_date),
         region=Coalesce(F("managing_unit__region"), Value(""), output_field=CharField()),
-        identified_at=Coalesce(Min("timeline__at", filter=Q(timeline__to_stage=Stage.IDENTIFIED)), F("created_at")),
-        arrived_at=Min("timeline__at", filter=Q(timeline__to_stage=Stage.REPATRIATED)),
+        # First entries as correlated subqueries (the timeline's person index), not a join
+        # with GROUP BY: grouping would evaluate every other column once per timeline row.
+        identified_at=Coalesce(_first_entry(Stage.IDENTIFIED), F("created_at")),
+        arrived_at=_first_entry(Stage.REPATRIATED),
         orphan=Exists(vulnerable.filter(kind=Vulnerability.ORPHAN)),
         unaccompanied=Exists(vulnerable.filter(kind=Vulnerability.UNACCOMPANIED)),
         operation=Coalesce(
@@ -312,11 +320,12 @@ def _days_in_stages(persons: Any, tz: Any) -> dict[Any, dict[str, int]]:
     entries = (
         TimelineEntry.objects.filter(person__in=persons)
         .order_by("person_id", "at", "pk")
-        .values_list("person_id", "from_stage", "to_stage", "at")
+        # The local day computed by the database: no time zone conversion per row in Python.
+        .annotate(day=TruncDate("at", tzinfo=tz))
+        .values_list("person_id", "from_stage", "to_stage", "day")
     )
     previous: tuple[Any, str, date] | None = None
-    for person_id, from_stage, to_stage, at in entries:
-        day = _local_date(at, tz)
+    for person_id, from_stage, to_stage, day in entries:
         assert day is not None
         if previous and previous[0] == person_id and from_stage in ("", previous[1]) and previous[1] != to_stage:
             days = out.setdefault(person_id, {})
