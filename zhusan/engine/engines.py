@@ -377,6 +377,7 @@ BLOCK_COLUMNS = (
     "blk_phone",
     "blk_address",
     "blk_names_swapped",
+    "blk_consonants",
 )
 _ARRAY_BLOCKS = ("blk_given_year", "blk_family_year", "blk_kunya_year")
 
@@ -449,6 +450,7 @@ _FEATURE_TYPES = {
     "blk_phone": "string",
     "blk_address": "string",
     "blk_names_swapped": "string",
+    "blk_consonants": "string",
     **{
         k: "Int64"
         for k in ("birth_year", "birth_month", "birth_day", "year_lo", "year_hi", "day_lo", "day_hi", "is_age")

@@ -30,7 +30,7 @@ from .model import Field, _as_birth, phone_key
 from .name_families import table
 from .names import ParsedName, looks_like_surname, parse_name, strip_patronymic, surname_stem
 from .tabular import normalise_sex
-from .translit import match_key, phonetic_key, skeleton
+from .translit import abjad_consonants, abjad_key, match_key, phonetic_key, skeleton
 
 # Default parameters, for too little data to estimate from and as EM's start:
 # m = P(level | same person), u = P(level | different people), per level in
@@ -330,6 +330,22 @@ def _rule_address(cols: Columns) -> list[list[str]]:
     return [[k] if (k := _address_key(a)) else [] for a in cols["address"]]
 
 
+@lru_cache(maxsize=200_000)
+def _consonants(name: object) -> str:
+    return abjad_consonants(abjad_key(str(name))) if name else ""
+
+
+def _rule_consonants(cols: Columns) -> list[list[str]]:
+    """Given name and surname by their consonants as Arabic script writes
+    them: one key for Гулумова, Gulomova and غولوموفا, which records with no
+    date of birth need when their spellings share no other key."""
+    out = []
+    for g, f in zip(cols["given"], cols["family"], strict=True):
+        gk, fk = _consonants(g), _consonants(f)
+        out.append([f"{gk}|{fk}"] if len(gk) >= 2 and len(fk) >= 3 else [])
+    return out
+
+
 def _rule_phone(cols: Columns) -> list[list[str]]:
     """The last seven digits of a phone number."""
     return [[str(p)[-7:]] if p else [] for p in cols["phone"]]
@@ -357,4 +373,5 @@ PERSON_RULES = [
     Rule("phone (last seven digits)", _rule_phone, _rule_phone),
     Rule("start of the address", _rule_address, _rule_address),
     Rule("given name and surname swapped", _rule_names_swapped, _rule_given_family),
+    Rule("given name and surname consonants across scripts", _rule_consonants, _rule_consonants),
 ]
