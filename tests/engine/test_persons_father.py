@@ -17,6 +17,10 @@ from zhusan.engine.persons import PERSON_RULES, father_of_patronymic, person_col
         ("Abd al-Rahman", "Abd al-Rahman"),
         ("عبد الرحمن", "عبد الرحمن"),
         ("Abu Bakr", "Abu Bakr"),
+        ("Rustam o'g'li", "Rustam"),
+        ("Rustam oʻgʻli", "Rustam"),
+        ("Rustam qizi", "Rustam"),
+        ("Асан уулу", "Асан"),
     ],
 )
 def test_the_fathers_name_is_read_whole_from_a_patronymic(patronymic, father):

@@ -28,7 +28,7 @@ from .blocking import Columns, Rule
 from .dates import PartialDate, StatedAge, gettext_noop, parse_date
 from .model import Field, _as_birth, phone_key
 from .name_families import table
-from .names import ParsedName, looks_like_surname, parse_name, strip_patronymic, surname_stem
+from .names import ParsedName, is_patronymic_word, looks_like_surname, parse_name, strip_patronymic, surname_stem
 from .tabular import normalise_sex
 from .translit import abjad_consonants, abjad_key, match_key, phonetic_key, skeleton
 
@@ -215,7 +215,8 @@ def father_of_patronymic(patronymic: str) -> str:
     (Abd al-Rahman, عبد الرحمن, Abu Bakr) stays whole; its first word alone
     ("Abd", "عبد") would call every Abd-name the same father."""
     words = patronymic.split()
-    if len(words) > 1 and words[-1].casefold() not in _PATRONYMIC_WORDS:
+    last = words[-1] if words else ""
+    if len(words) > 1 and last.casefold() not in _PATRONYMIC_WORDS and not is_patronymic_word(last):
         return " ".join(words)
     return strip_patronymic(patronymic)
 
