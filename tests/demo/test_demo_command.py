@@ -1,4 +1,5 @@
 """``zhusan demo``: the synthetic dataset reproduces the public figures,
+carries the returnees through the centre and home (each app's checks),
 is deterministic, gives every role a working login, and never mixes into a
 database that already holds persons."""
 
@@ -18,7 +19,8 @@ from zhusan.accounts.permissions import Role
 from zhusan.audit.models import AuditEvent
 from zhusan.audit.services import verify_chain
 from zhusan.core.models import DatasetMarker
-from zhusan.demo.builder import demo_table, operation_of
+from zhusan.demo.builder import DemoLoader, demo_table, operation_of
+from zhusan.demo.management.commands import demo as demo_command
 from zhusan.demo.plan import make_plan
 from zhusan.demo.tracing import DUPLICATES
 from zhusan.matching.models import (
@@ -40,6 +42,18 @@ from zhusan.operations.models import (
     OperationStatus,
 )
 from zhusan.registry.models import Person, RecordType, Stage
+
+from ..rehabilitation.test_demo import check_the_demo_runs_akniet_as_the_public_record_describes
+from ..reintegration.followup.test_demo import check_the_demo_follows_up_returnees_for_years
+from ..reintegration.support.test_demo import (
+    check_the_demo_has_the_first_groups_women_at_work_housing_referrals_and_a_transfer,
+)
+from ..reintegration.test_demo import (
+    check_the_demo_places_every_returned_child_schools_them_and_documents_the_camp_born,
+)
+from ..reporting.demo_table_check import (
+    check_the_headline_report_by_operation_reproduces_the_public_table_and_is_published_under_disclosure,
+)
 
 # Kazakhstan's published figures (docs: domain reference §5), typed out here
 # independently of the builder's constants.
@@ -165,8 +179,21 @@ def stored_fingerprint(seed: int) -> list[tuple[str, str]]:
     return out
 
 
-def test_the_demo_reproduces_the_public_figures_and_every_role_can_log_in(db):
+def test_the_demo_reproduces_the_public_figures_carries_the_returnees_home_and_every_role_can_log_in(
+    db, settings, monkeypatch
+):
+    """A load takes minutes, so this one load also runs every app's checks on
+    the demo (reporting's headline table; rehabilitation and reintegration)."""
+    loaders: list[DemoLoader] = []
+
+    class RecordingLoader(DemoLoader):
+        def __init__(self, seed: int) -> None:
+            super().__init__(seed)
+            loaders.append(self)
+
+    monkeypatch.setattr(demo_command, "DemoLoader", RecordingLoader)
     output = load()
+    (loader,) = loaders
 
     assert_public_figures(demo_table())
     assert stored_fingerprint(2019) == fingerprint(2019) + twins()
@@ -193,6 +220,14 @@ def test_the_demo_reproduces_the_public_figures_and_every_role_can_log_in(db):
     assert Person.objects.filter(record_type=RecordType.RELATIVE).exists()
     assert_operations(returned_count=returned.count())
     assert_queues()
+    check_the_headline_report_by_operation_reproduces_the_public_table_and_is_published_under_disclosure()
+    # After arrival, with exact figures (no perturbation, no threshold).
+    settings.ZHUSAN_DISCLOSURE_NOISE = ["1"]
+    settings.ZHUSAN_DISCLOSURE_THRESHOLD = 1
+    check_the_demo_runs_akniet_as_the_public_record_describes(loader)
+    check_the_demo_places_every_returned_child_schools_them_and_documents_the_camp_born(loader)
+    check_the_demo_has_the_first_groups_women_at_work_housing_referrals_and_a_transfer(loader)
+    check_the_demo_follows_up_returnees_for_years(loader)
 
     # --if-empty on a loaded database writes nothing; without it, refused.
     persons, events = Person.objects.count(), AuditEvent.objects.count()

@@ -1,5 +1,5 @@
 """The demo's rehabilitation on the whole demo dataset (checked by
-``tests/demo/test_demo_pathway.py``, which loads the demo once for every app):
+``tests/demo/test_demo_command.py``, which loads the demo once for every app):
 Akniet with the public record's 45 theologians and 17 psychologists,
 month-long stays for the returnees who went through rehabilitation,
 mothers with their children in family rooms, discharges that match the

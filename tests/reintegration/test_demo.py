@@ -1,6 +1,6 @@
 """The demo's reintegration, written by ``ReintegrationWriter`` (the loader
 calls it after arrival, before the case manager's assignments are narrowed),
-and the figures it gives (checked by ``tests/demo/test_demo_pathway.py``, one load of the demo for every app): every returned child lives with family, the
+and the figures it gives (checked by ``tests/demo/test_demo_command.py``, one load of the demo for every app): every returned child lives with family, the
 school-age children go to school, camp-born children have birth certificates
 through the court (some pending), and the briefing says so."""
 

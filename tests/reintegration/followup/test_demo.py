@@ -1,7 +1,7 @@
 """The demo's follow-up: plans from 2019 to today, visits mostly on time with
 a few overdue, incidents, security follow-up, closures matching the story's
 stages, and a contact due next month for the demo case manager (checked by
-``tests/demo/test_demo_pathway.py``, one load of the demo for every app)."""
+``tests/demo/test_demo_command.py``, one load of the demo for every app)."""
 
 from __future__ import annotations
 

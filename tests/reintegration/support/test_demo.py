@@ -1,7 +1,7 @@
 """The demo's support records, written by SupportWriter where the lead wires
 it (after the tracing writer, before the case manager's assignments are
 narrowed), and the support indicators read on them (checked by
-``tests/demo/test_demo_pathway.py``, one load of the demo for every app)."""
+``tests/demo/test_demo_command.py``, one load of the demo for every app)."""
 
 from __future__ import annotations
 
