@@ -18,7 +18,7 @@ install: $(BIN)/.installed
 # Pins every dependency for Python 3.11, with the dev tools and pyspark (the
 # Spark linkage engine, tested in local mode: needs Java 17).
 lock:
-	uv pip compile pyproject.toml --extra dev --extra spark --python-version 3.11 -o requirements.lock
+	uv pip compile pyproject.toml --extra dev --extra spark --extra bench --python-version 3.11 -o requirements.lock
 
 # The demo's settings: a random secret key and encryption key, written once
 # (the keys decrypt the demo's data) and read by every `zhusan` command on the

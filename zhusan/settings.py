@@ -392,6 +392,10 @@ ZHUSAN_DISCLOSURE_THRESHOLD = env_int("ZHUSAN_DISCLOSURE_THRESHOLD", 5)
 # secret behind the record keys (derived from SECRET_KEY when empty; docs/reporting.md).
 ZHUSAN_DISCLOSURE_NOISE = env_list("ZHUSAN_DISCLOSURE_NOISE", "0.1,0.2,0.4,0.2,0.1")
 ZHUSAN_CELL_KEY_SECRET = env_str("ZHUSAN_CELL_KEY_SECRET") or ""
+# The dashboard computes its figures while the user waits up to this many subjects;
+# above, it shows stored figures (with their age) recomputed by a task when stale.
+ZHUSAN_DASHBOARD_INLINE_LIMIT = env_int("ZHUSAN_DASHBOARD_INLINE_LIMIT", 5000)
+ZHUSAN_DASHBOARD_MAX_AGE_SECONDS = env_int("ZHUSAN_DASHBOARD_MAX_AGE_SECONDS", 3600)
 # Key of `zhusan backup` archives, kept apart from FIELD_ENCRYPTION_KEYS; the backup
 # commands refuse to run without it unless debug (docs/operations-runbook.md).
 ZHUSAN_BACKUP_KEY = env_str("ZHUSAN_BACKUP_KEY") or ""
