@@ -187,12 +187,12 @@ def test_a_linkage_jobs_namesakes_are_shown_for_review_with_their_candidates(cli
     assert AuditEvent.objects.filter(action=Action.VIEW, object_type="linkage_job", object_ref=str(job.uuid)).exists()
 
 
-def test_a_pairs_file_without_decisions_has_nothing_to_review(client: Client, alice) -> None:
+def test_a_linkage_job_itself_writes_its_namesakes_for_review_and_links_the_rest(client: Client, alice) -> None:
     login(client, alice)
     job = _finished_job(client)
     response = client.get(reverse("matching:linkage_review", args=[job.uuid]))
-    assert response.status_code == 200 and response.context["total"] == 0
-    assert "No record of this linkage needs review." in response.content.decode()
+    assert response.status_code == 200 and response.context["total"] == 1
+    assert [r["id"] for r in response.context["records"]] == ["L2"]
 
 
 def test_the_review_is_its_creators_alone_and_refused_to_a_role_without_linkage(

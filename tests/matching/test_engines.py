@@ -102,9 +102,11 @@ def test_every_engine_writes_the_same_columns(engine: str) -> None:
     summary = link_to_csv(_list(), _registry(), out, engine=engine)
     header, rows = _read(out.getvalue())
     assert header[:6] == ["left_row", "left_id", "right_row", "right_id", "match_probability", "match_weight"]
-    assert header[-len(LABELS) :] == [f"evidence: {label}" for label in LABELS]
-    assert {(r["left_id"], r["right_id"]) for r in rows} == TRUE_PAIRS and summary.pairs == 5
-    assert all(r["evidence: date of birth"].startswith("same date of birth (+") for r in rows)
+    assert header[-len(LABELS) - 3 : -3] == [f"evidence: {label}" for label in LABELS]
+    assert header[-3:] == ["decision", "candidate", "review_reason"]
+    linked = [r for r in rows if r["decision"] == "linked"]
+    assert {(r["left_id"], r["right_id"]) for r in linked} == TRUE_PAIRS and summary.pairs == 5
+    assert all(r["evidence: date of birth"].startswith("same date of birth (+") for r in linked)
 
 
 def test_the_index_path_reports_progress_per_chunk_up_to_completion(index_path: None) -> None:

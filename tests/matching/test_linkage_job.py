@@ -218,3 +218,38 @@ def test_a_task_of_an_earlier_run_writes_nothing(client: Client, alice) -> None:
     jobs.run_linkage_job(str(job.uuid), "the-old-run")
     job.refresh_from_db()
     assert job.status == LinkageStatus.RUNNING and job.progress == 6 and job.task_id == "the-new-run"
+
+
+AGES_CSV = "No,Nom,Prenom,age\nA1,Serikova,Aisha,29\n"
+
+
+def test_the_page_reads_a_list_as_the_command_does_with_its_columns_and_the_day_ages_were_stated(
+    client: Client, alice
+) -> None:
+    login(client, alice)
+    without_date = client.post(
+        reverse("matching:linkage_create"),
+        {
+            "mode": LinkageMode.REGISTRY,
+            "left": _upload("camp.csv", AGES_CSV),
+            "columns": "id=No,family=Nom,given=Prenom",
+        },
+    )
+    assert without_date.status_code == 200 and "--age-on" in without_date.content.decode()
+    bad_map = client.post(
+        reverse("matching:linkage_create"),
+        {"mode": LinkageMode.REGISTRY, "left": _upload("camp.csv", AGES_CSV), "columns": "nonsense"},
+    )
+    assert bad_map.status_code == 200 and "is not key=Column" in bad_map.content.decode()
+    assert not LinkageJob.objects.exists()
+
+    response = client.post(
+        reverse("matching:linkage_create"),
+        {
+            "mode": LinkageMode.REGISTRY,
+            "left": _upload("camp.csv", AGES_CSV),
+            "columns": "id=No,family=Nom,given=Prenom",
+            "ages_stated_on": "2019-01-06",
+        },
+    )
+    assert response.status_code == 302 and LinkageJob.objects.count() == 1

@@ -127,6 +127,11 @@ def _across_scripts(names: tuple[str, str] | None) -> bool:
     return len(scripts - {"mixed"}) > 1
 
 
+#: Fields that lists carry and the registry does not: missing, they go unsaid
+#: (every duplicate or tracing pair would list them as "not compared").
+LIST_ONLY_FIELDS = frozenset({"mother's name", "address", "district", "postcode", "phone"})
+
+
 def explain(probability: float, evidence: Mapping[str, Any] | None) -> Explanation:
     """One band and a sentence per compared field; fields missing on one side
     are listed as not compared, never as a finding."""
@@ -143,6 +148,8 @@ def explain(probability: float, evidence: Mapping[str, Any] | None) -> Explanati
     for f in evidence.get("fields", []):
         label, level = str(f.get("field")), str(f.get("level"))
         if level == MISSING:
+            if label in LIST_ONLY_FIELDS:
+                continue
             out.not_compared.append(str(FIELD_NAMES.get(label, label)))
             continue
         if both_names_agree and label in ("given name", "family name"):

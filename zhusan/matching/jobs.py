@@ -36,6 +36,7 @@ from zhusan.core.tabular_out import csv_writer
 from zhusan.engine.dates import StatedAge
 from zhusan.engine.engines import DEFAULT_ENGINE, LABELS, link_records
 from zhusan.engine.io import PersonFile, parse_mapping, read_person_file
+from zhusan.engine.link import LINKED, NEEDS_REVIEW, REASONS, REVIEW_FLOOR, pairs_plan
 from zhusan.engine.persons import person_columns
 
 log = logging.getLogger(__name__)
@@ -49,10 +50,18 @@ ProgressCallback = Callable[[int, str], None]
 
 @dataclass(frozen=True)
 class LinkSummary:
-    pairs: int
+    pairs: int  # records linked
     candidates: int
     left_records: int
     right_records: int
+    needs_review: int = 0  # records written as needs_review, with their candidates
+
+
+#: Why a record goes to review rather than to a link. A record found by its
+#: kunya alone is linked when its best candidate is clearly ahead, and goes
+#: to review when it is not (``close_second``, ``namesakes``): a kunya that
+#: picks out one person is evidence, not doubt (docs/matching.md).
+REVIEW_REASONS = tuple(reason for reason in REASONS if reason != "kunya_only")
 
 
 # --- Lists ---------------------------------------------------------------------------
@@ -134,17 +143,24 @@ def link_to_csv(
             last = scaled
             progress(scaled, message)
 
+    # Every candidate from the review floor: a record whose best is not clearly
+    # ahead is written as needs_review with its candidates (zhusan.engine.link.review).
     pairs = link_records(
         left,
         right,
         engine=engine,
-        threshold=threshold,
-        all_pairs=all_pairs,
+        threshold=min(threshold, REVIEW_FLOOR),
+        all_pairs=True,
         progress=engine_progress,
         translate=_,
     )
-    progress(60, ngettext("Writing %(n)d pair", "Writing %(n)d pairs", len(pairs)) % {"n": len(pairs)})
     lcols, rcols = person_columns(left), person_columns(right)
+    plan = pairs_plan(
+        pairs.left, pairs.right, pairs.probability, pairs.weight, pairs.evidence,
+        left_given=lcols["given"], right_given=rcols["given"], threshold=threshold, all_pairs=all_pairs,
+        reasons=REVIEW_REASONS,
+    )  # fmt: skip
+    progress(60, ngettext("Writing %(n)d pair", "Writing %(n)d pairs", len(plan)) % {"n": len(plan)})
 
     # Names come from uploaded lists: the one formula-safe writer keeps
     # ``=HYPERLINK(...)`` or ``+cmd|' /C calc'!A0`` from running in a spreadsheet.
@@ -154,9 +170,10 @@ def link_to_csv(
         + [f"left_{k}" for k in SHOWN]
         + [f"right_{k}" for k in SHOWN]
         + [f"evidence: {label}" for label in LABELS]
+        + ["decision", "candidate", "review_reason"]
     )
     last = 60
-    for k in range(len(pairs)):
+    for n, (k, decision, rank, reasons) in enumerate(plan):
         i, j = int(pairs.left[k]), int(pairs.right[k])
         writer.writerow(
             [i + 2, left[i].get("id") or "", "" if right[j].get("registry") else j + 2, right[j].get("id") or ""]
@@ -164,12 +181,15 @@ def link_to_csv(
             + [_show(lcols[c][i]) for c in SHOWN]
             + [_show(rcols[c][j]) for c in SHOWN]
             + [f"{e.level} ({e.weight:+.2f})" for e in pairs.evidence[k]]
+            + [decision, rank, reasons]
         )
-        percent = 60 + (39 * (k + 1)) // len(pairs)
+        percent = 60 + (39 * (n + 1)) // len(plan)
         if percent > last:
             last = percent
             progress(percent, _("Writing pairs"))
-    summary = LinkSummary(len(pairs), pairs.n_candidates, len(left), len(right))
+    linked = sum(1 for _k, decision, _r, _why in plan if decision == LINKED)
+    to_review = len({int(pairs.left[k]) for k, decision, _r, _why in plan if decision == NEEDS_REVIEW})
+    summary = LinkSummary(linked, pairs.n_candidates, len(left), len(right), to_review)
     progress(100, ngettext("%(n)d pair found", "%(n)d pairs found", summary.pairs) % {"n": summary.pairs})
     return summary
 

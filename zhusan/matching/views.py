@@ -454,7 +454,7 @@ from django.core.files.uploadedfile import UploadedFile  # noqa: E402
 from django.http import JsonResponse  # noqa: E402
 from django.utils.translation import gettext_lazy  # noqa: E402
 
-from zhusan.engine.io import LinkFileError, read_person_file  # noqa: E402
+from zhusan.engine.io import LinkFileError  # noqa: E402
 
 from . import jobs  # noqa: E402
 from .models import LinkageJob, LinkageMode  # noqa: E402
@@ -463,8 +463,12 @@ LINKAGE_MAX_BYTES = 5 * 1024 * 1024
 LINKAGE_SUFFIXES = (".csv", ".xlsx")
 
 
-def _person_records(upload: UploadedFile) -> list[dict[str, object]]:
-    """The rows of an uploaded person list; ValidationError saying why not."""
+def _person_records(
+    upload: UploadedFile, *, mapping: str | None = None, age_on: str | None = None
+) -> list[dict[str, object]]:
+    """The rows of an uploaded person list, read as ``zhusan link`` reads it
+    (``jobs.read_list``: the same columns, ``--map`` and ``--age-on``);
+    ValidationError saying why not."""
     name = Path(upload.name or "").name
     suffix = Path(name).suffix.lower()
     if suffix not in LINKAGE_SUFFIXES:
@@ -477,7 +481,7 @@ def _person_records(upload: UploadedFile) -> list[dict[str, object]]:
             for chunk in upload.chunks():
                 fh.write(chunk)
         try:
-            records = read_person_file(path).records
+            records = jobs.read_list(path, mapping=mapping or None, age_on=age_on or None).records
         except LinkFileError as exc:
             raise ValidationError(str(exc).replace(path.name, name)) from exc
     if not records:
@@ -501,21 +505,39 @@ class LinkageForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(LINKAGE_SUFFIXES)}),
     )
-
-    def clean_left(self) -> list[dict[str, object]]:
-        return _person_records(self.cleaned_data["left"])
+    columns = forms.CharField(
+        label=gettext_lazy("Columns"),
+        required=False,
+        max_length=500,
+        help_text=gettext_lazy(
+            "Only for headers Zhusan does not recognise, as zhusan link --map writes them: "
+            "given=Prenom,family=Nom,id=No"
+        ),
+    )
+    ages_stated_on = forms.DateField(
+        label=gettext_lazy("Ages stated on"),
+        required=False,
+        help_text=gettext_lazy("For a list with an age column and no date column: the day the ages were stated."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        right = data.get("right")
-        if data.get("mode") == LinkageMode.TWO_FILES:
-            if not right:
-                self.add_error("right", _("Choose the second list, or link against the registry."))
-            else:
-                try:
-                    data["right_records"] = _person_records(right)
-                except ValidationError as exc:
-                    self.add_error("right", exc)
+        mapping = data.get("columns") or None
+        stated = data.get("ages_stated_on")
+        age_on = stated.isoformat() if stated else None
+        for field in ("left", "right"):
+            upload = data.get(field)
+            if not upload or (field == "right" and data.get("mode") != LinkageMode.TWO_FILES):
+                continue
+            try:
+                data[field if field == "left" else "right_records"] = _person_records(
+                    upload, mapping=mapping, age_on=age_on
+                )
+            except ValidationError as exc:
+                self.add_error(field, exc)
+        if data.get("mode") == LinkageMode.TWO_FILES and not data.get("right"):
+            self.add_error("right", _("Choose the second list, or link against the registry."))
         return data
 
 
