@@ -217,6 +217,20 @@ def test_the_case_manager_gets_no_stage_form_on_a_restricted_stage(custody: Any)
     assert "/stage/" not in page
 
 
+def test_a_hand_made_post_to_the_stage_form_gets_no_form_back_that_would_name_the_custody(custody: Any) -> None:
+    person = custody["woman"]
+    person.refresh_from_db()
+    response = _ui(custody["case_manager"]).post(
+        f"/persons/{person.uuid}/stage/", {"to_stage": "cleared", "reason": "A try", "version": person.version}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'name="to_stage"' not in page and f'action="/persons/{person.uuid}/stage/"' not in page
+    assert "Restriction applies" in page and CUSTODY not in page
+    person.refresh_from_db()
+    assert person.stage == "in_custody"
+
+
 def test_a_case_export_shows_restriction_applies_and_refuses_a_custody_filter(custody: Any) -> None:
     from zhusan.reporting import case_exports
 

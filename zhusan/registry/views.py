@@ -449,13 +449,18 @@ def person_stage(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID) -> H
         else:
             messages.success(request, _("Stage changed."))
             return redirect("registry:person_timeline", person.uuid)
+    # A justice stage the reader may not see is not offered again, even to a
+    # hand-made POST: the moves the form allows would name it.
+    hidden = stage_shown(person.stage, justice=reads_justice(access)) == RESTRICTED_STAGE
+    if hidden:
+        messages.error(request, " ".join(str(e) for e in form.non_field_errors()) or _("Restriction applies"))
     return render(
         request,
         "registry/person_timeline.html",
         {
             **person_header(request, person, access, "registry:person_timeline"),
             "entries": _timeline(person, access),
-            "stage_form": form,
+            "stage_form": None if hidden else form,
         },
         status=400,
     )
