@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -237,6 +238,9 @@ def test_the_demo_reproduces_the_public_figures_carries_the_returnees_home_and_e
     assert (Person.objects.count(), AuditEvent.objects.count()) == (persons, events)
 
 
+# A second full load (minutes, more on PostgreSQL) proves what the plan decides,
+# the same on either database; the seed 2019's load above runs on both.
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the second seed's load proves the plan, on SQLite once")
 def test_another_seed_gives_other_people_with_the_same_figures(db):
     load("--seed", "7")
 

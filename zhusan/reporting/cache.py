@@ -129,13 +129,19 @@ def written_since(mark: int) -> bool:
     return AuditEvent.objects.filter(seq__gt=mark).exclude(action__in=READS).exists()
 
 
+#: Below this many persons by PostgreSQL's estimate, the persons are counted.
+ESTIMATE_TRUSTED_FROM = 100_000
+
+
 def registry_size() -> int:
     """About how many persons the registry holds: PostgreSQL's estimate (no count of a million rows), else a count."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [Person._meta.db_table])
             row = cursor.fetchone()
-        if row and row[0] is not None and row[0] >= 0:
+        # The estimate is trusted when it is large (counting would cost); a small or
+        # stale one (0 after an ANALYZE of an empty table, -1 before any) is counted.
+        if row and row[0] is not None and row[0] >= ESTIMATE_TRUSTED_FROM:
             return int(row[0])
     return Person.objects.count()
 
