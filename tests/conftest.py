@@ -8,10 +8,16 @@ import os
 import shutil
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from zhusan.accounts.permissions import Role
 
 from .factories import OrganisationFactory, UnitFactory, make_staff
+
+# Property tests check what holds, not how fast: on a CI machine of two cores
+# running two workers, one example may take longer than Hypothesis's 200 ms.
+hypothesis_settings.register_profile("zhusan", deadline=None)
+hypothesis_settings.load_profile("zhusan")
 
 CHROMIUM = "/usr/bin/chromium"
 
