@@ -29,7 +29,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import report  # noqa: E402
+from benchmarks.common import febrl_splink_settings, report  # noqa: E402
 
 COLUMNS = [
     "given_name",
@@ -113,34 +113,13 @@ def run_zhusan(df) -> tuple[set, set, float]:
 def run_splink(df) -> tuple[set, set, float]:
     import logging
 
-    import splink.comparison_library as cl
-    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+    from splink import DuckDBAPI, Linker, block_on
 
     d = df.reset_index(names="rec_id")
     d["unique_id"] = np.arange(len(d))
     ids = d["rec_id"].to_numpy()
     t0 = time.perf_counter()
-    settings = SettingsCreator(
-        link_type="dedupe_only",
-        blocking_rules_to_generate_predictions=[
-            block_on("given_name", "surname"),
-            block_on("date_of_birth"),
-            block_on("postcode", "street_number"),
-            block_on("surname", "substr(date_of_birth, 1, 4)"),
-            block_on("given_name", "postcode"),
-        ],
-        comparisons=[
-            cl.NameComparison("given_name"),
-            cl.NameComparison("surname"),
-            cl.DateOfBirthComparison("date_of_birth", input_is_string=True, datetime_format="%Y%m%d"),
-            cl.DamerauLevenshteinAtThresholds("street_number", [1]),
-            cl.JaroWinklerAtThresholds("address_1", [0.9, 0.8]),
-            cl.JaroWinklerAtThresholds("address_2", [0.9, 0.8]),
-            cl.JaroWinklerAtThresholds("suburb", [0.9, 0.8]),
-            cl.DamerauLevenshteinAtThresholds("postcode", [1]),
-            cl.ExactMatch("state"),
-        ],
-    )
+    settings = febrl_splink_settings("dedupe_only")
     db = DuckDBAPI()
     linker = Linker(db.register(d[["unique_id", *COLUMNS]]), settings, log_level=logging.ERROR)
     linker.training.estimate_probability_two_random_records_match([block_on("given_name", "surname")], recall=0.8)

@@ -20,7 +20,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import report, scores  # noqa: E402
+from benchmarks.common import febrl_splink_settings, report, scores  # noqa: E402
 from zhusan.engine.blocking import column_rule  # noqa: E402
 from zhusan.engine.link import Linker  # noqa: E402
 from zhusan.engine.model import Field  # noqa: E402
@@ -83,8 +83,7 @@ def run_zhusan(a, b):
 
 
 def run_splink(a, b):
-    import splink.comparison_library as cl
-    from splink import DuckDBAPI, SettingsCreator, block_on
+    from splink import DuckDBAPI, block_on
     from splink import Linker as SLinker
 
     a = a.copy()
@@ -92,28 +91,7 @@ def run_splink(a, b):
     a["unique_id"] = np.arange(len(a))
     b["unique_id"] = np.arange(len(b))
     t0 = time.perf_counter()
-    settings = SettingsCreator(
-        link_type="link_only",
-        blocking_rules_to_generate_predictions=[
-            block_on("given_name", "surname"),
-            block_on("date_of_birth"),
-            block_on("postcode", "street_number"),
-            block_on("surname", "substr(date_of_birth, 1, 4)"),
-            block_on("given_name", "postcode"),
-        ],
-        comparisons=[
-            cl.NameComparison("given_name"),
-            cl.NameComparison("surname"),
-            cl.DateOfBirthComparison("date_of_birth", input_is_string=True, datetime_format="%Y%m%d"),
-            cl.DamerauLevenshteinAtThresholds("street_number", [1]),
-            cl.JaroWinklerAtThresholds("address_1", [0.9, 0.8]),
-            cl.JaroWinklerAtThresholds("address_2", [0.9, 0.8]),
-            cl.JaroWinklerAtThresholds("suburb", [0.9, 0.8]),
-            cl.DamerauLevenshteinAtThresholds("postcode", [1]),
-            cl.ExactMatch("state"),
-        ],
-        retain_intermediate_calculation_columns=False,
-    )
+    settings = febrl_splink_settings("link_only", retain_intermediate_calculation_columns=False)
     db = DuckDBAPI()
     linker = SLinker([db.register(a, dataset_display_name="a"), db.register(b, dataset_display_name="b")], settings)
     linker.training.estimate_probability_two_random_records_match([block_on("given_name", "surname")], recall=0.8)
