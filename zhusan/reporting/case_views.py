@@ -34,17 +34,15 @@ from zhusan.audit.models import ObjectType
 from zhusan.audit.services import Actor
 
 from .case_exports import (
-    MIN_PASSPHRASE,
     CaseExportError,
     case_export_download,
     case_export_request,
     case_export_rerun,
     case_exports_of,
     catalogue,
-    check_passphrase,
     get_case_export_for_user,
 )
-from .forms import CaseExportForm
+from .forms import CaseExportForm, PassphraseForm
 from .models import CaseExport
 
 
@@ -55,33 +53,6 @@ class CaseExportRequestForm(CaseExportForm):
         super().__init__(*args, user=user, **kwargs)
         del self.fields["passphrase"]
         del self.fields["passphrase_confirm"]
-
-
-class CaseExportDownloadForm(forms.Form):
-    passphrase = forms.CharField(
-        label=_l("Passphrase for the archive"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "minlength": MIN_PASSPHRASE}),
-        help_text=_l(
-            "At least 12 characters. It is not stored anywhere: give it to the recipient by another channel "
-            "than the file."
-        ),
-    )
-    passphrase_confirm = forms.CharField(
-        label=_l("Passphrase again"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        passphrase = data.get("passphrase")
-        if passphrase is not None:
-            try:
-                check_passphrase(passphrase, data.get("passphrase_confirm", ""))
-            except CaseExportError as exc:
-                self.add_error("passphrase" if exc.code == "short" else "passphrase_confirm", exc.messages)
-        return data
 
 
 @sensitive_post_parameters("passphrase", "passphrase_confirm")
@@ -122,14 +93,14 @@ def _job(request: AuthenticatedHttpRequest, job_id: str) -> HttpResponse:
     if request.method != "POST":
         if request.GET.get("status") == "json":
             return JsonResponse(_status(job))
-        return _job_page(request, job, CaseExportDownloadForm())
+        return _job_page(request, job, PassphraseForm())
     if request.POST.get("action") == "rerun":
         try:
             case_export_rerun(actor=actor, job=job)
         except CaseExportError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect(job.get_absolute_url())
-    form = CaseExportDownloadForm(request.POST)
+    form = PassphraseForm(request.POST)
     if form.is_valid():
         try:
             filename, content = case_export_download(

@@ -90,6 +90,49 @@ class ReportFilterForm(forms.Form):
         )
 
 
+def passphrase_field() -> forms.CharField:
+    """The passphrase of an encrypted archive, typed by the user, never stored."""
+    return forms.CharField(
+        label=_l("Passphrase for the archive"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "minlength": MIN_PASSPHRASE}),
+        help_text=_l(
+            "At least 12 characters. It is not stored anywhere: give it to the recipient by another channel "
+            "than the file."
+        ),
+    )
+
+
+def passphrase_confirm_field() -> forms.CharField:
+    return forms.CharField(
+        label=_l("Passphrase again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+def check_passphrase_fields(form: forms.Form, data: dict[str, Any]) -> None:
+    """The passphrase long enough and typed twice the same, each error on its field."""
+    passphrase = data.get("passphrase")
+    if passphrase is not None:
+        try:
+            check_passphrase(passphrase, data.get("passphrase_confirm", ""))
+        except CaseExportError as exc:
+            form.add_error("passphrase" if exc.code == "short" else "passphrase_confirm", exc.messages)
+
+
+class PassphraseForm(forms.Form):
+    """The passphrase alone: a prepared case export is encrypted with it when downloaded."""
+
+    passphrase = passphrase_field()
+    passphrase_confirm = passphrase_confirm_field()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        check_passphrase_fields(self, data)
+        return data
+
+
 class CaseExportForm(forms.Form):
     # Every catalogue field is a valid choice so that a refused one gets a
     # message naming it; only the user's own fields are rendered.
@@ -121,20 +164,8 @@ class CaseExportForm(forms.Form):
         initial="xlsx",
         widget=forms.RadioSelect,
     )
-    passphrase = forms.CharField(
-        label=_l("Passphrase for the archive"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "minlength": MIN_PASSPHRASE}),
-        help_text=_l(
-            "At least 12 characters. It is not stored anywhere: give it to the recipient by another channel "
-            "than the file."
-        ),
-    )
-    passphrase_confirm = forms.CharField(
-        label=_l("Passphrase again"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    passphrase = passphrase_field()
+    passphrase_confirm = passphrase_confirm_field()
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -161,13 +192,7 @@ class CaseExportForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         check_period(data)
-        passphrase = data.get("passphrase")
-        if passphrase is not None:
-            try:
-                check_passphrase(passphrase, data.get("passphrase_confirm", ""))
-            except CaseExportError as exc:
-                field = "passphrase" if exc.code == "short" else "passphrase_confirm"
-                self.add_error(field, exc.messages)
+        check_passphrase_fields(self, data)
         return data
 
     def filters(self) -> ExportFilters:
