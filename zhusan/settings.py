@@ -123,6 +123,11 @@ INSTALLED_APPS = [
     "zhusan.reintegration",
     "zhusan.reintegration.support",
     "zhusan.reintegration.followup",
+    "zhusan.dataprotection",
+    "zhusan.dataprotection.rights",
+    "zhusan.dataprotection.sharing",
+    "zhusan.planning",
+    "zhusan.tracker",
     "zhusan.demo",
 ]
 

@@ -37,6 +37,7 @@ EXPECTED: dict[str, list[str]] = {
     "security_liaison":  [R, R, R, N, N, N, N, W],
     "analyst":           [N, N, N, N, N, N, N, N],
     "auditor":           [N, N, N, N, N, N, N, N],
+    "data_protection_officer": [N, N, N, N, N, N, N, N],
 }  # fmt: skip
 CHILD_BORN = date.today().year - 16  # a pupil old enough to have justice and security notes
 # Roles whose scope reaches a person managed by another organisation.

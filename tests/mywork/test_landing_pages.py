@@ -17,6 +17,7 @@ HOME = {
     Role.SYSTEM_ADMIN: "admin:index",
     Role.ANALYST: "reporting:dashboard",
     Role.AUDITOR: "audit:event_list",
+    Role.DATA_PROTECTION_OFFICER: "dataprotection:home",
 }
 MENU = re.compile(r'<nav class="main-nav".*?</nav>', re.S)
 

@@ -28,6 +28,7 @@ class Role(models.TextChoices):
     SECURITY_LIAISON = "security_liaison", _("Security liaison")
     ANALYST = "analyst", _("Analyst (aggregates only)")
     AUDITOR = "auditor", _("Auditor (audit trail only)")
+    DATA_PROTECTION_OFFICER = "data_protection_officer", _("Data-protection officer")
 
 
 class Scope(models.TextChoices):
@@ -77,6 +78,9 @@ class Capability(models.TextChoices):
     EXPORT_CASES = "export_cases", _("Export case-level records")
     APPROVE_CARE = "approve_care", _("Approve care plans, caseload overrides and case closures")
     OVERRIDE_CONSENT = "override_consent", _("Refer a person without their consent for sharing, with a reason")
+    MANAGE_DATA_PROTECTION = "manage_data_protection", _(
+        "Review retention and approve deletions, decide data-subject requests, keep sharing agreements and the breach log"
+    )
 
 
 class Detail(models.TextChoices):
@@ -98,6 +102,7 @@ class Home(models.TextChoices):
     MY_WORK = "mywork:home", _("My work")
     REPORTS = "reporting:dashboard", _("Reports")
     AUDIT = "audit:event_list", _("Audit trail")
+    DATA_PROTECTION = "dataprotection:home", _("Data protection")
     ADMIN = "admin:index", _("Configuration")
 
 
@@ -228,11 +233,20 @@ POLICIES: dict[Role, RolePolicy] = {
     Role.AUDITOR: RolePolicy(
         scope=None, capabilities=frozenset({CAP.VIEW_AUDIT}), sees_restriction_flag=False, home=Home.AUDIT
     ),
+    # Reads no case compartment: works on what the data-protection pages show
+    # (case numbers, kinds of record, rules, dates), and on the audit trail to
+    # answer "who saw this record" after a breach.
+    Role.DATA_PROTECTION_OFFICER: RolePolicy(
+        scope=None,
+        capabilities=frozenset({CAP.MANAGE_DATA_PROTECTION, CAP.VIEW_AUDIT}),
+        sees_restriction_flag=False,
+        home=Home.DATA_PROTECTION,
+    ),
 }
 
 # A user holding several roles lands on the first of these one of them has:
 # case work before figures, figures before the trail, the trail before configuration.
-HOME_ORDER = [Home.MY_WORK, Home.REPORTS, Home.AUDIT, Home.ADMIN]
+HOME_ORDER = [Home.MY_WORK, Home.REPORTS, Home.DATA_PROTECTION, Home.AUDIT, Home.ADMIN]
 
 # Which compartment each registry record type belongs to (by its audit object type).
 RECORD_COMPARTMENT: dict[str, Compartment] = {

@@ -131,6 +131,12 @@ class ObjectType(models.TextChoices):
     INCIDENT_ACTION = "incident_action", _("Incident follow-up action")
     SECURITY_CONTACT = "security_contact", _("Security follow-up contact")
     CASE_CLOSURE = "case_closure", _("Case closure")
+    # --- data protection: retention, legal holds, deletion (zhusan.dataprotection)
+    DATA_PROTECTION = "data_protection", _("Data protection")
+    # --- data protection: data-subject requests, sealing (zhusan.dataprotection.rights)
+    # --- data protection: sharing agreements, breaches, impact assessments (zhusan.dataprotection.sharing)
+    # --- planning (zhusan.planning)
+    # --- public tracker and publishing (zhusan.tracker)
 
 
 def object_type_of(model: type[models.Model] | models.Model) -> ObjectType:

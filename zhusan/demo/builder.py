@@ -107,6 +107,7 @@ USERS: dict[Role, str] = {
     Role.PROGRAMME_MANAGER: "programme",
     Role.ANALYST: "programme",
     Role.AUDITOR: "audit",
+    Role.DATA_PROTECTION_OFFICER: "programme",
     Role.CONSULAR_OFFICER: "consulate",
     Role.CASE_MANAGER: "centre",
     Role.PSYCHOLOGIST: "centre",

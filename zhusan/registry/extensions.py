@@ -38,6 +38,13 @@ briefing
     ``briefing_sentences(provider)`` adds a sentence to the briefing's
     outcome paragraph, stating published (protected) figures only.
 
+sharing gate
+    ``sharing_check(provider)``: before a referral, a case transfer or a
+    case export names another organisation, ``check_sharing`` asks every
+    provider (the data-protection package: a valid sharing agreement must
+    exist); a provider refuses with a ``ValidationError`` whose message says
+    why, and the caller writes nothing.
+
 home page
     ``my_work_panel`` adds a panel to a member of staff's "My work" page
     (``zhusan.mywork``): the reviews, clearances or sessions waiting for them.
@@ -90,7 +97,10 @@ class _Points:
     likely_existing: list[Callable[[Actor, PersonInput], Sequence[LikelyExisting]]] = field(default_factory=list)
     work_panels: list[Callable[[Actor], WorkPanel | None]] = field(default_factory=list)
     sentences: list[Callable[[Callable[[str], str]], str | None]] = field(default_factory=list)
+    sharing: list[SharingCheck] = field(default_factory=list)
 
+
+SharingCheck = Callable[..., None]
 
 POINTS = _Points()
 
@@ -408,3 +418,30 @@ def likely_existing_for(actor: Actor, data: PersonInput) -> list[LikelyExisting]
         except Exception:
             logger.exception("a likely-existing check failed")
     return sorted(out, key=lambda hit: -hit.probability)
+
+
+# --- Sharing gate ----------------------------------------------------------------------
+
+
+class SharingPurpose:
+    """Why data leaves for another organisation (``check_sharing``'s ``purpose``)."""
+
+    REFERRAL = "referral"
+    TRANSFER = "transfer"
+    CASE_EXPORT = "case_export"
+
+
+def sharing_check(provider: SharingCheck) -> None:
+    """``provider(actor=…, organisation=…, purpose=…, persons=…)`` raises a
+    ``ValidationError`` (a field-less message saying why) when the sharing
+    is not allowed; it returns None when it is."""
+    if provider not in POINTS.sharing:
+        POINTS.sharing.append(provider)
+
+
+def check_sharing(*, actor: Actor, organisation: Any, purpose: str, persons: Sequence[Person] = ()) -> None:
+    """Ask every registered provider whether ``organisation`` may receive
+    ``persons``' data for ``purpose``; the first refusal is raised. Call it
+    inside the writing transaction, before anything is written."""
+    for provider in POINTS.sharing:
+        provider(actor=actor, organisation=organisation, purpose=purpose, persons=persons)

@@ -37,6 +37,8 @@ def user_menu(context: template.Context) -> dict[str, bool]:
         "reports": can(Capability.VIEW_AGGREGATES),
         "case_export": can(Capability.EXPORT_CASES),
         "audit": can(Capability.VIEW_AUDIT),
+        "data_protection": can(Capability.MANAGE_DATA_PROTECTION),
+        "planning": can(Capability.MANAGE_OPERATIONS) and can(Capability.VIEW_AGGREGATES),
         "admin": user.is_superuser or can(Capability.ADMINISTER),
         "tokens": can(Capability.ISSUE_API_TOKEN),
     }

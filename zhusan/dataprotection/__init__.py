@@ -1,0 +1,1 @@
+"""Data protection: retention, legal holds, deletion with proof (the record lets go)."""

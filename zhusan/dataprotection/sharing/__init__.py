@@ -1,0 +1,1 @@
+"""Sharing agreements, breach log, impact assessments, the data-protection officer's figures."""

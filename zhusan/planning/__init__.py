@@ -1,0 +1,1 @@
+"""Planning the next operation: a discrete-event simulation of the pathway."""

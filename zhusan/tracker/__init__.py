@@ -1,0 +1,1 @@
+"""The public tracker: a static site built from published aggregates."""
