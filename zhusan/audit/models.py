@@ -138,6 +138,10 @@ class ObjectType(models.TextChoices):
     SUBJECT_COPY = "subject_copy", _("Copy for a data subject")
     SEALED_COMPARTMENT = "sealed_compartment", _("Sealed compartment")
     # --- data protection: sharing agreements, breaches, impact assessments (zhusan.dataprotection.sharing)
+    SHARING_AGREEMENT = "sharing_agreement", _("Sharing agreement")
+    IMPACT_ASSESSMENT = "impact_assessment", _("Data-protection impact assessment")
+    BREACH = "breach", _("Personal-data breach")
+    BREACH_RECORD = "breach_record", _("Record affected by a breach")
     # --- planning (zhusan.planning)
     # --- public tracker and publishing (zhusan.tracker)
 
