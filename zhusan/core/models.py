@@ -58,3 +58,19 @@ class DatasetMarker(models.Model):
     @classmethod
     def current(cls) -> DatasetMarker | None:
         return cls.objects.order_by("-pk").first()
+
+
+class DailyRun(models.Model):
+    """When a daily job (``zhusan.core.schedule``) last started and how it ended."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_day = models.DateField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.last_day or 'never'})"
