@@ -143,6 +143,7 @@ class ObjectType(models.TextChoices):
     BREACH = "breach", _("Personal-data breach")
     BREACH_RECORD = "breach_record", _("Record affected by a breach")
     # --- planning (zhusan.planning)
+    PLAN_RUN = "plan_run", _("Capacity plan (simulation run)")
     # --- public tracker and publishing (zhusan.tracker)
 
 
