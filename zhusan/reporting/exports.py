@@ -27,6 +27,14 @@ from .indicators import DIMENSIONS, IndicatorResult, ReportFilters
 
 SUPPRESSED = "x"
 
+# The machine-readable proof, in every HXL file, that its figures passed
+# disclosure control (read by the public tracker, zhusan/tracker/sources.py).
+# One row above the header row, never translated, whose first cell does not
+# start with "#" (so HXL tools do not take it for the hashtag row):
+#   zhusan:disclosure | method=... | threshold=5 | noise=2 | rounding=0 | suppressed=x
+DISCLOSURE_MARKER = "zhusan:disclosure"
+DISCLOSURE_METHOD = "suppression+secondary+cellkey"
+
 # HXL attributes for categories (custom ones are documented in docs/reporting.md).
 HXL_CATEGORY = {
     "female": "+f",
@@ -162,6 +170,19 @@ def to_csv(result: IndicatorResult, *, synthetic: bool, rule: str, hxl: bool = F
     return write_csv(lines)
 
 
+def disclosure_marker(result: IndicatorResult) -> list[object]:
+    """The marker row: the rule and threshold the figures below were protected with."""
+    table = result.table
+    return [
+        DISCLOSURE_MARKER,
+        f"method={DISCLOSURE_METHOD}",
+        f"threshold={table.threshold}",
+        f"noise={table.noise}",
+        f"rounding={table.rounding_base or 0}",
+        f"suppressed={SUPPRESSED}",
+    ]
+
+
 def hxl_lines(result: IndicatorResult, *, synthetic: bool, rule: str) -> list[list[object]]:
     """An HXL table whose every row after the hashtag row is one category.
 
@@ -169,7 +190,8 @@ def hxl_lines(result: IndicatorResult, *, synthetic: bool, rule: str) -> list[li
     above the header: the notes and the published totals go there, so a tool
     that sums a column counts each person once and no note becomes a category.
     The totals are still published exactly as in the CSV (under disclosure
-    control a total is not always the sum of the shown cells).
+    control a total is not always the sum of the shown cells). The last row
+    above the header is the disclosure marker (``disclosure_marker``).
     """
     rows = table_rows(result)
     header, body = rows[0], rows[1:]
@@ -180,6 +202,7 @@ def hxl_lines(result: IndicatorResult, *, synthetic: bool, rule: str) -> list[li
             f"{label}: {value}" for label, value in zip(header[1:], total[1:], strict=True) if value != ""
         )
         above.append([_("Published totals (not repeated as a data row): %(totals)s.") % {"totals": shown}])
+    above.append(disclosure_marker(result))
     return [*above, header, list(hxl_tags(result)), *body]
 
 
