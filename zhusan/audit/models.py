@@ -145,6 +145,8 @@ class ObjectType(models.TextChoices):
     # --- planning (zhusan.planning)
     PLAN_RUN = "plan_run", _("Capacity plan (simulation run)")
     # --- public tracker and publishing (zhusan.tracker)
+    PUBLISH_TARGET = "publish_target", _("Publishing target")
+    PUBLICATION = "publication", _("Publication of aggregates")
 
 
 def object_type_of(model: type[models.Model] | models.Model) -> ObjectType:
