@@ -22,9 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,10 +40,10 @@ from zhusan.accounts.access import (
 )
 from zhusan.accounts.models import BreakGlassAccess
 from zhusan.accounts.permissions import Capability, Compartment, Detail, policy
-from zhusan.audit.models import ObjectType
-from zhusan.audit.services import Actor, Denied, note_access
+from zhusan.audit.models import Action, ObjectType
+from zhusan.audit.services import Actor, Denied, note_access, record
 
-from .models import NameKind, Person, PersonName, PersonQuerySet, Stage, TimelineEntry
+from .models import NameKind, Person, PersonName, PersonQuerySet, SealedCompartment, Stage, TimelineEntry
 
 if TYPE_CHECKING:
     from zhusan.accounts.models import User
@@ -127,6 +128,7 @@ def access_for_many(user: User | Any, persons: Iterable[Person]) -> dict[int, Pe
             flag[pk] = sees_flag
             withheld[pk] = every_withheld
             write[pk] = set()  # emergency access reads; it never writes
+    _apply_seals(user, people, read, write)
     for pk, person in people.items():
         note_access(user, person.uuid, via_break_glass=pk in glass)
     return {
@@ -140,6 +142,80 @@ def access_for_many(user: User | Any, persons: Iterable[Person]) -> dict[int, Pe
         )
         for pk in people
     }
+
+
+# --- Sealing at majority ------------------------------------------------------------
+#
+# A compartment sealed at majority (``SealedCompartment``) is read by nobody,
+# whatever their role, but the one holding the named role's open access to
+# that seal (entered with a court reference); it is written by nobody. Each
+# read through such an access is audited with its court reference.
+
+
+def sealing_age() -> int:
+    return int(getattr(settings, "ZHUSAN_SEALING_AGE", 18))
+
+
+def sealed_compartments() -> frozenset[Compartment]:
+    """The compartments sealed at majority (none where the law does not ask it)."""
+    names = getattr(settings, "ZHUSAN_SEALED_COMPARTMENTS", [Compartment.JUSTICE_SECURITY.value])
+    return frozenset(Compartment(n) for n in names if n)
+
+
+def sealed_record_reader_role() -> str:
+    """The one role that may open sealed data and lift a seal, with a court reference."""
+    return str(getattr(settings, "ZHUSAN_SEALED_RECORD_READER_ROLE", "security_liaison"))
+
+
+def _may_be_sealed(person: Person, today: date) -> bool:
+    # A seal is made on the sealing birthday: a person who cannot yet be of
+    # that age holds none, so most checks (children, adults whom no reader of
+    # a sealed compartment reaches) cost no query.
+    low = person.birth_date_low
+    if low is None:
+        return False
+    try:
+        birthday = low.replace(year=low.year + sealing_age())
+    except ValueError:  # 29 February
+        birthday = low.replace(year=low.year + sealing_age(), day=28)
+    return birthday <= today
+
+
+def _apply_seals(
+    user: User | Any, people: dict[int, Person], read: dict[int, set[Compartment]], write: dict[int, set[Compartment]]
+) -> None:
+    sealable = sealed_compartments()
+    if not sealable:
+        return
+    today = timezone.localdate()
+    candidates = [pk for pk, p in people.items() if read[pk] & sealable and _may_be_sealed(p, today)]
+    if not candidates:
+        return
+    now = timezone.now()
+    opened: set[tuple[int, str]] = getattr(user, "_zhusan_sealed_reads", set())
+    for seal in SealedCompartment.objects.filter(person_id__in=candidates, unsealed_on__isnull=True):
+        comp = Compartment(seal.compartment)
+        write[seal.person_id].discard(comp)
+        if not seal.open_for(user.pk, now):
+            read[seal.person_id].discard(comp)
+            continue
+        key = (seal.pk, seal.access_court_reference)
+        if key not in opened:  # once per request (the user object), however often asked
+            opened.add(key)
+            record(
+                Actor(user=user, via="access"),
+                Action.VIEW,
+                object_type=ObjectType.SEALED_COMPARTMENT,
+                object_ref=seal.uuid,
+                person_ref=people[seal.person_id].uuid,
+                detail={"compartment": comp.value, "court_reference": seal.access_court_reference},
+            )
+    setattr(user, "_zhusan_sealed_reads", opened)  # noqa: B010  # a memo on this instance (the request's user)
+
+
+def seals_of(person: Person) -> list[SealedCompartment]:
+    """The seals standing on ``person`` (for the notice and the reader's form)."""
+    return list(SealedCompartment.objects.filter(person=person, unsealed_on__isnull=True).order_by("compartment"))
 
 
 def may_write(access: PersonAccess, person: Person, compartment: Compartment | str | None = None) -> bool:

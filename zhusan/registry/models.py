@@ -7,7 +7,7 @@ applies the caller's scope and compartments.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import models
@@ -763,3 +763,62 @@ class BestInterestsAssessment(UUIDModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"best-interests assessment of {self.person} ({self.purpose}, {self.assessed_on})"
+
+
+class SealedCompartment(UUIDModel, TimeStampedModel):
+    """A compartment of a person's record sealed at majority where the law
+    requires it (``ZHUSAN_SEALED_COMPARTMENTS``, on the ``ZHUSAN_SEALING_AGE``
+    birthday): the access path refuses it to every reader
+    (``access.access_for_many``) but one holding the named role
+    (``ZHUSAN_SEALED_RECORD_READER_ROLE``) who has entered a court reference
+    and so holds the seal's time-limited access (``access_user`` until
+    ``access_until``). Only that role lifts a seal, with a court reference.
+
+    Not unique per person and compartment: a merge moves the merged record's
+    seals to the survivor, which may hold its own."""
+
+    audit_type = ObjectType.SEALED_COMPARTMENT
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="seals")
+    compartment = models.CharField(_("compartment"), max_length=30, choices=Compartment.choices)
+    sealed_on = models.DateField(_("sealed on"))
+    reason = models.CharField(_("reason"), max_length=300)
+    # The open sealed-access grant (one at a time; each opening is in the audit trail).
+    access_user = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    access_court_reference = models.CharField(_("court reference for access"), max_length=200, blank=True)
+    access_until = models.DateTimeField(_("access open until"), null=True, blank=True)
+    unsealed_on = models.DateField(_("unsealed on"), null=True, blank=True)
+    unsealed_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    court_reference = models.CharField(_("court reference for unsealing"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["person", "compartment", "sealed_on"]
+        verbose_name = _("sealed compartment")
+        verbose_name_plural = _("sealed compartments")
+        indexes = [models.Index(fields=["person", "unsealed_on"], name="sealed_person_open_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unsealed_on__isnull=True) | (Q(unsealed_by__isnull=False) & ~Q(court_reference="")),
+                name="sealed_unsealing_has_court_reference",
+            ),
+            models.CheckConstraint(
+                condition=Q(access_user__isnull=True) | (Q(access_until__isnull=False) & ~Q(access_court_reference="")),
+                name="sealed_access_has_court_reference",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.compartment} of {self.person} sealed on {self.sealed_on}"
+
+    @property
+    def is_sealed(self) -> bool:
+        return self.unsealed_on is None
+
+    def open_for(self, user_id: int | None, now: datetime) -> bool:
+        """Whether ``user_id`` holds this seal's access at ``now``."""
+        return (
+            user_id is not None
+            and self.access_user_id == user_id
+            and self.access_until is not None
+            and self.access_until > now
+        )

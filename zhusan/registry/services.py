@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhusan.accounts import services as accounts_services
-from zhusan.accounts.access import has_capability
+from zhusan.accounts.access import active_grants, has_capability
 from zhusan.accounts.models import BreakGlassAccess, Unit
 from zhusan.accounts.permissions import SEVERE_COMPARTMENTS, Capability, Compartment
 from zhusan.audit.models import Action, ObjectType, object_type_of
@@ -59,6 +59,7 @@ from .models import (
     ProtectedNote,
     RecordType,
     Relationship,
+    SealedCompartment,
     Stage,
     TimelineEntry,
 )
@@ -1102,3 +1103,135 @@ def managing_unit_change(*, actor: Actor, person: Person, unit: Unit, reason: st
         detail={"reason": reason.strip(), "from_unit": str(before.uuid), "to_unit": str(unit.uuid)},
     )
     return person
+
+
+# --- Sealing at majority -------------------------------------------------------------
+
+
+def _sealing_birthday(birth: date, years: int) -> date:
+    try:
+        return birth.replace(year=birth.year + years)
+    except ValueError:  # 29 February
+        return birth.replace(year=birth.year + years, day=28)
+
+
+@write_action
+def seal_at_majority(*, actor: Actor, today: date | None = None) -> list[SealedCompartment]:
+    """Seal the compartments the law seals at majority of every person who
+    was a child when registered and has reached the sealing age by the latest
+    possible birth day (``definitely_at_least``). Idempotent: a compartment
+    sealed once (even if a court since lifted the seal) is not sealed again."""
+    compartments = access.sealed_compartments()
+    if not compartments:
+        return []
+    today = today or timezone.localdate()
+    age = access.sealing_age()
+    latest_birth = _sealing_birthday(today, -age)
+    done: set[tuple[int, str]] = set(
+        SealedCompartment.objects.filter(compartment__in=compartments).values_list("person_id", "compartment")
+    )
+    made: list[SealedCompartment] = []
+    rows = Person.objects.not_merged().filter(birth_date_high__isnull=False, birth_date_high__lte=latest_birth)
+    for person in rows.only("pk", "uuid", "birth_date_high", "created_at").iterator():
+        assert person.birth_date_high is not None
+        birthday = _sealing_birthday(person.birth_date_high, age)
+        if person.created_at.date() >= birthday:
+            continue  # registered as an adult: not a child's record
+        for comp in sorted(compartments):
+            if (person.pk, comp.value) in done:
+                continue
+            seal = SealedCompartment.objects.create(
+                person=person,
+                compartment=comp.value,
+                sealed_on=today,
+                reason=_("Sealed at majority (age %(age)s) as the law requires.") % {"age": age},
+            )
+            record(
+                actor,
+                Action.CREATE,
+                object_type=ObjectType.SEALED_COMPARTMENT,
+                object_ref=seal.uuid,
+                person_ref=person.uuid,
+                changes=diff({}, {"compartment": comp.value, "sealed_on": today.isoformat()}),
+            )
+            made.append(seal)
+    return made
+
+
+def _require_sealed_reader(actor: Actor, seal: SealedCompartment, what: str) -> Any:
+    user = _user(actor)
+    role = access.sealed_record_reader_role()
+    holds = any(g.role == role for g in active_grants(user))
+    seen = access.access_for(user, seal.person).visible
+    if not (holds and seen):
+        raise Denied(
+            _("Only the role named by law for sealed records may %(what)s, with a court reference.") % {"what": what},
+            actor=actor,
+            object_type=ObjectType.SEALED_COMPARTMENT,
+            object_ref=seal.uuid,
+            person_ref=seal.person.uuid,
+            why=f"not the sealed-record reader ({what})",
+        )
+    return user
+
+
+def _court_reference(value: str, field: str = "court_reference") -> str:
+    value = (value or "").strip()
+    if len(value) < 4:
+        raise ValidationError({field: _("Enter the court order's reference (at least 4 characters).")})
+    return value
+
+
+@write_action
+def sealed_access_open(*, actor: Actor, seal: SealedCompartment, court_reference: str) -> SealedCompartment:
+    """Open a time-limited access to sealed data for the named role, on a
+    court order (``ZHUSAN_SEALED_ACCESS_MINUTES``, default 60). Each read
+    through it is audited with the reference (``access._apply_seals``)."""
+    user = _require_sealed_reader(actor, seal, _("open sealed data"))
+    reference = _court_reference(court_reference)
+    if not seal.is_sealed:
+        raise ValidationError({"court_reference": _("This compartment is no longer sealed.")})
+    seal = SealedCompartment.objects.select_for_update().get(pk=seal.pk)
+    seal.access_user = user
+    seal.access_court_reference = reference
+    seal.access_until = timezone.now() + timedelta(minutes=int(getattr(settings, "ZHUSAN_SEALED_ACCESS_MINUTES", 60)))
+    seal.save(update_fields=["access_user", "access_court_reference", "access_until", "updated_at"])
+    record(
+        actor,
+        Action.BREAK_GLASS,
+        object_type=ObjectType.SEALED_COMPARTMENT,
+        object_ref=seal.uuid,
+        person_ref=seal.person.uuid,
+        detail={
+            "compartment": seal.compartment,
+            "court_reference": reference,
+            "expires_at": seal.access_until.isoformat(),
+        },
+    )
+    return seal
+
+
+@write_action
+def seal_lift(*, actor: Actor, seal: SealedCompartment, court_reference: str) -> SealedCompartment:
+    """Unseal, on a court order, by the named role only."""
+    user = _require_sealed_reader(actor, seal, _("unseal"))
+    reference = _court_reference(court_reference)
+    if not seal.is_sealed:
+        raise ValidationError({"court_reference": _("This compartment is no longer sealed.")})
+    seal.unsealed_on = timezone.localdate()
+    seal.unsealed_by = user
+    seal.court_reference = reference
+    seal.access_user = None
+    seal.access_court_reference = ""
+    seal.access_until = None
+    seal.save()
+    record(
+        actor,
+        Action.UPDATE,
+        object_type=ObjectType.SEALED_COMPARTMENT,
+        object_ref=seal.uuid,
+        person_ref=seal.person.uuid,
+        changes=diff({"sealed": True}, {"sealed": False}),
+        detail={"compartment": seal.compartment, "court_reference": reference},
+    )
+    return seal
