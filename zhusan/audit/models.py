@@ -133,6 +133,10 @@ class ObjectType(models.TextChoices):
     CASE_CLOSURE = "case_closure", _("Case closure")
     # --- data protection: retention, legal holds, deletion (zhusan.dataprotection)
     DATA_PROTECTION = "data_protection", _("Data protection")
+    RETENTION_RULE = "retention_rule", _("Retention rule")
+    LEGAL_HOLD = "legal_hold", _("Legal hold")
+    RETENTION_BATCH = "retention_batch", _("Retention batch")
+    DELETION_CERTIFICATE = "deletion_certificate", _("Deletion certificate")
     # --- data protection: data-subject requests, sealing (zhusan.dataprotection.rights)
     SUBJECT_REQUEST = "subject_request", _("Data-subject request")
     SUBJECT_COPY = "subject_copy", _("Copy for a data subject")
@@ -213,3 +217,36 @@ class AuditEvent(models.Model):
     def compute_hash(self) -> str:
         canonical = json.dumps(self.payload(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+# The only change the trail allows to an event: its ``changes`` and ``detail``
+# replaced by this marker naming the later deletion event that redacted it
+# (``zhusan.audit.services.record_deletion``). The event keeps its hash and link.
+REDACTED_KEY = "redacted_by"
+
+
+def is_redaction_marker(changes: Any, detail: Any) -> bool:
+    return changes == {} and isinstance(detail, dict) and set(detail) == {REDACTED_KEY}
+
+
+class DeletionCertificate(models.Model):
+    """The signed proof that records were deleted: what kinds, how many, the
+    digest of their canonical serialisation, the rule and the approval; never
+    the content. ``body`` is what is signed (``signature``, hex); the deletion
+    event of the trail (``event_seq``) names the certificate and the digest of
+    its body, so ``zhusan audit verify`` checks one against the other."""
+
+    uuid = models.UUIDField(unique=True, editable=False)
+    issued_at = models.DateTimeField(editable=False)
+    body = models.JSONField(editable=False)
+    algorithm = models.CharField(max_length=20, editable=False, default="HMAC-SHA256")
+    signature = models.CharField(max_length=128, editable=False)
+    event_seq = models.PositiveBigIntegerField(null=True, editable=False)
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        verbose_name = _("deletion certificate")
+        verbose_name_plural = _("deletion certificates")
+
+    def __str__(self) -> str:
+        return str(self.uuid)

@@ -8,11 +8,17 @@ a committed one always has its event.
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
+import json
+import os
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.http import HttpRequest
@@ -20,7 +26,15 @@ from django.utils import timezone
 
 from zhusan.core.crypto import encrypt
 
-from .models import GENESIS_HASH, Action, AuditEvent, ObjectType
+from .models import (
+    GENESIS_HASH,
+    REDACTED_KEY,
+    Action,
+    AuditEvent,
+    DeletionCertificate,
+    ObjectType,
+    is_redaction_marker,
+)
 
 if TYPE_CHECKING:
     from zhusan.accounts.models import User
@@ -103,6 +117,34 @@ def _via_break_glass(actor: Actor, person_ref: object) -> bool:
     return bool(person_ref) and str(person_ref) in marked
 
 
+# The head of the chain (seq, hash) this transaction last appended, with the
+# no-op commit hook registered alongside that event and the DB-API connection.
+# While the hook is still pending, neither has the transaction ended nor has a
+# savepoint holding the event been rolled back (Django drops a rolled-back
+# savepoint's hooks), so the event is the chain's head and the chain lock taken
+# before it is still held: the next event needs neither the lock nor a read.
+_HEAD = "_zhusan_audit_head"
+
+
+def _head_of_transaction() -> tuple[int, str] | None:
+    head = getattr(connection, _HEAD, None)
+    if head is None or not connection.in_atomic_block or head[3] is not connection.connection:
+        return None
+    seq, hash_, hook = head[0], head[1], head[2]
+    for _sids, func, _robust in reversed(connection.run_on_commit):
+        if func is hook:
+            return seq, hash_
+    return None
+
+
+def _head_written(event: AuditEvent) -> None:
+    def hook() -> None:
+        """Marks the event as this transaction's head while pending (see ``_HEAD``)."""
+
+    transaction.on_commit(hook)
+    setattr(connection, _HEAD, (event.seq, event.hash, hook, connection.connection))
+
+
 def record(
     actor: Actor,
     action: Action | str,
@@ -115,8 +157,10 @@ def record(
     username: str = "",
 ) -> AuditEvent:
     with transaction.atomic():
-        _lock_chain()
-        last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+        last = _head_of_transaction()
+        if last is None:
+            _lock_chain()
+            last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
         seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
         user = actor.user
         event = AuditEvent(
@@ -139,6 +183,7 @@ def record(
         )
         event.hash = event.compute_hash()
         event.save(force_insert=True)
+        _head_written(event)
         return event
 
 
@@ -192,8 +237,26 @@ def iter_events(batch: int = 2000) -> Iterator[AuditEvent]:
         last = chunk[-1].seq
 
 
+def _redactions() -> dict[int, tuple[int, dict[str, Any]]]:
+    """Every redaction the trail records: redacted seq → (seq of the deletion
+    event that redacted it, what that event says of it)."""
+    out: dict[int, tuple[int, dict[str, Any]]] = {}
+    deletions = AuditEvent.objects.filter(action=Action.DELETE, object_type=ObjectType.DELETION_CERTIFICATE)
+    for seq, detail in deletions.values_list("seq", "detail"):
+        for redacted, entry in ((detail or {}).get("redacted") or {}).items():
+            if str(redacted).isdigit() and isinstance(entry, dict):
+                out[int(redacted)] = (seq, entry)
+    return out
+
+
 def verify_chain(progress: Any = None) -> VerifyResult:
-    """Recompute every hash and link; name the first event that does not fit."""
+    """Recompute every hash and link; name the first event that does not fit.
+
+    A redacted event (its ``changes`` and ``detail`` removed by a deletion)
+    cannot have its hash recomputed: it passes only when a later deletion
+    event of the chain names it, with the hash it had and the digest of every
+    column the redaction kept, and those still match."""
+    redactions = _redactions()
     prev_hash = GENESIS_HASH
     expected_seq = 1
     checked = 0
@@ -203,13 +266,142 @@ def verify_chain(progress: Any = None) -> VerifyResult:
         if event.prev_hash != prev_hash:
             return VerifyResult(False, checked, event.seq, "link to the previous event is broken")
         if event.compute_hash() != event.hash:
-            return VerifyResult(False, checked, event.seq, "contents do not match the stored hash")
+            why = _redaction_problem(event, redactions.get(event.seq))
+            if why:
+                return VerifyResult(False, checked, event.seq, why)
         prev_hash = event.hash
         expected_seq += 1
         checked += 1
         if progress is not None:
             progress()
     return VerifyResult(True, checked)
+
+
+def _redaction_problem(event: AuditEvent, named: tuple[int, dict[str, Any]] | None) -> str:
+    if not is_redaction_marker(event.changes, event.detail):
+        return "contents do not match the stored hash"
+    if named is None or named[0] != event.detail.get(REDACTED_KEY) or named[0] <= event.seq:
+        return "redacted, but no later deletion event names the redaction"
+    entry = named[1]
+    if entry.get("hash") != event.hash or entry.get("frame") != frame_digest(event):
+        return "redacted, and what the redaction kept does not match its deletion event"
+    return ""
+
+
+def canonical(value: Any) -> bytes:
+    """The one serialisation that is hashed and signed (sorted keys, UTF-8)."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
+
+
+def sha256(value: Any) -> str:
+    return hashlib.sha256(canonical(value)).hexdigest()
+
+
+def frame_digest(event: AuditEvent) -> str:
+    """The digest of every column a redaction keeps (all but changes and detail)."""
+    kept = {k: v for k, v in event.payload().items() if k not in ("changes", "detail")}
+    return sha256({**kept, "hash": event.hash})
+
+
+def certificate_key() -> bytes:
+    """The key deletion certificates are signed with (HMAC-SHA256):
+    ``ZHUSAN_CERTIFICATE_KEY`` from the environment (or settings); without
+    one, a key derived from ``SECRET_KEY`` (documented as a fallback only)."""
+    key = os.environ.get("ZHUSAN_CERTIFICATE_KEY") or getattr(settings, "ZHUSAN_CERTIFICATE_KEY", "")
+    if key:
+        return str(key).encode("utf-8")
+    return hashlib.sha256(b"zhusan-deletion-certificate:" + settings.SECRET_KEY.encode("utf-8")).digest()
+
+
+def sign(body: dict[str, Any]) -> str:
+    return hmac.new(certificate_key(), canonical(body), hashlib.sha256).hexdigest()
+
+
+def record_deletion(
+    actor: Actor,
+    *,
+    body: dict[str, Any],
+    person_ref: object = "",
+    redact: Any = None,
+) -> DeletionCertificate:
+    """Write the proof of a deletion: a signed certificate of ``body`` (kinds,
+    counts, digest of what was removed, rule, approval; never content), one
+    deletion event naming it, and the redaction of the events ``redact`` (a
+    queryset of AuditEvent) whose changes and detail described the removed
+    rows. Call it in the transaction that deletes the rows."""
+    with transaction.atomic():
+        _lock_chain()
+        targets = list(
+            (redact if redact is not None else AuditEvent.objects.none())
+            .exclude(object_type=ObjectType.DELETION_CERTIFICATE)
+            .order_by("seq")
+        )
+        targets = [e for e in targets if not is_redaction_marker(e.changes, e.detail)]
+        entries = {
+            str(e.seq): {
+                "hash": e.hash,
+                "frame": frame_digest(e),
+                "removed": sha256({"changes": e.changes, "detail": e.detail}),
+            }
+            for e in targets
+        }
+        now = timezone.now()
+        ident = uuid.uuid4()
+        signed = {
+            **body,
+            "certificate": str(ident),
+            "issued_at": now.isoformat(),
+            "redacted_events": len(entries),
+            "redacted_digest": sha256(entries),
+        }
+        certificate = DeletionCertificate(uuid=ident, issued_at=now, body=signed, signature=sign(signed))
+        event = record(
+            actor,
+            Action.DELETE,
+            object_type=ObjectType.DELETION_CERTIFICATE,
+            object_ref=ident,
+            person_ref=person_ref,
+            detail={
+                "certificate": str(ident),
+                "certificate_sha256": sha256(signed),
+                "kinds": body.get("kinds", []),
+                "counts": body.get("counts", {}),
+                "rule": body.get("rule", ""),
+                "approval": body.get("approval", {}),
+                "redacted": entries,
+            },
+        )
+        for target in targets:
+            AuditEvent.objects.filter(pk=target.pk).update(changes={}, detail={REDACTED_KEY: event.seq})
+        certificate.event_seq = event.seq
+        certificate.save(force_insert=True)
+        return certificate
+
+
+def verify_certificates() -> list[str]:
+    """Problems with the deletion certificates: a signature that does not
+    match, a certificate its deletion event does not name, a deletion event
+    without its certificate. Empty when every one checks."""
+    problems: list[str] = []
+    events = {
+        e.object_ref: e
+        for e in AuditEvent.objects.filter(action=Action.DELETE, object_type=ObjectType.DELETION_CERTIFICATE)
+    }
+    seen: set[str] = set()
+    for cert in DeletionCertificate.objects.order_by("pk"):
+        ref = str(cert.uuid)
+        seen.add(ref)
+        if not hmac.compare_digest(sign(cert.body), cert.signature):
+            problems.append(f"certificate {ref}: the signature does not match its contents")
+        event = events.get(ref)
+        if event is None or event.seq != cert.event_seq:
+            problems.append(f"certificate {ref}: no deletion event of the trail names it")
+        elif event.detail.get("certificate_sha256") != sha256(cert.body):
+            problems.append(f"certificate {ref}: differs from what its deletion event #{event.seq} recorded")
+    for ref, event in events.items():
+        if ref not in seen:
+            problems.append(f"deletion event #{event.seq}: its certificate {ref} is missing")
+    return problems
 
 
 class Denied(PermissionDenied):

@@ -9,11 +9,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from zhusan.audit.models import AuditEvent
-from zhusan.audit.services import verify_chain
+from zhusan.audit.services import verify_certificates, verify_chain
 
 
 class Command(BaseCommand):
-    help = "Work with the audit trail. 'verify' checks that no event was changed, removed or inserted."
+    help = "Work with the audit trail. 'verify' checks that no event was changed, removed or inserted, and every deletion certificate."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True, metavar="{verify}")
@@ -36,8 +36,15 @@ class Command(BaseCommand):
         ) as progress:
             task = progress.add_task("verify", total=total)
             result = verify_chain(progress=lambda: progress.advance(task))
+        problems = verify_certificates()
         if result.ok:
             self.stdout.write(f"Audit chain intact: {result.checked} events")
-            return
-        self.stdout.write(f"Audit chain BROKEN at event #{result.first_broken_seq}: {result.reason}")
-        raise SystemExit(1)
+        else:
+            self.stdout.write(f"Audit chain BROKEN at event #{result.first_broken_seq}: {result.reason}")
+        if problems:
+            for problem in problems:
+                self.stdout.write(f"Deletion certificate BROKEN: {problem}")
+        else:
+            self.stdout.write("Deletion certificates intact: every signature and deletion event matches")
+        if not result.ok or problems:
+            raise SystemExit(1)
