@@ -15,6 +15,7 @@ from zhusan.audit.services import Actor
 from zhusan.registry import services as registry
 from zhusan.registry.models import ConsentGiver, ConsentPurpose, ConsentStatus
 
+from ...dataprotection.sharing.agreements import agree
 from ...factories import OrganisationFactory, UnitFactory, make_person, make_staff
 
 
@@ -27,12 +28,14 @@ def home(db):
 @pytest.fixture
 def ngo_unit(db):
     org = OrganisationFactory(name="Women at Work", kind=OrganisationKind.NGO)
+    agree(org)  # the sharing gate: an agreement in force with the partner
     return UnitFactory(organisation=org, name="Aktau office")
 
 
 @pytest.fixture
 def security_unit(db):
     org = OrganisationFactory(name="National Security Committee", kind=OrganisationKind.SECURITY)
+    agree(org)
     return UnitFactory(organisation=org, name="Regional department")
 
 

@@ -16,6 +16,7 @@ from zhusan.registry.models import ConsentGiver, ConsentPurpose, ConsentStatus, 
 from zhusan.reintegration.support import services
 from zhusan.reintegration.support.models import HousingKind, ReferralKind
 
+from ...dataprotection.sharing.agreements import agree
 from ...factories import OrganisationFactory, UnitFactory
 
 
@@ -62,6 +63,7 @@ def _referral(merged: Person, other: Person) -> Model:
 def _transfer(merged: Person, other: Person) -> Model:
     _consent(merged, ConsentPurpose.SHARE_SOCIAL)
     org = OrganisationFactory(name="Merge Social Services", kind=OrganisationKind.SOCIAL_SERVICES)
+    agree(org)  # the sharing gate
     return services.transfer_request(
         actor=_act(), person=merged, to_unit=UnitFactory(organisation=org), reason="The family moved."
     )

@@ -11,6 +11,7 @@ from zhusan.registry.models import ConsentPurpose
 from zhusan.reintegration.support import selectors, services
 from zhusan.reintegration.support.models import CaseTransfer, TransferStatus
 
+from ...dataprotection.sharing.agreements import agree
 from ...factories import OrganisationFactory, UnitFactory, make_staff
 from .conftest import act, consent
 
@@ -20,6 +21,7 @@ def region(db):
     from zhusan.accounts.models import OrganisationKind
 
     org = OrganisationFactory(name="Almaty Social Services", kind=OrganisationKind.SOCIAL_SERVICES)
+    agree(org)  # the sharing gate
     return UnitFactory(organisation=org, name="Returnee support", region="Almaty")
 
 

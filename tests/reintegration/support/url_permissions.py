@@ -15,6 +15,7 @@ from zhusan.registry.models import ConsentGiver, ConsentPurpose, ConsentStatus
 from zhusan.reintegration.support import services
 from zhusan.reintegration.support.models import ReferralKind
 
+from ...dataprotection.sharing.agreements import agree
 from ...factories import OrganisationFactory, UnitFactory
 
 C = Compartment
@@ -93,6 +94,7 @@ def objects(world: dict[str, Any]) -> dict[str, str]:
         actor=actor, person=child, kind=ReferralKind.EDUCATION, service="Catch-up class", reason="Reading support."
     )
     receiving = OrganisationFactory(name="Probe Receiving Services", kind=OrganisationKind.SOCIAL_SERVICES)
+    agree(receiving)  # the sharing gate
     transfer = services.transfer_request(
         actor=actor, person=child, to_unit=UnitFactory(organisation=receiving), reason="The family moved."
     )

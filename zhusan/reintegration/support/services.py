@@ -28,6 +28,7 @@ from zhusan.audit.services import Actor, Denied, diff, record, write_action
 from zhusan.core.concurrency import save_versioned
 from zhusan.registry import services as registry_services
 from zhusan.registry.access import access_for, require_write
+from zhusan.registry.extensions import SharingPurpose, check_sharing
 from zhusan.registry.models import ConsentPurpose, Person
 
 from .models import (
@@ -336,6 +337,26 @@ def _require_referrer(actor: Actor, person: Person, compartment: Compartment) ->
     require_write(actor, person, compartment)
 
 
+def _sharing_gate(
+    actor: Actor, person: Person, organisation: Organisation | None, purpose: str, consent_ok: bool
+) -> None:
+    """The registry's sharing gate (a sharing agreement in force with the
+    receiving organisation), asked before anything is written. A service named
+    in free text is outside the system and has no agreement: a referral to it
+    goes only with the person's own consent on file, never on an override."""
+    if organisation is not None:
+        check_sharing(actor=actor, organisation=organisation, purpose=purpose, persons=[person])
+    elif not consent_ok:
+        raise ValidationError(
+            {
+                "service": _(
+                    "A service outside the system has no sharing agreement: refer the person to it only with "
+                    "their consent on file (an override is not enough), or choose a partner organisation."
+                )
+            }
+        )
+
+
 @write_action
 def referral_send(
     *,
@@ -373,6 +394,7 @@ def referral_send(
         raise ValidationError(errors)
     purpose = consent_purpose_for(kind, organisation)
     consent_ok, override = _consent_gate(actor, person, purpose, override_reason)
+    _sharing_gate(actor, person, organisation, SharingPurpose.REFERRAL, consent_ok)
     referral = Referral.objects.create(
         person=person,
         kind=kind,
@@ -564,6 +586,7 @@ def transfer_request(
         raise ValidationError(errors)
     purpose = consent_purpose_for(ReferralKind.LIVELIHOOD, to_unit.organisation)
     consent_ok, override = _consent_gate(actor, person, purpose, override_reason)
+    _sharing_gate(actor, person, to_unit.organisation, SharingPurpose.TRANSFER, consent_ok)
     today = requested_on or timezone.localdate()
     if today > timezone.localdate():
         raise ValidationError({"requested_on": _("The request's date cannot be in the future.")})
