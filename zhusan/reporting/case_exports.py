@@ -49,7 +49,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_variables
 
 from zhusan.accounts.access import active_grants, has_capability
-from zhusan.accounts.models import User
+from zhusan.accounts.models import Organisation, User
 from zhusan.accounts.permissions import SEVERE_COMPARTMENTS, Capability, Compartment, policy
 from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, record
@@ -59,7 +59,7 @@ from zhusan.core.tabular_out import csv_bytes, safe_row, write_xlsx
 from zhusan.operations.models import EntryStatus, ManifestEntry
 from zhusan.registry.access import JUSTICE_STAGES, stage_label, stage_shown, visible_to
 from zhusan.registry.dates import completed_years
-from zhusan.registry.extensions import ExportField, RowContext, contributed_export_fields
+from zhusan.registry.extensions import ExportField, RowContext, SharingPurpose, check_sharing, contributed_export_fields
 from zhusan.registry.models import (
     Consent,
     HouseholdMember,
@@ -433,6 +433,27 @@ def _require_exporter(actor: Actor) -> User:
     return user
 
 
+# The key of the receiving organisation in a job's ``filters`` (not a filter: kept beside them).
+RECIPIENT_KEY = "recipient"
+
+
+def check_recipient(actor: Actor, user: User, recipient: Organisation | None) -> None:
+    """An export that names a receiving organisation other than one of the
+    requester's own goes through the registry's sharing gate (a sharing
+    agreement in force for case exports); ``CaseExportError`` saying why not."""
+    if recipient is None or recipient.pk in {g.organisation_id for g in active_grants(user)}:
+        return
+    try:
+        check_sharing(actor=actor, organisation=recipient, purpose=SharingPurpose.CASE_EXPORT)
+    except ValidationError as exc:
+        raise CaseExportError(" ".join(exc.messages), code="recipient") from exc
+
+
+def _recipient_of(filters: dict[str, str]) -> Organisation | None:
+    ref = filters.get(RECIPIENT_KEY, "")
+    return Organisation.objects.filter(uuid=ref).first() if ref and _is_uuid(ref) else None
+
+
 def _check_request(
     user: User, fields: Sequence[str], filters: ExportFilters, fmt: str, script: str
 ) -> list[ExportField]:
@@ -548,6 +569,7 @@ def case_export_create(
     confirmation: str | None = None,
     script: str = PRIMARY,
     today: date | None = None,
+    recipient: Organisation | None = None,
 ) -> tuple[str, bytes]:
     """At once, in this process (the page goes through a job instead:
     :func:`case_export_request`): the archive's file name and bytes; one
@@ -558,6 +580,7 @@ def case_export_create(
     """
     user = _require_exporter(actor)
     chosen = _check_request(user, fields, filters, fmt, script)
+    check_recipient(actor, user, recipient)
     check_passphrase(passphrase, confirmation)
     prepared = prepare(user, chosen, filters, fmt, script, today=today)
     return _package(
@@ -569,6 +592,7 @@ def case_export_create(
         script=script,
         prepared=prepared,
         passphrase=passphrase,
+        extra={RECIPIENT_KEY: str(recipient.uuid)} if recipient is not None else None,
     )
 
 
@@ -586,18 +610,20 @@ def case_export_request(
     filters: ExportFilters,
     fmt: str,
     script: str = PRIMARY,
+    recipient: Organisation | None = None,
 ) -> CaseExport:
     """Record an export job and queue its preparation (``zhusan worker``).
     Refuses a user without the capability (``PermissionDenied``, audited) and
     bad input (``CaseExportError``), writing nothing. Audited (``create``)."""
     user = _require_exporter(actor)
     chosen = _check_request(user, fields, filters, fmt, script)
+    check_recipient(actor, user, recipient)
     erase_expired()
     with transaction.atomic():
         job = CaseExport.objects.create(
             created_by=user,
             fields=[f.code for f in chosen],
-            filters=filters.as_dict(),
+            filters={**filters.as_dict(), **({RECIPIENT_KEY: str(recipient.uuid)} if recipient is not None else {})},
             fmt=fmt,
             script=script,
             message=_("Queued: a worker prepares it shortly."),
@@ -784,6 +810,8 @@ def case_export_download(
     if job.status != CaseExportStatus.DONE:
         raise CaseExportError(_("This export is not ready to download."), code="not_ready")
     check_passphrase(passphrase, confirmation)
+    # The data leaves now: the agreement must still be in force (it may have expired since the request).
+    check_recipient(actor, user, _recipient_of(job.filters))
     fields = catalogue()
     chosen = [fields[c] for c in job.fields if c in fields]
     with transaction.atomic():

@@ -77,6 +77,7 @@ def case_export(request: AuthenticatedHttpRequest) -> HttpResponse:
                 filters=form.filters(),
                 fmt=data["fmt"],
                 script=data["script"],
+                recipient=data.get("recipient"),
             )
         except CaseExportError as exc:
             form.add_error(None, exc.messages)

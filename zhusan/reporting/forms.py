@@ -164,6 +164,14 @@ class CaseExportForm(forms.Form):
         initial="xlsx",
         widget=forms.RadioSelect,
     )
+    recipient = forms.ModelChoiceField(
+        label=_l("Receiving organisation"),
+        queryset=Organisation.objects.order_by("name"),
+        to_field_name="uuid",
+        required=False,
+        empty_label=_l("None: the file stays in my organisation"),
+        help_text=_l("A file for another organisation needs a sharing agreement with it in force for case exports."),
+    )
     passphrase = passphrase_field()
     passphrase_confirm = passphrase_confirm_field()
 
