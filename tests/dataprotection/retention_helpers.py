@@ -18,16 +18,16 @@ from ..factories import OrganisationFactory, UnitFactory, make_person, make_staf
 
 
 def world() -> dict[str, Any]:
-    org = OrganisationFactory(name="Aktau Rehabilitation Centre")
-    unit = UnitFactory(organisation=org, name="Residential unit")
+    org = OrganisationFactory(name="Data Protection Office")
+    unit = UnitFactory(organisation=org, name="Retention desk")
     return {
         "unit": unit,
         "officer": make_staff(Role.DATA_PROTECTION_OFFICER, unit, username="dpo"),
-        "manager": make_staff(Role.CASE_MANAGER, unit, username="manager"),
-        "consul": make_staff(Role.CONSULAR_OFFICER, unit, username="consul"),
-        "supervisor": make_staff(Role.PROGRAMME_MANAGER, unit, username="supervisor"),
-        "liaison": make_staff(Role.SECURITY_LIAISON, unit, username="liaison"),
-        "doctor": make_staff(Role.DOCTOR, unit, username="doctor"),
+        "manager": make_staff(Role.CASE_MANAGER, unit, username="dp-manager"),
+        "consul": make_staff(Role.CONSULAR_OFFICER, unit, username="dp-consul"),
+        "supervisor": make_staff(Role.PROGRAMME_MANAGER, unit, username="dp-supervisor"),
+        "liaison": make_staff(Role.SECURITY_LIAISON, unit, username="dp-liaison"),
+        "doctor": make_staff(Role.DOCTOR, unit, username="dp-doctor"),
     }
 
 

@@ -84,6 +84,9 @@ DECLARED: dict[str, str] = {
     "reintegration_support.VocationalCourse": K.CASE,
     "dataprotection.LegalHold": KEPT,
     "dataprotection.RetentionItem": KEPT,
+    # The other parts of the package (they may re-declare with ``declare_kind``).
+    "dataprotection_rights.SubjectRequest": K.IDENTITY,
+    "dataprotection_sharing.BreachRecord": KEPT,  # the breach log outlives an erasure; its person link is emptied
 }
 
 # The field that names the person a row is about, where it is not ``person``
