@@ -10,8 +10,23 @@ PLANNERS = frozenset(r for r, p in POLICIES.items() if Capability.MANAGE_OPERATI
 
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "planning:home": PLANNERS,
+    "planning:scenario": PLANNERS,
+    "planning:run": PLANNERS,
 }
 
 
 def objects(world: dict[str, Any]) -> dict[str, str]:
-    return {}
+    """A planned operation with the adult woman on its manifest, and a run of it
+    (simulated at once: tests run the queue's tasks immediately)."""
+    from zhusan.audit.services import Actor
+    from zhusan.operations import services as operations
+    from zhusan.planning import planner, services
+
+    actor = Actor.system("tests", user=world["registrar"])
+    operation = operations.operation_create(actor=actor, code="Plan-probe", name="Probe", country="KZ")
+    movement = operations.movement_create(actor=actor, operation=operation, label="Flight 1", destination="Aktau")
+    operations.manifest_add(actor=actor, movement=movement, person=world["inside_adult"])
+    spec = planner.default_spec(operation)
+    spec["runs"] = 2
+    run = services.plan_run_request(actor=actor, operation=operation, scenario=spec)
+    return {"operation_uuid": str(operation.uuid), "run_uuid": str(run.uuid)}
