@@ -20,7 +20,8 @@ from zhusan.dataprotection.models import ItemStatus, RecordKind, RetentionItem
 from zhusan.registry import merge
 from zhusan.registry.models import Person
 
-from ..registry.test_merge_graph import BUILDERS, consul, consular_unit, doctor, trio  # noqa: F401 - fixtures
+from ..registry import test_merge_graph as graph
+from ..registry.test_merge_graph import BUILDERS, consul, consular_unit, doctor  # noqa: F401 - fixtures
 from .retention_helpers import act, approved, world
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +48,7 @@ def test_every_kind_named_is_a_kind_of_record():
     assert {m.kind for m in kinds.members()} <= allowed
 
 
-class _Refuses(Exception):
+class _RefusesError(Exception):
     pass
 
 
@@ -68,12 +69,15 @@ def _build(merged: Person, other: Person) -> tuple[dict[str, tuple[str, Model]],
             with transaction.atomic():
                 row = BUILDERS[r.label](merged, other)
                 if _blocks(merged):
-                    raise _Refuses
-        except _Refuses:
+                    raise _RefusesError
+        except _RefusesError:
             refusing.add(r.label)
             continue
         rows[r.label] = (r.field, row)
     return rows, refusing
+
+
+trio = graph.trio  # the survivor, the record merged into it, her brother
 
 
 def test_an_erasure_removes_a_row_of_every_model_that_relates_to_a_person(trio):
