@@ -2,4 +2,5 @@
 
 
 def register() -> None:
-    """Called once from `AppConfig.ready`."""
+    """Called once from `AppConfig.ready`: the daily publishing job."""
+    from . import jobs  # noqa: F401  (declares tracker.publish_due)
