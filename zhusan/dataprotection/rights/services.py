@@ -12,8 +12,6 @@ which files it for the officer's approval and refuses under a legal hold.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from datetime import date, timedelta
 from typing import Any
 
@@ -27,6 +25,7 @@ from zhusan.accounts.permissions import SEVERE_COMPARTMENTS, Capability, Compart
 from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, Denied, diff, record, write_action
 from zhusan.core.concurrency import save_versioned
+from zhusan.dataprotection.services import request_erasure
 from zhusan.registry import access
 from zhusan.registry.models import Person
 
@@ -328,14 +327,6 @@ def subject_request_decide(
 def _hand_over_erasure(actor: Actor, request: SubjectRequest) -> str:
     """File the whole-person erasure with the retention part; its refusal
     (a legal hold) is a ``ValidationError`` that undoes the decision."""
-    # Looked up when needed: the retention part (the top app) provides it.
-    request_erasure = (
-        getattr(importlib.import_module("zhusan.dataprotection.services"), "request_erasure", None)
-        if importlib.util.find_spec("zhusan.dataprotection.services")
-        else None
-    )
-    if request_erasure is None:
-        raise ValidationError({"decision": _("Erasure cannot be filed yet: the retention part is not installed.")})
     try:
         result = request_erasure(
             actor=actor,
@@ -345,8 +336,9 @@ def _hand_over_erasure(actor: Actor, request: SubjectRequest) -> str:
         )
     except ValidationError as exc:
         raise ValidationError({"decision": exc.messages}) from exc
-    ref = getattr(result, "uuid", None)
-    return _("Filed for the officer's approval (%(ref)s).") % {"ref": ref or "—"}
+    return _("Filed for approval in the retention batch listed on %(day)s.") % {
+        "day": result.batch.listed_on.isoformat()
+    }
 
 
 @write_action

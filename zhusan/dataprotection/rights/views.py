@@ -131,8 +131,8 @@ def _detail(request: AuthenticatedHttpRequest, req: SubjectRequest, **bound: Any
     return render(request, "dataprotection/rights/request_detail.html", context, status=400 if bound else 200)
 
 
-def request_detail(request: AuthenticatedHttpRequest, ref: uuid.UUID) -> HttpResponse:
-    req = selectors.get_request_for_user(_actor(request), ref)
+def request_detail(request: AuthenticatedHttpRequest, request_uuid: uuid.UUID) -> HttpResponse:
+    req = selectors.get_request_for_user(_actor(request), request_uuid)
     return _detail(request, req)
 
 
@@ -163,7 +163,7 @@ def _act(
 
 
 @require_POST
-def request_identity(request: AuthenticatedHttpRequest, ref: uuid.UUID) -> HttpResponse:
+def request_identity(request: AuthenticatedHttpRequest, request_uuid: uuid.UUID) -> HttpResponse:
     def run(actor: Actor, req: SubjectRequest, d: dict[str, Any]) -> object:
         return services.subject_request_check_identity(
             actor=actor,
@@ -174,12 +174,12 @@ def request_identity(request: AuthenticatedHttpRequest, ref: uuid.UUID) -> HttpR
             expected_version=d["version"],
         )
 
-    return _act(request, ref, forms.IdentityForm, "identity_form", run, _("The identity check is recorded."))
+    return _act(request, request_uuid, forms.IdentityForm, "identity_form", run, _("The identity check is recorded."))
 
 
 @require_POST
 @officer_only
-def request_decide(request: AuthenticatedHttpRequest, ref: uuid.UUID) -> HttpResponse:
+def request_decide(request: AuthenticatedHttpRequest, request_uuid: uuid.UUID) -> HttpResponse:
     def run(actor: Actor, req: SubjectRequest, d: dict[str, Any]) -> object:
         return services.subject_request_decide(
             actor=actor,
@@ -193,32 +193,32 @@ def request_decide(request: AuthenticatedHttpRequest, ref: uuid.UUID) -> HttpRes
             expected_version=d["version"],
         )
 
-    return _act(request, ref, forms.DecisionForm, "decision_form", run, _("The decision is recorded."))
+    return _act(request, request_uuid, forms.DecisionForm, "decision_form", run, _("The decision is recorded."))
 
 
 @require_POST
 @officer_only
-def request_extend(request: AuthenticatedHttpRequest, ref: uuid.UUID) -> HttpResponse:
+def request_extend(request: AuthenticatedHttpRequest, request_uuid: uuid.UUID) -> HttpResponse:
     def run(actor: Actor, req: SubjectRequest, d: dict[str, Any]) -> object:
         return services.subject_request_extend(
             actor=actor, request=req, reason=d["reason"], expected_version=d["version"]
         )
 
-    return _act(request, ref, forms.ExtendForm, "extend_form", run, _("The deadline is extended."))
+    return _act(request, request_uuid, forms.ExtendForm, "extend_form", run, _("The deadline is extended."))
 
 
 @require_POST
-def request_correction(request: AuthenticatedHttpRequest, ref: uuid.UUID) -> HttpResponse:
+def request_correction(request: AuthenticatedHttpRequest, request_uuid: uuid.UUID) -> HttpResponse:
     def run(actor: Actor, req: SubjectRequest, d: dict[str, Any]) -> object:
         return services.subject_request_record_correction(
             actor=actor, request=req, note=d["note"], expected_version=d["version"]
         )
 
-    return _act(request, ref, forms.CorrectionForm, "correction_form", run, _("The correction is recorded."))
+    return _act(request, request_uuid, forms.CorrectionForm, "correction_form", run, _("The correction is recorded."))
 
 
 @require_POST
-def request_answer(request: AuthenticatedHttpRequest, ref: uuid.UUID) -> HttpResponse:
+def request_answer(request: AuthenticatedHttpRequest, request_uuid: uuid.UUID) -> HttpResponse:
     def run(actor: Actor, req: SubjectRequest, d: dict[str, Any]) -> object:
         return services.subject_request_answer(
             actor=actor,
@@ -228,12 +228,20 @@ def request_answer(request: AuthenticatedHttpRequest, ref: uuid.UUID) -> HttpRes
             expected_version=d["version"],
         )
 
-    return _act(request, ref, forms.AnswerForm, "answer_form", run, _("The answer is recorded."))
+    return _act(request, request_uuid, forms.AnswerForm, "answer_form", run, _("The answer is recorded."))
 
 
-def copy_download(request: AuthenticatedHttpRequest, ref: uuid.UUID, what: str) -> HttpResponse:
-    copy = SubjectCopy.objects.select_related("request__person").filter(uuid=ref).first()
-    if copy is None or what not in ("pdf", "json"):
+def copy_pdf(request: AuthenticatedHttpRequest, copy_uuid: uuid.UUID) -> HttpResponse:
+    return _download(request, copy_uuid, "pdf")
+
+
+def copy_json(request: AuthenticatedHttpRequest, copy_uuid: uuid.UUID) -> HttpResponse:
+    return _download(request, copy_uuid, "json")
+
+
+def _download(request: AuthenticatedHttpRequest, copy_uuid: uuid.UUID, what: str) -> HttpResponse:
+    copy = SubjectCopy.objects.select_related("request__person").filter(uuid=copy_uuid).first()
+    if copy is None:
         raise Http404(_("No such copy."))
     try:
         name, mime, content = copies.subject_copy_download(actor=_actor(request), copy=copy, what=what)
@@ -253,12 +261,12 @@ def _is_sealed_reader(user: Any) -> bool:
     return any(g.role == role for g in active_grants(user))
 
 
-def seal_detail(request: AuthenticatedHttpRequest, ref: uuid.UUID) -> HttpResponse:
+def seal_detail(request: AuthenticatedHttpRequest, seal_uuid: uuid.UUID) -> HttpResponse:
     """Open sealed data for a while, or lift the seal: the named role only,
     with a court reference (404 for anyone else, so a seal's existence tells
     them nothing more than the person page's notice)."""
     actor = _actor(request)
-    seal = SealedCompartment.objects.select_related("person").filter(uuid=ref, unsealed_on__isnull=True).first()
+    seal = SealedCompartment.objects.select_related("person").filter(uuid=seal_uuid, unsealed_on__isnull=True).first()
     if seal is None or not _is_sealed_reader(request.user) or not access.access_for(request.user, seal.person).visible:
         raise Http404(_("No such sealed compartment."))
     form = forms.CourtReferenceForm(request.POST or None)
