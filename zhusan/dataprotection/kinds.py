@@ -72,7 +72,8 @@ DECLARED: dict[str, str] = {
     "reintegration.GuardianshipOrder": K.FAMILY,
     "reintegration.HomeVisit": K.FAMILY,
     "reintegration.Placement": K.FAMILY,
-    "reintegration_followup.CaseClosure": K.CASE,
+    # Kept with the identity: the closure is the anchor of the other kinds' periods.
+    "reintegration_followup.CaseClosure": K.IDENTITY,
     "reintegration_followup.FollowUpPlan": K.CASE,
     "reintegration_followup.FollowUpVisit": K.CASE,
     "reintegration_followup.Incident": K.JUSTICE_SECURITY,
