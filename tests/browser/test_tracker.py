@@ -12,8 +12,16 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from zhusan.accounts.permissions import Role
+from zhusan.tracker.aggregate import FILENAME
+
 from ..conftest import chromium_or_skip
+from ..factories import UnitFactory, make_person, make_staff
+from ..reporting.conftest import _returned
 from .conftest import CHROMIUM_ARGS
+from .helpers import log_in
+
+pytestmark = pytest.mark.browser
 
 SHOTS = Path(os.environ.get("ZHUSAN_SCREENSHOTS", tempfile.gettempdir()))
 
@@ -68,3 +76,29 @@ def test_the_built_site_opened_from_files_reads_kazakhstans_2019_total_and_switc
     assert heading["x"] > total["x"]
     page.screenshot(path=str(SHOTS / "tracker-kz-ar.png"), full_page=True)
     assert page.console_errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_programme_manager_previews_the_aggregate_and_publishes_it_to_a_folder(page, settings, tmp_path):
+    settings.ZHUSAN_PUBLISH_ROOT = str(tmp_path)
+    unit = UnitFactory(name="West", region="Mangystau")
+    manager = make_staff(Role.PROGRAMME_MANAGER, unit, username="pm")
+    for _ in range(6):
+        _returned(make_person(manager, sex="female", birth_year=1990), "2019-01-01", "2019-05-07")
+    page.goto(f"{page.base_url}/tracker/publish/")
+    log_in(page, manager)
+    page.wait_for_url("**/tracker/publish/")
+    preview = page.locator("#preview-table")
+    assert preview.locator("thead code").first.inner_text() == "#country+code"
+    assert preview.locator("tbody tr").count() == 1
+
+    page.get_by_label("Name").fill("Public site")
+    page.get_by_label("Folder on this server").check()
+    page.get_by_label("Folder", exact=True).fill("site/kz")
+    page.get_by_role("button", name="Save the target").click()
+    page.get_by_role("button", name="Publish now to Public site").click()
+    page.wait_for_selector(".messages")
+    assert "Published 1 row to site/kz" in page.locator(".messages").inner_text()
+    assert (tmp_path / "site" / "kz" / FILENAME).is_file()
+    assert "Published" in page.locator("#recent-h + div table").inner_text()
+    page.screenshot(path=str(SHOTS / "tracker-publish.png"), full_page=True)

@@ -18,6 +18,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from zhusan.accounts.http import AuthenticatedHttpRequest
@@ -132,7 +133,11 @@ def publish_now(request: AuthenticatedHttpRequest, target_uuid: Any) -> HttpResp
     if publication.status == PublicationStatus.PUBLISHED:
         messages.success(
             request,
-            _("Published %(rows)d rows to %(where)s at %(when)s.")
+            ngettext(
+                "Published %(rows)d row to %(where)s at %(when)s.",
+                "Published %(rows)d rows to %(where)s at %(when)s.",
+                publication.data_rows,
+            )
             % {
                 "rows": publication.data_rows,
                 "where": publication.destination,
