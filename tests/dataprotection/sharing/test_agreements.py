@@ -112,7 +112,7 @@ def test_the_signed_document_is_kept_encrypted_and_its_reading_is_audited(office
     item = _create(officer, partner, document=pdf)
     assert item.document_name == "agreement.pdf"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT document FROM {SharingAgreement._meta.db_table} WHERE id = %s", [item.pk])
+        cursor.execute("SELECT document FROM dataprotection_sharing_sharingagreement WHERE id = %s", [item.pk])
         raw = bytes(cursor.fetchone()[0])
     assert raw and b"signed" not in raw
     name, content = services.agreement_document(actor=act(officer), agreement=item)
