@@ -57,6 +57,7 @@ def test_the_back_test_reproduces_the_recorded_stays_and_waits_within_tolerance(
     assert result.recorded.persons == 30 and result.recorded.admitted == 30
     assert result.recorded.stay_median == 30
     assert result.recorded.waits == {"psychologist": 1.0, "theologian": 2.0}
+    assert result.recorded.occupancy[:28] == (30,) * 28 and result.recorded.occupancy[-1] == 0
     assert result.stay_ok, result.rows()
     assert result.waits_ok == {"psychologist": True, "theologian": True}, result.rows()
     assert result.passed
@@ -77,3 +78,21 @@ def test_the_back_test_fails_when_the_centre_had_far_too_few_staff():
     summary = simulate(scenario, runs=3)
     recorded = selectors.recorded_outcomes(history.past, history.centre)
     assert summary.waits["psychologist"].median - recorded.waits["psychologist"] > planner.WAIT_TOLERANCE_DAYS
+
+
+def test_zhusan_plan_prints_the_figures_with_a_what_if_and_the_back_test_with_its_chart(tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    build_history()
+    out = io.StringIO()
+    call_command("plan", "Next-1", "--runs", "2", "--what-if", "+5 psychologists", stdout=out, stderr=io.StringIO())
+    text = out.getvalue()
+    assert "6 arrivals from 2027-04-05, 2 seeded runs" in text
+    assert "+5 psychologists" in text and "Days to first psychologist" in text and "Last resident leaves" in text
+    out = io.StringIO()
+    svg = tmp_path / "back-test.svg"
+    call_command("plan", "Past-1", "--back-test", "--runs", "3", "--svg", str(svg), stdout=out, stderr=io.StringIO())
+    assert "PASSED" in out.getvalue()
+    assert svg.read_text().startswith("<svg") and "Recorded" in svg.read_text()

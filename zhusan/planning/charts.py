@@ -217,3 +217,38 @@ def waits_chart(
         "discipline; whiskers from the 10th to the 90th percentile of the runs."
     )
     return _svg(bottom + 64, title, desc, body, "waits-chart")
+
+
+def back_test_svg(result: Any) -> str:
+    """A standalone SVG document of a back-test (``planner.BackTest``): the
+    recorded residents over time against the simulated band, and the recorded
+    median waits against the simulated ones."""
+    recorded = result.recorded
+    simulated = result.simulated.as_dict()
+    exact = [{"median": v, "p10": v, "p90": v} for v in recorded.occupancy]
+    start = recorded.start or result.simulated.start
+    occupancy = occupancy_chart(
+        start, [(_("Recorded"), exact, 0, False), (_("Simulated"), simulated["occupancy"], 0, True)]
+    )
+    codes = [d for d in ("psychologist", "theologian") if d in recorded.waits and d in simulated["waits"]]
+    waits = waits_chart(
+        [(d, d.capitalize()) for d in codes],
+        [
+            (
+                _("Recorded"),
+                {d: {"median": recorded.waits[d], "p10": recorded.waits[d], "p90": recorded.waits[d]} for d in codes},
+                False,
+            ),
+            (_("Simulated"), simulated["waits"], True),
+        ],
+    )
+    # Two charts stacked in one document.
+    first_h = float(str(occupancy).split('viewBox="0 0 ')[1].split('"')[0].split()[1])
+    second_h = float(str(waits).split('viewBox="0 0 ')[1].split('"')[0].split()[1])
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{first_h + second_h + 40:g}" '
+        f'viewBox="0 0 {WIDTH} {first_h + second_h + 40:g}"><rect width="100%" height="100%" fill="#fff"/>'
+        f'<text x="8" y="16" font-size="14">{escape(_("Back-test of %(op)s: recorded and simulated") % {"op": result.operation})}</text>'
+        f'<g transform="translate(0 24)">{occupancy}</g>'
+        f'<g transform="translate(0 {first_h + 32:g})">{waits}</g></svg>'
+    )

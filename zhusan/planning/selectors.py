@@ -292,6 +292,8 @@ class Recorded:
     waits: dict[str, float]  # days from arrival to the first session, median over those seen
     seen: dict[str, int]
     last_departure: date | None
+    start: date | None = None
+    occupancy: tuple[int, ...] = ()  # residents of the operation at noon each day from ``start``
 
 
 def _median(values: list[float]) -> float:
@@ -340,6 +342,15 @@ def recorded_outcomes(operation: Operation, centre: Centre | None = None) -> Rec
         arrived = arrivals.get(person_id) or stay_of[person_id][0]
         waits[discipline].append(float((day - arrived).days))
     ends = [d for _a, d in stay_of.values() if d is not None]
+    days = [d for d in arrivals.values() if d is not None]
+    start = min(days) if days else None
+    occupancy: list[int] = []
+    if start is not None and ends:
+        occupancy = [0] * ((max(ends) - start).days + 1)
+        for admitted, discharged in stay_of.values():
+            last = (discharged - start).days if discharged is not None else len(occupancy)
+            for k in range(max((admitted - start).days, 0), min(last, len(occupancy))):
+                occupancy[k] += 1
     return Recorded(
         persons=len(arrivals),
         admitted=len(stay_of),
@@ -347,4 +358,6 @@ def recorded_outcomes(operation: Operation, centre: Centre | None = None) -> Rec
         waits={d: _median(v) for d, v in waits.items()},
         seen={d: len(v) for d, v in waits.items()},
         last_departure=max(ends) if ends and len(ends) == len(stay_of) else None,
+        start=start,
+        occupancy=tuple(occupancy),
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -23,6 +24,7 @@ from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, record
 from zhusan.operations.models import Operation
 from zhusan.planning import planner
+from zhusan.planning.charts import back_test_svg
 from zhusan.planning.simulation import DISCIPLINES, ScenarioError, Summary, apply_what_if, simulate
 
 
@@ -51,6 +53,7 @@ class Command(BaseCommand):
             "--back-test", action="store_true", help="Compare the simulation of a past operation with its records."
         )
         parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
+        parser.add_argument("--svg", help="With --back-test: write the comparison charts to this SVG file.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         operation = Operation.objects.filter(code=options["operation"]).first()
@@ -77,6 +80,9 @@ class Command(BaseCommand):
                     raise CommandError("; ".join(exc.errors.values())) from exc
                 self._audit(operation, {"back_test": True, "runs": options["runs"]})
                 self._back_test(result, options["json"])
+                if options["svg"]:
+                    Path(options["svg"]).write_text(back_test_svg(result), encoding="utf-8")
+                    self.stderr.write(f"Charts written to {options['svg']}")
                 return
             summaries = self._plan(operation, options, progress)
         self._audit(operation, {"runs": options["runs"], "what_if": options["what_if"]})
