@@ -43,7 +43,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -613,16 +613,73 @@ class Restored:
     differences: list[str]
 
 
+# --- Expiry: how a deletion reaches the backups ------------------------------------
+#
+# Zhusan deletes records for good when their retention period ends or a data
+# subject's erasure is approved (``zhusan.dataprotection``). An archive made
+# before a deletion still holds them, so archives expire: ``zhusan backup``
+# removes archives of its folder older than ``ZHUSAN_BACKUP_MAX_AGE_DAYS``
+# (default 35) and ``zhusan restore`` refuses one older than that. A deletion
+# therefore reaches every backup within that many days (docs/operations-runbook.md).
+
+DEFAULT_MAX_AGE_DAYS = 35
+ARCHIVE_PATTERN = "zhusan-backup-*.zbk"
+
+
+def max_age() -> timedelta:
+    return timedelta(days=float(getattr(settings, "ZHUSAN_BACKUP_MAX_AGE_DAYS", DEFAULT_MAX_AGE_DAYS)))
+
+
+def _archive_made_at(path: Path) -> datetime:
+    """When an archive was made: the UTC stamp of its name (``zhusan backup``
+    names them so), else the file's modification time."""
+    stamp = path.stem.rsplit("-", 1)[-1]
+    try:
+        return datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+
+
+def prune_backups(folder: Path, *, now: datetime | None = None, keep: Path | None = None) -> list[Path]:
+    """Delete the archives of ``folder`` older than the maximum age (never
+    ``keep``, the one just written); return them."""
+    now = now or datetime.now(UTC)
+    limit = max_age()
+    removed = []
+    for path in sorted(folder.glob(ARCHIVE_PATTERN)):
+        if keep is not None and path.resolve() == keep.resolve():
+            continue
+        if path.is_file() and now - _archive_made_at(path) > limit:
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
+def refuse_expired(manifest: Manifest, *, now: datetime | None = None) -> None:
+    """Refuse an archive older than the maximum age: records deleted since it
+    was made would come back."""
+    made = datetime.fromisoformat(manifest.created_at)
+    age = (now or datetime.now(UTC)) - made
+    if age > max_age():
+        raise BackupError(
+            f"this archive was made on {made:%Y-%m-%d %H:%M} UTC, {age.days} days ago: older than "
+            f"ZHUSAN_BACKUP_MAX_AGE_DAYS ({max_age().days} days), it has expired. Records deleted since it was made "
+            "(retention, erasure requests) would come back, so it is not restored. Nothing was written."
+        )
+
+
 def restore_backup(path: Path, *, key: BackupKey, using: str = "default") -> Restored:
     """Restore an archive into the empty database behind ``using``, then compare every table.
 
-    Refuses, writing nothing, a database of another vendor or one whose tables hold rows.
+    Refuses, writing nothing, an expired archive, a database of another vendor
+    or one whose tables hold rows.
     """
     connection = connections[using]
     vendor = _vendor(connection)
     _outside_transaction(connection)
     with _private_folder() as tmp:
         manifest, dump = _read_archive(path, key, Path(tmp))
+        refuse_expired(manifest)
         if manifest.vendor != vendor:
             raise BackupError(
                 f"this archive holds a {manifest.vendor} database and the configured database is {vendor}: "

@@ -197,6 +197,9 @@ def unclassified() -> list[str]:
 
 
 def subject_fields(model: type[models.Model]) -> tuple[str, ...]:
+    """The fields naming the person a row is about (none for a kept record)."""
+    if declarations().get(model._meta.label) == KEPT:
+        return ()
     names = [r.field for r in all_relations() if r.model is model]
     return tuple(f for f in SUBJECT_FIELDS.get(model._meta.label, ("person",)) if f in names)
 

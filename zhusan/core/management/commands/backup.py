@@ -3,6 +3,10 @@
 zhusan backup [-o FILE]     write an archive (docs/operations-runbook.md)
 zhusan backup verify FILE   decrypt and check an archive without restoring it
 zhusan backup new-key       print a fresh ZHUSAN_BACKUP_KEY
+zhusan backup prune DIR     delete the archives of DIR older than ZHUSAN_BACKUP_MAX_AGE_DAYS
+
+Writing an archive also prunes the expired archives of its folder: records
+deleted by retention or an erasure leave the backups within that many days.
 """
 
 from __future__ import annotations
@@ -14,7 +18,16 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from zhusan.core.backup import BackupError, BackupKey, backup_key, create_backup, new_key, verify_backup
+from zhusan.core.backup import (
+    BackupError,
+    BackupKey,
+    backup_key,
+    create_backup,
+    max_age,
+    new_key,
+    prune_backups,
+    verify_backup,
+)
 
 DERIVED_KEY_NOTICE = (
     "ZHUSAN_BACKUP_KEY is not set: debug mode uses a key derived from SECRET_KEY, "
@@ -44,16 +57,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "-o", "--output", help="Archive to write (default: zhusan-backup-<database>-<UTC time>.zbk here)."
         )
-        sub = parser.add_subparsers(dest="subcommand", required=False, metavar="{verify,new-key}")
+        sub = parser.add_subparsers(dest="subcommand", required=False, metavar="{verify,new-key,prune}")
         verify = sub.add_parser("verify", help="Decrypt an archive and check it against its manifest; restore nothing.")
         verify.add_argument("file")
         sub.add_parser("new-key", help="Print a fresh backup key for ZHUSAN_BACKUP_KEY.")
+        prune = sub.add_parser("prune", help="Delete the archives of a folder older than ZHUSAN_BACKUP_MAX_AGE_DAYS.")
+        prune.add_argument("folder")
 
     def handle(self, *args: Any, subcommand: str | None = None, **options: Any) -> None:
         if subcommand == "new-key":
             self.stdout.write(new_key())
         elif subcommand == "verify":
             self.verify(Path(options["file"]))
+        elif subcommand == "prune":
+            self.prune(Path(options["folder"]))
         else:
             self.backup(options.get("output"))
 
@@ -70,6 +87,15 @@ class Command(BaseCommand):
             f"dump {megabytes(manifest.dump_bytes)}, {manifest.vendor}). "
             f"Check it with `zhusan backup verify {path}`."
         )
+        self.prune(path.parent if path.parent != Path() else Path.cwd(), keep=path)
+
+    def prune(self, folder: Path, keep: Path | None = None) -> None:
+        removed = prune_backups(folder, keep=keep)
+        days = max_age().days
+        for path in removed:
+            self.stdout.write(f"Expired archive deleted (older than {days} days): {path}")
+        if not removed:
+            self.stdout.write(f"No archive in {folder} is older than {days} days.")
 
     def verify(self, path: Path) -> None:
         key = configured_key(self)
