@@ -131,9 +131,9 @@ def _head_of_transaction() -> tuple[int, str] | None:
     if head is None or not connection.in_atomic_block or head[3] is not connection.connection:
         return None
     seq, hash_, hook = head[0], head[1], head[2]
-    for _sids, func, _robust in reversed(connection.run_on_commit):
-        if func is hook:
-            return seq, hash_
+    # Django keeps (savepoint ids, hook, robust) per pending hook; the newest last.
+    if any(pending[1] is hook for pending in reversed(connection.run_on_commit)):
+        return seq, hash_
     return None
 
 

@@ -56,15 +56,30 @@ class InstrumentsWriter:
         admissions = list(Admission.objects.select_related("person").order_by("admitted_on", "pk"))
         carrier = self._alert_carrier(admissions)
         alert_raised = False
+        refused: list[str] = []
         for n, admission in enumerate(admissions):
             rng = Random(self.seed * 7919 + n)  # noqa: S311 - a reproducible synthetic dataset, not a secret
             raise_alert = admission == carrier
             try:
                 done = self._resident(rng, admission, raise_alert=raise_alert)
-            except (PermissionDenied, ValidationError):
+            except PermissionDenied:
+                refused.append(admission.person.case_number)
+                continue
+            except ValidationError:
                 logger.warning("demo instruments skipped for %s", admission.person.case_number, exc_info=True)
                 continue
             alert_raised = alert_raised or (raise_alert and done)
+        if refused:
+            # The regionally managed residents (Zhusan-1's) are outside the
+            # unit scope of the demo psychologist, who writes psychosocial data
+            # only for persons her unit manages or she is assigned to. Writing
+            # them as someone else would change the published figures.
+            logger.warning(
+                "demo instruments: %d residents left without instruments, outside the demo psychologist's "
+                "unit scope (managed by a regional unit): %s",
+                len(refused),
+                ", ".join(refused),
+            )
         if not alert_raised:
             logger.warning("demo: no open adult admission carried the safety alert")
 

@@ -282,6 +282,7 @@ class SessionsWriter:
         n = len(women)
         husband = set(rng.sample(range(n), round(n * FOLLOWED_HUSBAND)))
         regret = set(rng.sample(range(n), round(n * REGRET)))
+        refused: list[str] = []
         for i, admission in enumerate(women):
             person = admission.person
             reasons: set[str] = set()
@@ -303,8 +304,20 @@ class SessionsWriter:
                     travel_reasons=sorted(reasons),
                     regret=answer,
                 )
-            except (PermissionDenied, ValidationError):
+            except PermissionDenied:
+                refused.append(person.case_number)
+            except ValidationError:
                 logger.warning("demo intake account skipped for %s", person.case_number, exc_info=True)
+        if refused:
+            # As for instruments (``zhusan.demo.instruments``): a regionally
+            # managed resident is outside the unit scope of a centre
+            # psychologist who is not her key worker.
+            logger.warning(
+                "demo sessions: %d intake accounts not written, the resident outside the interviewer's unit "
+                "scope (managed by a regional unit): %s",
+                len(refused),
+                ", ".join(refused),
+            )
 
     # --- Professional risk assessments ----------------------------------------------
 
