@@ -623,7 +623,7 @@ class Restored:
 # therefore reaches every backup within that many days (docs/operations-runbook.md).
 
 DEFAULT_MAX_AGE_DAYS = 35
-ARCHIVE_PATTERN = "zhusan-backup-*.zbk"
+ARCHIVE_PATTERN = "zhusan-*.zbk"
 
 
 def max_age() -> timedelta:
