@@ -28,6 +28,10 @@ def test_lengths_of_stay_and_session_norms_are_learned_from_the_records():
     # Weekly after the first session: 3 or 4 more in the 27 to 31 days that follow.
     assert 0.8 <= norms.per_week["psychologist"]["18+"] <= 1.0
     assert norms.minutes["psychologist"] == 60
+    # Sessions were held on Tuesdays and Wednesdays only; everyone who arrived was admitted.
+    assert selectors.learned_working_days(history.centre) == [1, 2]
+    assert norms.admitted == {"0-6": 1.0, "7-13": 1.0, "14-17": 1.0, "18+": 1.0}
+    assert norms.sources["admitted:18+"] == "records" and norms.sources["admitted:7-13"] == "default"
     # No doctor's sessions recorded: the documented default, and said so.
     assert norms.sources["sessions:doctor"] == "default"
 

@@ -242,13 +242,17 @@ def back_test_svg(result: Any) -> str:
             (_("Simulated"), simulated["waits"], True),
         ],
     )
-    # Two charts stacked in one document.
+    # Two charts stacked in one document, each at its own size.
     first_h = float(str(occupancy).split('viewBox="0 0 ')[1].split('"')[0].split()[1])
     second_h = float(str(waits).split('viewBox="0 0 ')[1].split('"')[0].split()[1])
+
+    def placed(chart: SafeString, y: float, height: float) -> str:
+        return str(chart).replace('width="100%"', f'x="0" y="{y:g}" width="{WIDTH}" height="{height:g}"', 1)
+
+    title = _("Back-test of %(op)s: recorded and simulated") % {"op": result.operation}
+    total = first_h + second_h + 40
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{first_h + second_h + 40:g}" '
-        f'viewBox="0 0 {WIDTH} {first_h + second_h + 40:g}"><rect width="100%" height="100%" fill="#fff"/>'
-        f'<text x="8" y="16" font-size="14">{escape(_("Back-test of %(op)s: recorded and simulated") % {"op": result.operation})}</text>'
-        f'<g transform="translate(0 24)">{occupancy}</g>'
-        f'<g transform="translate(0 {first_h + 32:g})">{waits}</g></svg>'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{total:g}" viewBox="0 0 {WIDTH} {total:g}">'
+        f'<rect width="100%" height="100%" fill="#fff"/><text x="8" y="16" font-size="14">{escape(title)}</text>'
+        f"{placed(occupancy, 24, first_h)}{placed(waits, first_h + 32, second_h)}</svg>"
     )

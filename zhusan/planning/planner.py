@@ -58,7 +58,7 @@ def default_spec(operation: Operation) -> dict[str, Any]:
         "extra_children": 0,
         "start": "",
         "hours_per_day": 6.0,
-        "working_days": [0, 1, 2, 3, 4],
+        "working_days": selectors.learned_working_days(centre),
         "runs": DEFAULT_RUNS,
         "seed": 1,
     }

@@ -29,7 +29,7 @@ from zhusan.operations.models import (
 )
 from zhusan.registry.dates import best_age
 from zhusan.rehabilitation.models import Admission, Centre, Room, StaffMember
-from zhusan.rehabilitation.sessions.models import SessionKind, SessionParticipant, SessionStatus
+from zhusan.rehabilitation.sessions.models import Session, SessionKind, SessionParticipant, SessionStatus
 
 from .simulation import AGE_GROUPS, DISCIPLINES, Arrival, Flight, Norms, age_group
 
@@ -269,6 +269,7 @@ def learned_norms(centre: Centre | None = None, *, minimum: int = 5) -> Norms:
         first_delay[discipline] = delays
         sources[f"sessions:{discipline}"] = "records"
     return Norms(
+        admitted=_admitted_share(centre, minimum, sources),
         stay_days=stay_days,
         seen=seen,
         per_week=per_week,
@@ -277,6 +278,51 @@ def learned_norms(centre: Centre | None = None, *, minimum: int = 5) -> Norms:
         | {d: DEFAULT_MINUTES for d in DISCIPLINES if not minutes.get(d)},
         sources=sources,
     )
+
+
+def learned_working_days(centre: Centre | None = None, *, minimum: int = 20) -> list[int]:
+    """The weekdays (0 = Monday) on which the centre holds sessions: those with
+    at least 5 % of its held sessions; Monday to Friday without enough records."""
+    sessions = Session.objects.filter(status=SessionStatus.HELD)
+    if centre is not None:
+        sessions = sessions.filter(unit=centre.unit)
+    counts: Counter[int] = Counter()
+    for starts_at in sessions.values_list("starts_at", flat=True).iterator():
+        counts[timezone.localtime(starts_at).weekday()] += 1
+    total = sum(counts.values())
+    if total < minimum:
+        return [0, 1, 2, 3, 4]
+    return sorted(day for day, n in counts.items() if n >= 0.05 * total)
+
+
+def _admitted_share(centre: Centre | None, minimum: int, sources: dict[str, str]) -> dict[str, float]:
+    """Per age group, the share of the persons who arrived on an operation
+    that sent anyone to the centre who were admitted there (after arrival)."""
+    admissions = Admission.objects.all() if centre is None else Admission.objects.filter(centre=centre)
+    admitted = set(admissions.values_list("person_id", flat=True))
+    operations = set(
+        ManifestEntry.objects.filter(status=EntryStatus.ARRIVED, person_id__in=admitted).values_list(
+            "movement__operation_id", flat=True
+        )
+    )
+    rows = ManifestEntry.objects.filter(status=EntryStatus.ARRIVED, movement__operation_id__in=operations).values_list(
+        "person_id", "person__birth_date_low", "person__birth_date_high", "movement__arrival_on"
+    )
+    arrived: Counter[str] = Counter()
+    kept: Counter[str] = Counter()
+    for person_id, low, high, arrival_on in rows:
+        group = age_group(best_age(low, high, arrival_on) if arrival_on else None)
+        arrived[group] += 1
+        kept[group] += person_id in admitted
+    share: dict[str, float] = {}
+    for group in AGE_GROUPS:
+        if arrived[group] >= minimum:
+            share[group] = kept[group] / arrived[group]
+            sources[f"admitted:{group}"] = "records"
+        else:
+            share[group] = 1.0
+            sources[f"admitted:{group}"] = "default"
+    return share
 
 
 # --- what the records say of a past operation (the back-test) -----------------------

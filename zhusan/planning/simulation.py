@@ -94,6 +94,9 @@ class Norms:
     minutes: Mapping[str, float]
     conference_minutes: float = 30.0
     sources: Mapping[str, str] = field(default_factory=dict)
+    # Share of the arrivals of each age group admitted to the centre (the
+    # others go to relatives or custody); a group not named: everyone.
+    admitted: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -202,9 +205,11 @@ class _Run:
 
     def resident(self, arrival: Arrival) -> Generator[simpy.Event, Any, None]:
         env, n = self.env, self.n
+        group = arrival.group
+        if self.rng.random() >= n.admitted.get(group, 1.0):
+            return  # placed elsewhere on arrival: never in the centre
         person = _Resident(arrival, arrived=env.now)
         self.residents.append(person)
-        group = arrival.group
         with self.beds.request() as bed:
             yield bed
             person.admitted = env.now
