@@ -28,6 +28,8 @@ def test_a_manager_runs_a_what_if_for_a_planned_operation_and_sees_both_charts(p
     page.wait_for_url(re.compile(r"/planning/operations/"))
     assert page.get_by_label("Psychologist (staff)", exact=True).input_value() == "3"
     page.get_by_label("What if: Psychologist (staff)").fill("8")
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "scenario.png"), full_page=True)
     page.get_by_label("Runs").fill("3")
     page.get_by_role("button", name="Run").click()
     page.wait_for_url(re.compile(r"/planning/runs/"))
@@ -38,6 +40,5 @@ def test_a_manager_runs_a_what_if_for_a_planned_operation_and_sees_both_charts(p
     assert waits.locator('rect[data-series="What if"]').count() >= 1
     assert occupancy.locator('polyline[data-series="What if"]').count() == 1
     assert page.locator("#plan-figures th", has_text="What if").count() == 1
-    SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "run.png"), full_page=True)
     assert not page.console_errors  # type: ignore[attr-defined]
