@@ -154,3 +154,16 @@ def test_only_the_officer_places_a_hold(w):
     with pytest.raises(PermissionDenied):
         retention.hold_place(actor=act(w["manager"]), person=person_with_notes(w), reason="Trial")
     assert not LegalHold.objects.exists()
+
+
+def test_deletions_by_rule_are_among_the_officers_figures(w, settings):
+    settings.ZHUSAN_DISCLOSURE_NOISE = ["1"]
+    settings.ZHUSAN_DISCLOSURE_THRESHOLD = 1
+    from zhusan.dataprotection import figures
+
+    from .retention_helpers import erase
+
+    erase(w, person_with_notes(w))
+    (figure,) = [f for f in figures.published().figures if f.code == "deletions_by_rule"]
+    by_label = {line.label: line.value for line in figure.lines}
+    assert by_label["Erasure requests"] == 1 and by_label["Justice and security"] == 0
