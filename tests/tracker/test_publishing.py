@@ -227,3 +227,22 @@ def test_the_publications_list_takes_a_bounded_number_of_queries(client: Client,
         )
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 15
+
+
+def test_the_publishing_page_takes_as_many_queries_for_many_targets_as_for_one(
+    client: Client, root: Path, manager: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    logged_in = login(client, manager)
+    counts = []
+    for n in (1, 5):
+        while PublishTarget.objects.count() < n:
+            target = _folder_target(manager, folder=f"t{PublishTarget.objects.count()}")
+            services.publish(actor=_actor(manager), target=target)
+        with CaptureQueriesContext(connection) as queries:
+            response = logged_in.get("/tracker/publish/")
+        assert response.content.decode().count("Publish now to Site") == n
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
