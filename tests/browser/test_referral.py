@@ -18,6 +18,7 @@ from zhusan.registry import services as registry
 from zhusan.registry.models import ConsentPurpose
 from zhusan.reintegration.support.models import Referral, ReferralStatus
 
+from ..dataprotection.sharing.agreements import agree
 from ..factories import OrganisationFactory, UnitFactory, make_person, make_staff
 from .helpers import log_in
 
@@ -39,6 +40,7 @@ def test_a_social_worker_refers_a_woman_to_a_livelihood_ngo_which_accepts_and_co
     saule = make_staff(Role.SOCIAL_WORKER, home, username="saule")
     aigerim = make_staff(Role.SOCIAL_WORKER, ngo_unit, username="aigerim")
     consul = make_staff(Role.CONSULAR_OFFICER, home, username="consul")
+    agree(ngo)  # the sharing gate: an agreement in force with the NGO
     woman = make_person(consul, given="Dana", family="Serikova", birth_year=1991)
     registry.consent_record(
         actor=Actor.system("tests", user=consul), person=woman, purpose=ConsentPurpose.SHARE_NGO,

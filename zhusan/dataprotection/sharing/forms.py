@@ -137,6 +137,10 @@ class BreachForm(forms.Form):
 
 
 class BreachUpdateForm(VersionForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "update_%s")
+        super().__init__(*args, **kwargs)
+
     what_happened = _text(_("What happened"))
     containment = _text(_("Containment"), required=False, rows=3)
     lessons = _text(_("Lessons learned"), required=False, rows=3)
@@ -156,6 +160,10 @@ class AuthorityForm(VersionForm):
     reference = forms.CharField(label=_("The authority's reference"), max_length=200, required=False)
     reason = _text(_("Why no notification is required"), required=False, rows=2)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "authority_%s")  # two notification forms on one page: distinct ids
+        super().__init__(*args, **kwargs)
+
 
 class PersonsForm(VersionForm):
     decision = forms.ChoiceField(
@@ -163,6 +171,10 @@ class PersonsForm(VersionForm):
     )
     notified_on = _date(_("Told on"), required=False)
     reason = _text(_("Why they are not told"), required=False, rows=2)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "persons_%s")
+        super().__init__(*args, **kwargs)
 
 
 class AuditSearchForm(forms.Form):
