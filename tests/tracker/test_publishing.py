@@ -246,3 +246,14 @@ def test_the_publishing_page_takes_as_many_queries_for_many_targets_as_for_one(
         assert response.content.decode().count("Publish now to Site") == n
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_publication_builds_into_the_tracker_beside_the_curated_figures(root: Path, manager: Any) -> None:
+    from django.core.management import call_command
+
+    services.publish(actor=_actor(manager), target=_folder_target(manager))
+    out = root.parent / "site"
+    call_command("tracker", "build", str(root / "tracker" / "kz" / FILENAME), "-o", str(out))
+    html = (out / "en" / "KZ.html").read_text()
+    assert "Zhusan-1" in html and "Published by the programme after disclosure control" in html
+    assert '<td class="num total">595</td>' in html  # the curated 2019 total is still there
