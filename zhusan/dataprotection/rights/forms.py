@@ -20,7 +20,8 @@ class RequestForm(forms.Form):
     requester_relation = forms.CharField(
         label=_("Relation to the person"), required=False, max_length=200, help_text=_("e.g. mother, guardian, lawyer")
     )
-    language = forms.ChoiceField(label=_("Language of the answer"), choices=RequestLanguage.choices)
+    # Not "language": the header's language switcher is a field of that name.
+    answer_language = forms.ChoiceField(label=_("Language of the answer"), choices=RequestLanguage.choices)
     received_on = forms.DateField(label=_("Received on"), widget=DATE, initial=timezone.localdate)
     details = forms.CharField(label=_("What is asked"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -84,7 +84,9 @@ def request_add(request: AuthenticatedHttpRequest, person_uuid: uuid.UUID) -> Ht
     form = forms.RequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            req = services.subject_request_register(actor=actor, person=person, **form.cleaned_data)
+            data = dict(form.cleaned_data)
+            data["language"] = data.pop("answer_language")
+            req = services.subject_request_register(actor=actor, person=person, **data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
