@@ -136,3 +136,33 @@ def test_an_agreement_is_recorded_and_activated_from_its_pages(client, officer, 
     client.post(_url("agreement_status", agreement_uuid=item.uuid), {"version": item.version, "status": "active"})
     item.refresh_from_db()
     assert item.status == "active"
+
+
+def test_every_url_of_the_app_answers_the_roles_of_its_permission_map(client, home, consul, woman, officer, worker):
+    """The app's own probe (the full one is tests/access/test_every_url.py): GET
+    and an empty POST of each URL, as the officer and as a social worker."""
+    from .url_permissions import PERMISSIONS, objects
+
+    made = objects({"home": home, "inside": woman, "inside_adult": woman, "registrar": consul})
+    for user in (officer, worker):
+        client.logout()
+        login(client, user)
+        for name, roles in PERMISSIONS.items():
+            route = name.split(":")[1]
+            url = _reverse_with_one_of(name, made)
+            allowed = any(user.grants.filter(role=r).exists() for r in roles)
+            got = client.get(url).status_code
+            assert got < 500 and ((got in (200, 302, 405)) if allowed else got == 403), (route, user, got)
+            posted = client.post(url, {}).status_code
+            assert posted < 500 and (allowed or posted == 403), (route, user, posted)
+
+
+def _reverse_with_one_of(name: str, made: dict[str, str]) -> str:
+    from django.urls import NoReverseMatch
+
+    for kwargs in (None, *({k: v} for k, v in made.items())):
+        try:
+            return reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+    raise AssertionError(f"no object for {name}")
