@@ -32,8 +32,13 @@ def _returned(person: Person, identified: str, arrived: str) -> None:
 def exact_counts(settings):
     """Perturbation off, for tests of what is counted and what is suppressed
     (published figures are perturbed: tests/reporting/test_differencing.py and
-    the tests named "perturbed" check that every publishing path does it)."""
+    the tests named "perturbed" check that every publishing path does it).
+    Medians and quartiles exact too, wherever their count is shown (the
+    order-statistics rule, rounding and offsets: test_differencing.py)."""
     settings.ZHUSAN_DISCLOSURE_NOISE = ["1"]
+    settings.ZHUSAN_DISCLOSURE_ORDER_THRESHOLD = 1
+    settings.ZHUSAN_DISCLOSURE_ORDER_BASE = 1
+    settings.ZHUSAN_DISCLOSURE_ORDER_NOISE = ["1"]
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import random
 import uuid
 from collections.abc import Iterator
@@ -334,3 +335,212 @@ def test_over_many_draws_of_record_keys_a_difference_is_right_about_a_quarter_of
                 tries += 1
                 right += shown[k + 1] - shown[k] == PER_DAY[k + 1]
     assert 0.22 < right / tries < 0.30
+
+
+# ----------------------------------------------------------------------------
+# Medians and quartiles under differencing
+#
+# A median moves when one person joins its group, and how far it moves tells
+# that person's value: with exact medians and quartiles (the rule before
+# issue 10's last item) the attacker below pins the days of the person
+# identified on a day to the exact day. The attacker here is stronger than
+# the one above: besides the published figures and the published method
+# (``order_rule``: the group threshold, the rounding base, the offsets), they
+# know every other contributor's days exactly — everything the query for D
+# tells them about the query for D+1 (the published figures of D add
+# nothing: its offsets are drawn from another cell key). For every value the
+# newcomer's days could take they check whether the published median and
+# quartiles of D+1 could come out of it; the newcomer's days are *recovered*
+# when every value left lies within one week.
+
+ARRIVAL_DAYS = [23, 61, 37, 94, 15, 72, 48, 130, 29, 55, 88, 41, 66, 19, 103, 34, 77, 52, 120, 26, 45]
+BASE_ARRIVAL_DAYS = [30, 45, 60, 75, 90, 50, 40, 85, 65, 35, 70, 55]
+ATTACK_RANGE = range(0, 201)
+MEDIAN_QUERIES: list[tuple[str, tuple[str, ...]]] = [
+    ("days_identification_to_arrival", ()),
+    ("days_identification_to_arrival", ("sex",)),
+    ("days_identification_to_arrival", ("region",)),
+    ("time_in_stage", ()),
+]
+
+
+@pytest.fixture
+def stays(db):
+    """Twelve returnees identified before the range, then one a day, each with its own days to arrival."""
+    year = timezone.localdate().year
+    org = OrganisationFactory(name="Caspian Returns")
+    west = UnitFactory(organisation=org, name="Aktau", region="Mangystau")
+    south = UnitFactory(organisation=org, name="Shymkent", region="Turkistan")
+    staff = make_staff(Role.CASE_MANAGER, west, username="registrar4")
+    serial = 0
+
+    def returnee(identified: date, days: int) -> None:
+        nonlocal serial
+        serial += 1
+        created = make_person(
+            staff, unit=west if serial % 3 else south, sex="female" if serial % 2 else "male", birth_year=year - 30
+        )
+        TimelineEntry.objects.filter(person=created, to_stage="identified").update(at=_at(identified))
+        TimelineEntry.objects.create(
+            person=created,
+            from_stage="identified",
+            to_stage="repatriated",
+            at=_at(identified + timedelta(days=days)),
+            reason="t",
+        )
+        fixed = uuid.uuid5(uuid.NAMESPACE_URL, f"https://zhusan.example/differencing/stay/a{serial}")
+        Person.objects.filter(pk=created.pk).update(stage="repatriated", uuid=fixed)
+
+    for days in BASE_ARRIVAL_DAYS:
+        returnee(FIRST_DAY - timedelta(days=30), days)
+    for k, days in enumerate(ARRIVAL_DAYS):
+        returnee(day(k), days)
+    return {"staff": staff}
+
+
+def _groups(code: str, by: tuple[str, ...], rows: list[dict]) -> dict[str, dict[int, int]]:
+    """The truth, for the attacker's knowledge: per published row, record key → days."""
+    out: dict[str, dict[int, int]] = {}
+    for row in rows:
+        if code == "time_in_stage":
+            if "identified" in row["stage_days"] and row["stage"] != "identified":
+                out.setdefault("identified", {})[row["record_key"]] = row["stage_days"]["identified"]
+        elif row["arrived_on"] is not None:
+            label = str(row[by[0]]) if by else "all"
+            out.setdefault(label, {})[row["record_key"]] = (row["arrived_on"] - row["identified_on"]).days
+    return out
+
+
+def _could_publish(
+    rounded: tuple[float, ...], published: tuple[float, ...], base: int, offsets: frozenset[int]
+) -> bool:
+    """Whether the published (lower quartile, median, upper quartile) can come from these rounded
+    exact ones: each moved by a whole number of bases (never below zero), then put in order."""
+    for order in set(itertools.permutations(published)):
+        if all(any(max(0, r + base * o) == shown for o in offsets) for r, shown in zip(rounded, order, strict=True)):
+            return True
+    return False
+
+
+def median_attack(result: IndicatorResult, truth: dict[str, dict[int, int]], target: int) -> list[tuple[str, int, int]]:
+    """Per published row holding the target: the range of days the target may have, if narrower than a week."""
+    from zhusan.reporting.disclosure import exact_order_statistics
+    from zhusan.reporting.indicators import order_rule
+
+    rule = order_rule()
+    m = len(rule.perturbation.probabilities) // 2
+    offsets = frozenset(k - m for k, p in enumerate(rule.perturbation.probabilities) if p > 0)
+    out = []
+    assert result.values is not None and result.quartiles is not None
+    for label, median, spread in zip(result.table.rows, result.values, result.quartiles, strict=True):
+        members = truth.get(label, {})
+        if target not in members or median is None or spread is None:
+            continue  # suppressed: the published figures say nothing about the target
+        others = [days for key, days in members.items() if key != target]
+        published = (spread[0], median, spread[1])
+        verdicts: dict[tuple[float, ...], bool] = {}
+        possible = []
+        for y in ATTACK_RANGE:
+            rounded = tuple(rule.rounded(x) for x in exact_order_statistics([*others, y]))
+            if rounded not in verdicts:
+                verdicts[rounded] = _could_publish(rounded, published, rule.base, offsets)
+            if verdicts[rounded]:
+                possible.append(y)
+        assert members[target] in possible, "the attacker's model must allow the truth"
+        if max(possible) - min(possible) < 7:
+            out.append((label, min(possible), max(possible)))
+    return out
+
+
+def _median_pairs() -> Iterator[tuple[ReportFilters, ReportFilters]]:
+    for k in range(0, DAYS - 1):
+        yield ReportFilters(end=day(k)), ReportFilters(end=day(k + 1))
+        yield ReportFilters(start=day(k + 1)), ReportFilters(start=day(k))
+        yield ReportFilters(end=day(k), region="Mangystau"), ReportFilters(end=day(k + 1), region="Mangystau")
+        yield ReportFilters(end=day(k), sex="female"), ReportFilters(end=day(k + 1), sex="female")
+
+
+def _median_probe() -> tuple[int, list[tuple[object, ...]]]:
+    from zhusan.reporting.indicators import statistical_rows
+
+    rows: dict[ReportFilters, list[dict]] = {}
+
+    def read(filters: ReportFilters) -> list[dict]:
+        if filters not in rows:
+            rows[filters] = statistical_rows(filters)
+        return rows[filters]
+
+    attacks, found = 0, []
+    for a_filters, b_filters in _median_pairs():
+        for code, by in MEDIAN_QUERIES:
+            before, after = _groups(code, by, read(a_filters)), _groups(code, by, read(b_filters))
+            known = {key for members in before.values() for key in members}
+            newcomers = {key for members in after.values() for key in members} - known
+            if len(newcomers) != 1:
+                continue
+            attacks += 1
+            result = compute(code, by=by, filters=b_filters, rows=read(b_filters))
+            found += [(code, by, b_filters, *hit) for hit in median_attack(result, after, newcomers.pop())]
+    return attacks, found
+
+
+def test_no_one_s_days_are_recovered_from_medians_and_quartiles_of_overlapping_queries(stays):
+    attacks, found = _median_probe()
+    assert attacks >= 100
+    assert found == [], f"{len(found)} of {attacks} attacks pin one person's days within a week, e.g. {found[:2]}"
+
+
+def test_the_median_probe_recovers_days_from_exact_medians_as_published_before(stays, settings):
+    """The probe has teeth: with the rule before (a median and its quartiles
+    exact wherever the count is shown) it pins newcomers' days to the day."""
+    settings.ZHUSAN_DISCLOSURE_ORDER_THRESHOLD = 5
+    settings.ZHUSAN_DISCLOSURE_ORDER_BASE = 1
+    settings.ZHUSAN_DISCLOSURE_ORDER_NOISE = ["1"]
+    attacks, found = _median_probe()
+    exact = [hit for hit in found if hit[-2] == hit[-1]]
+    assert len(found) >= 80 and len(exact) >= 80, (attacks, len(found), len(exact))
+
+
+def test_a_published_median_is_the_same_for_the_same_persons_and_a_whole_number_of_weeks(stays):
+    filters = ReportFilters(end=day(12))
+    first = compute("days_identification_to_arrival", by=("sex",), filters=filters)
+    again = compute("days_identification_to_arrival", by=("sex",), filters=filters)
+    assert first.as_dict() == again.as_dict()
+    assert first.values is not None and first.quartiles is not None
+    shown = [v for v in first.values if v is not None]
+    shown += [q for spread in first.quartiles if spread for q in spread]
+    assert shown and all(v % 7 == 0 for v in shown)
+    for median, spread in zip(first.values, first.quartiles, strict=True):
+        if median is not None and spread is not None:
+            assert spread[0] <= median <= spread[1]
+
+
+def test_a_median_of_fewer_than_ten_persons_is_not_published_even_when_its_count_is(stays):
+    # Six of the twelve identified before the range are women: their count is shown, not their median.
+    result = compute("days_identification_to_arrival", by=("sex",), filters=ReportFilters(end=day(-1)))
+    women = result.table.rows.index("female")
+    assert result.table.cells[women][0] is not None
+    assert result.values is not None and result.values[women] is None
+    assert result.quartiles is not None and result.quartiles[women] is None
+
+
+def test_the_api_and_the_csv_publish_the_protected_median_and_state_the_rule(client, stays):
+    from ..registry.helpers import login
+
+    analyst = make_staff(Role.ANALYST, UnitFactory(), username="dana3")
+    published = compute("days_identification_to_arrival")
+    body = token_client(analyst).get("/api/v1/indicators/days_identification_to_arrival/").json()
+    assert body["values"] == list(published.values or ())
+    assert body["quartiles"] == [list(q) if q else None for q in published.quartiles or ()]
+    assert body["order_statistics"] == {"threshold": 10, "base": 7, "noise": 7}
+    assert "Medians and quartiles are published only for groups of at least 10 persons" in body["disclosure_rule"]
+    assert all(v is None or v % 7 == 0 for v in body["values"])
+    lines = list(
+        csv.reader(
+            io.StringIO(login(client, analyst).get("/reports/days_identification_to_arrival.csv").content.decode())
+        )
+    )
+    [row] = [line for line in lines if line and line[0] == "All"]
+    median, lower, upper = published.values[0], *published.quartiles[0]  # type: ignore[index,misc]
+    assert [float(v) for v in row[-3:]] == [median, lower, upper]
+    assert any("Medians and quartiles are published only" in line[0] for line in lines if line)

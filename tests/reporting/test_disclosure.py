@@ -379,3 +379,60 @@ def test_a_total_of_the_same_records_as_its_one_cell_gets_the_same_published_val
 
 def test_a_rate_from_perturbed_counts_is_capped_at_one_hundred_percent():
     assert rate(21, 20) == 100.0
+
+
+# ----------------------------------------------------------------------------
+# Rule 6: medians and quartiles
+
+
+def _records(days: list[int], seed: int = 1) -> list[tuple[float, int]]:
+    rng = random.Random(seed)
+    from zhusan.reporting.disclosure import KEY_SPACE
+
+    return [(float(d), rng.randrange(KEY_SPACE)) for d in days]
+
+
+def test_a_median_of_fewer_persons_than_the_order_threshold_is_suppressed():
+    from zhusan.reporting.disclosure import OrderRule
+
+    rule = OrderRule(threshold=10)
+    assert rule.publish(_records(list(range(9)))).median is None
+    assert rule.publish(_records(list(range(10)))).median is not None
+    assert rule.publish(_records(list(range(30))), shown=False).quartiles is None
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    days=st.lists(st.integers(min_value=0, max_value=400), min_size=10, max_size=40),
+    seed=st.integers(min_value=0, max_value=10**6),
+)
+def test_a_published_median_and_quartiles_are_whole_weeks_in_order_and_within_a_week_of_the_rounded_truth(days, seed):
+    from zhusan.reporting.disclosure import OrderRule, exact_order_statistics
+
+    rule = OrderRule()
+    records = _records(days, seed)
+    published = rule.publish(records)
+    assert published == rule.publish(list(reversed(records)))  # the same persons, the same answer
+    assert published.median is not None and published.quartiles is not None
+    lower, upper = published.quartiles
+    assert 0 <= lower <= published.median <= upper
+    assert all(v % 7 == 0 for v in (lower, published.median, upper))
+    exact = sorted(rule.rounded(x) for x in exact_order_statistics(days))
+    for shown, truth in zip((lower, published.median, upper), exact, strict=True):
+        assert abs(shown - truth) <= 7 or shown == 0
+
+
+def test_the_offsets_of_medians_follow_the_perturbation_table():
+    from zhusan.reporting.disclosure import KEY_SPACE, OrderRule, exact_order_statistics
+
+    rule = OrderRule(base=1)
+    rng = random.Random(7)
+    moves = {-1: 0, 0: 0, 1: 0}
+    for _ in range(4000):
+        records = [(100.0, rng.randrange(KEY_SPACE)) for _ in range(11)]
+        published = rule.publish(records)
+        assert exact_order_statistics([v for v, _k in records]) == (100.0, 100.0, 100.0)
+        assert published.median is not None
+        moves[int(published.median) - 100] += 1
+    # Three independent draws put in order: the median moves by the middle one of three offsets.
+    assert 0.10 < moves[-1] / 4000 < 0.25 and 0.50 < moves[0] / 4000 < 0.75 and 0.10 < moves[1] / 4000 < 0.25

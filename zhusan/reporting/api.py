@@ -23,7 +23,15 @@ from zhusan.accounts.permissions import Capability
 from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, record
 
-from .indicators import DisaggregationError, ReportFilters, catalogue, compute, disclosure_threshold, perturbation
+from .indicators import (
+    DisaggregationError,
+    ReportFilters,
+    catalogue,
+    compute,
+    disclosure_threshold,
+    order_rule,
+    perturbation,
+)
 from .views import is_synthetic, rule_text
 
 
@@ -60,10 +68,14 @@ class FilterSerializer(serializers.Serializer[Any]):
 
 def _meta() -> dict[str, object]:
     threshold = disclosure_threshold()
+    order = order_rule(threshold)
     return {
         "disclosure_rule": rule_text(threshold),
         "threshold": threshold,
         "noise": perturbation().noise,
+        # Medians and quartiles (docs/reporting.md, rule 6): at least this many persons, a multiple of
+        # ``base`` days, at most ``noise`` days from the rounded true value.
+        "order_statistics": {"threshold": order.threshold, "base": order.base, "noise": order.noise},
         "synthetic": is_synthetic(),
     }
 

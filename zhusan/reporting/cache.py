@@ -50,13 +50,14 @@ from .indicators import (
     cell_key_secret,
     compute,
     disclosure_threshold,
+    order_rule,
     perturbation,
     statistical_rows,
 )
 from .models import DashboardFigures
 
 # Bump when the payload's shape changes: older rows are then never read.
-FORMAT = 1
+FORMAT = 2  # 2: medians and quartiles under rule 6 (rounded and perturbed)
 HEADLINE = ("persons", "returnees", "orphans", "unaccompanied_children")
 RATIOS = ("children_share_of_returnees", "days_identification_to_arrival")
 # Audit actions that change no record: they leave the figures fresh.
@@ -112,6 +113,7 @@ def figures_key(filters: ReportFilters) -> str:
         "filters": filters.as_dict(),
         "threshold": disclosure_threshold(),
         "noise": list(perturbation().probabilities),
+        "order": repr(order_rule()),
         "secret": hashlib.sha256(cell_key_secret()).hexdigest(),
         "headline": sorted(i.code for i in contributed_indicators() if i.headline),
     }

@@ -40,6 +40,15 @@ The rules (``docs/reporting.md``):
    margins need not add up.
 5. Optional rounding of shown values to a base (5): applied last, to shown
    values only.
+6. Order statistics (medians and quartiles of durations), ``OrderRule``: a
+   median moves when one person joins its group, and by how much tells that
+   person's value (with five values the quartiles *are* the 2nd and 4th).
+   So an order statistic is published only over at least ``threshold``
+   contributors (default 10, never below the count threshold), rounded to a
+   coarse base (7 days: whole weeks) and moved by a whole number of bases
+   picked by a key derived from the cell key of its contributors (one key
+   per statistic), so the same persons always give the same value and the
+   difference between two overlapping groups carries noise.
 """
 
 from __future__ import annotations
@@ -47,6 +56,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import hmac
+import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -396,6 +406,21 @@ class Perturbation:
             mass[offset] = mass.get(offset, 0.0) + p
         return sorted((offset, p) for offset, p in mass.items() if p > 0)
 
+    def offset(self, key: int) -> int:
+        """The offset the table gives a key, with no floor (for values that are not counts)."""
+        point = key / KEY_SPACE
+        m = len(self.probabilities) // 2
+        cumulative = 0.0
+        last = 0
+        for k, p in enumerate(self.probabilities):
+            if p <= 0:
+                continue
+            cumulative += p
+            last = k - m
+            if point < cumulative:
+                return last
+        return last
+
     def apply(self, count: int, cell_key: int, threshold: int) -> int:
         """The published count for a true count and its cell key."""
         point = cell_key / KEY_SPACE
@@ -454,6 +479,88 @@ def protect(
     )
 
 
+# ----------------------------------------------------------------------------
+# Order statistics: medians and quartiles
+
+DEFAULT_ORDER_THRESHOLD = 10
+# Days: published medians and quartiles are whole weeks.
+DEFAULT_ORDER_BASE = 7
+# Probabilities of moving a rounded median or quartile by -1, 0, +1 bases.
+DEFAULT_ORDER_NOISE = (0.25, 0.5, 0.25)
+ORDER_STATISTICS = ("q1", "median", "q3")
+
+
+def statistic_key(cell_key: int, statistic: str) -> int:
+    """A key for one statistic of a group, derived from the group's cell key.
+
+    The cell key is secret (a sum of HMACs); hashing it with the statistic's
+    name gives the median and each quartile offsets of their own, so the
+    distance between two of them is not published exactly either."""
+    digest = hashlib.sha256(f"zhusan order statistic {statistic} {cell_key}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") % KEY_SPACE
+
+
+def exact_order_statistics(values: Sequence[float]) -> tuple[float, float, float]:
+    """Lower quartile, median and upper quartile (inclusive method; one value is all three)."""
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return float(ordered[0]), float(ordered[0]), float(ordered[0])
+    lower, median, upper = statistics.quantiles(ordered, n=4, method="inclusive")
+    return float(lower), float(statistics.median(ordered)), float(upper)
+
+
+@dataclass(frozen=True)
+class PublishedSpread:
+    """A published median with its quartiles (``None``: suppressed)."""
+
+    median: float | None
+    quartiles: tuple[float, float] | None
+
+
+@dataclass(frozen=True)
+class OrderRule:
+    """How a median and its quartiles are published (rule 6).
+
+    ``publish`` takes the contributors' (value, record key) pairs. Fewer than
+    ``threshold`` contributors, or a group whose count is suppressed: nothing.
+    Otherwise each statistic is rounded half up to a multiple of ``base`` and
+    moved by ``base`` × an offset of ``perturbation`` picked by the statistic's
+    key (``statistic_key`` of the sum of the record keys), never below zero;
+    the three are then put in order (lower quartile ≤ median ≤ upper)."""
+
+    threshold: int = DEFAULT_ORDER_THRESHOLD
+    base: int = DEFAULT_ORDER_BASE
+    perturbation: Perturbation = field(default_factory=lambda: Perturbation(DEFAULT_ORDER_NOISE))
+
+    def __post_init__(self) -> None:
+        if self.threshold < 1:
+            raise ValueError("the threshold of order statistics must be at least 1")
+        if self.base < 1:
+            raise ValueError("the rounding base of order statistics must be at least 1")
+
+    @property
+    def noise(self) -> int:
+        """How far a published median or quartile may be from the rounded true one."""
+        return self.base * self.perturbation.noise
+
+    def rounded(self, value: float) -> float:
+        """Half up to a multiple of the base; a base of 1 leaves the value as it is (verification)."""
+        if self.base == 1:
+            return float(value)
+        return float(int((value + self.base / 2) // self.base) * self.base)
+
+    def publish(self, records: Sequence[tuple[float, int]], *, shown: bool = True) -> PublishedSpread:
+        if not shown or len(records) < self.threshold:
+            return PublishedSpread(None, None)
+        cell_key = sum(key for _value, key in records) % KEY_SPACE
+        exact = exact_order_statistics([value for value, _key in records])
+        lower, median, upper = sorted(
+            float(max(0, self.rounded(value) + self.base * self.perturbation.offset(statistic_key(cell_key, name))))
+            for value, name in zip(exact, ORDER_STATISTICS, strict=True)
+        )
+        return PublishedSpread(median, (lower, upper))
+
+
 def rate(numerator: int | None, denominator: int | None, *, per: int = 100, digits: int = 1) -> float | None:
     """A rate that is hidden when either of its counts is (or the base is zero).
 
@@ -464,7 +571,17 @@ def rate(numerator: int | None, denominator: int | None, *, per: int = 100, digi
     return round(min(per, per * numerator / denominator), digits)
 
 
-def rule_text(threshold: int, rounding_base: int | None = None, noise: int = 0) -> str:
+def order_rule_text(rule: OrderRule) -> str:
+    """Rule 6 in plain words (English source for translation)."""
+    text = f"Medians and quartiles are published only for groups of at least {rule.threshold} persons"
+    if rule.base > 1:
+        text += f", rounded to a multiple of {rule.base} days"
+    if rule.noise:
+        text += f" and moved by up to {rule.noise} days, the same way every time for the same persons"
+    return text + "."
+
+
+def rule_text(threshold: int, rounding_base: int | None = None, noise: int = 0, order: OrderRule | None = None) -> str:
     """The rule in plain words, printed on every page and export (English source for translation)."""
     text = (
         f"Counts from 1 to {threshold - 1} are suppressed, together with the other figures needed "
@@ -478,4 +595,6 @@ def rule_text(threshold: int, rounding_base: int | None = None, noise: int = 0) 
         )
     if rounding_base:
         text += f" Shown counts are rounded to the nearest multiple of {rounding_base}."
+    if order is not None:
+        text += " " + order_rule_text(order)
     return text

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -47,7 +46,19 @@ from zhusan.registry.dates import birth_window_for_age, completed_years
 from zhusan.registry.models import MAIN_PATH, Person, PersonVulnerability, Sex, Stage, TimelineEntry, Vulnerability
 from zhusan.registry.selectors import AGE_BANDS
 
-from .disclosure import DEFAULT_NOISE, Perturbation, PublishedTable, Table, protect, rate, record_key
+from .disclosure import (
+    DEFAULT_NOISE,
+    DEFAULT_ORDER_BASE,
+    DEFAULT_ORDER_NOISE,
+    DEFAULT_ORDER_THRESHOLD,
+    OrderRule,
+    Perturbation,
+    PublishedTable,
+    Table,
+    protect,
+    rate,
+    record_key,
+)
 
 UNKNOWN = "unknown"
 NO_OPERATION = "none"
@@ -65,6 +76,40 @@ def perturbation() -> Perturbation:
         return Perturbation(tuple(float(p) for p in configured))
     except ValueError as exc:
         raise ImproperlyConfigured(f"ZHUSAN_DISCLOSURE_NOISE: {exc}") from exc
+
+
+def order_rule(threshold: int | None = None) -> OrderRule:
+    """How medians and quartiles are published (``disclosure.OrderRule``, docs/reporting.md rule 6).
+
+    ``ZHUSAN_DISCLOSURE_ORDER_THRESHOLD`` (default 10; never below the count
+    threshold), ``ZHUSAN_DISCLOSURE_ORDER_BASE`` (days, default 7: whole weeks)
+    and ``ZHUSAN_DISCLOSURE_ORDER_NOISE`` (probabilities of moving by -1, 0, +1
+    bases; ``["1"]`` for none, verification only)."""
+    count_threshold = threshold or disclosure_threshold()
+    noise = getattr(settings, "ZHUSAN_DISCLOSURE_ORDER_NOISE", None) or DEFAULT_ORDER_NOISE
+    try:
+        return OrderRule(
+            threshold=max(
+                int(getattr(settings, "ZHUSAN_DISCLOSURE_ORDER_THRESHOLD", DEFAULT_ORDER_THRESHOLD)), count_threshold
+            ),
+            base=int(getattr(settings, "ZHUSAN_DISCLOSURE_ORDER_BASE", DEFAULT_ORDER_BASE)),
+            perturbation=Perturbation(tuple(float(p) for p in noise)),
+        )
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"ZHUSAN_DISCLOSURE_ORDER_*: {exc}") from exc
+
+
+def order_rule_sentence(rule: OrderRule | None = None) -> str:
+    """Rule 6 as printed on the dashboard, in the files and in the briefing (translated)."""
+    rule = rule or order_rule()
+    text = _("Medians and quartiles are published only for groups of at least %(n)d persons") % {"n": rule.threshold}
+    if rule.base > 1:
+        text += _(", rounded to a multiple of %(base)d days") % {"base": rule.base}
+    if rule.noise:
+        text += _(" and moved by up to %(noise)d days, the same way every time for the same persons") % {
+            "noise": rule.noise
+        }
+    return text + "."
 
 
 def cell_key_secret() -> bytes:
@@ -638,6 +683,7 @@ def compute(
     filters = filters or ReportFilters()
     threshold = threshold or disclosure_threshold()
     noise_table = perturbation()
+    order = order_rule(threshold)
     all_rows = list(rows) if rows is not None else statistical_rows(filters)
     population = [row for row in all_rows if indicator.population(row)]
     title = str(indicator.name)
@@ -667,7 +713,7 @@ def compute(
         return IndicatorResult(indicator, by, joint, values=values, filters=filters)
 
     if indicator.measure == "stage_duration":
-        return _stage_durations(indicator, by, population, filters, threshold, rounding_base, noise_table)
+        return _stage_durations(indicator, by, population, filters, threshold, rounding_base, noise_table, order)
 
     # Duration: the median is published only where its count of persons is.
     counts = protect(
@@ -678,28 +724,20 @@ def compute(
     )
     assert indicator.duration is not None
     start_key, end_key = indicator.duration
-    groups: dict[str, list[int]] = {}
+    groups: dict[str, list[tuple[float, int]]] = {}
     for row in population:
         if row[start_key] is None or row[end_key] is None:
             continue
         key = str(row[by[0]]) if by else "all"
-        groups.setdefault(key, []).append((row[end_key] - row[start_key]).days)
-    shown = [
-        count[0] is not None and bool(groups.get(label)) for label, count in zip(counts.rows, counts.cells, strict=True)
+        groups.setdefault(key, []).append(((row[end_key] - row[start_key]).days, row["record_key"]))
+    # A median and its quartiles: rule 6 of disclosure.py, and only where the count of persons is shown.
+    spreads = [
+        order.publish(groups.get(label, []), shown=count[0] is not None)
+        for label, count in zip(counts.rows, counts.cells, strict=True)
     ]
-    values = tuple(
-        float(statistics.median(groups[label])) if ok else None for label, ok in zip(counts.rows, shown, strict=True)
-    )
-    # The interquartile range beside each median, under the same condition.
-    quartiles = tuple(_quartiles(groups[label]) if ok else None for label, ok in zip(counts.rows, shown, strict=True))
+    values = tuple(spread.median for spread in spreads)
+    quartiles = tuple(spread.quartiles for spread in spreads)
     return IndicatorResult(indicator, by, counts, values=values, filters=filters, quartiles=quartiles)
-
-
-def _quartiles(days: Sequence[int]) -> tuple[float, float]:
-    if len(days) == 1:
-        return float(days[0]), float(days[0])
-    lower, _median, upper = statistics.quantiles(days, n=4, method="inclusive")
-    return float(lower), float(upper)
 
 
 def _stage_durations(
@@ -710,20 +748,21 @@ def _stage_durations(
     threshold: int,
     rounding_base: int | None,
     noise_table: Perturbation,
+    order: OrderRule,
 ) -> IndicatorResult:
     """Per stage: persons who left it, persons still in it, and the spread of the days of those who left.
 
     A person currently in a stage counts as still in it even after an earlier stay
     there, so the two columns never count one person twice. A median and its
-    quartiles are published only where the count of persons who left is: three
-    stays of known length would otherwise give each person's away."""
+    quartiles follow rule 6 of disclosure.py (enough persons, rounded, perturbed
+    by their cell key), and only where the count of persons who left is shown."""
     codes = DIMENSIONS["lifecycle_stage"].category_codes(population)
-    days: dict[str, list[int]] = {code: [] for code in codes}
+    days: dict[str, list[tuple[float, int]]] = {code: [] for code in codes}
     records: list[tuple[str, str, int]] = []
     for row in population:
         for stage, spent in row["stage_days"].items():
             if stage != row["stage"] and stage in days:
-                days[stage].append(spent)
+                days[stage].append((spent, row["record_key"]))
                 records.append((stage, "left", row["record_key"]))
         if row["stage"] in days:
             records.append((row["stage"], "still_in", row["record_key"]))
@@ -734,7 +773,7 @@ def _stage_durations(
         rounding_base=rounding_base,
         perturbation=noise_table,
     )
-    shown = [table.cell(code, "left") is not None and bool(days[code]) for code in codes]
-    values = tuple(float(statistics.median(days[code])) if ok else None for code, ok in zip(codes, shown, strict=True))
-    quartiles = tuple(_quartiles(days[code]) if ok else None for code, ok in zip(codes, shown, strict=True))
+    spreads = [order.publish(days[code], shown=table.cell(code, "left") is not None) for code in codes]
+    values = tuple(spread.median for spread in spreads)
+    quartiles = tuple(spread.quartiles for spread in spreads)
     return IndicatorResult(indicator, by, table, values=values, filters=filters, quartiles=quartiles)

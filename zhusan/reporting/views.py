@@ -34,6 +34,8 @@ from .indicators import (
     catalogue,
     compute,
     disclosure_threshold,
+    order_rule,
+    order_rule_sentence,
     perturbation,
 )
 
@@ -56,7 +58,7 @@ def rule_text(threshold: int) -> str:
             "Other counts may differ from the true count by up to %(noise)d, the same way every time for the "
             "same persons, so that comparing overlapping figures reveals no small count; zeros are exact."
         ) % {"noise": noise}
-    return text
+    return text + " " + order_rule_sentence(order_rule(threshold))
 
 
 def is_synthetic() -> bool:
