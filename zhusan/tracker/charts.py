@@ -28,7 +28,7 @@ def bars(
 ) -> SafeString:
     """One bar per label; ``texts`` is the value as written beside each bar."""
     top = max((v for v in values if v is not None), default=0) or 1
-    plot = WIDTH - LABEL_WIDTH - 90
+    plot = WIDTH - LABEL_WIDTH - 130  # room for the longest value text ("at least 42,000")
     body: list[str] = []
     direction = ' direction="rtl"' if rtl else ' direction="ltr"'
     for k, (label, value, text) in enumerate(zip(labels, values, texts, strict=True)):
