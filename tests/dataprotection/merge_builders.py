@@ -23,7 +23,10 @@ def _officer() -> User:
 
 
 def _hold(merged: Person, other: Person) -> Model:
-    return retention.hold_place(actor=Actor.system("tests", user=_officer()), person=merged, reason="Trial pending")
+    """A lifted hold (it still names the person; an active one would refuse the erasure built next)."""
+    actor = Actor.system("tests", user=_officer())
+    hold = retention.hold_place(actor=actor, person=merged, reason="Trial pending")
+    return retention.hold_lift(actor=actor, hold=hold, reason="Acquitted", expected_version=hold.version)
 
 
 def _item(merged: Person, other: Person) -> Model:
