@@ -167,3 +167,9 @@ def test_deletions_by_rule_are_among_the_officers_figures(w, settings):
     (figure,) = [f for f in figures.published().figures if f.code == "deletions_by_rule"]
     by_label = {line.label: line.value for line in figure.lines}
     assert by_label["Erasure requests"] == 1 and by_label["Justice and security"] == 0
+
+
+def test_the_due_list_is_a_daily_job_of_the_schedule(w):
+    from zhusan.core.schedule import jobs
+
+    assert jobs()["dataprotection.retention_due"] is list_retention_due
