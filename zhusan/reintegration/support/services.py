@@ -338,14 +338,17 @@ def _require_referrer(actor: Actor, person: Person, compartment: Compartment) ->
 
 
 def _sharing_gate(
-    actor: Actor, person: Person, organisation: Organisation | None, purpose: str, consent_ok: bool
+    actor: Actor, person: Person, organisation: Organisation | None, purpose: str, consent_ok: bool, *, field: str
 ) -> None:
     """The registry's sharing gate (a sharing agreement in force with the
     receiving organisation), asked before anything is written. A service named
     in free text is outside the system and has no agreement: a referral to it
     goes only with the person's own consent on file, never on an override."""
     if organisation is not None:
-        check_sharing(actor=actor, organisation=organisation, purpose=purpose, persons=[person])
+        try:
+            check_sharing(actor=actor, organisation=organisation, purpose=purpose, persons=[person])
+        except ValidationError as exc:  # shown beside the receiving organisation's field
+            raise ValidationError({field: exc.messages}) from exc
     elif not consent_ok:
         raise ValidationError(
             {
@@ -394,7 +397,7 @@ def referral_send(
         raise ValidationError(errors)
     purpose = consent_purpose_for(kind, organisation)
     consent_ok, override = _consent_gate(actor, person, purpose, override_reason)
-    _sharing_gate(actor, person, organisation, SharingPurpose.REFERRAL, consent_ok)
+    _sharing_gate(actor, person, organisation, SharingPurpose.REFERRAL, consent_ok, field="organisation")
     referral = Referral.objects.create(
         person=person,
         kind=kind,
@@ -586,7 +589,7 @@ def transfer_request(
         raise ValidationError(errors)
     purpose = consent_purpose_for(ReferralKind.LIVELIHOOD, to_unit.organisation)
     consent_ok, override = _consent_gate(actor, person, purpose, override_reason)
-    _sharing_gate(actor, person, to_unit.organisation, SharingPurpose.TRANSFER, consent_ok)
+    _sharing_gate(actor, person, to_unit.organisation, SharingPurpose.TRANSFER, consent_ok, field="to_unit")
     today = requested_on or timezone.localdate()
     if today > timezone.localdate():
         raise ValidationError({"requested_on": _("The request's date cannot be in the future.")})
