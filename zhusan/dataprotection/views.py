@@ -31,7 +31,7 @@ from zhusan.registry.models import Person
 from . import selectors, services
 from .forms import ApproveForm, ExcludeForm, HoldForm, LiftForm, RuleForm
 from .home import sections
-from .models import BatchStatus, RecordKind, RetentionRule
+from .models import ITEM_KIND_CHOICES, BatchStatus, RecordKind, RetentionRule
 
 officer_only = capability_required(
     Capability.MANAGE_DATA_PROTECTION,
@@ -211,7 +211,12 @@ def certificate(request: AuthenticatedHttpRequest, certificate_uuid: Any) -> Htt
     return render(
         request,
         "dataprotection/certificate.html",
-        {"cert": cert, "body": body, "counts": sorted(body.get("counts", {}).items())},
+        {
+            "cert": cert,
+            "body": body,
+            "kind_label": dict(ITEM_KIND_CHOICES).get(body.get("kind", ""), body.get("kind", "")),
+            "counts": sorted(body.get("counts", {}).items()),
+        },
     )
 
 
