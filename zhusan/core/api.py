@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.plumbing import force_instance
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
@@ -104,7 +105,23 @@ class AutoSchema(SpectacularAutoSchema):
     shapes ``exception_handler`` gives them: 400 (messages by field, or
     ``detail``), 401, 403 and 404 everywhere; 409 (stale version) and 428 (no
     version sent) on every write. An operation that documents one of these
-    itself keeps its own."""
+    itself keeps its own.
+
+    A response field some readers do not get (a compartment they cannot read,
+    a detail their role's mask withholds: the serializer's
+    ``maskable_fields()``) is described but not ``required``: the schema
+    says what every reader may receive, not what the fullest reader does."""
+
+    def _map_basic_serializer(self, serializer: Any, direction: Any) -> dict[str, Any]:
+        schema: dict[str, Any] = super()._map_basic_serializer(serializer, direction)  # type: ignore[no-untyped-call]  # drf-spectacular leaves it unannotated
+        instance = force_instance(serializer)  # type: ignore[no-untyped-call]  # drf-spectacular leaves it unannotated
+        maskable = getattr(instance, "maskable_fields", None)
+        if direction == "response" and callable(maskable) and schema.get("required"):
+            withheld = set(maskable())
+            schema["required"] = [name for name in schema["required"] if name not in withheld]
+            if not schema["required"]:
+                del schema["required"]
+        return schema
 
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)

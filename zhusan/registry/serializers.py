@@ -29,7 +29,7 @@ from .access import (
     stage_shown,
 )
 from .dates import BirthPrecision
-from .fields import shows_field
+from .fields import FIELD_RULES, shows_field
 from .models import (
     AssentChoice,
     ChildAssent,
@@ -356,6 +356,11 @@ class FieldRuleMixin:
         model = self.Meta.model  # type: ignore[attr-defined]  # every ModelSerializer has a Meta
         return {name: field for name, field in fields.items() if shows_field(access, model, name)}
 
+    def maskable_fields(self) -> set[str]:
+        """Fields some readers of the record do not get (their own rule: ``fields.FIELD_RULES``);
+        the schema does not require them (``zhusan.core.api.AutoSchema``)."""
+        return set(FIELD_RULES.get(self.Meta.model, {}))  # type: ignore[attr-defined]  # every ModelSerializer has a Meta
+
 
 class NameSerializer(FieldRuleMixin, serializers.ModelSerializer[PersonName]):
     full = serializers.CharField(read_only=True)
@@ -440,6 +445,10 @@ class PersonSummarySerializer(serializers.ModelSerializer[Person]):
         if self.context.get("shows_stage") is False:  # a list under a teacher's mask
             fields.pop("stage", None)
         return fields
+
+    def maskable_fields(self) -> set[str]:
+        """Fields some readers do not get (``zhusan.core.api.AutoSchema`` leaves them out of ``required``)."""
+        return {"stage"}
 
 
 class RelationshipSerializer(FieldRuleMixin, serializers.ModelSerializer[Relationship]):
@@ -617,6 +626,10 @@ class PersonDetailSerializer(PersonSummarySerializer):
         if not access.sees_restriction_flag:
             fields.pop("restriction_applies")
         return fields
+
+    def maskable_fields(self) -> set[str]:
+        """Every part ``get_fields`` may drop for some reader: compartments, masked details, the flag."""
+        return {*super().maskable_fields(), *DETAIL_COMPARTMENTS, *DETAIL_MASKED, "restriction_applies"}
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Vulnerability.choices)))
     def get_vulnerabilities(self, person: Person) -> list[str]:
