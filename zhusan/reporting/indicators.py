@@ -84,15 +84,19 @@ def order_rule(threshold: int | None = None) -> OrderRule:
     ``ZHUSAN_DISCLOSURE_ORDER_THRESHOLD`` (default 10; never below the count
     threshold), ``ZHUSAN_DISCLOSURE_ORDER_BASE`` (days, default 7: whole weeks)
     and ``ZHUSAN_DISCLOSURE_ORDER_NOISE`` (probabilities of moving by -1, 0, +1
-    bases; ``["1"]`` for none, verification only)."""
+    bases; ``["1"]`` for none). With count perturbation off
+    (``ZHUSAN_DISCLOSURE_NOISE=1``, verification only, never in production)
+    their defaults are exact too: the count threshold, no rounding, no offset."""
     count_threshold = threshold or disclosure_threshold()
-    noise = getattr(settings, "ZHUSAN_DISCLOSURE_ORDER_NOISE", None) or DEFAULT_ORDER_NOISE
+    exact = perturbation().noise == 0
+    defaults = (
+        (count_threshold, 1, ("1",)) if exact else (DEFAULT_ORDER_THRESHOLD, DEFAULT_ORDER_BASE, DEFAULT_ORDER_NOISE)
+    )
+    noise = getattr(settings, "ZHUSAN_DISCLOSURE_ORDER_NOISE", None) or defaults[2]
     try:
         return OrderRule(
-            threshold=max(
-                int(getattr(settings, "ZHUSAN_DISCLOSURE_ORDER_THRESHOLD", DEFAULT_ORDER_THRESHOLD)), count_threshold
-            ),
-            base=int(getattr(settings, "ZHUSAN_DISCLOSURE_ORDER_BASE", DEFAULT_ORDER_BASE)),
+            threshold=max(int(getattr(settings, "ZHUSAN_DISCLOSURE_ORDER_THRESHOLD", defaults[0])), count_threshold),
+            base=int(getattr(settings, "ZHUSAN_DISCLOSURE_ORDER_BASE", defaults[1])),
             perturbation=Perturbation(tuple(float(p) for p in noise)),
         )
     except ValueError as exc:
