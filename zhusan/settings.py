@@ -406,6 +406,29 @@ ZHUSAN_DASHBOARD_MAX_AGE_SECONDS = env_int("ZHUSAN_DASHBOARD_MAX_AGE_SECONDS", 3
 ZHUSAN_BACKUP_KEY = env_str("ZHUSAN_BACKUP_KEY") or ""
 ZHUSAN_MAX_NAME_LENGTH = 200
 
+# Data protection (docs/data-protection.md). Retention rules default to
+# zhusan.dataprotection.services.DEFAULT_RULES and are edited by the officer.
+# The key that signs deletion certificates: set it in production (derived from
+# SECRET_KEY when empty, acceptable for the demo only).
+ZHUSAN_CERTIFICATE_KEY = env_str("ZHUSAN_CERTIFICATE_KEY") or ""
+# Backup archives older than this are pruned and refused by `zhusan restore`, so
+# that a deletion reaches every copy within the retention period.
+ZHUSAN_BACKUP_MAX_AGE_DAYS = env_int("ZHUSAN_BACKUP_MAX_AGE_DAYS", 35)
+# Data-subject requests: the legal deadline in days, one extension, and how long
+# a prepared copy waits for its download.
+ZHUSAN_SUBJECT_REQUEST_DAYS = env_int("ZHUSAN_SUBJECT_REQUEST_DAYS", 30)
+ZHUSAN_SUBJECT_REQUEST_EXTENSION_DAYS = env_int("ZHUSAN_SUBJECT_REQUEST_EXTENSION_DAYS", 30)
+ZHUSAN_SUBJECT_COPY_KEEP_HOURS = env_int("ZHUSAN_SUBJECT_COPY_KEEP_HOURS", 24)
+# Sealing at majority: the age, the compartments sealed, the one role that reads
+# sealed data with a court reference, and for how long one court order opens it.
+ZHUSAN_SEALING_AGE = env_int("ZHUSAN_SEALING_AGE", 18)
+ZHUSAN_SEALED_COMPARTMENTS = env_list("ZHUSAN_SEALED_COMPARTMENTS", "justice_security")
+ZHUSAN_SEALED_RECORD_READER_ROLE = env_str("ZHUSAN_SEALED_RECORD_READER_ROLE", "security_liaison") or "security_liaison"
+ZHUSAN_SEALED_ACCESS_MINUTES = env_int("ZHUSAN_SEALED_ACCESS_MINUTES", 60)
+# Publishing aggregates (docs/tracker.md): folders are written only under this root.
+ZHUSAN_PUBLISH_ROOT = env_str("ZHUSAN_PUBLISH_ROOT") or str(BASE_DIR / "var" / "publish")
+ZHUSAN_PUBLISH_COUNTRY = env_str("ZHUSAN_PUBLISH_COUNTRY") or ""
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
