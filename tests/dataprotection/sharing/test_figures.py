@@ -76,3 +76,21 @@ def test_the_figures_are_perturbed_by_the_cell_key_of_the_records(settings, offi
     settings.ZHUSAN_DISCLOSURE_NOISE = ["0", "0", "0", "0", "1"]  # always +2
     _breaches(officer, 6)
     assert _figure("breaches").lines[0].value == 8
+
+
+def test_the_figures_page_counts_breaches_found_in_the_period_asked(client, exact, officer):
+    from django.urls import reverse
+
+    from ...registry.helpers import login
+
+    _breaches(officer, 5)
+    login(client, officer)
+    url = reverse("dataprotection_sharing:figures")
+    today = timezone.localdate()
+
+    def breaches(response) -> int | None:
+        return next(f for f in response.context["figures"] if f.code == "breaches").total
+
+    assert breaches(client.get(url)) == 5
+    before = client.get(url, {"end": (today - timedelta(days=10)).isoformat()})
+    assert before.status_code == 200 and breaches(before) == 0

@@ -196,3 +196,14 @@ class AuditSearchForm(forms.Form):
 
 class WhoSawForm(forms.Form):
     case_number = forms.CharField(label=_("Case number"), max_length=40)
+
+
+class PeriodForm(forms.Form):
+    start = _date(_("From"), required=False)
+    end = _date(_("Until"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The end of the period is before its start."))
+        return data

@@ -35,6 +35,7 @@ from .forms import (
     BreachForm,
     BreachUpdateForm,
     DecisionForm,
+    PeriodForm,
     PersonsForm,
     WhoSawForm,
 )
@@ -492,11 +493,16 @@ def who_saw(request: AuthenticatedHttpRequest) -> HttpResponse:
 def figures(request: AuthenticatedHttpRequest) -> HttpResponse:
     from zhusan.reporting.indicators import disclosure_threshold, perturbation
 
-    result = dp_figures.published()
+    form = PeriodForm(request.GET or None)
+    query = dp_figures.FigureQuery()
+    if request.GET and form.is_valid():
+        query = dp_figures.FigureQuery(start=form.cleaned_data["start"], end=form.cleaned_data["end"])
+    result = dp_figures.published(query)
     return render(
         request,
         "dataprotection/sharing/figures.html",
         {
+            "form": form,
             "figures": result.figures,
             "failed": result.failed,
             "rule": rule_text(disclosure_threshold(), noise=perturbation().noise),
