@@ -10,6 +10,7 @@ import re
 import tempfile
 from pathlib import Path
 
+import pypdf
 import pytest
 from django.utils import translation
 
@@ -76,7 +77,6 @@ def test_a_guardians_copy_request_is_answered_with_a_pdf_in_russian(page, alice,
     content = Path(download.path()).read_bytes()
     assert download.suggested_filename == f"{child.case_number}-copy.pdf"
     assert content.startswith(b"%PDF")
-    pypdf = pytest.importorskip("pypdf", reason="pypdf extracts the PDF's text")
     text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(content)).pages)
     with translation.override("ru"):
         russian = [str(Compartment.IDENTITY.label), str(Compartment.PSYCHOSOCIAL.label)]

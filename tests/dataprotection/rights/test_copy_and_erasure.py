@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+import pypdf
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -84,7 +85,6 @@ def test_the_law_may_allow_justice_data_in_a_copy(alice, olga, noted_child, sett
 
 
 def test_the_pdf_text_holds_the_russian_labels(alice, olga, noted_child):
-    pypdf = pytest.importorskip("pypdf", reason="pypdf extracts the PDF's text (pip install pypdf)")
     import io
 
     req = _granted_copy(alice, olga, noted_child)
