@@ -56,9 +56,9 @@ CONFIG = SchemathesisConfig.from_dict(
     }
 )
 
-# Examples per operation and persona: 47 operations x 2 personas x 10 (under two
-# minutes on two shared cores; docs/security.md).
-EXAMPLES = 10
+# Examples per operation and persona: about 150 operations x 2 personas x 6
+# (docs/security.md gives the time of the file).
+EXAMPLES = 6
 
 
 def _world(users: list[User], registrar: User, far: User) -> dict[str, list[str]]:
@@ -178,7 +178,9 @@ def test_every_operation_answers_as_its_schema_says(case: Any, data: Any, person
     _call(case, data, persona)
 
 
-@schema.parametrize()
+# The other roles differ from the first two in what they may read and which
+# fields are masked from them: their reads are what a mask could break.
+@schema.include(method="GET").parametrize()
 @schema.given(data=st.data())
 @settings(
     max_examples=OTHER_EXAMPLES,
