@@ -63,13 +63,20 @@ from .plan import OPERATIONS, Plan, Planned, make_plan
 from .rehabilitation import RehabilitationWriter
 from .reintegration import ReintegrationWriter
 from .sessions import SessionsWriter
+from .dataprotection import RetentionWriter
+from .sharing import SharingWriter
+from .subject_requests import SubjectRequestWriter
 from .support import SupportWriter
 from .tracing import TracingWriter
+from .tracker import TrackerWriter
 
-# After arrival, in the order of the pathway: the centre (admissions, key
+# After arrival, in the order of the pathway: the sharing agreements with the
+# partners (referrals and transfers need them), the centre (admissions, key
 # workers), plans, sessions, instruments; then placement, documents and
-# school, work and referrals, follow-up for years.
+# school, work and referrals, follow-up for years; then the life of the
+# records (retention due, data-subject requests) and the published aggregate.
 AFTER_ARRIVAL = (
+    SharingWriter,
     RehabilitationWriter,
     CareWriter,
     SessionsWriter,
@@ -77,6 +84,9 @@ AFTER_ARRIVAL = (
     ReintegrationWriter,
     SupportWriter,
     FollowUpWriter,
+    RetentionWriter,
+    SubjectRequestWriter,
+    TrackerWriter,
 )
 
 DEFAULT_SEED = 2019
