@@ -78,8 +78,11 @@ class Capability(models.TextChoices):
     EXPORT_CASES = "export_cases", _("Export case-level records")
     APPROVE_CARE = "approve_care", _("Approve care plans, caseload overrides and case closures")
     OVERRIDE_CONSENT = "override_consent", _("Refer a person without their consent for sharing, with a reason")
-    MANAGE_DATA_PROTECTION = "manage_data_protection", _(
-        "Review retention and approve deletions, decide data-subject requests, keep sharing agreements and the breach log"
+    MANAGE_DATA_PROTECTION = (
+        "manage_data_protection",
+        _(
+            "Review retention and approve deletions, decide data-subject requests, keep sharing agreements and the breach log"
+        ),
     )
 
 

@@ -56,6 +56,7 @@ from zhusan.registry.models import (
 )
 
 from .care import CareWriter
+from .dataprotection import RetentionWriter
 from .followup import FollowUpWriter
 from .instruments import InstrumentsWriter
 from .operations import OperationWriter
@@ -63,7 +64,6 @@ from .plan import OPERATIONS, Plan, Planned, make_plan
 from .rehabilitation import RehabilitationWriter
 from .reintegration import ReintegrationWriter
 from .sessions import SessionsWriter
-from .dataprotection import RetentionWriter
 from .sharing import SharingWriter
 from .subject_requests import SubjectRequestWriter
 from .support import SupportWriter
