@@ -525,6 +525,48 @@ def delete_item(*, actor: Actor, item: RetentionItem) -> DeletionCertificate:
     return certificate
 
 
+def resume_if_dead(batch: RetentionBatch) -> str | None:
+    """A batch marked running whose worker died (``core.jobs.death_of``) is
+    put on the queue again: its deleted items stay deleted (each item is one
+    transaction with its certificate), the pending ones go on. Returns why it
+    was resumed, or None when it is not running or may still be alive."""
+    from zhusan.core.jobs import death_of, enqueue_after_commit
+
+    from .tasks import run_retention_batch
+
+    batch.refresh_from_db()
+    if batch.status != BatchStatus.RUNNING or not batch.task_id:
+        return None
+    why = death_of(batch)
+    if why is None:
+        return None
+    with transaction.atomic():
+        # Only the first caller to see it dead re-queues it (the task id is cleared once).
+        if not RetentionBatch.objects.filter(pk=batch.pk, task_id=batch.task_id).update(
+            task_id="", worker="", message=_("Resumed after a failure: %(why)s") % {"why": why}
+        ):
+            return None
+        record(
+            Actor.system("retention batch"),
+            Action.UPDATE,
+            object_type=ObjectType.RETENTION_BATCH,
+            object_ref=batch.uuid,
+            detail={"resumed": why},
+        )
+        enqueue_after_commit(RetentionBatch, batch.pk, lambda: run_retention_batch.enqueue(batch=str(batch.uuid)))
+    return why
+
+
+def resume_dead_batches() -> list[str]:
+    """Resume every running batch whose worker died; the reasons."""
+    reasons = []
+    for batch in RetentionBatch.objects.filter(status=BatchStatus.RUNNING):
+        why = resume_if_dead(batch)
+        if why:
+            reasons.append(why)
+    return reasons
+
+
 def run_batch(batch_uuid: str, task_id: str = "") -> None:
     """The task's work: delete each pending item of an approved batch in its
     own transaction (one item refused does not stop the others)."""

@@ -20,6 +20,7 @@ def run_retention_batch(context: TaskContext, *, batch: str) -> None:
 @daily("dataprotection.retention_due")
 def list_retention_due() -> None:
     """File today's due items into a batch waiting for the officer (idempotent)."""
-    from .services import file_due
+    from .services import file_due, resume_dead_batches
 
+    resume_dead_batches()
     file_due(actor=Actor.system("daily: dataprotection.retention_due"))

@@ -146,6 +146,9 @@ def batch(request: AuthenticatedHttpRequest, batch_uuid: Any) -> HttpResponse:
     """Review a batch: case numbers, kinds, rules and counts (no content)."""
     actor = Actor.from_request(request)
     found = selectors.get_batch(actor, batch_uuid)
+    # A batch whose worker died goes on where it stopped, never "running" for ever.
+    if services.resume_if_dead(found):
+        found.refresh_from_db()
     page = Paginator(selectors.items_of(found), PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
