@@ -28,7 +28,7 @@ def objects(world: dict[str, Any]) -> dict[str, str]:
     actor = Actor.system("tests", user=world["registrar"])
     operation = operations.operation_create(actor=actor, code="Plan-probe", name="Probe", country="KZ")
     movement = operations.movement_create(actor=actor, operation=operation, label="Flight 1", destination="Aktau")
-    woman = make_person(world["registrar"], unit=world["home"], given="Planna", birth_year=1990)
+    woman = make_person(world["registrar"], given="Planna", birth_year=1990)
     operations.manifest_add(actor=actor, movement=movement, person=woman)
     spec = planner.default_spec(operation)
     spec["runs"] = 2

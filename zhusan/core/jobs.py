@@ -134,6 +134,30 @@ def claim(model: type[models.Model], pk: int, task_id: str, **fields: Any) -> bo
     )
 
 
+def start_run(
+    model: type[models.Model], pk: int, task_id: str, *, queued: str, running: str
+) -> models.QuerySet[Any] | None:
+    """Mark the job ``pk`` running for this task when it is queued, or running
+    with this task or none (a re-queued run after a crash): worker, first
+    heartbeat, progress 0, "Starting". Returns the query that matches the job
+    only while this run still owns it (write the result through it, so a
+    superseded run writes nothing), or None when another run owns the job or
+    it is no longer waiting."""
+    waiting = models.Q(status__in=(queued, running)) & (models.Q(task_id=task_id) | models.Q(task_id=""))
+    manager = model._default_manager
+    claimed = manager.filter(waiting, pk=pk).update(
+        status=running,
+        task_id=task_id,
+        worker=worker_identity(),
+        heartbeat_at=timezone.now(),
+        progress=0,
+        message=_("Starting"),
+    )
+    if not claimed:
+        return None
+    return manager.filter(pk=pk, task_id=task_id, status=running)
+
+
 class Heartbeat:
     """While a job runs: progress and heartbeat on its record.
 

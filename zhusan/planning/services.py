@@ -9,7 +9,6 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from zhusan.accounts.access import has_capability
 from zhusan.accounts.permissions import Capability
 from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, Denied, record, write_action
-from zhusan.core.jobs import Heartbeat, death_of, enqueue_after_commit, worker_identity
+from zhusan.core.jobs import Heartbeat, death_of, enqueue_after_commit, start_run
 from zhusan.operations.models import Operation
 
 from . import planner
@@ -110,18 +109,9 @@ def run_plan(job_uuid: str, task_id: str) -> None:
     job = PlanRun.objects.select_related("operation").filter(uuid=job_uuid).first()
     if job is None:
         return
-    waiting = Q(status__in=(PlanRunStatus.QUEUED, PlanRunStatus.RUNNING)) & (Q(task_id=task_id) | Q(task_id=""))
-    claimed = PlanRun.objects.filter(waiting, pk=job.pk).update(
-        status=PlanRunStatus.RUNNING,
-        task_id=task_id,
-        worker=worker_identity(),
-        heartbeat_at=timezone.now(),
-        progress=0,
-        message=_("Starting"),
-    )
-    if not claimed:
+    mine = start_run(PlanRun, job.pk, task_id, queued=PlanRunStatus.QUEUED, running=PlanRunStatus.RUNNING)
+    if mine is None:
         return
-    mine = PlanRun.objects.filter(pk=job.pk, task_id=task_id, status=PlanRunStatus.RUNNING)
     with Heartbeat(PlanRun, job.pk, task_id) as beat:
         try:
             result = planner.run(job.operation, job.scenario, job.what_if or None, progress=beat.report)

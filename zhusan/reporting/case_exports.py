@@ -39,7 +39,7 @@ import py7zr
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -53,7 +53,7 @@ from zhusan.accounts.models import Organisation, User
 from zhusan.accounts.permissions import SEVERE_COMPARTMENTS, Capability, Compartment, policy
 from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, record
-from zhusan.core.jobs import Heartbeat, death_of, enqueue_after_commit, worker_identity
+from zhusan.core.jobs import Heartbeat, death_of, enqueue_after_commit, start_run
 from zhusan.core.models import DatasetMarker
 from zhusan.core.tabular_out import csv_bytes, safe_row, write_xlsx
 from zhusan.operations.models import EntryStatus, ManifestEntry
@@ -741,18 +741,9 @@ def run_case_export(job_uuid: str, task_id: str) -> None:
     job = CaseExport.objects.select_related("created_by").filter(uuid=job_uuid).first()
     if job is None:
         return
-    waiting = Q(status__in=(CaseExportStatus.QUEUED, CaseExportStatus.RUNNING)) & (Q(task_id=task_id) | Q(task_id=""))
-    claimed = CaseExport.objects.filter(waiting, pk=job.pk).update(
-        status=CaseExportStatus.RUNNING,
-        task_id=task_id,
-        worker=worker_identity(),
-        heartbeat_at=timezone.now(),
-        progress=0,
-        message=_("Starting"),
-    )
-    if not claimed:
+    mine = start_run(CaseExport, job.pk, task_id, queued=CaseExportStatus.QUEUED, running=CaseExportStatus.RUNNING)
+    if mine is None:
         return
-    mine = CaseExport.objects.filter(pk=job.pk, task_id=task_id, status=CaseExportStatus.RUNNING)
     user = job.created_by
     with Heartbeat(CaseExport, job.pk, task_id) as beat:
         try:

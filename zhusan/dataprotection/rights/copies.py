@@ -23,7 +23,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -33,7 +32,7 @@ from zhusan.accounts.permissions import Compartment
 from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, record, write_action
 from zhusan.core import fonts
-from zhusan.core.jobs import Heartbeat, death_of, enqueue_after_commit, worker_identity
+from zhusan.core.jobs import Heartbeat, death_of, enqueue_after_commit, start_run
 from zhusan.core.shaping import enable_shaping
 from zhusan.registry.access import seals_of, stage_label
 from zhusan.registry.models import Person
@@ -227,18 +226,9 @@ def run_subject_copy(copy_uuid: str, task_id: str) -> None:
     copy = SubjectCopy.objects.select_related("request__person").filter(uuid=copy_uuid).first()
     if copy is None:
         return
-    waiting = Q(status__in=(CopyStatus.QUEUED, CopyStatus.RUNNING)) & (Q(task_id=task_id) | Q(task_id=""))
-    claimed = SubjectCopy.objects.filter(waiting, pk=copy.pk).update(
-        status=CopyStatus.RUNNING,
-        task_id=task_id,
-        worker=worker_identity(),
-        heartbeat_at=timezone.now(),
-        progress=0,
-        message=_("Starting"),
-    )
-    if not claimed:
+    mine = start_run(SubjectCopy, copy.pk, task_id, queued=CopyStatus.QUEUED, running=CopyStatus.RUNNING)
+    if mine is None:
         return
-    mine = SubjectCopy.objects.filter(pk=copy.pk, task_id=task_id, status=CopyStatus.RUNNING)
     request = copy.request
     with Heartbeat(SubjectCopy, copy.pk, task_id) as beat:
         try:
