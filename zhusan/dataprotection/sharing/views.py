@@ -4,6 +4,7 @@ partners with an agreement in force. Thin views over selectors and services."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -307,84 +308,86 @@ def _get_breach(breach_uuid: Any) -> Breach:
     return get_object_or_404(Breach, uuid=breach_uuid)
 
 
+def _breach_form(
+    request: AuthenticatedHttpRequest,
+    breach: Breach,
+    form: Any,
+    form_key: str,
+    act: Callable[[Actor, Breach, dict[str, Any]], Any],
+    done: str,
+) -> HttpResponse:
+    """One of the breach page's forms posted: ``act`` the service with the
+    form's data; on success a message and back to the page, otherwise the page
+    with the form's errors (a stale version: the page as it now is)."""
+    if form.is_valid():
+        try:
+            act(_actor(request), breach, dict(form.cleaned_data))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except StaleVersionError as exc:
+            _stale(request, exc)
+            return redirect("dataprotection_sharing:breach_detail", breach_uuid=breach.uuid)
+        else:
+            messages.success(request, done)
+            return redirect("dataprotection_sharing:breach_detail", breach_uuid=breach.uuid)
+    breach.refresh_from_db()
+    return _breach_page(request, breach, **{form_key: form})
+
+
+def _update(actor: Actor, breach: Breach, data: dict[str, Any]) -> Any:
+    version = data.pop("version")
+    return services.breach_update(actor=actor, breach=breach, expected_version=version, **data)
+
+
 @officer_only
 def breach_detail(request: AuthenticatedHttpRequest, breach_uuid: Any) -> HttpResponse:
     breach = _get_breach(breach_uuid)
     if request.method != "POST":
         return _breach_page(request, breach)
-    form = BreachUpdateForm(request.POST)
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        try:
-            services.breach_update(actor=_actor(request), breach=breach, expected_version=version, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except StaleVersionError as exc:
-            _stale(request, exc)
-            return redirect("dataprotection_sharing:breach_detail", breach_uuid=breach.uuid)
-        else:
-            messages.success(request, _("The breach was updated."))
-            return redirect("dataprotection_sharing:breach_detail", breach_uuid=breach.uuid)
-    breach.refresh_from_db()
-    return _breach_page(request, breach, update_form=form)
+    return _breach_form(
+        request, breach, BreachUpdateForm(request.POST), "update_form", _update, _("The breach was updated.")
+    )
 
 
 @officer_only
 @require_POST
 def breach_authority(request: AuthenticatedHttpRequest, breach_uuid: Any) -> HttpResponse:
-    breach = _get_breach(breach_uuid)
-    form = AuthorityForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.breach_notify_authority(
-                actor=_actor(request),
-                breach=breach,
-                decision=data["decision"],
-                notified_at=data["notified_at"],
-                reference=data["reference"],
-                reason=data["reason"],
-                expected_version=data["version"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except StaleVersionError as exc:
-            _stale(request, exc)
-            return redirect("dataprotection_sharing:breach_detail", breach_uuid=breach.uuid)
-        else:
-            messages.success(request, _("The notification to the authority was recorded."))
-            return redirect("dataprotection_sharing:breach_detail", breach_uuid=breach.uuid)
-    breach.refresh_from_db()
-    return _breach_page(request, breach, authority_form=form)
+    return _breach_form(
+        request,
+        _get_breach(breach_uuid),
+        AuthorityForm(request.POST),
+        "authority_form",
+        lambda actor, breach, data: services.breach_notify_authority(
+            actor=actor,
+            breach=breach,
+            decision=data["decision"],
+            notified_at=data["notified_at"],
+            reference=data["reference"],
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+        _("The notification to the authority was recorded."),
+    )
 
 
 @officer_only
 @require_POST
 def breach_persons(request: AuthenticatedHttpRequest, breach_uuid: Any) -> HttpResponse:
-    breach = _get_breach(breach_uuid)
-    form = PersonsForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.breach_notify_persons(
-                actor=_actor(request),
-                breach=breach,
-                decision=data["decision"],
-                notified_on=data["notified_on"],
-                reason=data["reason"],
-                expected_version=data["version"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except StaleVersionError as exc:
-            _stale(request, exc)
-            return redirect("dataprotection_sharing:breach_detail", breach_uuid=breach.uuid)
-        else:
-            messages.success(request, _("The notification to the persons was recorded."))
-            return redirect("dataprotection_sharing:breach_detail", breach_uuid=breach.uuid)
-    breach.refresh_from_db()
-    return _breach_page(request, breach, persons_form=form)
+    return _breach_form(
+        request,
+        _get_breach(breach_uuid),
+        PersonsForm(request.POST),
+        "persons_form",
+        lambda actor, breach, data: services.breach_notify_persons(
+            actor=actor,
+            breach=breach,
+            decision=data["decision"],
+            notified_on=data["notified_on"],
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+        _("The notification to the persons was recorded."),
+    )
 
 
 @officer_only
