@@ -88,7 +88,7 @@ class SharingWriter:
             reference="employment_after_six_months",
             description="A published count of adults in employment six months after arrival, by region and sex.",
             necessity="The programme's donors and parliament ask for it; no case-level data leaves the system.",
-            risks="Small regions could single out a person: the count goes through disclosure control "
+            harms="Small regions could single out a person: the count goes through disclosure control "
             "(suppression under 5, cell-key perturbation).",
         )
         self._closed_breach(actor, rng)
@@ -111,7 +111,7 @@ class SharingWriter:
             organisation=organisation,
             description="Referrals (and, where ticked, case transfers or exports) of returnees to the partner's services.",
             necessity="The partner provides a service the programme does not; only the categories it needs are sent.",
-            risks="Onward sharing and over-retention at the partner: forbidden by the agreement, checked each year.",
+            harms="Onward sharing and over-retention at the partner: forbidden by the agreement, checked each year.",
         )
         return services.assessment_decide(
             actor=actor, assessment=assessment, decision="approved", expected_version=1, decided_on=decided_on

@@ -48,7 +48,7 @@ def agree(
         organisation=organisation,
         description="Referrals and transfers of cases.",
         necessity="Needed for reintegration.",
-        risks="Onward sharing; mitigated by the agreement.",
+        harms="Onward sharing; mitigated by the agreement.",
         decision=AssessmentDecision.APPROVED,
         decided_by=officer,
         decided_on=today,

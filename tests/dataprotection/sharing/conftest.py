@@ -83,7 +83,7 @@ def approved_assessment(officer, organisation):
         organisation=organisation,
         description="Referrals for livelihood support.",
         necessity="No other provider in the region.",
-        risks="Onward sharing: forbidden by the agreement.",
+        harms="Onward sharing: forbidden by the agreement.",
     )
     return services.assessment_decide(
         actor=act(officer), assessment=assessment, decision="approved", expected_version=assessment.version

@@ -49,7 +49,7 @@ def test_an_agreement_cannot_be_made_active_without_an_assessment(officer, partn
 def test_an_agreement_cannot_be_made_active_on_an_assessment_waiting_for_a_decision(officer, partner):
     assessment = services.assessment_create(
         actor=act(officer), title="Women at Work", covers="partner", organisation=partner,
-        description="Referrals.", necessity="Needed.", risks="Few.",
+        description="Referrals.", necessity="Needed.", harms="Few.",
     )  # fmt: skip
     draft = _create(officer, partner, assessment=assessment)
     assert draft.status == AgreementStatus.DRAFT
@@ -75,7 +75,7 @@ def test_an_approved_assessment_makes_the_agreement_active(officer, partner):
 def test_an_assessment_is_rejected_only_with_a_reason_and_records_the_approver_and_date(officer, partner):
     assessment = services.assessment_create(
         actor=act(officer), title="New import source", covers="import_source", reference="Camp registry list",
-        description="A list from the camp administration.", necessity="Tracing.", risks="Accuracy.",
+        description="A list from the camp administration.", necessity="Tracing.", harms="Accuracy.",
     )  # fmt: skip
     with pytest.raises(ValidationError) as exc:
         services.assessment_decide(actor=act(officer), assessment=assessment, decision="rejected", expected_version=1)
@@ -94,7 +94,7 @@ def test_an_assessment_is_rejected_only_with_a_reason_and_records_the_approver_a
 def test_an_assessment_must_name_what_it_covers(officer):
     with pytest.raises(ValidationError) as exc:
         services.assessment_create(
-            actor=act(officer), title="x", covers="partner", description="d", necessity="n", risks="r"
+            actor=act(officer), title="x", covers="partner", description="d", necessity="n", harms="r"
         )
     assert "organisation" in exc.value.message_dict
     assert not ImpactAssessment.objects.exists()

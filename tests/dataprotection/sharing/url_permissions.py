@@ -53,7 +53,7 @@ def objects(world: dict[str, Any]) -> dict[str, str]:
     partner = OrganisationFactory(name="Probe Partner Association")
     assessment = services.assessment_create(
         actor=actor, title="Probe partner", covers="partner", organisation=partner,
-        description="Referrals.", necessity="Needed.", risks="Onward sharing.",
+        description="Referrals.", necessity="Needed.", harms="Onward sharing.",
     )  # fmt: skip
     today = timezone.localdate()
     agreement = services.agreement_create(

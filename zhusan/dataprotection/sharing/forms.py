@@ -69,7 +69,7 @@ class AssessmentForm(forms.Form):
     )
     description = _text(_("The data flow"), help_text=_("What data, from whom, to whom, for what purpose."))
     necessity = _text(_("Necessity and proportionality"))
-    risks = _text(_("Risks and mitigations"), rows=6)
+    harms = _text(_("Possible harms and mitigations"), rows=6)
 
 
 class DecisionForm(VersionForm):

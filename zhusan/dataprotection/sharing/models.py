@@ -68,7 +68,7 @@ class ImpactAssessment(UUIDModel, TimeStampedModel, VersionedModel):
     reference = models.CharField(_("reference (indicator code, import source name)"), max_length=200, blank=True)
     description = models.TextField(_("the data flow"))
     necessity = models.TextField(_("necessity and proportionality"))
-    risks = models.TextField(_("risks and mitigations"))
+    harms = models.TextField(_("possible harms and mitigations"))
     decision = models.CharField(
         _("decision"), max_length=20, choices=AssessmentDecision.choices, default=AssessmentDecision.PENDING
     )

@@ -160,7 +160,7 @@ def _clean_assessment(
     reference: str,
     description: str,
     necessity: str,
-    risks: str,
+    harms: str,
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not title.strip():
@@ -175,8 +175,8 @@ def _clean_assessment(
         errors["description"] = _("Describe the data flow: what data, from whom, to whom, why.")
     if not necessity.strip():
         errors["necessity"] = _("Say why the flow is necessary and proportionate.")
-    if not risks.strip():
-        errors["risks"] = _("List the risks to the persons and how each is mitigated.")
+    if not harms.strip():
+        errors["harms"] = _("List the possible harms to the persons and how each is mitigated.")
     return errors
 
 
@@ -188,7 +188,7 @@ def assessment_create(
     covers: str,
     description: str,
     necessity: str,
-    risks: str,
+    harms: str,
     organisation: Organisation | None = None,
     reference: str = "",
 ) -> ImpactAssessment:
@@ -200,7 +200,7 @@ def assessment_create(
         reference=reference,
         description=description,
         necessity=necessity,
-        risks=risks,
+        harms=harms,
     )
     if errors:
         raise ValidationError(errors)
@@ -211,7 +211,7 @@ def assessment_create(
         reference=reference.strip() if covers != CoverageKind.PARTNER else "",
         description=description.strip(),
         necessity=necessity.strip(),
-        risks=risks.strip(),
+        harms=harms.strip(),
         created_by=user,
     )
     record(
