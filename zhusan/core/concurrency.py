@@ -40,3 +40,11 @@ def save_versioned(instance: Any, *, expected_version: int, fields: list[str]) -
         current = model._default_manager.filter(pk=instance.pk).values_list("version", flat=True).first()
         raise StaleVersionError(instance, expected_version, current)
     instance.version = expected_version + 1
+
+
+def check_version(instance: Any, expected_version: int) -> None:
+    """Raise ``StaleVersionError`` unless the stored row still has ``expected_version``
+    (read before validating, so a stale form is refused before anything is checked)."""
+    current = type(instance)._default_manager.filter(pk=instance.pk).values_list("version", flat=True).first()
+    if current != expected_version:
+        raise StaleVersionError(instance, expected_version, current)

@@ -26,7 +26,7 @@ from zhusan.accounts.access import has_capability
 from zhusan.accounts.permissions import Capability
 from zhusan.audit.models import Action, AuditEvent, DeletionCertificate, ObjectType
 from zhusan.audit.services import Actor, Denied, diff, record, record_deletion, write_action
-from zhusan.core.concurrency import StaleVersionError, save_versioned
+from zhusan.core.concurrency import check_version, save_versioned
 from zhusan.registry.models import Person
 from zhusan.reintegration.followup.models import CaseClosure, ClosureStatus
 
@@ -78,12 +78,6 @@ def _require_officer(actor: Actor, object_type: ObjectType = ObjectType.DATA_PRO
             object_type=object_type,
             why=f"no capability {Capability.MANAGE_DATA_PROTECTION.value}",
         )
-
-
-def _check_version(instance: Any, expected_version: int) -> None:
-    current = type(instance)._default_manager.filter(pk=instance.pk).values_list("version", flat=True).first()
-    if current != expected_version:
-        raise StaleVersionError(instance, expected_version, current)
 
 
 # --- Rules -------------------------------------------------------------------------------------
@@ -162,7 +156,7 @@ def rule_save(
         return rule
     if expected_version is None:
         raise ValidationError({"kind": _("A rule for this kind of record exists already; edit it.")})
-    _check_version(rule, expected_version)
+    check_version(rule, expected_version)
     before = {"period_years": rule.period_years, "anchor": rule.anchor, "note": rule.note}
     rule.period_years, rule.anchor, rule.note = years, anchor, note.strip()
     save_versioned(rule, expected_version=expected_version, fields=["period_years", "anchor", "note"])
@@ -221,7 +215,7 @@ def hold_place(*, actor: Actor, person: Person, reason: str, reference: str = ""
 @write_action
 def hold_lift(*, actor: Actor, hold: LegalHold, reason: str, expected_version: int) -> LegalHold:
     _require_officer(actor, ObjectType.LEGAL_HOLD)
-    _check_version(hold, expected_version)
+    check_version(hold, expected_version)
     if not hold.active:
         raise ValidationError({"reason": _("This hold was lifted already.")})
     if not reason.strip():
@@ -438,7 +432,7 @@ def batch_approve(*, actor: Actor, batch: RetentionBatch, expected_version: int)
     """Approve ``batch``: its pending items are deleted by a task of the queue.
     Refused when the batch ran already or an item's person is under a hold."""
     _require_officer(actor, ObjectType.RETENTION_BATCH)
-    _check_version(batch, expected_version)
+    check_version(batch, expected_version)
     if batch.status != BatchStatus.WAITING:
         raise ValidationError({"batch": _("This batch was approved already; it cannot run twice.")})
     pending = list(batch.items.filter(status=ItemStatus.PENDING))

@@ -25,7 +25,7 @@ from zhusan.accounts.models import Organisation
 from zhusan.accounts.permissions import Capability, Compartment
 from zhusan.audit.models import Action, AuditEvent, ObjectType
 from zhusan.audit.services import Actor, Denied, diff, record, write_action
-from zhusan.core.concurrency import StaleVersionError, save_versioned
+from zhusan.core.concurrency import check_version, save_versioned
 from zhusan.registry.extensions import SharingPurpose
 from zhusan.registry.models import Person
 
@@ -71,12 +71,6 @@ def _require_officer(actor: Actor, object_type: ObjectType, ref: object = "") ->
             why="missing manage_data_protection",
         )
     return user
-
-
-def _check_version(instance: Any, expected_version: int) -> None:
-    current = type(instance)._default_manager.filter(pk=instance.pk).values_list("version", flat=True).first()
-    if current != expected_version:
-        raise StaleVersionError(instance, expected_version, current)
 
 
 def _day(value: date) -> str:
@@ -236,7 +230,7 @@ def assessment_decide(
 ) -> ImpactAssessment:
     """Approve, reject or send back an assessment; the approver and the date are recorded."""
     user = _require_officer(actor, ObjectType.IMPACT_ASSESSMENT, assessment.uuid)
-    _check_version(assessment, expected_version)
+    check_version(assessment, expected_version)
     errors: dict[str, str] = {}
     if decision not in (AssessmentDecision.APPROVED, AssessmentDecision.REJECTED, AssessmentDecision.NEEDS_CHANGES):
         errors["decision"] = _("Choose approved, rejected or needs changes.")
@@ -442,7 +436,7 @@ def agreement_update(
     unknown = set(changes) - set(AGREEMENT_FIELDS)
     if unknown:
         raise ValidationError({k: _("This field cannot be changed here.") for k in sorted(unknown)})
-    _check_version(agreement, expected_version)
+    check_version(agreement, expected_version)
     merged: dict[str, Any] = {
         "purposes": agreement.purposes,
         **{f: getattr(agreement, f) for f in AGREEMENT_FIELDS if f != "purposes"},
@@ -493,7 +487,7 @@ def agreement_set_status(
 ) -> SharingAgreement:
     """Make an agreement active (only on an approved assessment of its partner) or end it."""
     _require_officer(actor, ObjectType.SHARING_AGREEMENT, agreement.uuid)
-    _check_version(agreement, expected_version)
+    check_version(agreement, expected_version)
     if status not in AgreementStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
     if status == AgreementStatus.ACTIVE:
@@ -629,7 +623,7 @@ def breach_update(*, actor: Actor, breach: Breach, expected_version: int, **chan
     unknown = set(changes) - set(BREACH_FIELDS)
     if unknown:
         raise ValidationError({k: _("This field cannot be changed here.") for k in sorted(unknown)})
-    _check_version(breach, expected_version)
+    check_version(breach, expected_version)
     _require_open(breach)
     values = {k: (v.strip() if isinstance(v, str) else v) for k, v in changes.items()}
     happened_at: Any = values.get("happened_at", breach.happened_at)
@@ -658,7 +652,7 @@ def breach_notify_authority(
     """Record the notification to the supervisory authority (when, its
     reference), or the decision that none is required (and why)."""
     _require_officer(actor, ObjectType.BREACH, breach.uuid)
-    _check_version(breach, expected_version)
+    check_version(breach, expected_version)
     _require_open(breach)
     errors: dict[str, str] = {}
     values: dict[str, Any] = {"authority_decision": decision}
@@ -697,7 +691,7 @@ def breach_notify_persons(
 ) -> Breach:
     """Record that the persons affected were told (and when), or why not."""
     _require_officer(actor, ObjectType.BREACH, breach.uuid)
-    _check_version(breach, expected_version)
+    check_version(breach, expected_version)
     _require_open(breach)
     errors: dict[str, str] = {}
     values: dict[str, Any] = {"persons_decision": decision}
@@ -724,7 +718,7 @@ def breach_notify_persons(
 def breach_close(*, actor: Actor, breach: Breach, expected_version: int) -> Breach:
     """Close a breach once contained, both notifications decided and the lessons written."""
     user = _require_officer(actor, ObjectType.BREACH, breach.uuid)
-    _check_version(breach, expected_version)
+    check_version(breach, expected_version)
     _require_open(breach)
     errors: dict[str, str] = {}
     if not breach.containment.strip():
@@ -748,7 +742,7 @@ def breach_close(*, actor: Actor, breach: Breach, expected_version: int) -> Brea
 @write_action
 def breach_reopen(*, actor: Actor, breach: Breach, expected_version: int) -> Breach:
     _require_officer(actor, ObjectType.BREACH, breach.uuid)
-    _check_version(breach, expected_version)
+    check_version(breach, expected_version)
     if breach.status != BreachStatus.CLOSED:
         raise ValidationError({"status": _("This breach is open.")})
     return _save_breach(
