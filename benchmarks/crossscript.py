@@ -6,6 +6,13 @@ engines of zhusan/engine/engines.py (`zhusan link --engine`): Splink 5 on
 DuckDB and on Spark (local mode) fed Zhusan's cross-script name keys.
 
     .venv/bin/python benchmarks/crossscript.py [--quick] [--only zhusan|splink|baseline|duckdb|spark|reader]
+        [--population kazakh|uzbek|tajik|mixed]
+
+``--population`` picks whose registry and list (benchmarks/synthetic.py): a
+Kazakh Cyrillic registry (the default), an Uzbek one (Uzbek Latin with any
+apostrophe, some Uzbek Cyrillic), a Tajik one (Tajik Cyrillic, -zoda), or
+the three nations' families in one registry; the lists are written as camp
+and consular lists write these names.
 
 ``--only reader`` writes the registry and the list as files (the list as a
 camp list writes it: ages with the list's date, kunyas in an alias column,
@@ -32,7 +39,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import report, scores  # noqa: E402
-from benchmarks.synthetic import make  # noqa: E402
+from benchmarks.synthetic import POPULATIONS, make  # noqa: E402
 from zhusan.engine.dates import StatedAge  # noqa: E402
 from zhusan.engine.engines import best_per_left  # noqa: E402
 from zhusan.engine.link import Linker  # noqa: E402
@@ -125,6 +132,18 @@ def run_engine(engine):
 
 LIST_HEADER = ["id", "family_name", "given_name", "father_name", "alias", "sex", "birth_date", "age", "list_date"]
 REGISTRY_HEADER = ["ID", "Фамилия", "Имя", "Имя отца", "Дата рождения", "Пол", "Место рождения", "Кунья"]
+#: Each population's registry export: its header, its words for male and
+#: female, and the --map a user gives for headers the reader does not know.
+REGISTRY_EXPORTS: dict[str, tuple[list[str], tuple[str, str], dict[str, str]]] = {
+    "kazakh": (REGISTRY_HEADER, ("м", "ж"), {}),
+    "uzbek": (["ID", "Familiya", "Ismi", "Otasining ismi", "Tug'ilgan sana", "Jinsi", "Tug'ilgan joyi", "Kunya"],
+              ("erkak", "ayol"), {}),
+    "tajik": (["ID", "Насаб", "Ном", "Номи падар", "Санаи таваллуд", "Ҷинс", "Ҷои таваллуд", "Кунья"],
+              ("мард", "зан"), {"family": "Насаб", "given": "Ном", "patronymic": "Номи падар",
+                                "birth": "Санаи таваллуд", "sex": "Ҷинс", "place": "Ҷои таваллуд"}),
+    "mixed": (["ID", "Фамилия", "Имя", "Имя отца", "Отчество", "Дата рождения", "Пол", "Место рождения", "Кунья"],
+              ("м", "ж"), {}),
+}  # fmt: skip
 NO_DATE_SHARE = 0.1
 
 
@@ -144,18 +163,24 @@ def _dmy(b) -> str:
     return f"{b.day:02d}.{b.month:02d}.{b.year}" if b.day else str(b)
 
 
-def write_lists(registry, lst, directory: Path, seed: int = 11) -> tuple[Path, Path]:
+def write_lists(registry, lst, directory: Path, seed: int = 11, population: str = "kazakh") -> tuple[Path, Path]:
     """The registry and the list as files: the list as a camp list writes it
     (ages with the list's date, kunyas in an alias column, no date for some),
-    the registry as a Russian-language registry export."""
+    the registry as the population's registry exports it (Russian, Uzbek or
+    Tajik headers; father's name or patronymic)."""
     rng = random.Random(seed)
+    header, (male, female), _ = REGISTRY_EXPORTS[population]
     reg_path, list_path = directory / "registry.csv", directory / "camp.csv"
     with reg_path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(REGISTRY_HEADER)
+        w.writerow(header)
         for r in registry:
-            w.writerow([f"R{r['pid']}", r["family"], r["given"], r["father"], _dmy(r["birth"]),
-                        "ж" if r["sex"] == "f" else "м", r["place"], r["kunya"]])  # fmt: skip
+            if population == "mixed":
+                names = [r["family"], r["given"], r.get("father") or "", r.get("patronymic") or ""]
+            else:
+                names = [r["family"], r["given"], r.get("father") or r.get("patronymic") or ""]
+            w.writerow([f"R{r['pid']}", *names, _dmy(r["birth"]), female if r["sex"] == "f" else male,
+                        r["place"], r["kunya"]])  # fmt: skip
     with list_path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(LIST_HEADER)
@@ -175,17 +200,17 @@ def write_lists(registry, lst, directory: Path, seed: int = 11) -> tuple[Path, P
     return reg_path, list_path
 
 
-def run_reader(registry, lst, *, engine: str = "zhusan"):
+def run_reader(registry, lst, *, engine: str = "zhusan", population: str = "kazakh"):
     """The lists written as files and read back by the command's reader
     (zhusan.engine.io.read_person_file), then linked as ``zhusan link`` links."""
     from zhusan.engine.engines import link_records
     from zhusan.engine.io import read_person_file
 
     with tempfile.TemporaryDirectory(prefix="zhusan-bench-") as tmp:
-        reg_path, list_path = write_lists(registry, lst, Path(tmp))
+        reg_path, list_path = write_lists(registry, lst, Path(tmp), population=population)
         t0 = time.perf_counter()
         left = read_person_file(list_path).records
-        right = read_person_file(reg_path).records
+        right = read_person_file(reg_path, REGISTRY_EXPORTS[population][2]).records
         pairs = link_records(left, right, engine=engine, threshold=0.5)
         return pairs.left, pairs.right, time.perf_counter() - t0
 
@@ -237,15 +262,18 @@ def main(argv=None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="5,000 registry records instead of 50,000")
     parser.add_argument("--only", choices=["zhusan", "splink", "baseline", "duckdb", "spark", "reader"])
+    parser.add_argument("--population", choices=POPULATIONS, default="kazakh",
+                        help="whose registry and list: Kazakh, Uzbek, Tajik or the three mixed")  # fmt: skip
     args = parser.parse_args(argv)
     n_reg, n_list = (5_000, 1_000) if args.quick else (50_000, 5_000)
-    registry, lst = make(n_reg, n_list)
+    registry, lst = make(n_reg, n_list, population=args.population)
+    bench = f"cross-script {args.population} {n_list}×{n_reg}"
     rows = []
     if args.only == "reader":
         # Files as a camp list and a registry export write them, through the command's reader.
-        li, ri, secs = run_reader(registry, lst)
+        li, ri, secs = run_reader(registry, lst, population=args.population)
         correct, n_true = truth(registry, lst, li, ri)
-        report([{"benchmark": f"cross-script {n_list}×{n_reg}, files", "system": "zhusan link (reader + engine)",
+        report([{"benchmark": f"{bench}, files", "system": "zhusan link (reader + engine)",
                  **scores(correct, n_true), "seconds": secs}])  # fmt: skip
         print()
         kinds = by_kind(registry, lst, li, ri)
@@ -266,15 +294,13 @@ def main(argv=None) -> list[dict]:
         except Exception as exc:  # report a system that fails on this data rather than stop
             rows.append(
                 {
-                    "benchmark": f"cross-script {n_list}×{n_reg}",
+                    "benchmark": bench,
                     "system": f"{name}: failed ({str(exc).split('.')[0][:70]})",
                 }
             )
             continue
         correct, n_true = truth(registry, lst, li, ri)
-        rows.append(
-            {"benchmark": f"cross-script {n_list}×{n_reg}", "system": name, **scores(correct, n_true), "seconds": secs}
-        )
+        rows.append({"benchmark": bench, "system": name, **scores(correct, n_true), "seconds": secs})
     report(rows)
     return rows
 
