@@ -1,19 +1,23 @@
-"""Linkage engines: the NumPy engine (one-shot and through the registry index),
-Splink on DuckDB and Splink on Spark in local mode find the same pairs across
-scripts and write the same columns."""
+"""Linkage engines: the project's one model wherever it runs. ``duckdb`` (the
+Linker with DuckDB's blocking joins) gives the pairs of ``zhusan`` below
+INDEX_FROM, and ``spark`` (the registry index scored in Spark's partitions)
+those of ``zhusan`` on its index path — the same rows, probabilities and
+evidence, on records read one way and on records read several ways."""
 
 from __future__ import annotations
 
+import builtins
 import csv
 import io
-import shutil
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
 from zhusan.engine import engines
-from zhusan.engine.engines import LABELS, link_records
+from zhusan.engine.engines import LABELS, EngineUnavailableError, Pairs, link_records
 from zhusan.matching.jobs import link_to_csv
 
 REGISTRY = [
@@ -40,8 +44,6 @@ LIST = [
 ]
 TRUE_PAIRS = {("L1", "R01"), ("L2", "R02"), ("L3", "R05"), ("L4", "R07"), ("L5", "R12")}
 
-HAS_JAVA = shutil.which("java") is not None
-
 
 def _registry() -> list[dict[str, object]]:
     return [{"id": i, "family": f, "given": g, "patronymic": p, "birth": b, "sex": s} for i, f, g, p, b, s in REGISTRY]
@@ -51,41 +53,92 @@ def _list() -> list[dict[str, object]]:
     return [{"id": i, "family": f, "given": g, "birth": b, "sex": s} for i, f, g, b, s in LIST]
 
 
-def _csv_files(tmp_path: Path) -> tuple[Path, Path]:
-    reg = tmp_path / "reg.csv"
-    reg.write_text(
-        "ID,Фамилия,Имя,Отчество,Дата рождения,Пол\n" + "".join(",".join(r) + "\n" for r in REGISTRY), encoding="utf-8"
-    )
-    lst = tmp_path / "list.csv"
-    lst.write_text("Ref,Surname,First name,DOB,Sex\n" + "".join(",".join(r) + "\n" for r in LIST), encoding="utf-8")
-    return lst, reg
+def _read_several_ways() -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """The same people, read several ways: aliases (a kunya, another
+    spelling), a full name of uncertain order, and registry persons with
+    several names (a married name) — every reading compared, each person once."""
+    left = _list()
+    left[0] = {"id": "L1", "family": "Smith", "given": "Aisha", "alias": "Umm Abdullah; Aisha Zhusupova",
+               "birth": "1990-03-14", "sex": "F"}  # fmt: skip
+    left[1] = {"id": "L2", "full_name": "Ivanov Yusup", "birth": "1985-07-02", "sex": "M"}
+    right = [dict(r, registry=True) for r in _registry()]
+    right.insert(5, {"id": "R05", "registry": True, "family": "Бекова", "given": "Фатима", "birth": "21.01.1995",
+                     "sex": "ж"})  # fmt: skip
+    return left, right
 
 
-def _read(path_or_text: Path | str) -> tuple[list[str], list[dict[str, str]]]:
-    text = path_or_text.read_text(encoding="utf-8") if isinstance(path_or_text, Path) else path_or_text
-    reader = csv.DictReader(io.StringIO(text))
-    rows = list(reader)
-    return list(reader.fieldnames or []), rows
+DATASETS = {"read one way": lambda: (_list(), _registry()), "read several ways": _read_several_ways}
+
+
+def _found(pairs: Pairs, left: list[dict[str, object]], right: list[dict[str, object]]) -> set[tuple[object, object]]:
+    return {(left[i]["id"], right[j]["id"]) for i, j in zip(pairs.left, pairs.right, strict=True)}
+
+
+def _assert_same(a: Pairs, b: Pairs) -> None:
+    """The same pairs in the same order, probabilities and weights to 1e-9, the same evidence."""
+    np.testing.assert_array_equal(a.left, b.left)
+    np.testing.assert_array_equal(a.right, b.right)
+    np.testing.assert_allclose(a.probability, b.probability, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(a.weight, b.weight, rtol=0, atol=1e-9)
+    assert [[(e.field, e.level, e.weight) for e in ev] for ev in a.evidence] == [
+        [(e.field, e.level, e.weight) for e in ev] for ev in b.evidence
+    ]
+    assert a.n_candidates == b.n_candidates
 
 
 @pytest.fixture
 def index_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The zhusan engine through the registry index, two left rows a chunk."""
+    """The zhusan engine through the registry index, two left records a chunk."""
     monkeypatch.setattr(engines, "INDEX_FROM", 1)
     monkeypatch.setattr(engines, "CHUNK", 2)
 
 
+@pytest.fixture(scope="module")
+def spark() -> None:
+    """Spark can run (pyspark and Java 17; CI has both): else the test is skipped, saying why."""
+    try:
+        engines.check_engine("spark")
+    except EngineUnavailableError as exc:
+        pytest.skip(f"Spark cannot run here: {exc}")
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+@pytest.mark.parametrize("all_pairs", [False, True], ids=["best pair", "all pairs"])
+def test_duckdb_gives_the_pairs_of_the_default_engine(dataset: str, all_pairs: bool) -> None:
+    left, right = DATASETS[dataset]()
+    default = link_records(left, right, threshold=0.05 if all_pairs else 0.5, all_pairs=all_pairs)
+    on_duckdb = link_records(left, right, engine="duckdb", threshold=0.05 if all_pairs else 0.5, all_pairs=all_pairs)
+    _assert_same(on_duckdb, default)
+    assert on_duckdb.engine == "duckdb" and default.engine == "zhusan"
+    assert TRUE_PAIRS <= _found(on_duckdb, left, right)
+    if not all_pairs:
+        assert _found(on_duckdb, left, right) == TRUE_PAIRS
+
+
+@pytest.mark.spark
+@pytest.mark.parametrize("dataset", DATASETS)
+def test_spark_gives_the_pairs_of_the_default_engine_on_its_index_path(
+    dataset: str, spark: None, index_path: None
+) -> None:
+    left, right = DATASETS[dataset]()
+    for all_pairs, threshold in ((False, 0.5), (True, 0.0)):
+        default = link_records(left, right, threshold=threshold, all_pairs=all_pairs)
+        on_spark = link_records(left, right, engine="spark", threshold=threshold, all_pairs=all_pairs)
+        _assert_same(on_spark, default)
+        assert on_spark.engine == "spark"
+        assert TRUE_PAIRS <= _found(on_spark, left, right)
+    assert _found(on_spark, left, right) > TRUE_PAIRS  # all pairs: the sister and the other candidates too
+
+
 @pytest.mark.parametrize("engine", ["zhusan", "zhusan-index", "duckdb"])
-def test_each_embedded_engine_links_a_cyrillic_registry_to_a_latin_list(
+def test_each_embedded_engine_links_a_cyrillic_registry_to_a_latin_list_and_explains_it(
     engine: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if engine == "zhusan-index":
         monkeypatch.setattr(engines, "INDEX_FROM", 1)
-        monkeypatch.setattr(engines, "CHUNK", 2)
     left, right = _list(), _registry()
     pairs = link_records(left, right, engine=engine.split("-")[0])
-    found = {(left[i]["id"], right[j]["id"]) for i, j in zip(pairs.left, pairs.right, strict=True)}
-    assert found == TRUE_PAIRS
+    assert _found(pairs, left, right) == TRUE_PAIRS
     assert all(p >= 0.5 for p in pairs.probability)
     evidence = {
         left[int(i)]["id"]: {e.field: e.level for e in ev} for i, ev in zip(pairs.left, pairs.evidence, strict=True)
@@ -96,25 +149,40 @@ def test_each_embedded_engine_links_a_cyrillic_registry_to_a_latin_list(
     assert evidence["L2"]["family name"] == "same surname (either gender form)"
 
 
-@pytest.mark.parametrize("engine", ["zhusan", "duckdb"])
-def test_every_engine_writes_the_same_columns(engine: str) -> None:
-    out = io.StringIO()
-    summary = link_to_csv(_list(), _registry(), out, engine=engine)
-    header, rows = _read(out.getvalue())
-    assert header[:6] == ["left_row", "left_id", "right_row", "right_id", "match_probability", "match_weight"]
-    assert header[-len(LABELS) - 3 : -3] == [f"evidence: {label}" for label in LABELS]
-    assert header[-3:] == ["decision", "candidate", "review_reason"]
-    linked = [r for r in rows if r["decision"] == "linked"]
-    assert {(r["left_id"], r["right_id"]) for r in linked} == TRUE_PAIRS and summary.pairs == 5
-    assert all(r["evidence: date of birth"].startswith("same date of birth (+") for r in linked)
-
-
-def test_the_index_path_reports_progress_per_chunk_up_to_completion(index_path: None) -> None:
+def _progress_of(engine: str) -> tuple[str, list[tuple[int, str]]]:
     seen: list[tuple[int, str]] = []
-    link_to_csv(_list(), _registry(), io.StringIO(), progress=lambda p, m: seen.append((p, m)))
+    out = io.StringIO()
+    link_to_csv(_list(), _registry(), out, engine=engine, progress=lambda p, m: seen.append((p, m)))
+    return out.getvalue(), seen
+
+
+@pytest.mark.parametrize("engine", ["zhusan", "duckdb"])
+def test_every_embedded_engine_reports_progress_up_to_100_and_writes_the_same_file(engine: str) -> None:
+    text, seen = _progress_of(engine)
     percents = [p for p, _ in seen]
     assert percents == sorted(percents) and percents[-1] == 100
-    assert sum("Linked" in m for _, m in seen) == 3  # six rows, two a chunk
+    assert text == _progress_of("zhusan")[0]
+    header, rows = _read(text)
+    assert header[:6] == ["left_row", "left_id", "right_row", "right_id", "match_probability", "match_weight"]
+    assert header[-len(LABELS) - 3 :] == [f"evidence: {label}" for label in LABELS] + [
+        "decision",
+        "candidate",
+        "review_reason",
+    ]
+    assert {(r["left_id"], r["right_id"]) for r in rows if r["decision"] == "linked"} == TRUE_PAIRS
+
+
+@pytest.mark.spark
+def test_spark_reports_progress_per_chunk_up_to_100_and_writes_the_index_paths_file(
+    spark: None, index_path: None
+) -> None:
+    on_spark, seen = _progress_of("spark")
+    default, seen_default = _progress_of("zhusan")
+    assert on_spark == default
+    for steps in (seen, seen_default):
+        percents = [p for p, _ in steps]
+        assert percents == sorted(percents) and percents[-1] == 100
+        assert sum("Linked" in m for _, m in steps) == 3  # six records, two a chunk
 
 
 def test_the_index_path_keeps_every_pair_above_the_threshold_when_asked(index_path: None) -> None:
@@ -127,6 +195,39 @@ def test_the_index_path_keeps_every_pair_above_the_threshold_when_asked(index_pa
     assert every.n_candidates == best.n_candidates
 
 
+# --- Through the command ---------------------------------------------------------------
+
+
+def _csv_files(tmp_path: Path) -> tuple[Path, Path]:
+    reg = tmp_path / "reg.csv"
+    reg.write_text(
+        "ID,Фамилия,Имя,Отчество,Дата рождения,Пол\n" + "".join(",".join(r) + "\n" for r in REGISTRY), encoding="utf-8"
+    )
+    lst = tmp_path / "list.csv"
+    lst.write_text("Ref,Surname,First name,DOB,Sex\n" + "".join(",".join(r) + "\n" for r in LIST), encoding="utf-8")
+    return lst, reg
+
+
+def _read(text: str) -> tuple[list[str], list[dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(text))
+    rows = list(reader)
+    return list(reader.fieldnames or []), rows
+
+
+@pytest.mark.spark
+def test_zhusan_link_on_spark_in_local_mode_writes_the_file_of_the_index_path(
+    tmp_path: Path, spark: None, index_path: None
+) -> None:
+    lst, reg = _csv_files(tmp_path)
+    on_spark, default = tmp_path / "spark.csv", tmp_path / "default.csv"
+    call_command("link", str(lst), str(reg), "-o", str(default))
+    call_command("link", str(lst), str(reg), "-o", str(on_spark), "--engine", "spark")
+    assert on_spark.read_text(encoding="utf-8") == default.read_text(encoding="utf-8")
+    rows = _read(on_spark.read_text(encoding="utf-8"))[1]
+    assert {(r["left_id"], r["right_id"]) for r in rows if r["decision"] == "linked"} == TRUE_PAIRS
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
+
+
 @pytest.mark.parametrize("engine", ["zhusan", "duckdb", "spark"])
 def test_a_malformed_file_is_refused_clearly_by_every_engine_and_nothing_is_written(
     engine: str, tmp_path: Path
@@ -135,7 +236,7 @@ def test_a_malformed_file_is_refused_clearly_by_every_engine_and_nothing_is_writ
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"Colour,Size\nred,3\n")
     out = tmp_path / "pairs.csv"
-    with pytest.raises(CommandError, match="no name column"):
+    with pytest.raises(CommandError, match="no name column|needs"):
         call_command("link", str(bad), str(reg), "-o", str(out), "--engine", engine)
     assert not out.exists()
     assert {p.name for p in tmp_path.iterdir()} == {"bad.csv", "reg.csv", "list.csv"}
@@ -146,9 +247,22 @@ def test_the_spark_engine_without_java_is_refused_clearly(tmp_path: Path, monkey
     monkeypatch.setattr(engines.shutil, "which", lambda name: None)
     lst, reg = _csv_files(tmp_path)
     out = tmp_path / "pairs.csv"
-    with pytest.raises(CommandError, match="needs Java 17"):
+    with pytest.raises(CommandError, match="needs (Java 17|pyspark)"):
         call_command("link", str(lst), str(reg), "-o", str(out), "--engine", "spark")
     assert not out.exists()
+
+
+def test_the_duckdb_engine_without_duckdb_is_refused_clearly(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_import = builtins.__import__
+
+    def no_duckdb(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "duckdb":
+            raise ImportError("No module named 'duckdb'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_duckdb)
+    with pytest.raises(EngineUnavailableError, match="the duckdb engine needs duckdb"):
+        link_records(_list(), _registry(), engine="duckdb")
 
 
 def test_an_unknown_engine_is_refused(tmp_path: Path) -> None:
@@ -156,52 +270,5 @@ def test_an_unknown_engine_is_refused(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="engine"):
         call_command("link", str(lst), str(reg), "-o", str(tmp_path / "o.csv"), "--engine", "oracle")
     assert not (tmp_path / "o.csv").exists()
-
-
-@pytest.mark.spark
-@pytest.mark.skipif(not HAS_JAVA, reason="Spark needs Java 17 (CI installs openjdk-17-jre-headless)")
-def test_zhusan_link_on_spark_in_local_mode_writes_the_pairs_the_default_engine_writes(tmp_path: Path) -> None:
-    lst, reg = _csv_files(tmp_path)
-    on_spark, default = tmp_path / "spark.csv", tmp_path / "default.csv"
-    call_command("link", str(lst), str(reg), "-o", str(default))
-    call_command("link", str(lst), str(reg), "-o", str(on_spark), "--engine", "spark")
-    header, rows = _read(on_spark)
-    assert header == _read(default)[0]
-    assert {(r["left_id"], r["right_id"]) for r in rows} == TRUE_PAIRS
-    assert all(float(r["match_probability"]) >= 0.5 for r in rows)
-    by_left = {r["left_id"]: r for r in rows}
-    assert by_left["L1"]["evidence: given name"].startswith("same name (+")
-    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
-
-
-def test_splink_is_fed_the_blocking_keys_of_the_numpy_rules_widened_on_the_incoming_side_only() -> None:
-    incoming = engines.features([{"given": "Aisha", "family": "Zhusupova", "birth": "1990-03-14"}], side="left")[0]
-    registered = engines.features([{"given": "Айша", "family": "Жүсіпова", "birth": "14.03.1990"}], side="right")[0]
-    given = registered["blk_given_year"]
-    assert len(given) == 1 and given[0] in incoming["blk_given_year"] and len(incoming["blk_given_year"]) == 5
-    assert len(registered["blk_family_year"]) == 1 and len(incoming["blk_family_year"]) == 3  # surname: ± 1
-    assert registered["blk_family_year"][0] in incoming["blk_family_year"]
-    assert incoming["blk_given_family"] == registered["blk_given_family"] is not None
-    assert len(incoming["family_block"]) == 4  # four consonants, as PERSON_RULES
-    assert registered["blk_kunya_family"] is None and registered["blk_kunya_year"] == []
-
-
-@pytest.mark.parametrize("engine", ["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
-def test_splink_finds_a_pair_only_through_the_birth_year_spread_and_each_pair_once(engine: str) -> None:
-    if engine == "spark" and not HAS_JAVA:
-        pytest.skip("Spark needs Java 17")
-    left = [{"id": "married", "given": "Aisha", "family": "Smith", "kunya": "Umm Bakr", "birth": "1990-03-14"}]
-    right = [
-        # another surname (married): only the given name's and the kunya's rules
-        # with birth year ± 2 bring her, both of them: compared once
-        {"id": "two years", "given": "Айша", "family": "Жүсіпова", "kunya": "Умм Бакир", "birth": "12.05.1992"},
-        {"id": "three years", "given": "Айша", "family": "Омарова", "birth": "12.05.1993"},
-        # given name and surname with or without years bring this one: compared once
-        {"id": "same", "given": "Айша", "family": "Смит", "birth": "14.03.1990"},
-        # born a day apart: no key in common (the same full date would be one)
-        {"id": "other", "given": "Фатима", "family": "Касымова", "birth": "15.03.1990"},
-    ]
-    pairs = link_records(left, right, engine=engine, threshold=0.0, all_pairs=True)
-    found = [right[j]["id"] for j in pairs.right]
-    assert sorted(found) == ["same", "two years"]
-    assert pairs.n_candidates == 2
+    with pytest.raises(EngineUnavailableError, match="unknown engine 'splink'; choose one of zhusan, duckdb, spark"):
+        link_records(_list(), _registry(), engine="splink")

@@ -11,7 +11,7 @@ threshold, optionally one-to-one (for two lists each without duplicates).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +21,11 @@ from .dates import gettext_noop
 from .model import LEVELS, Comparator, Encoded, Evidence, FellegiSunter, Field, random_pairs
 from .name_families import table
 from .translit import match_key
+
+#: ``candidates(left, right, rules, max_block=…)``: the distinct (left row,
+#: right row) pairs sharing a blocking key, sorted (:func:`~.blocking.candidate_pairs`
+#: with pandas, :func:`~.duck.duckdb_candidate_pairs` with DuckDB).
+CandidateFn = Callable[..., tuple[np.ndarray, np.ndarray]]
 
 
 @dataclass
@@ -40,12 +45,20 @@ class Linker:
     """Batch linkage. With fewer than ``min_train`` records on a side and
     default parameters on every field, the defaults are used as they are:
     EM on a handful of pairs learns noise (u from random pairs of three
-    records would include the match itself)."""
+    records would include the match itself). ``candidates`` joins the
+    blocking keys: pandas merges by default, DuckDB's for the ``duckdb`` engine."""
 
     def __init__(
-        self, fields: Sequence[Field], rules: Sequence[Rule], *, max_block: int = 2000, min_train: int = 200
+        self,
+        fields: Sequence[Field],
+        rules: Sequence[Rule],
+        *,
+        max_block: int = 2000,
+        min_train: int = 200,
+        candidates: CandidateFn = candidate_pairs,
     ) -> None:
         self.fields = list(fields)
+        self.candidates = candidates
         self.min_train = min_train
         self.rules = list(rules)
         self.max_block = max_block
@@ -88,7 +101,7 @@ class Linker:
     ) -> LinkResult:
         enc_l = self.comparator.encode(left)
         enc_r = self.comparator.encode(right)
-        il, ir = candidate_pairs(left, right, self.rules, max_block=self.max_block)
+        il, ir = self.candidates(left, right, self.rules, max_block=self.max_block)
         gammas = self.comparator.compare(enc_l, enc_r, il, ir)
         if train:
             self.train(enc_l, enc_r, il, ir, gammas, n_random=n_random)
