@@ -1,9 +1,11 @@
 """Cross-script linkage: a Cyrillic registry against a list written in ICAO
 Latin, informal Latin, Arabic script, kunyas, year-only dates and stated ages,
 with siblings and namesakes as hard negatives. Zhusan, Splink 5 with default
-comparisons on the names as written, a rapidfuzz baseline, and the linkage
-engines of zhusan/engine/engines.py (`zhusan link --engine`): Splink 5 on
-DuckDB and on Spark (local mode) fed Zhusan's cross-script name keys.
+comparisons on the names as written (a well-known reference), a rapidfuzz
+baseline, and the linkage engines of zhusan/engine/engines.py (`zhusan link
+--engine`): Zhusan's own model with DuckDB's blocking joins, and run in
+Spark's partitions (local mode); benchmarks/engines_parity.py compares the
+three engines alone.
 
     .venv/bin/python benchmarks/crossscript.py [--quick] [--only zhusan|splink|baseline|duckdb|spark|reader]
         [--population kazakh|uzbek|tajik|mixed]
@@ -283,8 +285,8 @@ def main(argv=None) -> list[dict]:
         ("zhusan", "Zhusan", run_zhusan),
         ("splink", "Splink 5 (DuckDB), default comparisons", run_splink),
         ("baseline", "rapidfuzz baseline", run_baseline),
-        ("duckdb", "engine duckdb: Splink 5 (DuckDB) on Zhusan's name keys", run_engine("duckdb")),
-        ("spark", "engine spark: Splink 5 (Spark local[2]) on Zhusan's name keys", run_engine("spark")),
+        ("duckdb", "engine duckdb: Zhusan's model, DuckDB's blocking joins", run_engine("duckdb")),
+        ("spark", "engine spark: Zhusan's model in Spark's partitions (local[2])", run_engine("spark")),
     ]
     for key, name, fn in runs:
         if args.only != key and (args.only or key == "spark"):
