@@ -419,7 +419,8 @@ class CentralAsianPopulation:
         self.female = [CAName(*n) for n in CA_FEMALE]
         self.tajik = nation == "tajik"
         # Surnames are made from a forebear's name: the roots above and every male name ending in a consonant
-        self.roots = CA_ROOTS + [(n.uz, n.ru) for n in self.male if n.uz[-1] not in "aeiou" and " " not in n.ar]
+        named = [(n.uz, n.ru) for n in self.male if n.uz[-1] not in "aeiou"]
+        self.roots = list(dict(CA_ROOTS + named).items())  # each root once
 
     def surname_latin(self, p: dict) -> str:
         """The surname in Uzbek-style Latin: root + ov/ev (+a), or root + zoda."""
