@@ -272,3 +272,14 @@ def test_an_unknown_engine_is_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "o.csv").exists()
     with pytest.raises(EngineUnavailableError, match="unknown engine 'splink'; choose one of zhusan, duckdb, spark"):
         link_records(_list(), _registry(), engine="splink")
+
+
+@pytest.mark.parametrize("engine", ["zhusan", "zhusan-index", "duckdb", pytest.param("spark", marks=pytest.mark.spark)])
+def test_an_empty_side_links_nothing_on_every_engine(engine: str, request: pytest.FixtureRequest) -> None:
+    if engine == "spark":
+        request.getfixturevalue("spark")
+    if engine in ("zhusan-index", "spark"):
+        request.getfixturevalue("index_path")
+    for left, right in (([], _registry()), (_list(), [])):
+        pairs = link_records(left, right, engine=engine.split("-")[0])
+        assert len(pairs) == 0 and pairs.evidence == [] and pairs.engine == engine.split("-")[0]

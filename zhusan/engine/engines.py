@@ -288,6 +288,8 @@ def _link_indexed(
     engine: str,
 ) -> Pairs:
     """The registry index: built and fitted here, its chunks scored here or on Spark."""
+    if not readings.n_left or not len(readings.rorig):  # nothing to fit the model on, or to find
+        return _decided([], 0, FellegiSunter(PERSON_FIELDS), all_pairs=all_pairs, engine=engine)
     say(2, _("Indexing %(n)s records"), n=f"{len(readings.rorig):,}")
     index = RegistryIndex(rcols)
     say(25, _("Training the model"))

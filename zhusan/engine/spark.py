@@ -71,7 +71,7 @@ def spark_session() -> Any:
             .config("spark.ui.showConsoleProgress", "false")
             .config("spark.driver.host", "127.0.0.1")
             .config("spark.driver.bindAddress", "127.0.0.1")
-            .config("spark.driver.memory", "2g")
+            .config("spark.driver.memory", "4g")
             .config("spark.driver.extraJavaOptions", java_options)
             .config("spark.default.parallelism", "2")
             .config("spark.local.dir", scratch)
