@@ -165,12 +165,8 @@ def link_records(
     if engine == "spark" or (engine == "zhusan" and len(rorig) >= INDEX_FROM):
         return _link_indexed(lcols, rcols, readings, threshold=threshold, all_pairs=all_pairs, say=say, engine=engine)
     candidates = duckdb_candidate_pairs if engine == "duckdb" else candidate_pairs
-    plain = len(lorig) == len(left) and len(rorig) == len(right) and bool((rgroup == np.arange(len(right))).all())
-    if plain:
-        return _link_plain(lcols, rcols, threshold=threshold, all_pairs=all_pairs, say=say, engine=engine,
-                           candidates=candidates)  # fmt: skip
-    return _link_readings(lcols, rcols, readings, threshold=threshold, all_pairs=all_pairs, say=say, engine=engine,
-                          candidates=candidates)  # fmt: skip
+    return _link_linker(lcols, rcols, readings, threshold=threshold, all_pairs=all_pairs, say=say, engine=engine,
+                        candidates=candidates)  # fmt: skip
 
 
 def _registry_groups(records: Records) -> np.ndarray:
@@ -199,28 +195,7 @@ class Readings:
 # --- The one-shot Linker (zhusan below INDEX_FROM, duckdb) -------------------------------
 
 
-def _link_plain(
-    lcols: Columns,
-    rcols: Columns,
-    *,
-    threshold: float,
-    all_pairs: bool,
-    say: _Say,
-    engine: str,
-    candidates: CandidateFn,
-) -> Pairs:
-    """One reading per record and one record per person: the Linker's shares as they are."""
-    say(10, _("Training the model and scoring pairs"))
-    linker = Linker(PERSON_FIELDS, PERSON_RULES, candidates=candidates)
-    res = linker.link(lcols, rcols, threshold=threshold, each_left_matches_at_most_one=True, train=True)
-    keep = np.arange(len(res)) if all_pairs else best_per_left(res.left, res.weight)
-    say(90, _("Explaining pairs"))
-    evidence = _evidence(linker.model, res.gammas[keep])
-    return Pairs(res.left[keep], res.right[keep], res.probability[keep], res.weight[keep], evidence,
-                 res.n_candidates, engine)  # fmt: skip
-
-
-def _link_readings(
+def _link_linker(
     lcols: Columns,
     rcols: Columns,
     readings: Readings,
@@ -231,11 +206,10 @@ def _link_readings(
     engine: str,
     candidates: CandidateFn,
 ) -> Pairs:
-    """Records read several ways, or registry persons with several names: every
-    pair of readings scored by the Linker, each (record, person) once by its
-    best pair of readings. Each left record is at most one of the persons it
-    is compared with: its share is its best pair's odds over one plus the sum
-    of those of all its persons."""
+    """Every pair of readings scored by the one-shot Linker, each (record,
+    person) once by its best pair of readings. Each left record is at most
+    one of the persons it is compared with: its share is its best pair's odds
+    over one plus the sum of those of all its persons."""
     say(10, _("Training the model and scoring pairs"))
     linker = Linker(PERSON_FIELDS, PERSON_RULES, candidates=candidates)
     res = linker.link(lcols, rcols, threshold=0.0, train=True)
