@@ -36,7 +36,7 @@ demo: install var/demo.env
 	ZHUSAN_DEBUG=true $(BIN)/zhusan runserver 127.0.0.1:$(PORT)
 
 test: install
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 2 --dist worksteal
 
 lint: install
 	$(BIN)/ruff check .

@@ -21,6 +21,38 @@ hypothesis_settings.load_profile("zhusan")
 
 CHROMIUM = "/usr/bin/chromium"
 
+# --- Longest first ------------------------------------------------------------------
+#
+# `make test` runs two xdist workers, which are dealt the first quarter of the
+# collection in turn and then ask for more as they finish. A test of ten
+# minutes collected in the middle starts late and holds the whole run while the
+# other worker waits; collected first, it starts at once and the short tests
+# fill in around it. ``@pytest.mark.slow(seconds)`` gives a test's usual length
+# alone on a CI machine (a Spark test counts as a minute); the slow tests go
+# first, longest first. Only tests in a rolled-back transaction move: tests that
+# commit (transactional) stay after them, as pytest-django orders them, so that
+# they never empty a table before a test that reads the rows its migrations wrote.
+
+
+def _seconds(item: pytest.Item) -> float:
+    slow = item.get_closest_marker("slow")
+    if slow is not None:
+        return float(slow.args[0]) if slow.args else 60.0
+    return 60.0 if item.get_closest_marker("spark") is not None else 0.0
+
+
+def _commits(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    slow = {id(item): _seconds(item) for item in items if not _commits(item)}
+    items.sort(key=lambda item: -slow.get(id(item), 0.0))
+
 
 @pytest.fixture
 def centre_unit(db):

@@ -570,6 +570,7 @@ def probe(client: Client, role: Role, unit: Unit, world: dict[str, Any]) -> tupl
 REACHES_OTHER_ORGANISATIONS = roles("programme_manager", "security_liaison")
 
 
+@pytest.mark.slow(25)
 @pytest.mark.parametrize("role", sorted(Role))
 def test_every_url_answers_each_role_as_the_map_says(world: dict[str, Any], role: Role) -> None:
     user = make_staff(role, world["home"], username=f"probe-{role}")

@@ -37,6 +37,7 @@ def bench_name():
         leftover.unlink()
 
 
+@pytest.mark.slow(110)
 def test_the_web_scale_benchmark_runs_with_no_error_at_two_thousand_persons(bench_name, tmp_path):
     if importlib.util.find_spec("locust") is None:  # not imported: locust patches the process with gevent
         pytest.skip("the bench extra: pip install locust==2.47.0")

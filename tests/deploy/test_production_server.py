@@ -69,6 +69,7 @@ def _get(url: str) -> tuple[int, str, dict[str, str]]:
         return exc.code, exc.read().decode(), dict(exc.headers)
 
 
+@pytest.mark.slow(45)
 def test_gunicorn_starts_with_production_settings_answers_health_and_stops_cleanly(
     production_database: str, tmp_path: Path
 ) -> None:

@@ -213,6 +213,7 @@ class Probe:
         return self.cache[key]
 
 
+@pytest.mark.slow(35)
 def test_no_small_count_is_recovered_by_differencing_overlapping_queries(daily):
     probe = Probe()
     pairs = 0

@@ -157,6 +157,7 @@ def drill(template: str, tmp_path: Path) -> Iterator[Drill]:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.mark.slow(60)
 def test_an_import_killed_while_staged_and_while_merged_writes_nothing_and_completes_when_run_again(drill):
     rows = 40
     drill.run("setup", "import", str(rows))
@@ -195,6 +196,7 @@ def test_a_merge_of_two_persons_killed_inside_its_transaction_leaves_both_as_the
     assert (merged["candidate"], merged["merge_records"], merged["chain_ok"]) == ("same", 1, True)
 
 
+@pytest.mark.slow(40)
 def test_a_linkage_job_whose_worker_is_killed_reads_failed_and_completes_when_run_again(drill):
     drill.run("setup", "linkage", "30")
     drill.killed_in_the_middle("worker", "30")
