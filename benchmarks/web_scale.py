@@ -661,6 +661,8 @@ def run_once(args: argparse.Namespace, persons: int) -> dict[str, Any]:
         loader + ([] if fresh else ["--reuse"]) + (["--quiet"] if args.quiet else []), env=env, cwd=ROOT, check=True
     )
     data = json.loads(data_file.read_text())
+    if args.build_only:
+        return {"persons": persons, "stats": {}, "timings": data.get("timings", {}), "plans": data.get("plans", {})}
 
     server = subprocess.Popen(  # noqa: S603
         [str(BIN / "gunicorn"), "--config", str(ROOT / "deploy" / "gunicorn.conf.py")],
@@ -760,6 +762,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db-name", default="zhusan_bench")
     parser.add_argument("--reuse", action="store_true", help="keep a database built earlier with the same name")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--build-only", action="store_true", help="build (or reuse) the databases and their plans; no server, no load"
+    )
     parser.add_argument("--json", default="", help="write the figures (and plans) to this file")
     parser.add_argument("--plans", action="store_true", help="print the EXPLAIN of the list and search queries")
     parser.add_argument("--quiet", action="store_true")

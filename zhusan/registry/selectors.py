@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import (
     Case,
     F,
@@ -29,6 +30,7 @@ from django.db.models import (
     When,
     prefetch_related_objects,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -179,27 +181,52 @@ def _name_condition(query: str) -> Q | None:
     return cond if cond else None
 
 
+# A name search that finds more names than this is common enough for the
+# person list's order to find a page at once: it stays a sub-query, which
+# the planner may walk in that order. Below it, the persons found are given
+# to the list by id (``search_condition``).
+FOUND_LIMIT = 5000
+
+
 def search_condition(query: str, *, withheld: frozenset[Detail] = frozenset()) -> Q | None:
     """Persons a free-text query finds: by case number, or by one of the
     names the reader may see (a kunya withheld from them never finds a
     person). None when the query holds nothing to search for.
 
-    Shaped for indexes (docs/architecture.md, "Search at scale"): the
-    person's id is looked up in one set, the UNION of the names found by
-    ``LIKE '%key%'`` on ``search_key``/``match_key`` (GIN trigram indexes on
-    PostgreSQL) and the persons found by case number (an index on
-    ``UPPER(case_number)``). An OR of a case-number test and a name
-    sub-query on the person row would make PostgreSQL read every person.
-    On SQLite the names are scanned."""
+    Shaped for indexes (docs/architecture.md, "Search at scale"): the names
+    are found first, on their own, by ``LIKE '%key%'`` on
+    ``search_key``/``match_key`` (GIN trigram indexes on PostgreSQL), and
+    the persons by case number (an index on ``UPPER(case_number)``); the
+    list then reads those persons by id, in its own order. As a sub-query of
+    the list, the names' condition leaves the planner to guess how many
+    persons it finds; a guess a few times too high (common words of an
+    Arabic name) makes it walk every person in case-number order looking
+    for a page that is not there. A query finding more than
+    :data:`FOUND_LIMIT` names stays a sub-query (a UNION of ids): then the
+    walk is the fast plan. On SQLite the names are scanned."""
     query = query.strip()
     by_case, by_name = _case_number_condition(query), _name_condition(query)
-    found: QuerySet[Any] | None = None
-    if by_name is not None:
-        found = names_shown(withheld).order_by().filter(by_name).values("person_id")
-    if by_case is not None:
-        numbered = Person.objects.order_by().filter(by_case).values("pk")
-        found = numbered if found is None else found.union(numbered)
-    return Q(pk__in=found) if found is not None else None
+    if by_case is None and by_name is None:
+        return None
+    names = names_shown(withheld).order_by().filter(by_name) if by_name is not None else None
+    numbered = Person.objects.order_by().filter(by_case) if by_case is not None else None
+    found: set[int] = set()
+    if names is not None:
+        person_ids = list(names.values_list("person_id", flat=True)[: FOUND_LIMIT + 1])
+        if len(person_ids) > FOUND_LIMIT:
+            common: QuerySet[Any] = names.values("person_id")
+            if numbered is not None:
+                common = common.union(numbered.values("pk"))
+            return Q(pk__in=common)
+        found.update(person_ids)
+    if numbered is not None:
+        found.update(numbered.values_list("pk", flat=True))
+    ids = sorted(found)
+    if ids and connection.vendor == "postgresql":
+        # One array parameter (its length known to the planner), not
+        # thousands of ``IN (%s, …)`` parameters to bind and plan one by one.
+        return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (ids,)))
+    return Q(pk__in=ids)
 
 
 # Sorts of the person list: by case number, name, stage (in pathway order),
