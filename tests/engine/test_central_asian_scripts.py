@@ -264,6 +264,48 @@ def test_a_surname_in_arabic_script_meets_its_consonants():
     assert abjad_consonants(abjad_key("Ғафуров")) == abjad_consonants(abjad_key("غفوروف"))
 
 
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ["Abdullayev", "Абдуллаев", "ABDULLAEV", "Abdullaeva", "Abdullayeva"],
+        ["Jo'rayev", "Жўраев", "Jurayev", "JURAEV", "Jurayeva"],
+        ["Mirzoyev", "Мирзоев", "MIRZOEV", "Mirzoyeva"],
+        ["Boboyev", "Бобоев", "BOBOEV"],
+        ["Nikolayev", "Николаев", "NIKOLAEV"],
+    ],
+)
+def test_uzbek_latin_ye_after_a_vowel_is_the_cyrillic_e(spellings):
+    """Uzbek Latin writes the е of Cyrillic as ye after a vowel (Abdullayev =
+    Абдуллаев), where ICAO writes E (ABDULLAEV): one stem."""
+    stems = {surname_stem(s) for s in spellings}
+    assert len(stems) == 1, {s: surname_stem(s) for s in spellings}
+
+
+@pytest.mark.parametrize(
+    ("latin", "cyrillic", "father"),
+    [
+        ("Mustafoyevich", "Мустафоевич", "Mustafo"),
+        ("Yahyoyevna", "Яҳёевна", "Yahyo"),
+        ("Abdullayevich", "Абдуллаевич", "Abdulla"),
+        ("Isoyevna", "Исоевна", "Iso"),
+        ("Karimovich", "Каримович", "Karim"),
+    ],
+)
+def test_a_latin_patronymic_on_a_name_ending_in_a_vowel_gives_the_fathers_name(latin, cyrillic, father):
+    """Yahyo's daughter is Yahyoyevna in Uzbek Latin, Яҳёевна in Cyrillic: the
+    father's name inside is Yahyo in both, not Yahyoy."""
+    from zhusan.engine.persons import father_of_patronymic
+
+    assert match_key(father_of_patronymic(latin)) == match_key(father_of_patronymic(cyrillic)) == match_key(father)
+
+
+def test_a_latin_patronymic_ending_in_yevich_reads_as_its_cyrillic_spelling():
+    from zhusan.engine.persons import father_of_patronymic
+
+    for latin, cyrillic in [("Sergeyevna", "Сергеевна"), ("Nikolayevich", "Николаевич")]:
+        assert match_key(father_of_patronymic(latin)) == match_key(father_of_patronymic(cyrillic))
+
+
 def test_zoda_and_zade_are_one_surname_but_different_roots_stay_apart():
     assert surname_stem("Rahmonzoda") == surname_stem("Rahmonzade")
     assert surname_stem("Rahmonzoda") != surname_stem("Karimzoda")

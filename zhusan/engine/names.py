@@ -131,10 +131,11 @@ def is_patronymic_word(token: str) -> bool:
 
 
 def strip_patronymic(patronymic: str) -> str:
-    """The father's name inside a patronymic: Serikuly → Serik, Ivanovich → Ivan."""
+    """The father's name inside a patronymic: Serikuly → Serik, Ivanovich → Ivan,
+    Yahyoyevna → Yahyo (Uzbek Latin ye after a vowel, Cyrillic Яҳёевна)."""
     word = patronymic.split()[0] if patronymic.split() else ""
     latin = re.sub(
-        r"(ovich|evich|ovna|evna|ichna|ich|uly|uli|uulu|ұлы|kyzy|qyzy|kizi|qizi|қызы|кызы|қизи|ogly|ogli|ugli|"
+        r"((?<=[aeiou])yevich|(?<=[aeiou])yevna|ovich|evich|ovna|evna|ichna|ich|uly|uli|uulu|ұлы|kyzy|qyzy|kizi|qizi|қызы|кызы|қизи|ogly|ogli|ugli|"
         r"o['ʻʼ‘’`]?g['ʻʼ‘’`]?li|ўғли|угли|уулу|ович|евич|овна|евна|ична|ич)$",
         "",
         word,

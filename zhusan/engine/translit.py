@@ -221,6 +221,11 @@ def _central_asian_latin(text: str) -> str:
 
 # yo, but not the y of you / yoo (Yousouf, Yoosuf: the French and English u)
 _YO = re.compile("yo(?![uo])")
+# Uzbek Latin (and English spellings of Russian names) write the Cyrillic е
+# after a vowel as ye: Abdullayev Абдуллаев ABDULLAEV, Mirzoyev Мирзоев,
+# Nikolayev Николаев; a rare Cyrillic йе there (ICAO ie) is the same sound.
+# \x05 is the e that yo became.
+_VOWEL_YE = re.compile("([aeiou\x05])[yi]([e\x05])")
 
 
 def _fold(text: str, *, loose: bool) -> str:
@@ -230,6 +235,7 @@ def _fold(text: str, *, loose: bool) -> str:
         # (Ниёзов NIEZOV Niyozov, Бахтиёр Baxtiyor, Ёдгор Yodgor, Фёдор
         # Fyodor), Cyrillic sometimes as йо (IO): one key, e.
         key = _YO.sub("\x05", key)  # an e that the rules below leave alone
+        key = _VOWEL_YE.sub("\\1\x05", key)  # the e of ye, left alone like yo's
     key = " ".join(_x_of(word) for word in key.split()) if "x" in key else key
     # 'sh', 'ch' and 'ts' must survive the c→k rewrite
     key = key.replace("shch", "\x01").replace("sh", "\x02").replace("ch", "\x03").replace("ts", "\x04")
