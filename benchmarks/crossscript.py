@@ -141,8 +141,7 @@ REGISTRY_EXPORTS: dict[str, tuple[list[str], tuple[str, str], dict[str, str]]] =
     "uzbek": (["ID", "Familiya", "Ismi", "Otasining ismi", "Tug'ilgan sana", "Jinsi", "Tug'ilgan joyi", "Kunya"],
               ("erkak", "ayol"), {}),
     "tajik": (["ID", "Насаб", "Ном", "Номи падар", "Санаи таваллуд", "Ҷинс", "Ҷои таваллуд", "Кунья"],
-              ("мард", "зан"), {"family": "Насаб", "given": "Ном", "patronymic": "Номи падар",
-                                "birth": "Санаи таваллуд", "sex": "Ҷинс", "place": "Ҷои таваллуд"}),
+              ("мард", "зан"), {}),
     "mixed": (["ID", "Фамилия", "Имя", "Имя отца", "Отчество", "Дата рождения", "Пол", "Место рождения", "Кунья"],
               ("м", "ж"), {}),
 }  # fmt: skip

@@ -85,6 +85,40 @@ def test_a_kunya_only_alias_is_compared_as_a_kunya() -> None:
     assert kunya.level in ("same name", "same name family") and kunya.weight > 0
 
 
+def test_a_record_without_a_sex_takes_it_from_its_kunya_or_its_patronymic() -> None:
+    records = [
+        {"family": "Karimova", "kunya": "Umm Yusuf"},
+        {"family": "Karimov", "alias": "Abu Hamza"},
+        {"full_name": "Umm Iso Dovudova"},
+        {"given": "Malika", "patronymic": "Karim qizi"},
+        {"given": "Sardor", "patronymic": "Dilshod oʻgʻli"},
+        {"given": "Zarina", "patronymic": "Яҳёевна"},
+        {"given": "Serik", "patronymic": "Серікұлы"},
+    ]
+    assert person_columns(records)["sex"] == ["f", "m", "f", "f", "m", "f", "m"]
+
+
+def test_a_sex_column_wins_and_a_father_s_name_alone_says_no_sex() -> None:
+    records = [
+        {"given": "Aisha", "kunya": "Umm Yusuf", "sex": "M"},
+        {"given": "Aisha", "patronymic": "Abd al-Rahman"},
+        {"given": "Aisha", "patronymic": "Karim"},
+        {"given": "Firuza", "patronymic": "Rasuli"},
+    ]
+    assert person_columns(records)["sex"] == ["m", None, None, None]
+
+
+def test_a_kunya_only_record_of_a_mother_does_not_link_to_the_father_of_the_same_child() -> None:
+    left = [{"id": "L1", "family": "Dovudova", "kunya": "Umm Iso", "birth": "1965"}]
+    right = [
+        {"id": "R1", "given": "Odil", "family": "Dovudov", "patronymic": "Shuhratovich", "birth": "1965-05-25",
+         "sex": "erkak", "kunya": "Abu Iso"},
+        {"id": "R2", "given": "Zulfiya", "family": "Dovudova", "patronymic": "Ahmadovna", "birth": "1966-03-13",
+         "sex": "ayol", "kunya": "Umm Iso"},
+    ]  # fmt: skip
+    assert link_records(left, right).right.tolist() == [1]
+
+
 @pytest.mark.parametrize("full_name", ["Aisha Yusuf", "Yusuf Aisha"])
 def test_a_full_name_in_one_column_is_found_in_either_order(full_name: str) -> None:
     right = [{"id": "R1", "given": "Aisha", "family": "Yusuf", "birth": "1990-03-14"}]

@@ -40,11 +40,14 @@ def _xlsx(rows: list[list[object]]) -> bytes:
         ("Ж", "female"), ("әйел", "female"), ("أنثى", "female"), ("انثى", "female"),
         ("m", "male"), ("Male", "male"), ("муж", "male"), ("мужской", "male"), ("М.", "male"), ("ер", "male"),
         ("ذكر", "male"),
+        ("ayol", "female"), ("Аёл", "female"), ("зан", "female"), ("аял", "female"), ("qiz", "female"),
+        ("erkak", "male"), ("Эркак", "male"), ("мард", "male"), ("эркек", "male"),
         ("u", "unknown"), ("Unknown", "unknown"), ("неизвестно", "unknown"), ("белгісіз", "unknown"),
+        ("noma’lum", "unknown"), ("nomaʻlum", "unknown"),
         ("", None), ("yes", None), ("2", None),
     ],
 )  # fmt: skip
-def test_sex_is_read_in_english_russian_kazakh_and_arabic(value: str, sex: str | None) -> None:
+def test_sex_is_read_in_english_russian_kazakh_uzbek_kyrgyz_tajik_and_arabic(value: str, sex: str | None) -> None:
     assert normalise_sex(value) == sex
 
 
@@ -104,3 +107,22 @@ def test_a_camp_workbook_with_russian_sex_words_links(tmp_path: Path) -> None:
     people = read_person_file(path)
     assert people.records == [{"family": "Жүсіпова", "given": "Айша", "birth": "1990", "sex": "female", "id": "1"}]
     assert people.numbered and "--map id=COLUMN" in people.id_notice()
+
+
+def test_uzbek_and_tajik_registry_headers_are_recognised_with_any_uzbek_apostrophe() -> None:
+    assert header_key("Tugʻilgan sana") == header_key("Tug‘ilgan sana") == header_key("Tug'ilgan sana")
+    uzbek = recognise_headers(["Familiya", "Ismi", "Otasining ismi", "Tugʻilgan sana", "Jinsi", "Tugʻilgan joyi"])
+    assert uzbek == {"family": "Familiya", "given": "Ismi", "patronymic": "Otasining ismi",
+                     "birth": "Tugʻilgan sana", "sex": "Jinsi", "place": "Tugʻilgan joyi"}  # fmt: skip
+    tajik = recognise_headers(["Насаб", "Ном", "Номи падар", "Санаи таваллуд", "Ҷинс", "Ҷои таваллуд"])
+    assert tajik == {"family": "Насаб", "given": "Ном", "patronymic": "Номи падар", "birth": "Санаи таваллуд",
+                     "sex": "Ҷинс", "place": "Ҷои таваллуд"}  # fmt: skip
+
+
+def test_a_tajik_registry_export_is_read_without_a_map(tmp_path: Path) -> None:
+    path = tmp_path / "registry.csv"
+    path.write_text("ID,Насаб,Ном,Номи падар,Санаи таваллуд,Ҷинс\nR1,Раҳмонзода,Зарина,Каримовна,03.05.1990,зан\n")
+    people = read_person_file(path)
+    assert people.records[0]["family"] == "Раҳмонзода" and people.records[0]["patronymic"] == "Каримовна"
+    assert person_columns(people.records)["sex"] == ["f"]
+    assert person_columns(people.records)["father"] == ["Карим"]

@@ -111,7 +111,7 @@ def _readings(rec: Mapping[str, object]) -> tuple[list[tuple[str, str, str]], di
     """The readings (given, family, father) of a record's name, the first
     one first, and its other columns."""
     given, family, father = _text(rec, "given"), _text(rec, "family"), _text(rec, "father")
-    kunya = ""
+    kunya, kunya_kind, patronymic = "", "", _text(rec, "patronymic")
     if rec.get("patronymic") and not father:
         father = father_of_patronymic(_text(rec, "patronymic"))
     readings: list[tuple[str, str, str]] = []
@@ -121,16 +121,19 @@ def _readings(rec: Mapping[str, object]) -> tuple[list[tuple[str, str, str]], di
         readings.append(first)
         if not given and not family and (other := _other_order(full, p)) is not None:
             readings.append((other.given, other.family, father or other.father_name or p.father_name))
-        kunya = p.kunya.child if p.kunya else ""
+        if p.kunya:
+            kunya, kunya_kind = p.kunya.child, p.kunya.kind
+        patronymic = patronymic or p.patronymic
     else:
         readings.append((given, family, father))
     if rec.get("kunya"):
         k = parse_name(_text(rec, "kunya")).kunya
         kunya = k.child if k else _text(rec, "kunya")
+        kunya_kind = k.kind if k else ""
     for alias in split_aliases(_text(rec, "alias")):
         a = parse_name(alias)
-        if a.kunya:
-            kunya = kunya or a.kunya.child
+        if a.kunya and not kunya:
+            kunya, kunya_kind = a.kunya.child, a.kunya.kind
         if a.given or a.family:
             g0, f0, fa0 = readings[0]
             readings.append((a.given or g0, a.family or f0, a.father_name or fa0))
@@ -138,7 +141,7 @@ def _readings(rec: Mapping[str, object]) -> tuple[list[tuple[str, str, str]], di
     shared: dict[str, object] = {
         "kunya": kunya or None,
         "birth": birth_of(rec),
-        "sex": _SEX_CODE.get(normalise_sex(_text(rec, "sex")) or ""),
+        "sex": _SEX_CODE.get(normalise_sex(_text(rec, "sex")) or "") or sex_of_name(kunya_kind, patronymic),
         "place": rec.get("place") or None,
         "mother": _mother(_text(rec, "mother")) or None,
         "address": rec.get("address") or None,
@@ -219,6 +222,36 @@ def father_of_patronymic(patronymic: str) -> str:
     if len(words) > 1 and last.casefold() not in _PATRONYMIC_WORDS and not is_patronymic_word(last):
         return " ".join(words)
     return strip_patronymic(patronymic)
+
+
+#: Patronymic endings and words by the sex they give, compared on the match
+#: key (o'g'li in any apostrophe and ўғли are ugli, qizi and қызы are kizi,
+#: Яҳёевна is iahivna).
+_FEMALE_PATRONYMIC = ("ovna", "evna", "ivna", "ichna", "kizi", "kyzy")
+_MALE_PATRONYMIC = ("ovich", "evich", "ich", "ogli", "ugli", "oglu")
+#: Kazakh and Kyrgyz "son" as written (Serikuly, Серікұлы): its key, uli, also
+#: ends a Tajik name (Rasuli, Расулӣ), which says nothing of sex.
+_SON_AS_WRITTEN = ("uly", "ұлы", "улы", "uulu", "уулу")
+
+
+def sex_of_name(kunya_kind: str, patronymic: str) -> str | None:
+    """``f`` or ``m`` when the name says it and the sex column does not: a
+    kunya (Umm Yusuf is a mother, Abu Yusuf a father) or a patronymic
+    (Karimovna, Karim qizi, Қарим қызы are a daughter's; Karimovich, Karim
+    o'g'li, Серік ұлы a son's); None otherwise."""
+    if kunya_kind:
+        return "f" if kunya_kind == "umm" else "m"
+    words = patronymic.split()
+    if not words:
+        return None
+    last = match_key(words[-1]).replace(" ", "")
+    if not is_patronymic_word(words[-1]) and (len(words) > 1 or len(last) <= 5 or table().ids(words[0])):
+        return None  # a father's name (Karim, Abd al-Rahman) says nothing
+    if last.endswith(_FEMALE_PATRONYMIC):
+        return "f"
+    if last.endswith(_MALE_PATRONYMIC) or words[-1].casefold().endswith(_SON_AS_WRITTEN):
+        return "m"
+    return None
 
 
 @lru_cache(maxsize=200_000)

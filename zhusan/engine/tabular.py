@@ -12,7 +12,7 @@ person list shares (``zhusan link``, linkage jobs, manifest import).
   registry offices: English, Russian, Kazakh and Arabic words and their usual
   abbreviations.
 * :func:`header_key` and :func:`recognise_headers` find the columns by their
-  usual names in English, Russian and Kazakh.
+  usual names in English, Russian, Kazakh, Uzbek, Tajik and Arabic.
 
 A problem is a :class:`TableError` with a :attr:`~TableError.kind` the caller
 turns into its own message (translated in the app, plain in the command).
@@ -135,8 +135,9 @@ def read_table(source: Path | BinaryIO | bytes, kind: Kind) -> Table:
 
 Sex = Literal["female", "male", "unknown"]
 
-#: Words and abbreviations for sex on lists in English, Russian, Kazakh and
-#: Arabic, compared lower-cased, without a trailing full stop.
+#: Words and abbreviations for sex on lists in English, Russian, Kazakh,
+#: Uzbek, Kyrgyz, Tajik and Arabic, compared lower-cased, without a trailing
+#: full stop.
 SEX_WORDS: dict[str, Sex] = {
     # English
     "f": "female", "female": "female", "woman": "female", "girl": "female",
@@ -150,6 +151,11 @@ SEX_WORDS: dict[str, Sex] = {
     "әйел": "female", "әйелі": "female", "қыз": "female",
     "ер": "male", "еркек": "male", "ұл": "male",
     "белгісіз": "unknown",
+    # Uzbek (Latin and Cyrillic), Kyrgyz, Tajik
+    "ayol": "female", "аёл": "female", "qiz": "female", "қиз": "female", "аял": "female", "кыз": "female",
+    "зан": "female", "духтар": "female",
+    "erkak": "male", "эркак": "male", "эркек": "male", "мард": "male", "писар": "male",
+    "noma'lum": "unknown", "номаълум": "unknown",
     # Arabic
     "أنثى": "female", "انثى": "female", "أنثي": "female", "انثي": "female",
     "ذكر": "male",
@@ -159,15 +165,21 @@ SEX_WORDS: dict[str, Sex] = {
 
 def normalise_sex(value: str) -> Sex | None:
     """``female``, ``male`` or ``unknown`` for a sex as lists write it
-    (``F``, ``жен.``, ``Мужской``, ``әйел``, ``ذكر`` …); None if the value is
-    not one of them (an empty cell included)."""
-    return SEX_WORDS.get(" ".join(value.strip().lower().rstrip(".").split()))
+    (``F``, ``жен.``, ``Мужской``, ``әйел``, ``ayol``, ``мард``, ``ذكر`` …);
+    None if the value is not one of them (an empty cell included)."""
+    word = " ".join(value.strip().lower().rstrip(".").split())
+    return SEX_WORDS.get(word.translate(_APOSTROPHES))
+
+
+#: Uzbek Latin writes its apostrophe (noma'lum, tugʻilgan) in any of these.
+_APOSTROPHES = str.maketrans({ch: "'" for ch in "ʻʼ‘’`"})
 
 
 def header_key(header: str) -> str:
     """A header as compared: lower case, without spaces, dots, dashes,
-    underscores and apostrophes (``Date of birth`` and ``date_of_birth`` meet)."""
-    return "".join(ch for ch in header.strip().lower() if ch not in " ._-'’")
+    underscores and apostrophes of any form (``Date of birth`` and
+    ``date_of_birth`` meet, and ``Tug'ilgan sana`` and ``Tugʻilgan sana``)."""
+    return "".join(ch for ch in header.strip().lower() if ch not in " ._-'’ʻʼ‘`")
 
 
 #: Usual header names of a person list's columns, by the key the linkage and
@@ -177,10 +189,12 @@ HEADER_NAMES: dict[str, tuple[str, ...]] = {
            "casenumber", "caseid", "personid", "listno", "no", "nr", "№", "№пп", "пп", "номер", "ид", "нөмір",
            "رقم", "الرقم"),
     "full_name": ("name", "fullname", "personname", "nameinfull", "фио", "имя фамилия", "полноеимя", "толықаты",
-                  "атыжөні", "الاسم", "الاسمالكامل", "ism", "ismsharif", "toliqism"),
-    "given": ("given", "givenname", "firstname", "forename", "имя", "аты", "ismi", "الاسمالأول"),
-    "family": ("family", "familyname", "surname", "lastname", "фамилия", "тегі", "familiya", "اللقب"),
-    "patronymic": ("patronymic", "middlename", "отчество", "әкесініңаты", "otasiningismi"),
+                  "атыжөні", "الاسم", "الاسمالكامل", "ism", "ismsharif", "toliqism", "исмишарифи", "номунасаб"),
+    "given": ("given", "givenname", "firstname", "forename", "имя", "аты", "ismi", "исми", "ном", "الاسمالأول"),
+    "family": ("family", "familyname", "surname", "lastname", "фамилия", "тегі", "familiya", "фамилияси",
+               "насаб", "اللقب"),
+    "patronymic": ("patronymic", "middlename", "отчество", "әкесініңаты", "otasiningismi", "отасинингисми",
+                   "номипадар"),
     "father": ("father", "fathersname", "fathername", "имяотца", "اسمالأب", "اسمالاب"),
     "mother": ("mother", "mothersname", "mothername", "mothersmaidenname", "имяматери", "мать", "анасыныңаты",
                "اسمالأم", "اسمالام", "onasiningismi"),
@@ -189,16 +203,17 @@ HEADER_NAMES: dict[str, tuple[str, ...]] = {
               "nomdeguerre", "прозвище", "псевдоним", "кличка", "другиеимена", "лақабы", "лақап", "taxallus",
               "laqab", "لقب", "الشهرة", "اسمآخر"),
     "birth": ("birth", "dob", "birthdate", "dateofbirth", "born", "датарождения", "туғанкүні", "tugilgansana",
-              "تاريخالميلاد", "تاريخالولادة"),
-    "birth_year": ("birthyear", "yearofbirth", "yob", "годрождения", "туғанжылы", "tugilganyil", "سنةالميلاد"),
+              "туғилгансана", "санаитаваллуд", "تاريخالميلاد", "تاريخالولادة"),
+    "birth_year": ("birthyear", "yearofbirth", "yob", "годрождения", "туғанжылы", "tugilganyil", "туғилганйил",
+                   "солитаваллуд", "سنةالميلاد"),
     "age": ("age", "ageyears", "agestated", "statedage", "возраст", "возрастлет", "полныхлет", "жасы", "жас", "yosh",
             "yoshi", "سن", "السن", "العمر", "عمر"),
     "age_on": ("agedate", "ageon", "listdate", "dateoflist", "statedon", "asof", "asat", "recordedon", "dateofrecord",
                "interviewdate", "dateofinterview", "датасписка", "датасоставления", "надату", "тізімкүні",
                "تاريخالقائمة"),
-    "sex": ("sex", "gender", "пол", "жынысы", "jinsi", "الجنس"),
+    "sex": ("sex", "gender", "пол", "жынысы", "jinsi", "жинси", "ҷинс", "الجنس"),
     "place": ("place", "placeofbirth", "birthplace", "pob", "место", "месторождения", "туғанжері", "tugilganjoyi",
-              "مكانالميلاد", "مكانالولادة", "city", "город"),
+              "туғилганжойи", "ҷоитаваллуд", "مكانالميلاد", "مكانالولادة", "city", "город"),
     "address": ("address", "address1", "addressline1", "street", "streetaddress", "homeaddress", "residence",
                 "адрес", "адресжительства", "мекенжай", "manzil", "العنوان", "عنوان"),
     "district": ("district", "suburb", "locality", "neighbourhood", "neighborhood", "village", "town", "район",
