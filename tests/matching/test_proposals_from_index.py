@@ -110,7 +110,7 @@ def test_the_index_is_rebuilt_when_the_trail_it_read_is_gone(alice, small_regist
     index = registry_blocks()
     index.candidates(query_from_person(small_registry[0]))
     index._seen = (10**9, "gone")  # as after a restore or a rolled-back test
-    index._postings.clear()
+    index._base = candidates.Postings.empty()
     assert small_registry[0].pk in index.candidates(query_from_person(small_registry[1]))
 
 

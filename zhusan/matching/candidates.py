@@ -284,22 +284,51 @@ FIT_SAMPLE = 5000
 _WRITES = ("create", "update", "delete")
 
 
-def _person_keys(query: QueryPerson) -> set[str]:
-    """The blocking keys a person is indexed under (the engine's rules, index side)."""
-    records, _shown = _records(query)
-    if not records:
-        return set()
-    cols = person_columns(records)
-    return {f"{r}\x1e{k}" for r, rule in enumerate(PERSON_RULES) for ks in rule.index_keys(cols) for k in ks}
+def _key_hash(rule: int, key: str) -> int:
+    """A blocking key as the index stores it: a 64-bit hash of the rule and
+    the key (the process's own ``hash``: the index lives in one process).
+    Two keys sharing a hash only merge their blocks: ``score`` compares the
+    persons found by their real keys, so a collision costs time, never a
+    proposal."""
+    return hash(f"{rule}\x1e{key}")
 
 
-def _query_keys(query: QueryPerson) -> set[str]:
+def _pairs(queries: Mapping[int, QueryPerson]) -> tuple[np.ndarray, np.ndarray]:
+    """(key hash, person id) of every blocking key the persons are indexed
+    under (the engine's rules, index side), each pair once, sorted by key."""
+    records: list[dict[str, object]] = []
+    owners: list[int] = []
+    for pk, query in queries.items():
+        recs, _shown = _records(query)
+        records.extend(recs)
+        owners.extend([pk] * len(recs))
+    hashes: list[int] = []
+    ids: list[int] = []
+    if records:
+        cols = person_columns(records)
+        for r, rule in enumerate(PERSON_RULES):
+            for owner, keys in zip(owners, rule.index_keys(cols), strict=True):
+                for key in keys:
+                    hashes.append(_key_hash(r, key))
+                    ids.append(owner)
+    return _unique_pairs(np.asarray(hashes, np.int64), np.asarray(ids, np.int64))
+
+
+def _unique_pairs(hashes: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    order = np.lexsort((ids, hashes))
+    hashes, ids = hashes[order], ids[order]
+    keep = np.ones(len(hashes), bool)
+    keep[1:] = (hashes[1:] != hashes[:-1]) | (ids[1:] != ids[:-1])
+    return hashes[keep], ids[keep]
+
+
+def _query_keys(query: QueryPerson) -> set[int]:
     """The keys a query looks up (the engine's rules, query side: birth year ± 2 …)."""
     records, _shown = _records(query)
     if not records:
         return set()
     cols = person_columns(records)
-    return {f"{r}\x1e{k}" for r, rule in enumerate(PERSON_RULES) for ks in rule.query_keys(cols) for k in ks}
+    return {_key_hash(r, k) for r, rule in enumerate(PERSON_RULES) for ks in rule.query_keys(cols) for k in ks}
 
 
 def _queries(persons: QuerySet[Person]) -> dict[int, QueryPerson]:
@@ -318,23 +347,63 @@ def _queries(persons: QuerySet[Person]) -> dict[int, QueryPerson]:
 _BIRTH = ("birth_precision", "birth_year", "birth_month", "birth_day", "stated_age", "stated_age_on")
 
 
+@dataclass(frozen=True)
+class Postings:
+    """Blocks as arrays: the sorted distinct key hashes, and for the i-th
+    key the person ids ``ids[offsets[i]:offsets[i + 1]]``. About 12 bytes a
+    (key, person) pair and 16 a key, where sets of ints in a dict of
+    strings take ten times that."""
+
+    hashes: np.ndarray  # int64, sorted, distinct
+    offsets: np.ndarray  # int64, len(hashes) + 1
+    ids: np.ndarray  # int32 when ids fit, else int64
+
+    @classmethod
+    def empty(cls) -> Postings:
+        return cls(np.empty(0, np.int64), np.zeros(1, np.int64), np.empty(0, np.int32))
+
+    @classmethod
+    def of(cls, hashes: np.ndarray, ids: np.ndarray) -> Postings:
+        """From (key hash, person id) pairs sorted by key hash."""
+        starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]]) if len(hashes) else np.empty(0, np.int64)
+        offsets = np.append(starts, len(hashes)).astype(np.int64)
+        small = not len(ids) or int(ids.max()) < 2**31
+        return cls(hashes[starts], offsets, ids.astype(np.int32 if small else np.int64))
+
+    def block(self, key: int) -> np.ndarray:
+        i = int(np.searchsorted(self.hashes, key))
+        if i == len(self.hashes) or self.hashes[i] != key:
+            return self.ids[:0]
+        return self.ids[self.offsets[i] : self.offsets[i + 1]]
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.hashes.nbytes + self.offsets.nbytes + self.ids.nbytes)
+
+
 class BlockIndex:
     """The blocking keys of every registry person (the engine's
     ``PERSON_RULES``, as ``RegistryIndex`` posts them) → the persons carrying
     each, in memory, so that a registration scores only the persons sharing
     a block with it instead of everyone the user may see.
 
-    Built on first use (one pass over persons and names), then kept fresh
-    from the audit trail, which every write goes through: before each
-    lookup, the persons named by write events after the last one seen are
-    re-read. If that last event is gone (a restored database, a test rolled
-    back), the index is rebuilt. The audit chain is written under a lock, so
-    events are seen in the order their transactions committed."""
+    Built on first use (one pass over persons and names) into arrays
+    (:class:`Postings`), then kept fresh from the audit trail, which every
+    write goes through: before each lookup, the persons named by write
+    events after the last one seen are re-read; their built postings are
+    set aside (``_stale``) and their current keys kept in small dicts
+    beside the arrays. If that last event is gone (a restored database, a
+    test rolled back), the index is rebuilt. The audit chain is written
+    under a lock, so events are seen in the order their transactions
+    committed. ``benchmarks/block_index_memory.py`` measures it
+    (docs/benchmarks.md, "Web scale")."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._postings: dict[str, set[int]] = defaultdict(set)
-        self._keys: dict[int, set[str]] = {}
+        self._base = Postings.empty()
+        self._stale: set[int] = set()  # persons whose postings in _base are out of date
+        self._added: dict[int, set[int]] = defaultdict(set)  # key hash -> persons, since the build
+        self._added_keys: dict[int, set[int]] = {}  # person -> its key hashes in _added
         self._seen: tuple[int, str] | None = None
         self.model: FellegiSunter = default_model()
         self.fitted = False
@@ -343,22 +412,45 @@ class BlockIndex:
         last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
         return (int(last[0]), str(last[1])) if last else (0, "")
 
+    def _drop(self, pk: int) -> None:
+        self._stale.add(pk)
+        for key in self._added_keys.pop(pk, set()):
+            block = self._added[key]
+            block.discard(pk)
+            if not block:
+                del self._added[key]
+
     def _put(self, queries: Mapping[int, QueryPerson]) -> None:
-        for pk, query in queries.items():
-            for key in self._keys.pop(pk, set()):
-                self._postings[key].discard(pk)
-            keys = _person_keys(query)
-            self._keys[pk] = keys
-            for key in keys:
-                self._postings[key].add(pk)
+        for pk in queries:
+            self._drop(pk)
+        hashes, ids = _pairs(queries)
+        for key, pk in zip(hashes.tolist(), ids.tolist(), strict=True):
+            self._added[key].add(pk)
+            self._added_keys.setdefault(pk, set()).add(key)
+
+    def build(self) -> None:
+        """Read every person now (as the first lookup does)."""
+        with self._lock:
+            self._build()
 
     def _build(self) -> None:
-        self._postings.clear()
-        self._keys.clear()
         self._seen = self._last_event()  # before reading: a write after it is caught up next time
         ids = list(Person.objects.filter(merged_into__isnull=True).order_by("pk").values_list("pk", flat=True))
+        hashes: list[np.ndarray] = []
+        owners: list[np.ndarray] = []
         for start in range(0, len(ids), 2000):
-            self._put(_queries(Person.objects.filter(pk__in=ids[start : start + 2000])))
+            h, o = _pairs(_queries(Person.objects.filter(pk__in=ids[start : start + 2000])))
+            hashes.append(h)
+            owners.append(o)
+        all_hashes = np.concatenate(hashes) if hashes else np.empty(0, np.int64)
+        all_owners = np.concatenate(owners) if owners else np.empty(0, np.int64)
+        del hashes, owners
+        order = np.argsort(all_hashes, kind="stable")  # each batch's pairs are distinct: so are all
+        self._base = Postings.of(all_hashes[order], all_owners[order])
+        del all_hashes, all_owners, order
+        self._stale.clear()
+        self._added.clear()
+        self._added_keys.clear()
         self.model, self.fitted = default_model(), False
         if len(ids) >= FIT_MIN_PERSONS:
             sample = ids[:: max(1, len(ids) // FIT_SAMPLE)]
@@ -386,9 +478,19 @@ class BlockIndex:
         gone = set(persons.filter(merged_into__isnull=False).values_list("pk", flat=True))
         self._put(_queries(persons.filter(merged_into__isnull=True)))
         for pk in gone:
-            for key in self._keys.pop(pk, set()):
-                self._postings[key].discard(pk)
+            self._drop(pk)
         self._seen = (int(last[0]), str(last[1]))
+
+    def _block(self, key: int) -> set[int] | None:
+        """The persons under ``key`` now, or None if the block is too large to carry a signal."""
+        base = self._base.block(key)
+        added = self._added.get(key, set())
+        if len(base) - len(self._stale) + len(added) > MAX_BLOCK:
+            return None  # too large even if every stale person were in it
+        stale = self._stale
+        found = {pk for pk in base.tolist() if pk not in stale} if stale else set(base.tolist())
+        found |= added
+        return found if len(found) <= MAX_BLOCK else None
 
     def candidates(self, query: QueryPerson) -> set[int]:
         """Ids of the persons sharing a blocking key with ``query`` (any scope)."""
@@ -396,10 +498,19 @@ class BlockIndex:
             self._catch_up()
             out: set[int] = set()
             for key in _query_keys(query):
-                block = self._postings.get(key)
-                if block and len(block) <= MAX_BLOCK:
+                block = self._block(key)
+                if block:
                     out |= block
             return out
+
+    def size(self) -> tuple[int, int]:
+        """(keys, key-person pairs) held, built and added since."""
+        added = sum(len(v) for v in self._added.values())
+        return len(self._base.hashes) + len(self._added), len(self._base.ids) + added
+
+    def nbytes(self) -> int:
+        """Memory held by the built arrays (the dicts of what changed since are small)."""
+        return self._base.nbytes
 
 
 def _is_uuid(ref: str) -> bool:

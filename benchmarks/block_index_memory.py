@@ -1,0 +1,120 @@
+"""The duplicate-proposal block index (``matching.candidates.BlockIndex``) at scale:
+its build time, the memory it holds, and the time of a lookup.
+
+    .venv/bin/python benchmarks/block_index_memory.py --db-name zhusan_bench_1m [--lookups 200]
+
+Reads a registry built by ``benchmarks/web_scale.py`` (its database, and its
+encryption key kept in ``var/bench/<name>.json``), builds the index once as a
+web worker does on its first registration, and prints:
+
+- build time (one pass over persons and names, and the model's fit on a sample);
+- the resident memory of the process before and after the build (``VmRSS``,
+  after a garbage collection), i.e. what each web worker holds;
+- the index's own size as the index reports it (``BlockIndex.nbytes``), its
+  keys and postings;
+- lookups: the candidate persons of registry persons taken as queries, the
+  median and 95th percentile time of ``candidates`` and the candidates found.
+
+Needs PostgreSQL (``--database-url`` or ``BENCH_DATABASE_URL``/``DATABASE_URL``,
+the server's ``postgres`` database of a role that reads the bench database).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib.util
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import web_scale  # noqa: E402  (the bench database's settings)
+
+
+def rss_mb() -> float:
+    """The process's resident memory (VmRSS), in MiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db-name", default="zhusan_bench")
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--lookups", type=int, default=200, help="registry persons looked up after the build")
+    parser.add_argument("--json", default="", help="also write the figures to this file")
+    parser.add_argument(
+        "--implementation",
+        default="",
+        help="measure the BlockIndex of this file instead, e.g. an earlier one: "
+        "git show f090ae6:zhusan/matching/candidates.py > /tmp/old_candidates.py",
+    )
+    args = parser.parse_args(argv)
+    url = web_scale.database_url(args, args.db_name)
+    os.environ.update(web_scale.server_env(url, args.db_name, 0, 1))
+
+    import django
+
+    django.setup()
+    import numpy as np
+
+    from zhusan.matching import candidates
+    from zhusan.registry.models import Person
+
+    if args.implementation:  # a module of its own, beside the current one
+        spec = importlib.util.spec_from_file_location("block_index_measured", args.implementation)
+        assert spec is not None and spec.loader is not None
+        candidates = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = candidates
+        spec.loader.exec_module(candidates)
+
+    persons = Person.objects.filter(merged_into__isnull=True).count()
+    gc.collect()
+    before = rss_mb()
+    index = candidates.BlockIndex()
+    started = time.perf_counter()
+    with index._lock:
+        index._build()  # as the first lookup does
+    build_s = time.perf_counter() - started
+    gc.collect()
+    after = rss_mb()
+
+    step = max(1, persons // max(args.lookups, 1))
+    sample = list(Person.objects.filter(merged_into__isnull=True).order_by("pk")[::step][: args.lookups])
+    timings, found = [], []
+    for person in sample:
+        query = candidates.query_from_person(person)
+        started = time.perf_counter()
+        ids = index.candidates(query)
+        timings.append((time.perf_counter() - started) * 1000)
+        found.append(len(ids))
+    figures = {
+        "persons": persons,
+        "build_s": round(build_s, 1),
+        "rss_before_mb": round(before),
+        "rss_after_mb": round(after),
+        "rss_growth_mb": round(after - before),
+        "arrays_mb": round(index.nbytes() / 2**20, 1) if hasattr(index, "size") else None,
+        "keys": index.size()[0] if hasattr(index, "size") else len(index._postings),
+        "postings": index.size()[1] if hasattr(index, "size") else sum(map(len, index._postings.values())),
+        "lookup_p50_ms": round(statistics.median(timings), 2) if timings else None,
+        "lookup_p95_ms": round(float(np.percentile(timings, 95)), 2) if timings else None,
+        "candidates_median": int(statistics.median(found)) if found else None,
+    }
+    for key, value in figures.items():
+        print(f"{key:<20}{value}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
