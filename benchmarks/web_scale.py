@@ -528,8 +528,10 @@ def analyse() -> None:
 
 
 def explain(queries: dict[str, list[str]]) -> dict[str, str]:
-    """The plans of the person list and of a search in each script, as the bench user runs them."""
+    """The plans of the person list and of a search in each script, as the bench user runs them:
+    every read of the search (the names found first, then the page of persons)."""
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     from zhusan.accounts.models import User
     from zhusan.audit.services import Actor
@@ -542,12 +544,50 @@ def explain(queries: dict[str, list[str]]) -> dict[str, str]:
         ("list", ""),
         *((f"search {s}", (queries[s] or [""])[0]) for s in ("cyrillic", "latin", "arabic")),
     ]:
-        qs = persons_for_user(actor, PersonFilters(q=q))[:25]
-        sql, params = qs.query.sql_with_params()
-        with connection.cursor() as c:
-            c.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql, params)
-            plans[f"{label} ({q})" if q else label] = "\n".join(row[0] for row in c.fetchall())
+        with CaptureQueriesContext(connection) as run:
+            list(persons_for_user(actor, PersonFilters(q=q))[:25])
+        reads = [
+            r["sql"]
+            for r in run.captured_queries
+            if r["sql"].startswith('SELECT "registry_person')
+            and not r["sql"].startswith('SELECT "registry_personname"."id"')  # the names of the page's persons
+        ]
+        out = []
+        for sql in reads:
+            with connection.cursor() as c:
+                c.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql)
+                out.append("\n".join(row[0] for row in c.fetchall()))
+        plans[f"{label} ({q})" if q else label] = "\n-- then\n".join(out)
     return plans
+
+
+def time_searches(queries: dict[str, list[str]], count: int = 50) -> dict[str, dict[str, float]]:
+    """One user alone: the first page of a search (its reads, the bounded count, the page
+    and its names) for ``count`` sample queries per script, in ms."""
+    import statistics
+
+    from zhusan.accounts.models import User
+    from zhusan.audit.services import Actor
+    from zhusan.registry.selectors import PersonFilters, persons_for_user, persons_page
+
+    actor = Actor(user=User.objects.get(username="bench-manager"), via="cli")
+    out = {}
+    for script in ("cyrillic", "latin", "arabic"):
+        times = []
+        for q in queries[script][:count]:
+            started = time.perf_counter()
+            filters = PersonFilters(q=q)
+            list(persons_page(persons_for_user(actor, filters), filters, size=25).object_list)
+            times.append((time.perf_counter() - started) * 1000)
+        if times:
+            times.sort()
+            out[script] = {
+                "n": len(times),
+                "p50": round(statistics.median(times), 1),
+                "p95": round(times[min(len(times) - 1, int(len(times) * 0.95))], 1),
+                "max": round(times[-1], 1),
+            }
+    return out
 
 
 def warm_dashboard() -> float:
@@ -583,6 +623,7 @@ def _loader_main(persons: int, seed: int, quiet: bool, out: str, fresh: bool) ->
     data["sessions"] = make_sessions()
     timings["dashboard_compute_s"] = round(warm_dashboard(), 2)
     try:
+        data["search_ms"] = time_searches(data)
         data["plans"] = explain(data)
     except Exception as exc:  # a plan is a report, not a reason to stop the run
         data["plans"] = {"error": repr(exc)}
@@ -662,7 +703,8 @@ def run_once(args: argparse.Namespace, persons: int) -> dict[str, Any]:
     )
     data = json.loads(data_file.read_text())
     if args.build_only:
-        return {"persons": persons, "stats": {}, "timings": data.get("timings", {}), "plans": data.get("plans", {})}
+        timings = {**data.get("timings", {}), "search_ms": data.get("search_ms", {})}
+        return {"persons": persons, "stats": {}, "timings": timings, "plans": data.get("plans", {})}
 
     server = subprocess.Popen(  # noqa: S603
         [str(BIN / "gunicorn"), "--config", str(ROOT / "deploy" / "gunicorn.conf.py")],
