@@ -62,3 +62,26 @@ def test_a_nested_service_savepoint_that_commits_keeps_the_head(db):
             last = _view(2)
     assert (outer.prev_hash, last.prev_hash) == (inner.hash, outer.hash)
     assert verify_chain().ok
+
+
+def test_a_transaction_of_many_events_keeps_one_commit_hook_for_them(db):
+    with transaction.atomic():
+        before = len(connection.run_on_commit)
+        for n in range(50):
+            _view(n)
+        assert len(connection.run_on_commit) - before == 1
+    assert verify_chain().ok
+
+
+def test_after_a_released_savepoint_and_a_rolled_back_one_the_next_event_follows_the_last_kept(db):
+    with transaction.atomic():
+        _view(0)
+        with transaction.atomic():
+            _view(1)
+        kept = _view(2)
+        with pytest.raises(RuntimeError), transaction.atomic():
+            _view(3)
+            raise RuntimeError("the write this event described failed")
+        after = _view(4)
+    assert (after.seq, after.prev_hash) == (kept.seq + 1, kept.hash)
+    assert verify_chain().ok

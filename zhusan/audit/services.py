@@ -117,32 +117,74 @@ def _via_break_glass(actor: Actor, person_ref: object) -> bool:
     return bool(person_ref) and str(person_ref) in marked
 
 
-# The head of the chain (seq, hash) this transaction last appended, with the
-# no-op commit hook registered alongside that event and the DB-API connection.
-# While the hook is still pending, neither has the transaction ended nor has a
-# savepoint holding the event been rolled back (Django drops a rolled-back
-# savepoint's hooks), so the event is the chain's head and the chain lock taken
-# before it is still held: the next event needs neither the lock nor a read.
+# The head of the chain (seq, hash) this transaction last appended, with a
+# no-op commit hook registered in the savepoints that hold that event, and the
+# DB-API connection. While the hook is still pending, neither has the
+# transaction ended nor has a savepoint holding the event been rolled back
+# (Django drops a rolled-back savepoint's hooks), so the event is the chain's
+# head and the chain lock taken before it is still held: the next event needs
+# neither the lock nor a read.
+#
+# One hook serves every event written in the savepoints it was registered in
+# (or in fewer of them, once inner ones are released): a rollback that removes
+# such an event removes the hook too. Only an event written in a savepoint the
+# hook does not know registers a new one. (A hook per event made a load of
+# 40,000 events keep 40,000 hooks, which Django walks on every savepoint
+# rollback.)
 _HEAD = "_zhusan_audit_head"
 
 
-def _head_of_transaction() -> tuple[int, str] | None:
-    head = getattr(connection, _HEAD, None)
-    if head is None or not connection.in_atomic_block or head[3] is not connection.connection:
+@dataclass
+class _Head:
+    seq: int
+    hash: str
+    hook: Callable[[], None]
+    savepoints: frozenset[str | None]  # the savepoints the hook was registered in
+    at: int  # where the hook was in ``run_on_commit``
+    dbapi: object
+
+
+def _pending(head: _Head) -> bool:
+    """Whether ``head``'s hook is still pending (Django keeps (savepoint ids,
+    hook, robust) per pending hook, in order; entries before it may have gone)."""
+    hooks = connection.run_on_commit
+    if head.at < len(hooks) and hooks[head.at][1] is head.hook:
+        return True
+    for at in range(min(head.at, len(hooks) - 1), -1, -1):
+        if hooks[at][1] is head.hook:
+            head.at = at
+            return True
+    return False
+
+
+def _current_head() -> _Head | None:
+    head: _Head | None = getattr(connection, _HEAD, None)
+    if head is None or not connection.in_atomic_block or head.dbapi is not connection.connection:
         return None
-    seq, hash_, hook = head[0], head[1], head[2]
-    # Django keeps (savepoint ids, hook, robust) per pending hook; the newest last.
-    if any(pending[1] is hook for pending in reversed(connection.run_on_commit)):
-        return seq, hash_
-    return None
+    return head if _pending(head) else None
+
+
+def _head_of_transaction() -> tuple[int, str] | None:
+    head = _current_head()
+    return (head.seq, head.hash) if head is not None else None
 
 
 def _head_written(event: AuditEvent) -> None:
+    """Called after the event's own savepoint is released, in its caller's."""
+    if not connection.in_atomic_block:
+        return  # committed already: the next event reads the head
+    savepoints = frozenset(connection.savepoint_ids)
+    head = _current_head()
+    if head is not None and savepoints <= head.savepoints:
+        head.seq, head.hash = event.seq, event.hash
+        return
+
     def hook() -> None:
         """Marks the event as this transaction's head while pending (see ``_HEAD``)."""
 
     transaction.on_commit(hook)
-    setattr(connection, _HEAD, (event.seq, event.hash, hook, connection.connection))
+    at = len(connection.run_on_commit) - 1
+    setattr(connection, _HEAD, _Head(event.seq, event.hash, hook, savepoints, at, connection.connection))
 
 
 def record(
@@ -183,8 +225,8 @@ def record(
         )
         event.hash = event.compute_hash()
         event.save(force_insert=True)
-        _head_written(event)
-        return event
+    _head_written(event)
+    return event
 
 
 def _jsonable(value: Any) -> Any:
