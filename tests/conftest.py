@@ -48,10 +48,20 @@ def _commits(item: pytest.Item) -> bool:
     return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
 
 
+# Spark never reads the database: its tests run in the SQLite half of CI and
+# are skipped, with this reason, when the suite runs again on PostgreSQL.
+ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
+SPARK_ONCE = pytest.mark.skip(reason="Spark does not touch the database: its tests run on the SQLite run")
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     slow = {id(item): _seconds(item) for item in items if not _commits(item)}
     items.sort(key=lambda item: -slow.get(id(item), 0.0))
+    if ON_POSTGRES:
+        for item in items:
+            if item.get_closest_marker("spark") is not None:
+                item.add_marker(SPARK_ONCE)
 
 
 @pytest.fixture
