@@ -13,7 +13,10 @@ web worker does on its first registration, and prints:
 - the index's own size as the index reports it (``BlockIndex.nbytes``), its
   keys and postings;
 - lookups: the candidate persons of registry persons taken as queries, the
-  median and 95th percentile time of ``candidates`` and the candidates found.
+  median and 95th percentile time of ``candidates`` and the candidates found;
+- the peak resident memory of the build (``VmHWM``), and the time of the
+  duplicate proposals of ``--score`` of those persons (``candidates.score``
+  of the persons found, as ``score_blocked`` does at registration).
 
 Needs PostgreSQL (``--database-url`` or ``BENCH_DATABASE_URL``/``DATABASE_URL``,
 the server's ``postgres`` database of a role that reads the bench database).
@@ -45,11 +48,20 @@ def rss_mb() -> float:
     return float("nan")
 
 
+def peak_mb() -> float:
+    """The process's peak resident memory so far (VmHWM), in MiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db-name", default="zhusan_bench")
     parser.add_argument("--database-url", default="")
     parser.add_argument("--lookups", type=int, default=200, help="registry persons looked up after the build")
+    parser.add_argument("--score", type=int, default=20, help="of those, persons whose proposals are scored")
     parser.add_argument("--json", default="", help="also write the figures to this file")
     parser.add_argument(
         "--implementation",
@@ -84,11 +96,13 @@ def main(argv: list[str] | None = None) -> int:
     with index._lock:
         index._build()  # as the first lookup does
     build_s = time.perf_counter() - started
+    build_peak = peak_mb()
     gc.collect()
     after = rss_mb()
 
     step = max(1, persons // max(args.lookups, 1))
-    sample = list(Person.objects.filter(merged_into__isnull=True).order_by("pk")[::step][: args.lookups])
+    every = Person.objects.filter(merged_into__isnull=True).order_by("pk").values_list("pk", flat=True)
+    sample = list(Person.objects.filter(pk__in=list(every)[::step][: args.lookups]).order_by("pk"))
     timings, found = [], []
     for person in sample:
         query = candidates.query_from_person(person)
@@ -96,6 +110,20 @@ def main(argv: list[str] | None = None) -> int:
         ids = index.candidates(query)
         timings.append((time.perf_counter() - started) * 1000)
         found.append(len(ids))
+    # Duplicate proposals as a registration makes them: score the persons found.
+    scored = []
+    everyone = Person.objects.filter(merged_into__isnull=True)
+    for person in sample[: args.score]:
+        query = candidates.query_from_person(person)
+        started = time.perf_counter()
+        candidates.score(
+            query,
+            everyone.filter(pk__in=index.candidates(query) - {person.pk}),
+            threshold=0.5,
+            model=index.model,
+            fitted=index.fitted,
+        )
+        scored.append((time.perf_counter() - started) * 1000)
     figures = {
         "persons": persons,
         "build_s": round(build_s, 1),
@@ -108,6 +136,9 @@ def main(argv: list[str] | None = None) -> int:
         "lookup_p50_ms": round(statistics.median(timings), 2) if timings else None,
         "lookup_p95_ms": round(float(np.percentile(timings, 95)), 2) if timings else None,
         "candidates_median": int(statistics.median(found)) if found else None,
+        "rss_peak_of_build_mb": round(build_peak),
+        "proposals_p50_ms": round(statistics.median(scored), 1) if scored else None,
+        "proposals_max_ms": round(max(scored), 1) if scored else None,
     }
     for key, value in figures.items():
         print(f"{key:<20}{value}")
