@@ -3,7 +3,7 @@
 The file is read by the one reader (:mod:`.tabular`), as manifest imports
 read theirs. Columns are mapped by the caller (``given=FirstName,family=Surname``,
 several columns joined with ``+``: ``address=Number+Street``) or recognised
-from the header (usual names in English, Russian, Kazakh, Uzbek and Arabic:
+from the header (usual names in English, Russian, Kazakh, Uzbek, Tajik and Arabic:
 :data:`.tabular.HEADER_NAMES`). Every column a list carries is read: names
 (given, family, patronymic, father, mother, a full name, kunya, aliases), a
 date of birth or an age with the date it was stated (a date column of the
