@@ -14,7 +14,10 @@ def d(text):
         ("1990-03-14", "1990-03-02", DateLevel.SAME_MONTH),
         ("1990-03-14", "03/1990", DateLevel.SAME_MONTH),
         ("1990-03-14", "1990-11-14", DateLevel.SAME_YEAR),
+        ("1990-03-14", "1991-01-02", DateLevel.WITHIN_ONE_YEAR),
+        ("1990", "1989-12-31", DateLevel.WITHIN_ONE_YEAR),
         ("1990-03-14", "1992-03-14", DateLevel.WITHIN_TWO_YEARS),
+        ("1990-12-31", "1992-01-01", DateLevel.WITHIN_TWO_YEARS),
         ("1990-03-14", "1993-03-14", DateLevel.DIFFERENT),
     ],
 )
@@ -33,7 +36,14 @@ def test_a_stated_age_is_consistent_with_a_birth_date_inside_its_interval():
     age = StatedAge(29, PartialDate(2019, 3, 10))
     assert compare_dates(age, d("1989-03-11")) == DateLevel.AGE_CONSISTENT
     assert compare_dates(age, d("1990")) == DateLevel.AGE_CONSISTENT
-    assert compare_dates(age, d("1989-03-09")) == DateLevel.WITHIN_TWO_YEARS
+    assert compare_dates(age, d("1989-03-09")) == DateLevel.WITHIN_ONE_YEAR
+
+
+def test_a_stated_age_a_year_or_two_off_is_told_by_how_far_off():
+    age = StatedAge(29, PartialDate(2019, 3, 10))  # born 11 March 1989 to 10 March 1990
+    assert compare_dates(age, d("1988-03-12")) == DateLevel.WITHIN_ONE_YEAR
+    assert compare_dates(age, d("1987-03-12")) == DateLevel.WITHIN_TWO_YEARS
+    assert compare_dates(age, d("1986-03-09")) == DateLevel.DIFFERENT
     assert compare_dates(age, d("1980")) == DateLevel.DIFFERENT
 
 

@@ -2,7 +2,7 @@ import random
 
 import numpy as np
 
-from zhusan.engine.dates import PartialDate, StatedAge, compare_dates
+from zhusan.engine.dates import DateLevel, PartialDate, StatedAge, compare_dates
 from zhusan.engine.link import Linker
 from zhusan.engine.model import Comparator, DateColumn, Field, compare_date_columns
 from zhusan.engine.persons import PERSON_FIELDS, PERSON_RULES, person_columns
@@ -28,6 +28,17 @@ def test_vectorised_date_levels_agree_with_compare_dates():
     got = compare_date_columns(col, col, ia, ib)
     expected = [int(compare_dates(values[a], values[b])) for a, b in zip(ia, ib, strict=True)]
     assert got.tolist() == expected
+
+
+def test_birth_years_one_apart_are_their_own_level_and_weigh_more_than_two_apart():
+    col = DateColumn.from_values(["1990", "1991", "1992", "1989-06-01"])
+    got = compare_date_columns(col, col, np.array([0, 0, 1, 0]), np.array([1, 2, 3, 3]))
+    one, two = DateLevel.WITHIN_ONE_YEAR, DateLevel.WITHIN_TWO_YEARS
+    assert got.tolist() == [one, two, two, one]
+    birth = next(f for f in PERSON_FIELDS if f.name == "birth")
+    assert birth.levels[one] == "birth years within one year"
+    assert birth.m is not None and birth.u is not None
+    assert birth.m[one] / birth.u[one] > birth.m[two] / birth.u[two]
 
 
 def test_given_names_compare_across_scripts_at_the_name_family_level():

@@ -110,9 +110,10 @@ class DateLevel(IntEnum):
     EXACT = 0
     SAME_MONTH = 1
     SAME_YEAR = 2
-    WITHIN_TWO_YEARS = 3
-    AGE_CONSISTENT = 4
-    DIFFERENT = 5
+    WITHIN_ONE_YEAR = 3
+    WITHIN_TWO_YEARS = 4
+    AGE_CONSISTENT = 5
+    DIFFERENT = 6
     MISSING = -1
 
 
@@ -120,6 +121,7 @@ DATE_LEVEL_TEXT = {
     DateLevel.EXACT: gettext_noop("same date of birth"),
     DateLevel.SAME_MONTH: gettext_noop("same month and year of birth"),
     DateLevel.SAME_YEAR: gettext_noop("same year of birth"),
+    DateLevel.WITHIN_ONE_YEAR: gettext_noop("birth years within one year"),
     DateLevel.WITHIN_TWO_YEARS: gettext_noop("birth years within two years"),
     DateLevel.AGE_CONSISTENT: gettext_noop("stated age consistent with the date of birth"),
     DateLevel.DIFFERENT: gettext_noop("dates of birth differ"),
@@ -131,7 +133,10 @@ Birth = PartialDate | StatedAge | None
 
 def compare_dates(a: Birth, b: Birth) -> DateLevel:
     """How two birth records agree. Levels only claim what both sides say:
-    a year-only date against a full date agrees at best on the year."""
+    a year-only date against a full date agrees at best on the year. Years
+    one apart (an age counted at another time of the year, a year guessed)
+    are told from years two apart, which the same person shows far less
+    often than a sister or a namesake does."""
     if a is None or b is None:
         return DateLevel.MISSING
     if isinstance(a, StatedAge) or isinstance(b, StatedAge):
@@ -142,9 +147,10 @@ def compare_dates(a: Birth, b: Birth) -> DateLevel:
                 return DateLevel.EXACT if a.day == b.day else DateLevel.SAME_MONTH
             return DateLevel.SAME_MONTH
         return DateLevel.SAME_YEAR
-    if abs(a.year - b.year) <= 2:
-        return DateLevel.WITHIN_TWO_YEARS
-    return DateLevel.DIFFERENT
+    years = abs(a.year - b.year)
+    if years == 1:
+        return DateLevel.WITHIN_ONE_YEAR
+    return DateLevel.WITHIN_TWO_YEARS if years == 2 else DateLevel.DIFFERENT
 
 
 def _compare_with_age(a: PartialDate | StatedAge, b: PartialDate | StatedAge) -> DateLevel:
@@ -153,6 +159,8 @@ def _compare_with_age(a: PartialDate | StatedAge, b: PartialDate | StatedAge) ->
     if lo_a <= hi_b and lo_b <= hi_a:
         return DateLevel.AGE_CONSISTENT
     gap = max((lo_a - hi_b).days, (lo_b - hi_a).days)
+    if gap <= 366:
+        return DateLevel.WITHIN_ONE_YEAR
     return DateLevel.WITHIN_TWO_YEARS if gap <= 2 * 366 else DateLevel.DIFFERENT
 
 

@@ -38,7 +38,7 @@ LEVELS = {
     "string": [gettext_noop("same"), gettext_noop("Jaro-Winkler ≥ 0.92"), gettext_noop("Jaro-Winkler ≥ 0.80"), gettext_noop("different")],
     "number": [gettext_noop("same"), gettext_noop("one edit apart"), gettext_noop("different")],
     "exact": [gettext_noop("same"), gettext_noop("different")],
-    "date": [DATE_LEVEL_TEXT[DateLevel(i)] for i in range(6)],
+    "date": [DATE_LEVEL_TEXT[level] for level in DateLevel if level >= 0],
     # the last 7 or more digits; one digit apart; different
     "phone": [gettext_noop("same"), gettext_noop("one edit apart"), gettext_noop("different")],
 }  # fmt: skip
@@ -225,6 +225,7 @@ def compare_date_columns(a: DateColumn, b: DateColumn, ia: np.ndarray, ib: np.nd
     exact = same_month & (da > 0) & (da == db)
     level = np.full(len(ia), int(DateLevel.DIFFERENT), np.int8)
     level[np.abs(ya - yb) <= 2] = DateLevel.WITHIN_TWO_YEARS
+    level[np.abs(ya - yb) == 1] = DateLevel.WITHIN_ONE_YEAR
     level[same_year] = DateLevel.SAME_YEAR
     level[same_month] = DateLevel.SAME_MONTH
     level[exact] = DateLevel.EXACT
@@ -232,9 +233,10 @@ def compare_date_columns(a: DateColumn, b: DateColumn, ia: np.ndarray, ib: np.nd
     lo_a, hi_a, lo_b, hi_b = a.lo[ia], a.hi[ia], b.lo[ib], b.hi[ib]
     overlap = (lo_a <= hi_b) & (lo_b <= hi_a)
     gap = np.maximum(lo_a - hi_b, lo_b - hi_a)
-    age_level = np.where(
-        overlap, DateLevel.AGE_CONSISTENT, np.where(gap <= 732, DateLevel.WITHIN_TWO_YEARS, DateLevel.DIFFERENT)
+    apart = np.where(
+        gap <= 366, DateLevel.WITHIN_ONE_YEAR, np.where(gap <= 732, DateLevel.WITHIN_TWO_YEARS, DateLevel.DIFFERENT)
     )
+    age_level = np.where(overlap, DateLevel.AGE_CONSISTENT, apart)
     level = np.where(age, age_level, level).astype(np.int8)
     level[~present] = MISSING
     return level

@@ -48,9 +48,9 @@ PERSON_FIELDS = [
           m=(0.60, 0.15, 0.08, 0.05, 0.12), u=(0.02, 0.01, 0.01, 0.02, 0.94)),
     Field("kunya", "given", label=gettext_noop("kunya (child's name)"),
           m=(0.60, 0.20, 0.10, 0.05, 0.05), u=(0.02, 0.01, 0.01, 0.02, 0.94)),
-    # exact, same month, same year, within two years, age consistent, different
+    # exact, same month, same year, within one year, within two years, age consistent, different
     Field("birth", "date", label=gettext_noop("date of birth"),
-          m=(0.45, 0.05, 0.30, 0.12, 0.06, 0.02), u=(0.0001, 0.0005, 0.015, 0.06, 0.02, 0.9044)),
+          m=(0.45, 0.05, 0.30, 0.09, 0.03, 0.06, 0.02), u=(0.0001, 0.0005, 0.015, 0.03, 0.03, 0.02, 0.9044)),
     Field("sex", "exact", label=gettext_noop("sex"), m=(0.98, 0.02), u=(0.5, 0.5)),
     Field("place", "string", label=gettext_noop("place"), m=(0.60, 0.10, 0.10, 0.20), u=(0.01, 0.01, 0.03, 0.95)),
     # Compared whenever both sides carry them (a list's columns, mapped by header or --map).
