@@ -21,11 +21,10 @@ from zhusan.registry.models import LawfulBasis, NameKind, Person, PersonName, Sc
 from zhusan.registry.selectors import (
     PersonFilters,
     _case_number_condition,
-    _name_condition,
     persons_for_user,
     search_condition,
 )
-from zhusan.registry.text import match_keys, search_key
+from zhusan.registry.text import match_keys, match_needles, search_forms, search_key
 
 from ..factories import letters, make_person, make_staff
 
@@ -34,10 +33,27 @@ pytestmark = pytest.mark.django_db
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes exist on PostgreSQL only")
 
 
+def old_name_condition(query: str) -> Q | None:
+    """The names' condition before the indexes: a ``LIKE`` per search form and per needle."""
+    cond = Q()
+    for key in search_forms(query):
+        cond |= Q(search_key__contains=key)
+    words = match_needles(query)
+    if words:
+        every_word = Q()
+        for needles in words:
+            any_needle = Q()
+            for needle in needles:
+                any_needle |= Q(match_key__contains=needle)
+            every_word &= any_needle
+        cond |= every_word
+    return cond if cond else None
+
+
 def old_search_condition(query: str, *, withheld: frozenset[Detail] = frozenset()) -> Q | None:
     """The search before this change: an OR on the person row (the oracle)."""
     query = query.strip()
-    by_case, by_name = _case_number_condition(query), _name_condition(query)
+    by_case, by_name = _case_number_condition(query), old_name_condition(query)
     cond = Q()
     if by_case is not None:
         cond |= by_case
