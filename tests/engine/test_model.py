@@ -4,7 +4,7 @@ import numpy as np
 
 from zhusan.engine.dates import DateLevel, PartialDate, StatedAge, compare_dates
 from zhusan.engine.link import Linker
-from zhusan.engine.model import Comparator, DateColumn, Field, compare_date_columns
+from zhusan.engine.model import Comparator, DateColumn, Field, Vocab, compare_date_columns
 from zhusan.engine.persons import PERSON_FIELDS, PERSON_RULES, person_columns
 
 
@@ -39,6 +39,24 @@ def test_birth_years_one_apart_are_their_own_level_and_weigh_more_than_two_apart
     assert birth.levels[one] == "birth years within one year"
     assert birth.m is not None and birth.u is not None
     assert birth.m[one] / birth.u[one] > birth.m[two] / birth.u[two]
+
+
+def surname_level(a, b):
+    vocab = Vocab("surname")
+    ca, cb = vocab.encode([a, b])
+    return 0 if ca == cb else vocab.level(int(ca), int(cb))
+
+
+def test_a_passport_o_for_uzbek_o_with_a_turned_comma_is_the_same_surname():
+    assert surname_level("JORAYEVA", "Joʻrayeva") == 0
+    assert surname_level("QOSIMOV", "Qosimova") == 0
+    assert surname_level("JORAYEVA", "Jumayeva") > 0
+
+
+def test_surnames_of_abd_are_compared_on_what_follows_abd():
+    assert surname_level("Abdulazizova", "Abdulhamidova") == 3
+    assert surname_level("Abdusalomova", "Abdusattorova") == 3
+    assert surname_level("Abdrakhmanov", "Abdurakhmanov") == 1
 
 
 def test_given_names_compare_across_scripts_at_the_name_family_level():

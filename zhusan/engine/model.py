@@ -17,6 +17,7 @@ distinct pair of values.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -31,6 +32,8 @@ from .translit import abjad_consonants, abjad_key, match_key, script_of, skeleto
 MISSING = -1
 
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+#: "Servant of" opening a surname (Abdulazizova, Abdusalomova, Abdrakhmanov).
+_ABD = re.compile(r"^abd[uie]?")
 
 LEVELS = {
     "given": [gettext_noop("same name"), gettext_noop("same name family"), gettext_noop("Jaro-Winkler ≥ 0.92"), gettext_noop("same consonants or Jaro-Winkler ≥ 0.85"), gettext_noop("different")],
@@ -163,6 +166,12 @@ class Vocab:
                 return 2
             return 3 if jw >= 0.85 or same_consonants else 4
         if self.kind == "surname":
+            if ka.replace("o", "u") == kb.replace("o", "u"):
+                # Passport Latin writes Uzbek oʻ (the key's u) as O: JORAYEVA is Joʻrayeva.
+                return 0
+            if ka.startswith("abd") and kb.startswith("abd"):
+                # Surnames of Abd- share their first letters, which Jaro-Winkler weighs most: compare what follows.
+                jw = min(jw, JaroWinkler.normalized_similarity(_ABD.sub("", ka), _ABD.sub("", kb)))
             if jw >= 0.92:
                 return 1
             return 2 if jw >= 0.85 or same_consonants else 3
