@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/engines_parity.py                    # 5,000 × 50,000, the three engines
     .venv/bin/python benchmarks/engines_parity.py --registry 1000000 --records 10000 --only spark
+    .venv/bin/python benchmarks/engines_parity.py ... --only zhusan --index-from 2000000  # the Linker at 1M
 
 Data: the cross-script generator (benchmarks/synthetic.py, the set of
 benchmarks/crossscript.py): a Cyrillic registry and a list in ICAO and
@@ -75,9 +76,13 @@ class TreePeak:
         self._thread.join()
 
 
-def run_one(engine: str, n_registry: int, n_records: int) -> dict[str, Any]:
+def run_one(engine: str, n_registry: int, n_records: int, index_from: int | None = None) -> dict[str, Any]:
+    from zhusan.engine import engines
     from zhusan.engine import spark as zspark
     from zhusan.engine.engines import link_records
+
+    if index_from is not None:
+        engines.INDEX_FROM = index_from
 
     t0 = time.perf_counter()
     registry, incoming = make(n_registry, n_records)
@@ -98,7 +103,8 @@ def run_one(engine: str, n_registry: int, n_records: int) -> dict[str, Any]:
         seconds = time.perf_counter() - t0
     correct, n_true = truth(registry, incoming, pairs.left, pairs.right)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    row: dict[str, Any] = {"set": f"{n_records:,} × {n_registry:,}", "engine": engine, **scores(correct, n_true)}
+    label = engine if index_from is None else f"{engine} (index from {index_from:,})"
+    row: dict[str, Any] = {"set": f"{n_records:,} × {n_registry:,}", "engine": label, **scores(correct, n_true)}
     row |= {"seconds": seconds, "candidates": pairs.n_candidates, "peak MB over data": max(peak - base, 0.0),
             "tree peak MB": tree.peak, "generate s": generate}  # fmt: skip
     if "scoring" in shared:
@@ -112,15 +118,17 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     parser.add_argument("--registry", type=int, default=50_000)
     parser.add_argument("--records", type=int, default=5_000)
     parser.add_argument("--only", choices=ENGINES)
+    parser.add_argument("--index-from", type=int, help="right-side rows from which zhusan uses the index")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:  # one engine, in this process; print its row for the parent
-        print(repr(run_one(args.only or "zhusan", args.registry, args.records)))
+        print(repr(run_one(args.only or "zhusan", args.registry, args.records, args.index_from)))
         return []
     rows = []
     for engine in [args.only] if args.only else ENGINES:
         cmd = [sys.executable, __file__, "--child", "--only", engine]
         cmd += ["--registry", str(args.registry), "--records", str(args.records)]
+        cmd += ["--index-from", str(args.index_from)] if args.index_from is not None else []
         out = subprocess.run(cmd, capture_output=True, text=True, check=False)  # noqa: S603
         last = out.stdout.strip().splitlines()[-1] if out.stdout.strip() else ""
         if out.returncode != 0 or not last.startswith("{"):
