@@ -66,6 +66,9 @@ INDEX_FROM = 500_000
 CHUNK = 2_000
 #: Incoming records the index fits its model on.
 FIT_SAMPLE = 2_000
+#: Below this many rows on a side the model keeps its default parameters, on
+#: the index path as in the one-shot Linker (its ``min_train``).
+MIN_TRAIN = 200
 
 LABELS = [f.label or f.name for f in PERSON_FIELDS]
 
@@ -267,7 +270,13 @@ def _link_indexed(
     say(2, _("Indexing %(n)s records"), n=f"{len(readings.rorig):,}")
     index = RegistryIndex(rcols)
     say(25, _("Training the model"))
-    index.fit(lcols, max_sample=FIT_SAMPLE)
+    if min(len(readings.lorig), index.n) < MIN_TRAIN:
+        # The Linker's rule (link.Linker.train): EM on a handful of records learns
+        # noise, so the default parameters are used as they are, u included.
+        index.model = FellegiSunter(PERSON_FIELDS)
+        index.model.set_share(0.5, index.n)
+    else:
+        index.fit(lcols, max_sample=FIT_SAMPLE)
     scoring = Scoring(index, readings, threshold)
     done, chunks = _record_chunks(lcols, readings.lorig, readings.n_left)
     results: Iterator[tuple[tuple[np.ndarray, ...], int]]
