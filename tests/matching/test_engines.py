@@ -115,21 +115,6 @@ def test_duckdb_gives_the_pairs_of_the_default_engine(dataset: str, all_pairs: b
         assert _found(on_duckdb, left, right) == TRUE_PAIRS
 
 
-@pytest.mark.spark
-@pytest.mark.parametrize("dataset", DATASETS)
-def test_spark_gives_the_pairs_of_the_default_engine_on_its_index_path(
-    dataset: str, spark: None, index_path: None
-) -> None:
-    left, right = DATASETS[dataset]()
-    for all_pairs, threshold in ((False, 0.5), (True, 0.0)):
-        default = link_records(left, right, threshold=threshold, all_pairs=all_pairs)
-        on_spark = link_records(left, right, engine="spark", threshold=threshold, all_pairs=all_pairs)
-        _assert_same(on_spark, default)
-        assert on_spark.engine == "spark"
-        assert TRUE_PAIRS <= _found(on_spark, left, right)
-    assert _found(on_spark, left, right) > TRUE_PAIRS  # all pairs: the sister and the other candidates too
-
-
 @pytest.mark.parametrize("engine", ["zhusan", "zhusan-index", "duckdb"])
 def test_each_embedded_engine_links_a_cyrillic_registry_to_a_latin_list_and_explains_it(
     engine: str, monkeypatch: pytest.MonkeyPatch
@@ -172,19 +157,6 @@ def test_every_embedded_engine_reports_progress_up_to_100_and_writes_the_same_fi
     assert {(r["left_id"], r["right_id"]) for r in rows if r["decision"] == "linked"} == TRUE_PAIRS
 
 
-@pytest.mark.spark
-def test_spark_reports_progress_per_chunk_up_to_100_and_writes_the_index_paths_file(
-    spark: None, index_path: None
-) -> None:
-    on_spark, seen = _progress_of("spark")
-    default, seen_default = _progress_of("zhusan")
-    assert on_spark == default
-    for steps in (seen, seen_default):
-        percents = [p for p, _ in steps]
-        assert percents == sorted(percents) and percents[-1] == 100
-        assert sum("Linked" in m for _, m in steps) == 3  # six records, two a chunk
-
-
 def test_the_index_path_keeps_every_pair_above_the_threshold_when_asked(index_path: None) -> None:
     left, right = _list(), _registry()
     best = link_records(left, right, threshold=0.0)
@@ -215,15 +187,37 @@ def _read(text: str) -> tuple[list[str], list[dict[str, str]]]:
 
 
 @pytest.mark.spark
-def test_zhusan_link_on_spark_in_local_mode_writes_the_file_of_the_index_path(
+def test_spark_in_local_mode_gives_the_index_paths_pairs_progress_and_file(
     tmp_path: Path, spark: None, index_path: None
 ) -> None:
+    """One test, so one JVM start under pytest-xdist: every Spark check in it."""
+    # the same pairs, probabilities and evidence, on records read one way and several ways
+    for dataset in DATASETS.values():
+        left, right = dataset()
+        for all_pairs, threshold in ((False, 0.5), (True, 0.0)):
+            default = link_records(left, right, threshold=threshold, all_pairs=all_pairs)
+            on_spark = link_records(left, right, engine="spark", threshold=threshold, all_pairs=all_pairs)
+            _assert_same(on_spark, default)
+            assert on_spark.engine == "spark"
+            assert TRUE_PAIRS <= _found(on_spark, left, right)
+        assert _found(on_spark, left, right) > TRUE_PAIRS  # all pairs: the sister and the other candidates too
+
+    # progress per chunk up to 100, and the file the index path writes
+    on_spark_text, seen = _progress_of("spark")
+    default_text, seen_default = _progress_of("zhusan")
+    assert on_spark_text == default_text
+    for steps in (seen, seen_default):
+        percents = [p for p, _ in steps]
+        assert percents == sorted(percents) and percents[-1] == 100
+        assert sum("Linked" in m for _, m in steps) == 3  # six records, two a chunk
+
+    # through the command
     lst, reg = _csv_files(tmp_path)
-    on_spark, default = tmp_path / "spark.csv", tmp_path / "default.csv"
-    call_command("link", str(lst), str(reg), "-o", str(default))
-    call_command("link", str(lst), str(reg), "-o", str(on_spark), "--engine", "spark")
-    assert on_spark.read_text(encoding="utf-8") == default.read_text(encoding="utf-8")
-    rows = _read(on_spark.read_text(encoding="utf-8"))[1]
+    on_spark_file, default_file = tmp_path / "spark.csv", tmp_path / "default.csv"
+    call_command("link", str(lst), str(reg), "-o", str(default_file))
+    call_command("link", str(lst), str(reg), "-o", str(on_spark_file), "--engine", "spark")
+    assert on_spark_file.read_text(encoding="utf-8") == default_file.read_text(encoding="utf-8")
+    rows = _read(on_spark_file.read_text(encoding="utf-8"))[1]
     assert {(r["left_id"], r["right_id"]) for r in rows if r["decision"] == "linked"} == TRUE_PAIRS
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
 
