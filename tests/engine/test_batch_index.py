@@ -85,7 +85,7 @@ def _em_per_pair(model, gammas, groups, *, n_left, n_right, share, iterations):
         for j, f in enumerate(model.fields):
             ok = gammas[:, j] >= 0
             counts = np.bincount(gammas[ok, j], weights=p[ok], minlength=len(f.levels))
-            model.m[j] = (counts + 0.5) / (counts.sum() + 0.5 * len(counts))
+            model.m[j] = (counts + model.pseudo_m[j]) / (counts.sum() + model.pseudo_m[j].sum())
         share = float(p.sum()) / n_left
     model.set_share(share, n_right)
 

@@ -4,7 +4,7 @@ import numpy as np
 
 from zhusan.engine.dates import DateLevel, PartialDate, StatedAge, compare_dates
 from zhusan.engine.link import Linker
-from zhusan.engine.model import Comparator, DateColumn, Field, Vocab, compare_date_columns
+from zhusan.engine.model import Comparator, DateColumn, FellegiSunter, Field, Vocab, compare_date_columns
 from zhusan.engine.persons import PERSON_FIELDS, PERSON_RULES, person_columns
 
 
@@ -113,6 +113,18 @@ def test_with_a_handful_of_records_the_default_parameters_link_them():
     ]
     res = Linker(PERSON_FIELDS, PERSON_RULES).link(person_columns(lst), person_columns(registry))
     assert res.left.tolist() == [0] and res.right.tolist() == [0] and res.probability[0] > 0.9
+
+
+def test_levels_a_handful_of_pairs_never_reached_keep_the_proportions_of_the_defaults():
+    birth = next(f for f in PERSON_FIELDS if f.name == "birth")
+    model = FellegiSunter([birth])
+    seen = np.full((3, 1), DateLevel.EXACT, np.int8)
+    model.estimate_u(np.full((3, 1), DateLevel.DIFFERENT, np.int8))
+    model.estimate_m(seen, groups=np.arange(3), n_left=3, n_right=10)
+    assert birth.m is not None and birth.u is not None
+    unseen = DateLevel.WITHIN_ONE_YEAR, DateLevel.WITHIN_TWO_YEARS
+    assert np.isclose(model.m[0][unseen[0]] / model.m[0][unseen[1]], birth.m[unseen[0]] / birth.m[unseen[1]])
+    assert np.isclose(model.u[0][DateLevel.EXACT] / model.u[0][DateLevel.SAME_YEAR], birth.u[0] / birth.u[2])
 
 
 def test_cross_script_linkage_of_the_synthetic_benchmark_set_reaches_f1_097():

@@ -341,6 +341,12 @@ class FellegiSunter:
         self.m = [m / m.sum() for m in self.m]
         self.u = [np.asarray(f.u or np.ones(len(f.levels)), dtype=float) for f in self.fields]
         self.u = [u / u.sum() for u in self.u]
+        # Estimates are smoothed by half a pair per level, spread as the
+        # field's defaults when it has them (evenly when not): with a few
+        # records, a level no random pair reached stays as rare as the
+        # defaults say rather than as likely as every other.
+        self.pseudo_m = [0.5 * len(f.levels) * m for f, m in zip(self.fields, self.m, strict=True)]
+        self.pseudo_u = [0.5 * len(f.levels) * u for f, u in zip(self.fields, self.u, strict=True)]
         self.prior = 1e-4
         self.share = 0.5  # of left records that have a match (see estimate_m)
         self.tf_u: dict[str, np.ndarray] = {}
@@ -351,7 +357,7 @@ class FellegiSunter:
         for j, f in enumerate(self.fields):
             col = gammas[:, j]
             counts = np.bincount(col[col >= 0], minlength=len(f.levels)).astype(float)
-            self.u[j] = (counts + 0.5) / (counts.sum() + 0.5 * len(counts))
+            self.u[j] = (counts + self.pseudo_u[j]) / (counts.sum() + self.pseudo_u[j].sum())
 
     def estimate_m(
         self,
@@ -403,7 +409,7 @@ class FellegiSunter:
                 col = patterns[:, j]
                 ok = col >= 0
                 counts = np.bincount(col[ok], weights=per_pattern[ok], minlength=len(f.levels))
-                m = (counts + 0.5) / (counts.sum() + 0.5 * len(counts))
+                m = (counts + self.pseudo_m[j]) / (counts.sum() + self.pseudo_m[j].sum())
                 delta = max(delta, float(np.abs(m - self.m[j]).max()))
                 self.m[j] = m
             share = new_share
