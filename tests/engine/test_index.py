@@ -51,3 +51,16 @@ def test_fitting_on_incoming_records_keeps_the_right_answer() -> None:
                               {"given": "Yusuf", "family": "Ivanov", "birth": "1986"}]))  # fmt: skip
     assert index.fitted
     assert index.query({"given": "Yusup", "family": "Ivanov", "birth": "1985"})[0].row == 2
+
+
+def test_a_surname_the_registry_never_wrote_that_counts_as_the_same_is_scored_by_the_registry_value() -> None:
+    """Passport Latin writes Uzbek oʻ as O: JORAYEVA is Joʻrayeva, a spelling
+    new to the index's vocabulary, past the frequencies it holds."""
+    registry = [{"given": "Dilnoza", "family": "Joʻrayeva", "birth": PartialDate(1990, 3, 14), "sex": "f"}] + REGISTRY
+    index = RegistryIndex(person_columns(registry), n_random=200)
+    query = person_columns([{"given": "DILNOZA", "family": "JORAYEVA", "birth": PartialDate(1990, 3, 14), "sex": "f"}])
+    _rows, found, weight, _levels = index.query_columns(query)
+    assert found[weight.argmax()] == 0
+    best = index.query({"given": "DILNOZA", "family": "JORAYEVA", "birth": "1990-03-14", "sex": "f"})[0]
+    assert best.row == 0
+    assert {e.field: e.level for e in best.evidence}["family name"].startswith("same surname")

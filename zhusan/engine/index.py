@@ -166,13 +166,19 @@ class RegistryIndex:
         self.fitted = True
 
     # -- queries ---------------------------------------------------------------
+    def _tf_codes(self, rows: np.ndarray) -> dict[str, np.ndarray]:
+        """The value whose frequency weighs an agreement: the registry row's.
+        (A query's value may be new to the vocabulary, past the frequencies the
+        index holds, and a level may count two spellings as the same value.)"""
+        return {f.name: self.registry.codes[f.name][rows] for f in self.fields if f.tf}
+
     def query_columns(self, columns: Columns) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Score every candidate of every query row: (query rows, registry rows,
         match weights, levels). For batches; :meth:`query` for one record."""
         enc = self.comparator.encode(columns, count=False)
         il, ir = self.candidates(columns)
         gammas = self.comparator.compare(enc, self.registry, il, ir)
-        tf = {f.name: enc.codes[f.name][il] for f in self.fields if f.tf}
+        tf = self._tf_codes(ir)
         weight = self.model.match_weight(gammas, tf)
         return il, ir, weight, gammas
 
@@ -199,7 +205,7 @@ class RegistryIndex:
         def score(piece: tuple[int, int]) -> tuple[np.ndarray, ...]:
             pl, pr = il[piece[0] : piece[1]], ir[piece[0] : piece[1]]
             gammas = self.comparator.compare(enc, self.registry, pl, pr)
-            tf = {f.name: enc.codes[f.name][pl] for f in self.fields if f.tf}
+            tf = self._tf_codes(pr)
             weight = self.model.match_weight(gammas, tf)
             best, share = _best_per_row(pl, weight)
             keep = best[share >= threshold]
