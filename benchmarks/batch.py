@@ -15,8 +15,8 @@ Splink 5 on DuckDB runs with default comparisons on the names as written, as
 in benchmarks/crossscript.py. "engine-…" are the engines of
 zhusan/engine/engines.py as `zhusan link --engine` runs them (build, fit
 and link all timed: nothing is reused between batches there); engine-duckdb
-and engine-spark are Splink 5 on Zhusan's cross-script name keys, Spark in
-local mode on two cores. Wall time excludes generating the data. Peak
+is Zhusan's model with DuckDB's blocking joins, engine-spark Zhusan's model in
+Spark's partitions, local mode on two cores. Wall time excludes generating the data. Peak
 memory is the growth of the process's peak resident set over its size after
 the data were generated (resource.getrusage ru_maxrss), so each system is run
 in its own process.
@@ -49,8 +49,8 @@ SYSTEMS = {
     "zhusan": "Zhusan (one-shot batch linker)",
     "splink": "Splink 5 (DuckDB), default comparisons",
     "engine-zhusan": "engine zhusan (zhusan link --engine zhusan)",
-    "engine-duckdb": "engine duckdb: Splink 5 (DuckDB) on Zhusan's name keys",
-    "engine-spark": "engine spark: Splink 5 (Spark local[2]) on Zhusan's name keys",
+    "engine-duckdb": "engine duckdb: Zhusan's model, DuckDB's blocking joins",
+    "engine-spark": "engine spark: Zhusan's model in Spark's partitions (local[2])",
 }
 
 

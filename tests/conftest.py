@@ -28,7 +28,7 @@ CHROMIUM = "/usr/bin/chromium"
 # minutes collected in the middle starts late and holds the whole run while the
 # other worker waits; collected first, it starts at once and the short tests
 # fill in around it. ``@pytest.mark.slow(seconds)`` gives a test's usual length
-# alone on a CI machine (a Spark test counts as a minute); the slow tests go
+# alone on a CI machine (a Spark test counts as 30 s); the slow tests go
 # first, longest first. Only tests in a rolled-back transaction move: tests that
 # commit (transactional) stay after them, as pytest-django orders them, so that
 # they never empty a table before a test that reads the rows its migrations wrote.
@@ -38,7 +38,7 @@ def _seconds(item: pytest.Item) -> float:
     slow = item.get_closest_marker("slow")
     if slow is not None:
         return float(slow.args[0]) if slow.args else 60.0
-    return 60.0 if item.get_closest_marker("spark") is not None else 0.0
+    return 30.0 if item.get_closest_marker("spark") is not None else 0.0
 
 
 def _commits(item: pytest.Item) -> bool:

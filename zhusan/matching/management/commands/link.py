@@ -1,9 +1,10 @@
 """``zhusan link LEFT RIGHT -o pairs.csv`` and ``zhusan link LEFT --registry -o pairs.csv``.
 
 Links a person list (CSV or XLSX) against another list or against the
-registry, with a model trained on the data itself (``--engine zhusan``, the
-cross-script Fellegi–Sunter model and the default, or Splink on DuckDB or
-Spark: see :mod:`zhusan.engine.engines`), and writes each proposed pair
+registry, with the cross-script Fellegi–Sunter model trained on the data
+itself, in process (``--engine zhusan``, the default), with DuckDB's blocking
+joins (``duckdb``) or in Spark's partitions (``spark``): the same model and the
+same pairs (see :mod:`zhusan.engine.engines`), and writes each proposed pair
 with its match probability and the evidence of every field. The output is written to a temporary file and
 renamed only when everything succeeded: a failed run leaves no output.
 Linking against the registry exports personal data, so it is audited.
@@ -64,8 +65,9 @@ class Command(BaseCommand):
             "--engine",
             choices=ENGINES,
             default=DEFAULT_ENGINE,
-            help="zhusan: in-process NumPy model (default); duckdb: Splink on embedded DuckDB; "
-            "spark: Splink on Spark, local mode unless a session is running (needs pyspark and Java 17)",
+            help="zhusan: the model in process (default); duckdb: the same model with DuckDB's blocking joins; "
+            "spark: the same model in Spark's partitions, local mode unless a session is running "
+            "(needs pyspark and Java 17)",
         )
         parser.add_argument(
             "--all-pairs", action="store_true", help="keep every pair above the threshold, not only the best per row"
