@@ -119,3 +119,12 @@ def test_the_registry_search_romanises_with_the_engine_table() -> None:
     for name in ("Жүсіпова", "Объедков", "عائشة", "يوسف", "Zhusipová"):
         assert text.to_latin(name) == to_latin(name)
     assert text.search_key("Айша", "", "Жүсіпова") == "аиша жүсіпова | aisha zhusipova"
+
+
+@pytest.mark.parametrize("spelling", ["Айжан", "Aizhan", "Ayzhan", "AIZHAN", "Aijan"])
+def test_aizhan_has_one_key_whichever_way_the_i_and_the_zh_are_written(spelling):
+    assert match_key(spelling) == match_key("Айжан")
+
+
+def test_a_cyrillic_i_before_zh_meets_its_latin_y():
+    assert match_key("йыжа") == match_key("yyzha") == match_key("YYZHA")

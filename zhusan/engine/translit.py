@@ -196,7 +196,9 @@ def _x_of(word: str) -> str:
 _KEY_RULES = [
     ("dzh", "j"), ("dj", "j"), ("zh", "j"), ("kh", "h"), ("gh", "g"), ("ph", "f"), ("q", "k"),
     ("ck", "k"), ("c", "k"), ("w", "v"), ("ou", "u"), ("oo", "u"), ("ee", "i"),
-    ("iy", "i"), ("yi", "i"), ("ij", "i"), ("y", "i"), ("kk", "k"),
+    # ij after y → i: Айжан, Aizhan and Ayzhan all give aian (ij before it left
+    # Ayzhan's aijan apart, and йыжа apart from yyzha).
+    ("iy", "i"), ("yi", "i"), ("y", "i"), ("ij", "i"), ("kk", "k"),
 ]  # fmt: skip
 _DOUBLES = re.compile(r"(.)\1+")
 

@@ -1,6 +1,7 @@
 """The match key learnt Uzbek Latin "ye" after a vowel (Abdullayev meets
 Абдуллаев and ABDULLAEV, Mirzoyev Мирзоев) and the patronymic -yevich/-yevna
-on a name ending in a vowel (Yahyoyevna gives Yahyo): names stored before keep
+on a name ending in a vowel (Yahyoyevna gives Yahyo), and "ij" is read after
+"y" (Айжан, Aizhan and Ayzhan give one key): names stored before keep
 the keys of the old rule until recomputed, and search would miss some of them.
 The data step recomputes both derived keys of every name, as 0010 does, with
 its function; reversing leaves them (they are derived, the new ones are right)."""
