@@ -77,7 +77,11 @@ def test_an_approximate_age_matches_a_year_of_birth(alice, grandmother):
     request = request_for(alice, grandmother, birth_year=None, age=35)
     (match,) = services.tracing_run(actor=actor(alice), request=request)
     levels = {f["field"]: f["level"] for f in match.evidence["fields"]}
-    assert levels["date of birth"] in {"stated age consistent with the date of birth", "birth years within two years"}
+    assert levels["date of birth"] in {
+        "stated age consistent with the date of birth",
+        "birth years within one year",
+        "birth years within two years",
+    }
 
 
 def test_confirming_a_match_records_the_relationship(alice, grandmother):
