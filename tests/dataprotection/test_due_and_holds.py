@@ -173,3 +173,25 @@ def test_the_due_list_is_a_daily_job_of_the_schedule(w):
     from zhusan.core.schedule import jobs
 
     assert jobs()["dataprotection.retention_due"] is list_retention_due
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_due_list_is_read_before_the_filing_transaction_holds_the_audit_chain(w, monkeypatch):
+    """At a million persons reading the due list takes a minute: a transaction
+    that has written an audit event would hold the chain's lock all along."""
+    from django.db import connection
+
+    retention.rules_seed(actor=act(w["officer"]))
+    person = person_with_notes(w)
+    close_case(w, person, date(2010, 1, 1))
+    read = retention.due_list
+    seen: list[bool] = []
+
+    def due_list(**kwargs):
+        seen.append(connection.in_atomic_block)
+        return read(**kwargs)
+
+    monkeypatch.setattr(retention, "due_list", due_list)
+    batch = retention.file_due(actor=act(w["officer"]), today=TODAY)
+    assert seen == [False]
+    assert batch is not None and RetentionItem.objects.filter(batch=batch, person=person).exists()

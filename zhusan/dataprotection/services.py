@@ -366,15 +366,23 @@ def due_list(*, today: date | None = None) -> list[Due]:
     return out
 
 
-@write_action
 def file_due(*, actor: Actor, today: date | None = None) -> RetentionBatch | None:
     """File what is due into today's batch for the officer (idempotent: an item
-    already waiting is not filed twice). Returns the batch, or None."""
+    already waiting is not filed twice). Returns the batch, or None.
+
+    The due list is read before the filing's transaction begins: at a million
+    persons reading it takes a minute, and a transaction that has written an
+    audit event holds the chain's lock (every audited page waits for it)."""
     today = today or timezone.localdate()
     rules_seed(actor=actor)
+    return _file(actor=actor, today=today, listed=due_list(today=today))
+
+
+@write_action
+def _file(*, actor: Actor, today: date, listed: list[Due]) -> RetentionBatch | None:
     batch: RetentionBatch | None = None
     filed = 0
-    for due in due_list(today=today):
+    for due in listed:
         if _pending(due.person, due.rule.kind) or _pending(due.person, WHOLE_PERSON):
             continue
         batch = batch or _open_batch(today)

@@ -1115,12 +1115,21 @@ def _sealing_birthday(birth: date, years: int) -> date:
         return birth.replace(year=birth.year + years, day=28)
 
 
-@write_action
+#: Seals written per transaction by :func:`seal_at_majority`.
+SEAL_CHUNK = 200
+
+
 def seal_at_majority(*, actor: Actor, today: date | None = None) -> list[SealedCompartment]:
     """Seal the compartments the law seals at majority of every person who
     was a child when registered and has reached the sealing age by the latest
     possible birth day (``definitely_at_least``). Idempotent: a compartment
-    sealed once (even if a court since lifted the seal) is not sealed again."""
+    sealed once (even if a court since lifted the seal) is not sealed again.
+
+    The persons are read first, outside any transaction, then sealed
+    ``SEAL_CHUNK`` at a time, each chunk its own transaction: a transaction
+    that has written an audit event holds the chain's lock, and at a million
+    persons the reading takes a minute (a chunk that fails leaves the earlier
+    ones sealed; the next run goes on from there)."""
     compartments = access.sealed_compartments()
     if not compartments:
         return []
@@ -1130,31 +1139,39 @@ def seal_at_majority(*, actor: Actor, today: date | None = None) -> list[SealedC
     done: set[tuple[int, str]] = set(
         SealedCompartment.objects.filter(compartment__in=compartments).values_list("person_id", "compartment")
     )
-    made: list[SealedCompartment] = []
+    due: list[tuple[Person, Compartment]] = []
     rows = Person.objects.not_merged().filter(birth_date_high__isnull=False, birth_date_high__lte=latest_birth)
     for person in rows.only("pk", "uuid", "birth_date_high", "created_at").iterator():
         assert person.birth_date_high is not None
         birthday = _sealing_birthday(person.birth_date_high, age)
         if person.created_at.date() >= birthday:
             continue  # registered as an adult: not a child's record
-        for comp in sorted(compartments):
-            if (person.pk, comp.value) in done:
-                continue
-            seal = SealedCompartment.objects.create(
-                person=person,
-                compartment=comp.value,
-                sealed_on=today,
-                reason=_("Sealed at majority (age %(age)s) as the law requires.") % {"age": age},
-            )
-            record(
-                actor,
-                Action.CREATE,
-                object_type=ObjectType.SEALED_COMPARTMENT,
-                object_ref=seal.uuid,
-                person_ref=person.uuid,
-                changes=diff({}, {"compartment": comp.value, "sealed_on": today.isoformat()}),
-            )
-            made.append(seal)
+        due.extend((person, comp) for comp in sorted(compartments) if (person.pk, comp.value) not in done)
+    made: list[SealedCompartment] = []
+    for start in range(0, len(due), SEAL_CHUNK):
+        made += _seal(actor=actor, today=today, age=age, due=due[start : start + SEAL_CHUNK])
+    return made
+
+
+@write_action
+def _seal(*, actor: Actor, today: date, age: int, due: list[tuple[Person, Compartment]]) -> list[SealedCompartment]:
+    made: list[SealedCompartment] = []
+    for person, comp in due:
+        seal = SealedCompartment.objects.create(
+            person=person,
+            compartment=comp.value,
+            sealed_on=today,
+            reason=_("Sealed at majority (age %(age)s) as the law requires.") % {"age": age},
+        )
+        record(
+            actor,
+            Action.CREATE,
+            object_type=ObjectType.SEALED_COMPARTMENT,
+            object_ref=seal.uuid,
+            person_ref=person.uuid,
+            changes=diff({}, {"compartment": comp.value, "sealed_on": today.isoformat()}),
+        )
+        made.append(seal)
     return made
 
 

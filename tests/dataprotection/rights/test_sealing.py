@@ -190,3 +190,26 @@ def test_seals_are_looked_up_only_for_persons_old_enough_to_hold_one(alice, liai
     access_for(case_manager, adult)
     with django_assert_num_queries(1):  # a role that reads no sealable compartment: its scope query only
         access_for(case_manager, adult)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sealing_reads_outside_a_transaction_and_writes_in_chunks(alice, liaison, monkeypatch):
+    """A chunk at a time, each its own transaction: no transaction holds the
+    audit chain while the persons of a large registry are read."""
+    from django.db import connection
+
+    today = timezone.localdate()
+    first = _registered_as_child(alice, liaison, _years_ago(today, 19))
+    second = _registered_as_child(alice, liaison, _years_ago(today, 20))
+    monkeypatch.setattr(registry, "SEAL_CHUNK", 1)
+    chunks: list[tuple[bool, int]] = []
+    write = registry._seal
+
+    def seal(**kwargs):
+        chunks.append((connection.in_atomic_block, len(kwargs["due"])))
+        return write(**kwargs)
+
+    monkeypatch.setattr(registry, "_seal", seal)
+    seal_at_majority()
+    assert chunks == [(False, 1), (False, 1)]
+    assert SealedCompartment.objects.filter(person__in=[first, second]).count() == 2
