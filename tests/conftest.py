@@ -4,8 +4,10 @@ role as tests need them (tests/factories.py)."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -46,6 +48,31 @@ def _commits(item: pytest.Item) -> bool:
     if marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
         return True
     return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+# --- What migrations wrote, after a test that commits ---------------------------
+#
+# A test that commits ends with Django's flush, which empties every table, the
+# rows a data migration wrote included. pytest-django runs such tests after the
+# others, but an idle worker (--dist worksteal) may take from another worker a
+# test that reads those rows after it ran one of its own: so they are written
+# again after every test that commits. The data migrations that write rows:
+DATA_MIGRATIONS = {
+    "zhusan.reintegration.followup.migrations.0002_default_follow_up_template": "create_default",
+}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    yield
+    if not _commits(item):
+        return
+    from django.apps import apps
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        for module, function in DATA_MIGRATIONS.items():
+            getattr(importlib.import_module(module), function)(apps, None)
 
 
 # Spark never reads the database: its tests run in the SQLite half of CI and
