@@ -115,6 +115,8 @@ def server_env(url: str, name: str, port: int, workers: int) -> dict[str, str]:
             "ZHUSAN_ACCESS_LOG": os.devnull,
             "ZHUSAN_TASKS": "database",
             "ZHUSAN_CASE_PREFIX": "BN",
+            # collectstatic writes here, not into the checkout's var/static
+            "ZHUSAN_STATIC_ROOT": str(ROOT / "var" / "bench" / f"{name}-static"),
         }
     )
     return env

@@ -65,8 +65,8 @@ DATA_MIGRATIONS = {
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
     yield
-    if not _commits(item):
-        return
+    if not _commits(item) or nextitem is None:
+        return  # the last test: its teardown has destroyed the test database
     from django.apps import apps
     from pytest_django.plugin import blocking_manager_key
 
@@ -75,10 +75,33 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
             getattr(importlib.import_module(module), function)(apps, None)
 
 
-# Spark never reads the database: its tests run in the SQLite half of CI and
-# are skipped, with this reason, when the suite runs again on PostgreSQL.
+# --- Once, not twice: tests that cannot touch the database ------------------------
+#
+# CI runs the suite on SQLite, then again on PostgreSQL (`.ci/run`). A test that
+# cannot touch the database gives the same answer both times, so the PostgreSQL
+# run skips it, with the reason below: a test without the database (pytest-django
+# refuses it a connection: no ``django_db`` mark, no database fixture), not
+# marked ``postgres``, in a module that neither starts a process (which may reach
+# the database through DATABASE_URL) nor names the connection. Spark never reads
+# the database either: its tests are skipped the same way.
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
 SPARK_ONCE = pytest.mark.skip(reason="Spark does not touch the database: its tests run on the SQLite run")
+NO_DATABASE_ONCE = pytest.mark.skip(reason="does not touch the database: it runs on the SQLite run")
+DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+)
+REACHES_THE_DATABASE = ("DATABASE_URL", "subprocess", "connection", "psycopg")
+
+
+def _touches_the_database(item: pytest.Item, sources: dict[str, str]) -> bool:
+    if item.get_closest_marker("django_db") is not None or item.get_closest_marker("postgres") is not None:
+        return True
+    if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    path = str(item.path)
+    if path not in sources:
+        sources[path] = item.path.read_text(encoding="utf-8")
+    return any(word in sources[path] for word in REACHES_THE_DATABASE)
 
 
 @pytest.hookimpl(trylast=True)
@@ -86,9 +109,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     slow = {id(item): _seconds(item) for item in items if not _commits(item)}
     items.sort(key=lambda item: -slow.get(id(item), 0.0))
     if ON_POSTGRES:
+        sources: dict[str, str] = {}
         for item in items:
             if item.get_closest_marker("spark") is not None:
                 item.add_marker(SPARK_ONCE)
+            elif not _touches_the_database(item, sources):
+                item.add_marker(NO_DATABASE_ONCE)
 
 
 @pytest.fixture

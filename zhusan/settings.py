@@ -307,7 +307,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+# Where `collectstatic` writes and WhiteNoise serves from (scanned once per
+# process at start-up).
+STATIC_ROOT = Path(env_str("ZHUSAN_STATIC_ROOT") or BASE_DIR / "var" / "static")
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -85,3 +85,21 @@ def test_after_a_released_savepoint_and_a_rolled_back_one_the_next_event_follows
         after = _view(4)
     assert (after.seq, after.prev_hash) == (kept.seq + 1, kept.hash)
     assert verify_chain().ok
+
+
+def test_events_of_many_services_each_in_its_own_savepoint_keep_one_commit_hook_and_others_hooks(db):
+    others: list[int] = []
+    with transaction.atomic():
+        before = len(connection.run_on_commit)
+        for n in range(50):
+            with transaction.atomic():  # a service's savepoint
+                _view(n)
+                transaction.on_commit(lambda n=n: others.append(n))
+        assert len(connection.run_on_commit) - before == 50 + 1
+        with pytest.raises(RuntimeError), transaction.atomic():
+            _view(50)
+            raise RuntimeError("the write this event described failed")
+        last = _view(51)
+    assert last.seq == AuditEvent.objects.get(seq=last.seq - 1).seq + 1
+    assert last.prev_hash == AuditEvent.objects.get(seq=last.seq - 1).hash
+    assert verify_chain().ok

@@ -76,7 +76,7 @@ def _run(env: dict[str, str], *args: str) -> dict[str, Any]:
     return json.loads(lines[-1]) if lines else {}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A migrated database to copy for each drill: a file path or a database name."""
     if ON_POSTGRES:

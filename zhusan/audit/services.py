@@ -128,9 +128,9 @@ def _via_break_glass(actor: Actor, person_ref: object) -> bool:
 # One hook serves every event written in the savepoints it was registered in
 # (or in fewer of them, once inner ones are released): a rollback that removes
 # such an event removes the hook too. Only an event written in a savepoint the
-# hook does not know registers a new one. (A hook per event made a load of
-# 40,000 events keep 40,000 hooks, which Django walks on every savepoint
-# rollback.)
+# hook does not know registers a new one, and removes the one before it. (A
+# hook per event made a load of 40,000 events keep 40,000 hooks, which Django
+# walks on every savepoint rollback.)
 _HEAD = "_zhusan_audit_head"
 
 
@@ -182,6 +182,10 @@ def _head_written(event: AuditEvent) -> None:
     def hook() -> None:
         """Marks the event as this transaction's head while pending (see ``_HEAD``)."""
 
+    if head is not None:
+        # The new hook marks the head from now on: the old one, a no-op, goes,
+        # so that a transaction keeps one hook, not one per service it ran.
+        del connection.run_on_commit[head.at]
     transaction.on_commit(hook)
     at = len(connection.run_on_commit) - 1
     setattr(connection, _HEAD, _Head(event.seq, event.hash, hook, savepoints, at, connection.connection))
