@@ -15,8 +15,10 @@ web worker does on its first registration, and prints:
 - lookups: the candidate persons of registry persons taken as queries, the
   median and 95th percentile time of ``candidates`` and the candidates found;
 - the peak resident memory of the build (``VmHWM``), and the time of the
-  duplicate proposals of ``--score`` of those persons (``candidates.score``
-  of the persons found, as ``score_blocked`` does at registration).
+  duplicate proposals of ``--score`` of those persons as a registration
+  makes them (``score_blocked``: at most ``MAX_CANDIDATES`` persons, the
+  most telling), beside scoring every person found ("uncapped"), and how
+  many of the uncapped proposals the limit kept.
 
 Needs PostgreSQL (``--database-url`` or ``BENCH_DATABASE_URL``/``DATABASE_URL``,
 the server's ``postgres`` database of a role that reads the bench database).
@@ -110,20 +112,33 @@ def main(argv: list[str] | None = None) -> int:
         ids = index.candidates(query)
         timings.append((time.perf_counter() - started) * 1000)
         found.append(len(ids))
-    # Duplicate proposals as a registration makes them: score the persons found.
-    scored = []
+    # Duplicate proposals as a registration makes them (``score_blocked``: at
+    # most MAX_CANDIDATES persons, the most telling), and, to see what the
+    # limit leaves out, of every person found.
+    scored, uncapped, kept, proposed = [], [], 0, 0
     everyone = Person.objects.filter(merged_into__isnull=True)
+    capped = hasattr(candidates, "MAX_CANDIDATES")
+    if capped:
+        candidates._INDEX = index  # score_blocked reads the process's index
     for person in sample[: args.score]:
         query = candidates.query_from_person(person)
         started = time.perf_counter()
-        candidates.score(
+        full = candidates.score(
             query,
             everyone.filter(pk__in=index.candidates(query) - {person.pk}),
             threshold=0.5,
             model=index.model,
             fitted=index.fitted,
         )
-        scored.append((time.perf_counter() - started) * 1000)
+        uncapped.append((time.perf_counter() - started) * 1000)
+        if capped:
+            started = time.perf_counter()
+            hits = candidates.score_blocked(query, everyone.exclude(pk=person.pk))
+            scored.append((time.perf_counter() - started) * 1000)
+            proposed += len(full)
+            kept += len({h.person.pk for h in hits} & {h.person.pk for h in full})
+        else:
+            scored.append(uncapped[-1])
     figures = {
         "persons": persons,
         "build_s": round(build_s, 1),
@@ -139,6 +154,10 @@ def main(argv: list[str] | None = None) -> int:
         "rss_peak_of_build_mb": round(build_peak),
         "proposals_p50_ms": round(statistics.median(scored), 1) if scored else None,
         "proposals_max_ms": round(max(scored), 1) if scored else None,
+        "uncapped_p50_ms": round(statistics.median(uncapped), 1) if uncapped else None,
+        "uncapped_max_ms": round(max(uncapped), 1) if uncapped else None,
+        "proposals_uncapped": proposed if capped else None,
+        "proposals_kept": kept if capped else None,
     }
     for key, value in figures.items():
         print(f"{key:<20}{value}")

@@ -120,3 +120,43 @@ def test_a_merged_person_leaves_the_index(alice, small_registry):
     services.decide_same(actor=actor(alice), candidate=candidate)
     merged = Person.objects.get(pk__in=[cyr.pk, lat.pk], merged_into__isnull=False)
     assert merged.pk not in registry_blocks().candidates(query_from_person(small_registry[2]))
+
+
+def test_below_the_limit_every_person_of_the_blocks_is_a_candidate():
+    assert candidates.most_telling([{1, 2}, {2, 3}], limit=3) == {1, 2, 3}
+
+
+def test_past_the_limit_the_persons_sharing_the_rarest_and_most_keys_are_kept():
+    common = set(range(100, 1100))  # a key a thousand persons share (a surname and a birth year)
+    rare = {7, 150}  # a key two persons share (the full name and the date)
+    also = {7, 8}  # another key of five persons
+    also |= {9, 10, 11}
+    kept = candidates.most_telling([common, rare, also], limit=4)
+    assert kept == {7, 150, 8, 9}  # 7 shares both rare keys; 150 the rarest and the common; ties by id
+    assert candidates.most_telling([common, rare, also], limit=4) == kept  # the same query, the same persons
+
+
+def test_past_the_limit_only_persons_among_those_given_take_a_place():
+    blocks = [set(range(1, 50)), {3, 60}, {60, 61}]
+    assert candidates.most_telling(blocks, limit=2, among={1, 2, 61}) == {61, 1}
+
+
+def test_past_the_limit_a_registration_still_proposes_its_duplicate_and_reads_no_more(
+    alice, small_registry, monkeypatch
+):
+    read = []
+    original = candidates._pool_records
+
+    def spy(persons):
+        out = original(persons)
+        read.append(len(out[3]))
+        return out
+
+    monkeypatch.setattr(candidates, "_pool_records", spy)
+    monkeypatch.setattr(candidates, "MAX_CANDIDATES", 2)
+    aysha, latin = small_registry[0], small_registry[1]
+    others = visible_persons(actor(alice)).exclude(pk=latin.pk)
+    assert len(registry_blocks().candidates(query_from_person(latin)) - {latin.pk}) > 2  # past the limit
+    hits = score_blocked(query_from_person(latin), others)
+    assert aysha in [h.person for h in hits]
+    assert read == [2]

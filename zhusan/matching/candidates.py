@@ -278,6 +278,15 @@ def query_from_input(data: PersonInput) -> QueryPerson:
 # index skips it (``RegistryIndex.max_block``; ``candidate_pairs`` in ``score``
 # skips the same keys): it carries no signal and would cost time.
 MAX_BLOCK = 2000
+# A registration scores at most this many candidates. In a registry of a
+# million, a person's dozen keys reach about ten thousand persons (blocks of
+# up to MAX_BLOCK each, most of them sharing one common key with the person),
+# and reading and comparing them all takes seconds. Past the limit the
+# candidates sharing the rarest keys, and the most keys, are kept
+# (:func:`most_telling`): a duplicate shares most of its person's keys, the
+# rare ones included. Below the limit, which a registry of thousands never
+# reaches, nothing is left out.
+MAX_CANDIDATES = 1000
 # The model's parameters at registration are estimated once per index build,
 # from at most this many persons of the registry (every k-th by id).
 FIT_SAMPLE = 5000
@@ -492,16 +501,16 @@ class BlockIndex:
         found |= added
         return found if len(found) <= MAX_BLOCK else None
 
-    def candidates(self, query: QueryPerson) -> set[int]:
-        """Ids of the persons sharing a blocking key with ``query`` (any scope)."""
+    def blocks(self, query: QueryPerson) -> list[set[int]]:
+        """The blocks of ``query``'s keys (any scope), too large ones left out."""
         with self._lock:
             self._catch_up()
-            out: set[int] = set()
-            for key in _query_keys(query):
-                block = self._block(key)
-                if block:
-                    out |= block
-            return out
+            return [block for key in _query_keys(query) if (block := self._block(key))]
+
+    def candidates(self, query: QueryPerson) -> set[int]:
+        """Ids of the persons sharing a blocking key with ``query`` (any scope)."""
+        blocks = self.blocks(query)
+        return set().union(*blocks) if blocks else set()
 
     def size(self) -> tuple[int, int]:
         """(keys, key-person pairs) held, built and added since."""
@@ -511,6 +520,27 @@ class BlockIndex:
     def nbytes(self) -> int:
         """Memory held by the built arrays (the dicts of what changed since are small)."""
         return self._base.nbytes
+
+
+def most_telling(blocks: Sequence[set[int]], limit: int, among: set[int] | None = None) -> set[int]:
+    """The persons of ``blocks`` (a query's blocks; only those ``among``, if
+    given), all of them if they are at most ``limit``; else the ``limit``
+    sharing the most telling keys with the query: each shared key weighs
+    ``log(1 + MAX_BLOCK / size of its block)`` (a key of one person 7.6, a
+    key of MAX_BLOCK persons 0.7), a person the sum of its keys' weights;
+    ties by id, so the same query keeps the same persons."""
+    found: set[int] = set().union(*blocks) if blocks else set()
+    if among is not None:
+        found &= among
+    if len(found) <= limit:
+        return found
+    weight: dict[int, float] = defaultdict(float)
+    for block in blocks:
+        w = math.log1p(MAX_BLOCK / len(block))
+        for pk in block if among is None else block & among:
+            weight[pk] += w
+    ranked = sorted(weight.items(), key=lambda item: (-item[1], item[0]))
+    return {pk for pk, _w in ranked[:limit]}
 
 
 def _is_uuid(ref: str) -> bool:
@@ -533,11 +563,15 @@ def score_blocked(query: QueryPerson, persons: QuerySet[Person], *, threshold: f
     """As :func:`score`, against only the persons of ``persons`` that share a
     blocking key with ``query``: the same pairs ``score`` would compare (it
     compares only pairs sharing a key), found from the index instead of by
-    reading every person. The model is the index's (estimated once from a
+    reading every person — at most ``MAX_CANDIDATES`` of them, the most
+    telling (:func:`most_telling`). The model is the index's (estimated once from a
     sample of the registry, or the default parameters below
     ``FIT_MIN_PERSONS``), not re-estimated from the pool on every call."""
     index = registry_blocks()
-    ids = index.candidates(query)
+    blocks = index.blocks(query)
+    ids: set[int] = set().union(*blocks) if blocks else set()
+    if len(ids) > MAX_CANDIDATES:  # the most telling of those in ``persons``
+        ids = most_telling(blocks, MAX_CANDIDATES, among=set(persons.filter(pk__in=ids).values_list("pk", flat=True)))
     if not ids:
         return []
     return score(query, persons.filter(pk__in=ids), threshold=threshold, model=index.model, fitted=index.fitted)
