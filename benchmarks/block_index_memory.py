@@ -116,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     # most MAX_CANDIDATES persons, the most telling), and, to see what the
     # limit leaves out, of every person found.
     scored, uncapped, kept, proposed = [], [], 0, 0
+    best_kept, best_proposed = 0, 0  # of each person's ten most likely uncapped proposals
     everyone = Person.objects.filter(merged_into__isnull=True)
     capped = hasattr(candidates, "MAX_CANDIDATES")
     if capped:
@@ -136,7 +137,11 @@ def main(argv: list[str] | None = None) -> int:
             hits = candidates.score_blocked(query, everyone.exclude(pk=person.pk))
             scored.append((time.perf_counter() - started) * 1000)
             proposed += len(full)
-            kept += len({h.person.pk for h in hits} & {h.person.pk for h in full})
+            kept_ids = {h.person.pk for h in hits}
+            kept += len(kept_ids & {h.person.pk for h in full})
+            best = sorted(full, key=lambda h: -h.probability)[:10]
+            best_proposed += len(best)
+            best_kept += len(kept_ids & {h.person.pk for h in best})
         else:
             scored.append(uncapped[-1])
     figures = {
@@ -158,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
         "uncapped_max_ms": round(max(uncapped), 1) if uncapped else None,
         "proposals_uncapped": proposed if capped else None,
         "proposals_kept": kept if capped else None,
+        "best_ten_proposed": best_proposed if capped else None,
+        "best_ten_kept": best_kept if capped else None,
     }
     for key, value in figures.items():
         print(f"{key:<20}{value}")
