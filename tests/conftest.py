@@ -4,10 +4,12 @@ role as tests need them (tests/factories.py)."""
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -93,15 +95,18 @@ DATABASE_FIXTURES = frozenset(
 REACHES_THE_DATABASE = ("DATABASE_URL", "subprocess", "connection", "psycopg")
 
 
-def _touches_the_database(item: pytest.Item, sources: dict[str, str]) -> bool:
+@functools.cache
+def _reaches_the_database(path: Path) -> bool:
+    source = path.read_text(encoding="utf-8")
+    return any(word in source for word in REACHES_THE_DATABASE)
+
+
+def _touches_the_database(item: pytest.Item) -> bool:
     if item.get_closest_marker("django_db") is not None or item.get_closest_marker("postgres") is not None:
         return True
     if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
         return True
-    path = str(item.path)
-    if path not in sources:
-        sources[path] = item.path.read_text(encoding="utf-8")
-    return any(word in sources[path] for word in REACHES_THE_DATABASE)
+    return _reaches_the_database(item.path)
 
 
 @pytest.hookimpl(trylast=True)
@@ -109,11 +114,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     slow = {id(item): _seconds(item) for item in items if not _commits(item)}
     items.sort(key=lambda item: -slow.get(id(item), 0.0))
     if ON_POSTGRES:
-        sources: dict[str, str] = {}
         for item in items:
             if item.get_closest_marker("spark") is not None:
                 item.add_marker(SPARK_ONCE)
-            elif not _touches_the_database(item, sources):
+            elif not _touches_the_database(item):
                 item.add_marker(NO_DATABASE_ONCE)
 
 

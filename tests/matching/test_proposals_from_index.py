@@ -67,16 +67,22 @@ def test_proposals_from_the_index_equal_those_from_scoring_everyone(alice, small
     assert compared >= 6  # the oracle finds pairs: the comparison is not of empty lists
 
 
-def test_only_persons_sharing_a_block_are_read(alice, small_registry, monkeypatch):
-    read = []
+@pytest.fixture
+def read(monkeypatch):
+    """How many persons each scoring read (``candidates._pool_records``), in order."""
+    counts: list[int] = []
     original = candidates._pool_records
 
     def spy(persons):
         out = original(persons)
-        read.append(len(out[3]))
+        counts.append(len(out[3]))
         return out
 
     monkeypatch.setattr(candidates, "_pool_records", spy)
+    return counts
+
+
+def test_only_persons_sharing_a_block_are_read(alice, small_registry, read):
     aysha = small_registry[1]
     (candidate,) = services.duplicates_check(actor=actor(alice), person=aysha)
     assert {candidate.person_a, candidate.person_b} == {small_registry[0], aysha}
@@ -142,17 +148,8 @@ def test_past_the_limit_only_persons_among_those_given_take_a_place():
 
 
 def test_past_the_limit_a_registration_still_proposes_its_duplicate_and_reads_no_more(
-    alice, small_registry, monkeypatch
+    alice, small_registry, read, monkeypatch
 ):
-    read = []
-    original = candidates._pool_records
-
-    def spy(persons):
-        out = original(persons)
-        read.append(len(out[3]))
-        return out
-
-    monkeypatch.setattr(candidates, "_pool_records", spy)
     monkeypatch.setattr(candidates, "MAX_CANDIDATES", 2)
     aysha, latin = small_registry[0], small_registry[1]
     others = visible_persons(actor(alice)).exclude(pk=latin.pk)

@@ -509,8 +509,7 @@ class BlockIndex:
 
     def candidates(self, query: QueryPerson) -> set[int]:
         """Ids of the persons sharing a blocking key with ``query`` (any scope)."""
-        blocks = self.blocks(query)
-        return set().union(*blocks) if blocks else set()
+        return _union(self.blocks(query))
 
     def size(self) -> tuple[int, int]:
         """(keys, key-person pairs) held, built and added since."""
@@ -522,6 +521,10 @@ class BlockIndex:
         return self._base.nbytes
 
 
+def _union(blocks: Sequence[set[int]]) -> set[int]:
+    return set().union(*blocks) if blocks else set()
+
+
 def most_telling(blocks: Sequence[set[int]], limit: int, among: set[int] | None = None) -> set[int]:
     """The persons of ``blocks`` (a query's blocks; only those ``among``, if
     given), all of them if they are at most ``limit``; else the ``limit``
@@ -529,7 +532,7 @@ def most_telling(blocks: Sequence[set[int]], limit: int, among: set[int] | None 
     ``log(1 + MAX_BLOCK / size of its block)`` (a key of one person 7.6, a
     key of MAX_BLOCK persons 0.7), a person the sum of its keys' weights;
     ties by id, so the same query keeps the same persons."""
-    found: set[int] = set().union(*blocks) if blocks else set()
+    found = _union(blocks)
     if among is not None:
         found &= among
     if len(found) <= limit:
@@ -569,7 +572,7 @@ def score_blocked(query: QueryPerson, persons: QuerySet[Person], *, threshold: f
     ``FIT_MIN_PERSONS``), not re-estimated from the pool on every call."""
     index = registry_blocks()
     blocks = index.blocks(query)
-    ids: set[int] = set().union(*blocks) if blocks else set()
+    ids = _union(blocks)
     if len(ids) > MAX_CANDIDATES:  # the most telling of those in ``persons``
         ids = most_telling(blocks, MAX_CANDIDATES, among=set(persons.filter(pk__in=ids).values_list("pk", flat=True)))
     if not ids:
