@@ -200,10 +200,16 @@ _database_url = env_str("DATABASE_URL")
 if not _database_url:
     (BASE_DIR / "var").mkdir(exist_ok=True)
     _database_url = f"sqlite:///{BASE_DIR / 'var' / 'zhusan.sqlite3'}"
+# Connections to PostgreSQL are kept open between requests (opening one is
+# a new server process: about a fifth of a page's time, measured in
+# docs/benchmarks.md) and checked before reuse, so a restarted database costs
+# no failed request. SQLite's are files: nothing to keep.
+_keeps_connections = _database_url.startswith(("postgres", "pgsql"))
 DATABASES = {
     "default": dj_database_url.parse(
         _database_url,
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 300 if _keeps_connections else 0),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -53,6 +53,7 @@ def test_the_web_scale_benchmark_runs_with_no_error_at_two_thousand_persons(benc
             "--persons=2000",
             "--duration=15",
             "--users=20",
+            "--warmup=3",
             f"--database-url={URL}",
             f"--db-name={bench_name}",
             f"--json={out}",
