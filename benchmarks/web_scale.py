@@ -769,9 +769,15 @@ def run_once(args: argparse.Namespace, persons: int) -> dict[str, Any]:
                 # opens connections on each worker's first requests: a warm-up run
                 # of the same users, not counted, so that the figures are those of
                 # a server in service.
-                warm = [*command[: command.index("--run-time") + 1], f"{args.warmup}s", *command[command.index("--stop-timeout") :]]
+                warm = [
+                    *command[: command.index("--run-time") + 1],
+                    f"{args.warmup}s",
+                    *command[command.index("--stop-timeout") :],
+                ]
                 warm[warm.index("--csv") + 1] = str(Path(tmp) / "warmup")
-                subprocess.run(warm, env=locust_env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+                subprocess.run(
+                    warm, env=locust_env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+                )  # noqa: S603
             subprocess.run(  # noqa: S603
                 command,
                 env=locust_env,
@@ -826,7 +832,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--persons", type=int, default=10_000)
     parser.add_argument("--duration", type=int, default=60, help="seconds of load (default 60)")
     parser.add_argument(
-        "--warmup", type=int, default=15, help="seconds of the same load before the measured run, not counted (default 15)"
+        "--warmup",
+        type=int,
+        default=15,
+        help="seconds of the same load before the measured run, not counted (default 15)",
     )
     parser.add_argument("--users", type=int, default=20, help="concurrent signed-in users (default 20)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")

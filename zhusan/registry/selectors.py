@@ -16,8 +16,10 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     F,
+    Func,
     IntegerField,
     Model,
     OuterRef,
@@ -54,7 +56,7 @@ from .access import (
 from .dates import birth_window_for_age
 from .models import BestInterestsAssessment, CaseAssignment, Person, PersonName, PersonQuerySet, Site, Stage
 from .paging import Key, KeysetPage, datetime_key, keyset_page
-from .text import match_needles, search_forms
+from .text import match_needles, match_tsquery, search_forms
 
 AGE_BANDS: dict[str, tuple[int, int | None]] = {
     "0-4": (0, 4),
@@ -162,13 +164,43 @@ def _case_number_condition(query: str) -> Q | None:
     return Q(case_number__iexact=f"{head}-{int(digits):06d}") | Q(case_number__iexact=query)
 
 
+class MatchesTerms(Func):
+    """``match_key``'s tokens, as a ``tsvector``, match a ``tsquery``
+    (``text.match_tsquery``). The expression is the one indexed by
+    ``registry_name_match_terms`` (registry 0013, PostgreSQL only): one scan
+    of that index finds the names meeting every word of a query, where a
+    ``LIKE`` per needle reads each needle's trigrams (and the trigrams of its
+    marker, common to every name) and intersects them after."""
+
+    output_field = BooleanField()
+
+    def __init__(self, tsquery: str) -> None:
+        super().__init__(F("match_key"), Value(tsquery))
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:  # type: ignore[override]
+        column, tsquery = self.get_source_expressions()
+        column_sql, column_params = compiler.compile(column)
+        query_sql, query_params = compiler.compile(tsquery)
+        sql = (
+            f"array_to_tsvector(array_remove(string_to_array(btrim({column_sql}), ' '), '')) @@ ({query_sql})::tsquery"
+        )
+        return sql, (*column_params, *query_params)
+
+
 def _name_condition(query: str) -> Q | None:
     """Names whose folded original or Latin form contains the query, or
     whose every query word meets a word of the same name by the matching
-    engine's keys (``text.match_keys``: spelling, script, name family)."""
+    engine's keys (``text.match_keys``: spelling, script, name family). On
+    PostgreSQL the keys are matched as a ``tsquery`` (:class:`MatchesTerms`),
+    elsewhere by a ``LIKE`` per needle: the same names either way."""
     cond = Q()
     for key in search_forms(query):
         cond |= Q(search_key__contains=key)
+    if connection.vendor == "postgresql":
+        tsquery = match_tsquery(query)
+        if tsquery:
+            cond |= Q(MatchesTerms(tsquery))
+        return cond if cond else None
     words = match_needles(query)
     if words:
         every_word = Q()

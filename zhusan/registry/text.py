@@ -97,26 +97,47 @@ def match_keys(*parts: str) -> str:
     return f" {' '.join(sorted(tokens))} " if tokens else ""
 
 
-def match_needles(query: str) -> list[list[str]]:
-    """For each word of a query, what to look for in ``match_key`` (any one
-    suffices): the start of a match key (a name may be typed in part), the
-    word's given-name family and its skeleton, whole tokens both."""
+def match_terms(query: str) -> list[list[tuple[str, bool]]]:
+    """For each word of a query, the ``match_keys`` tokens that meet it (any
+    one suffices), each with whether it is a prefix: the start of a match key
+    (a name may be typed in part), the word's given-name family and its
+    skeleton, whole tokens both."""
     out = []
     for word in _words(query):
-        needles = []
+        terms = []
         key = translit.match_key(word).replace(" ", "")
         if key:
-            needles.append(f" m:{key}")
+            terms.append((f"m:{key}", True))
         family = table().primary(word)
         if family:
-            needles.append(f" f:{family} ")
+            terms.append((f"f:{family}", False))
         skeleton = translit.skeleton(word)
         # A skeleton of one letter would find half the register.
         if len(skeleton) >= 2:
-            needles.append(f" s:{skeleton} ")
-        if needles:
-            out.append(needles)
+            terms.append((f"s:{skeleton}", False))
+        if terms:
+            out.append(terms)
     return out
+
+
+def match_needles(query: str) -> list[list[str]]:
+    """:func:`match_terms` as what to look for inside ``match_key`` with
+    ``LIKE``: a token starts after a space, and a whole token ends at one."""
+    return [[f" {token}" if prefix else f" {token} " for token, prefix in terms] for terms in match_terms(query)]
+
+
+def match_tsquery(query: str) -> str:
+    """:func:`match_terms` as a PostgreSQL ``tsquery`` over the tokens of
+    ``match_key`` (``array_to_tsvector``, registry 0013): every word, each by
+    any of its terms, a prefix one as ``:*``. Empty when nothing to look for."""
+
+    def lexeme(token: str) -> str:
+        return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+    return " & ".join(
+        "(" + " | ".join(lexeme(token) + (":*" if prefix else "") for token, prefix in terms) + ")"
+        for terms in match_terms(query)
+    )
 
 
 def resolve_script(chosen: str, *parts: str) -> str:
