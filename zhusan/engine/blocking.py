@@ -50,7 +50,36 @@ def column_rule(*names: str, prefix: int | None = None) -> Rule:
 def _explode(keys: list[list[str]]) -> pd.DataFrame:
     ids = np.repeat(np.arange(len(keys)), [len(k) for k in keys])
     flat = [k for ks in keys for k in ks]
-    return pd.DataFrame({"id": ids, "key": flat})
+    # Keys are strings even when there are none (an empty column would be
+    # float64, and pandas refuses to join float64 to strings).
+    return pd.DataFrame({"id": ids, "key": pd.Series(flat, dtype=object)})
+
+
+# Below this many query records the pairs are found with a dict of the
+# query's keys rather than a join of two frames: a person looked up at
+# registration has a few records against a thousand, where building and
+# merging frames costs more than the work.
+FEW = 16
+
+
+def _pairs_of_few(lkeys: list[list[str]], rkeys: list[list[str]], max_block: int, n_right: int) -> np.ndarray:
+    """As a rule's join in :func:`candidate_pairs`, for a query side of few records."""
+    wanted: dict[str, list[int]] = {}
+    for i, keys in enumerate(lkeys):
+        for key in keys:
+            wanted.setdefault(key, []).append(i)
+    seen: dict[str, list[int]] = {}
+    for j, keys in enumerate(rkeys):
+        for key in keys:
+            if key in wanted:
+                seen.setdefault(key, []).append(j)
+    codes: list[int] = []
+    for key, js in seen.items():
+        if len(js) > max_block:  # every occurrence counts toward the block, as value_counts does
+            continue
+        for i in wanted[key]:
+            codes.extend(i * n_right + j for j in js)
+    return np.asarray(codes, np.int64)
 
 
 def candidate_pairs(
@@ -59,7 +88,11 @@ def candidate_pairs(
     """Distinct (left index, right index) pairs sharing a key under any rule."""
     found = []
     n_right = len(next(iter(right.values())))
+    n_left = len(next(iter(left.values())))
     for rule in rules:
+        if n_left <= FEW:
+            found.append(_pairs_of_few(rule.query_keys(left), rule.index_keys(right), max_block, n_right))
+            continue
         lk = _explode(rule.query_keys(left))
         rk = _explode(rule.index_keys(right))
         sizes = rk["key"].value_counts()
