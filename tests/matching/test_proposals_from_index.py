@@ -157,3 +157,24 @@ def test_past_the_limit_a_registration_still_proposes_its_duplicate_and_reads_no
     hits = score_blocked(query_from_person(latin), others)
     assert aysha in [h.person for h in hits]
     assert read == [2]
+
+
+def test_scoring_reads_whole_persons_only_for_the_proposals_and_keeps_the_scope(alice, small_registry):
+    from django.db.models.signals import post_init
+
+    made: list[Person] = []
+
+    def count(sender, instance, **kwargs):
+        made.append(instance)
+
+    aysha = small_registry[1]
+    pool = visible_persons(actor(alice)).exclude(pk=aysha.pk)
+    post_init.connect(count, sender=Person)
+    try:
+        hits = score(query_from_person(aysha), pool, threshold=0.5)
+    finally:
+        post_init.disconnect(count, sender=Person)
+    assert hits and {h.person.pk for h in hits} == {p.pk for p in made}
+    # the same person outside alice's scope (charlie's) is never proposed
+    assert small_registry[8].pk not in {h.person.pk for h in hits}
+    assert len(made) < len(small_registry) - 1

@@ -28,6 +28,7 @@ import numpy as np
 from django.db.models import QuerySet
 
 from zhusan.audit.models import AuditEvent
+from zhusan.core.ids import among
 from zhusan.engine.blocking import candidate_pairs
 from zhusan.engine.dates import PartialDate, StatedAge, birth_value
 from zhusan.engine.model import Comparator, Encoded, FellegiSunter, random_pairs
@@ -127,27 +128,42 @@ def _records(query: QueryPerson) -> tuple[list[dict[str, object]], list[str]]:
     return records, shown
 
 
-def _pool_records(persons: QuerySet[Person]) -> tuple[list[dict[str, object]], list[str], list[int], dict[int, Person]]:
-    by_pk = {p.pk: p for p in persons}
+# What scoring reads of a person besides its names (values, not model
+# instances: a thousand candidates are read for each registration).
+_SCORED_FIELDS = (
+    "pk",
+    "sex",
+    "place_of_birth",
+    "birth_precision",
+    "birth_year",
+    "birth_month",
+    "birth_day",
+    "stated_age",
+    "stated_age_on",
+)
+
+
+def _pool_records(persons: QuerySet[Person]) -> tuple[list[dict[str, object]], list[str], list[int], list[int]]:
+    """Engine records of ``persons``, each one's name as written, each one's
+    person, and the persons read (in the queryset's order)."""
+    rows = list(persons.values_list(*_SCORED_FIELDS))
+    pks = [row[0] for row in rows]
     names: dict[int, list[QueryName]] = defaultdict(list)
-    rows = PersonName.objects.filter(person_id__in=list(by_pk)).order_by("-is_primary", "pk")
-    for pid, kind, given, patronymic, family in rows.values_list("person_id", "kind", "given", "patronymic", "family"):
+    named = PersonName.objects.filter(among("person_id", pks))
+    for pid, kind, given, patronymic, family in named.order_by("-is_primary", "pk").values_list(
+        "person_id", "kind", "given", "patronymic", "family"
+    ):
         names[pid].append(QueryName(given, patronymic, family, kind))
     records: list[dict[str, object]] = []
     shown: list[str] = []
     owners: list[int] = []
-    for pk, p in by_pk.items():
-        q = QueryPerson(
-            names=names.get(pk, []),
-            sex=p.sex,
-            birth=person_birth(p),
-            place=p.place_of_birth,
-        )
+    for pk, sex, place, *birth in rows:
+        q = QueryPerson(names=names.get(pk, []), sex=sex, birth=birth_value(*birth), place=place)
         recs, labels = _records(q)
         records.extend(recs)
         shown.extend(labels)
         owners.extend([pk] * len(recs))
-    return records, shown, owners, by_pk
+    return records, shown, owners, pks
 
 
 def default_model() -> FellegiSunter:
@@ -190,7 +206,7 @@ def score(
     q_records, q_shown = _records(query)
     if not q_records:
         return []
-    records, shown, owner_list, by_pk = _pool_records(persons)
+    records, shown, owner_list, read = _pool_records(persons)
     if not records:
         return []
     owners = np.asarray(owner_list, np.int64)
@@ -200,7 +216,7 @@ def score(
     enc_r = comparator.encode(right)
     enc_l = comparator.encode(left, count=False)
     if model is None:
-        fitted = len(by_pk) >= FIT_MIN_PERSONS
+        fitted = len(read) >= FIT_MIN_PERSONS
         model = fit_model(comparator, enc_r, right, owners) if fitted else default_model()
     il, ir = candidate_pairs(left, right, PERSON_RULES)
     if not len(il):
@@ -212,11 +228,15 @@ def score(
     best: dict[int, int] = {}
     for k in np.argsort(-total, kind="stable").tolist():
         best.setdefault(int(owners[ir[k]]), k)
-    out = []
+    likely = {}
     for pk, k in best.items():
         probability = 1.0 / (1.0 + 2.0 ** (-float(np.clip(total[k], -60, 60))))
-        if probability < threshold:
-            continue
+        if probability >= threshold:
+            likely[pk] = (k, probability)
+    # The persons proposed, read whole once the scoring has chosen them.
+    by_pk = {p.pk: p for p in persons.filter(among("pk", list(likely)))} if likely else {}
+    out = []
+    for pk, (k, probability) in likely.items():
         fields = [
             {"field": e.field, "level": e.level, "weight": e.weight} for e in model.evidence(gammas[k], weights[k])
         ]
@@ -463,7 +483,7 @@ class BlockIndex:
         self.model, self.fitted = default_model(), False
         if len(ids) >= FIT_MIN_PERSONS:
             sample = ids[:: max(1, len(ids) // FIT_SAMPLE)]
-            records, _shown, owner_list, _by_pk = _pool_records(Person.objects.filter(pk__in=sample))
+            records, _shown, owner_list, _read = _pool_records(Person.objects.filter(among("pk", sample)))
             if records:
                 cols = person_columns(records)
                 comparator = Comparator(PERSON_FIELDS)
@@ -574,7 +594,8 @@ def score_blocked(query: QueryPerson, persons: QuerySet[Person], *, threshold: f
     blocks = index.blocks(query)
     ids = _union(blocks)
     if len(ids) > MAX_CANDIDATES:  # the most telling of those in ``persons``
-        ids = most_telling(blocks, MAX_CANDIDATES, among=set(persons.filter(pk__in=ids).values_list("pk", flat=True)))
+        shown = set(persons.filter(among("pk", ids)).values_list("pk", flat=True))
+        ids = most_telling(blocks, MAX_CANDIDATES, among=shown)
     if not ids:
         return []
-    return score(query, persons.filter(pk__in=ids), threshold=threshold, model=index.model, fitted=index.fitted)
+    return score(query, persons.filter(among("pk", ids)), threshold=threshold, model=index.model, fitted=index.fitted)

@@ -32,7 +32,6 @@ from django.db.models import (
     When,
     prefetch_related_objects,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -42,6 +41,7 @@ from zhusan.accounts.access import PersonAccess
 from zhusan.accounts.permissions import RECORD_COMPARTMENT, RECORD_DETAIL, Compartment, Detail
 from zhusan.audit.models import Action, ObjectType, object_type_of
 from zhusan.audit.services import Actor, record
+from zhusan.core.ids import among
 from zhusan.core.refs import parse_ref
 
 from .access import (
@@ -253,12 +253,8 @@ def search_condition(query: str, *, withheld: frozenset[Detail] = frozenset()) -
         found.update(person_ids)
     if numbered is not None:
         found.update(numbered.values_list("pk", flat=True))
-    ids = sorted(found)
-    if ids and connection.vendor == "postgresql":
-        # One array parameter (its length known to the planner), not
-        # thousands of ``IN (%s, …)`` parameters to bind and plan one by one.
-        return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (ids,)))
-    return Q(pk__in=ids)
+    # One array parameter on PostgreSQL (its length known to the planner).
+    return among("pk", found)
 
 
 # Sorts of the person list: by case number, name, stage (in pathway order),
