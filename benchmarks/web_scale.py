@@ -107,6 +107,9 @@ def server_env(url: str, name: str, port: int, workers: int) -> dict[str, str]:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "ZHUSAN_BIND": f"127.0.0.1:{port}",
             "ZHUSAN_WEB_WORKERS": str(workers),
+            # The load registers no one: the block index of duplicate proposals is not
+            # built (minutes of each worker at a million); block_index_memory.py measures it.
+            "ZHUSAN_WARM_BLOCK_INDEX": "false",
             # Plain HTTP on the loopback: no TLS proxy in front of the benchmark.
             "ZHUSAN_SSL_REDIRECT": "false",
             "ZHUSAN_SECURE_COOKIES": "false",

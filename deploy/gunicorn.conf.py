@@ -33,3 +33,35 @@ def child_exit(server, worker):  # type: ignore[no-untyped-def]
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker):  # type: ignore[no-untyped-def]
+    """Build the registry's block index (duplicate proposals at registration)
+    in the background as the worker starts, so that the first registration
+    after a start or a worker's replacement does not wait for it: seconds at
+    a hundred thousand persons, minutes at a million (docs/benchmarks.md).
+    A registration arriving during the build waits for it (the index's lock),
+    as it would have built it. ``ZHUSAN_WARM_BLOCK_INDEX=false`` leaves the
+    build to the first registration."""
+    if os.environ.get("ZHUSAN_WARM_BLOCK_INDEX", "true").lower() in {"0", "false", "no", "off"}:
+        return None
+    import threading
+    import time
+
+    def warm() -> None:
+        from django.db import connection
+
+        from zhusan.matching.candidates import registry_blocks
+
+        started = time.monotonic()
+        try:
+            registry_blocks().build()
+            worker.log.info("block index built in %.1f s", time.monotonic() - started)
+        except Exception:  # a worker serves without it; the first registration builds it
+            worker.log.exception("block index not built at start")
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=warm, name="zhusan-block-index", daemon=True)
+    thread.start()
+    return thread
