@@ -778,9 +778,9 @@ def run_once(args: argparse.Namespace, persons: int) -> dict[str, Any]:
                     *command[command.index("--stop-timeout") :],
                 ]
                 warm[warm.index("--csv") + 1] = str(Path(tmp) / "warmup")
-                subprocess.run(
+                subprocess.run(  # noqa: S603
                     warm, env=locust_env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-                )  # noqa: S603
+                )
             subprocess.run(  # noqa: S603
                 command,
                 env=locust_env,
