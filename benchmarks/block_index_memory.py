@@ -35,6 +35,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -65,6 +66,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lookups", type=int, default=200, help="registry persons looked up after the build")
     parser.add_argument("--score", type=int, default=20, help="of those, persons whose proposals are scored")
     parser.add_argument("--json", default="", help="also write the figures to this file")
+    parser.add_argument(
+        "--limits",
+        default="",
+        help="also score with these candidate limits instead of MAX_CANDIDATES, e.g. 600,400: "
+        "time and proposals kept per limit",
+    )
     parser.add_argument(
         "--implementation",
         default="",
@@ -116,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     # most MAX_CANDIDATES persons, the most telling), and, to see what the
     # limit leaves out, of every person found.
     scored, uncapped, kept, proposed = [], [], 0, 0
+    limits = [int(x) for x in args.limits.split(",") if x.strip()]
+    by_limit: dict[int, dict[str, Any]] = {n: {"ms": [], "kept": 0, "best_kept": 0} for n in limits}
     best_kept, best_proposed = 0, 0  # of each person's ten most likely uncapped proposals
     everyone = Person.objects.filter(merged_into__isnull=True)
     capped = hasattr(candidates, "MAX_CANDIDATES")
@@ -142,6 +151,15 @@ def main(argv: list[str] | None = None) -> int:
             best = sorted(full, key=lambda h: -h.probability)[:10]
             best_proposed += len(best)
             best_kept += len(kept_ids & {h.person.pk for h in best})
+            default_limit = candidates.MAX_CANDIDATES
+            for limit in limits:
+                candidates.MAX_CANDIDATES = limit
+                started = time.perf_counter()
+                other = {h.person.pk for h in candidates.score_blocked(query, everyone.exclude(pk=person.pk))}
+                by_limit[limit]["ms"].append((time.perf_counter() - started) * 1000)
+                by_limit[limit]["kept"] += len(other & {h.person.pk for h in full})
+                by_limit[limit]["best_kept"] += len(other & {h.person.pk for h in best})
+            candidates.MAX_CANDIDATES = default_limit
         else:
             scored.append(uncapped[-1])
     figures = {
@@ -166,6 +184,16 @@ def main(argv: list[str] | None = None) -> int:
         "best_ten_proposed": best_proposed if capped else None,
         "best_ten_kept": best_kept if capped else None,
     }
+    for limit, got in by_limit.items():
+        figures[f"limit_{limit}"] = {
+            "p50_ms": round(statistics.median(got["ms"]), 1) if got["ms"] else None,
+            "p95_ms": round(float(np.percentile(got["ms"], 95)), 1) if got["ms"] else None,
+            "max_ms": round(max(got["ms"]), 1) if got["ms"] else None,
+            "proposals_kept": got["kept"],
+            "best_ten_kept": got["best_kept"],
+        }
+    if scored:
+        figures["proposals_p95_ms"] = round(float(np.percentile(scored, 95)), 1)
     for key, value in figures.items():
         print(f"{key:<20}{value}")
     if args.json:

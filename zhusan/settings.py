@@ -174,6 +174,9 @@ MIDDLEWARE = [
 ZHUSAN_METRICS_TOKEN = env_str("ZHUSAN_METRICS_TOKEN") or ""
 ZHUSAN_HEALTH_QUEUE_STALE_SECONDS = env_int("ZHUSAN_HEALTH_QUEUE_STALE_SECONDS", 900)
 ZHUSAN_HEALTH_MIN_FREE_MB = env_int("ZHUSAN_HEALTH_MIN_FREE_MB", 512)
+# Duplicate proposals at registration score at most this many candidates,
+# the most telling (matching.candidates.MAX_CANDIDATES; docs/benchmarks.md).
+ZHUSAN_DUPLICATE_CANDIDATES = env_int("ZHUSAN_DUPLICATE_CANDIDATES", 600)
 
 ROOT_URLCONF = "zhusan.urls"
 WSGI_APPLICATION = "zhusan.wsgi.application"

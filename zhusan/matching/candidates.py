@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from django.conf import settings
 from django.db.models import QuerySet
 
 from zhusan.audit.models import AuditEvent
@@ -305,8 +306,11 @@ MAX_BLOCK = 2000
 # candidates sharing the rarest keys, and the most keys, are kept
 # (:func:`most_telling`): a duplicate shares most of its person's keys, the
 # rare ones included. Below the limit, which a registry of thousands never
-# reaches, nothing is left out.
-MAX_CANDIDATES = 1000
+# reaches, nothing is left out. At a million persons (docs/benchmarks.md,
+# "Web scale"): 1,000 candidates take 300 ms at the median and 400 ms at the
+# 95th percentile, 600 take 200 and 266 ms and keep 335 of 346 of the ten
+# most likely proposals (1,000 kept 338). ``ZHUSAN_DUPLICATE_CANDIDATES``.
+MAX_CANDIDATES = int(getattr(settings, "ZHUSAN_DUPLICATE_CANDIDATES", 600))
 # The model's parameters at registration are estimated once per index build,
 # from at most this many persons of the registry (every k-th by id).
 FIT_SAMPLE = 5000
