@@ -44,9 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     data = json.loads(data_file.read_text())
     port = web_scale.free_port()
     env = web_scale.server_env(web_scale.database_url(args, args.db_name), args.db_name, port, args.workers)
-    subprocess.run(
+    subprocess.run(  # noqa: S603
         [str(web_scale.BIN / "zhusan"), "collectstatic", "--noinput", "-v0"], env=env, check=True, cwd=web_scale.ROOT
-    )  # noqa: S603
+    )
     server = subprocess.Popen(  # noqa: S603
         [str(web_scale.BIN / "gunicorn"), "--config", str(web_scale.ROOT / "deploy" / "gunicorn.conf.py")],
         env=env,
