@@ -128,3 +128,11 @@ def test_aizhan_has_one_key_whichever_way_the_i_and_the_zh_are_written(spelling)
 
 def test_a_cyrillic_i_before_zh_meets_its_latin_y():
     assert match_key("йыжа") == match_key("yyzha") == match_key("YYZHA")
+
+
+def test_a_kyrgyz_y_and_i_before_o_meet_their_latin_yyo():
+    # Found by hypothesis (test_central_asian_scripts): ый + о gave yio, whose yi
+    # the rules read as i before the io could be the yo Latin writes.
+    assert match_key("быйо") == match_key("byyo") == match_key("BYYO") == "bie"
+    assert match_key("быйоу") == match_key("byyou")
+    assert match_key("Sergio") == "serge"  # an io after another letter is as before

@@ -228,6 +228,8 @@ _YO = re.compile("yo(?![uo])")
 # Nikolayev Николаев; a rare Cyrillic йе there (ICAO ie) is the same sound.
 # \x05 is the e that yo became.
 _VOWEL_YE = re.compile("([aeiou\x05])[yi]([e\x05])")
+# ый + о (yio) where Latin writes yyo: the io is a yo (as _YO reads it).
+_YIO = re.compile("yio(?![uo])")
 
 
 def _fold(text: str, *, loose: bool) -> str:
@@ -238,6 +240,9 @@ def _fold(text: str, *, loose: bool) -> str:
         # Fyodor), Cyrillic sometimes as йо (IO): one key, e.
         key = _YO.sub("\x05", key)  # an e that the rules below leave alone
         key = _VOWEL_YE.sub("\\1\x05", key)  # the e of ye, left alone like yo's
+        # Kyrgyz and Kazakh ый before о is yio here and yyo in Latin (Быйо
+        # BYYO): the io is the yo that became e above, not the i of yi.
+        key = _YIO.sub("y\x05", key)
     key = " ".join(_x_of(word) for word in key.split()) if "x" in key else key
     # 'sh', 'ch' and 'ts' must survive the c→k rewrite
     key = key.replace("shch", "\x01").replace("sh", "\x02").replace("ch", "\x03").replace("ts", "\x04")
