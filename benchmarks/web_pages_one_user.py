@@ -63,7 +63,16 @@ def main(argv: list[str] | None = None) -> int:
         "list page": lambda: ("/persons/", {}),
         "dashboard": lambda: ("/reports/", {}),
     }
-    cookie = f"sessionid={data['sessions'][0]}"
+    # A fresh session of the bench user (those of the build expire after the idle timeout).
+    made = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", "import django, web_scale; django.setup(); print(web_scale.make_sessions(1)[0])"],
+        env={**env, "PYTHONPATH": str(Path(__file__).resolve().parent)},
+        cwd=web_scale.ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    cookie = f"sessionid={made.stdout.strip().splitlines()[-1]}"
     try:
         web_scale.wait_for_health(port)
 
