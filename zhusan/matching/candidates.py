@@ -78,18 +78,15 @@ class Scored:
     evidence: dict[str, Any]
 
 
+# A person's birth fields, in the order ``birth_value`` takes them.
+BIRTH_FIELDS = ("birth_precision", "birth_year", "birth_month", "birth_day", "stated_age", "stated_age_on")
+
+
 def person_birth(person: Person) -> PartialDate | StatedAge | None:
     """A registry person's birth as the engine scores it: the one converter
     (:func:`zhusan.engine.dates.birth_value`), used by duplicate proposals,
     tracing, checks and linkage jobs alike."""
-    return birth_value(
-        person.birth_precision,
-        person.birth_year,
-        person.birth_month,
-        person.birth_day,
-        person.stated_age,
-        person.stated_age_on,
-    )
+    return birth_value(*(getattr(person, name) for name in BIRTH_FIELDS))
 
 
 def query_from_person(person: Person) -> QueryPerson:
@@ -131,17 +128,7 @@ def _records(query: QueryPerson) -> tuple[list[dict[str, object]], list[str]]:
 
 # What scoring reads of a person besides its names (values, not model
 # instances: a thousand candidates are read for each registration).
-_SCORED_FIELDS = (
-    "pk",
-    "sex",
-    "place_of_birth",
-    "birth_precision",
-    "birth_year",
-    "birth_month",
-    "birth_day",
-    "stated_age",
-    "stated_age_on",
-)
+_SCORED_FIELDS = ("pk", "sex", "place_of_birth", *BIRTH_FIELDS)
 
 
 def _pool_records(persons: QuerySet[Person]) -> tuple[list[dict[str, object]], list[str], list[int], list[int]]:
@@ -235,7 +222,7 @@ def score(
         if probability >= threshold:
             likely[pk] = (k, probability)
     # The persons proposed, read whole once the scoring has chosen them.
-    by_pk = {p.pk: p for p in persons.filter(among("pk", list(likely)))} if likely else {}
+    by_pk = {p.pk: p for p in persons.filter(among("pk", likely))} if likely else {}
     out = []
     for pk, (k, probability) in likely.items():
         fields = [

@@ -202,9 +202,7 @@ def _name_condition(query: str) -> Q | None:
         tsquery = match_tsquery(query)
         if tsquery:
             cond |= Q(MatchesTerms(tsquery))
-        return cond if cond else None
-    words = match_needles(query)
-    if words:
+    elif words := match_needles(query):
         every_word = Q()
         for needles in words:
             any_needle = Q()

@@ -14,11 +14,16 @@ BATCH = 2000
 
 
 def refill(apps: Any, schema_editor: Any) -> None:
+    PersonName = apps.get_model("registry", "PersonName")
+    recompute(PersonName, PersonName.objects.all())
+
+
+def recompute(PersonName: Any, names: Any) -> None:  # noqa: N803 (the historical model)
+    """Both derived keys of ``names`` (a queryset of ``PersonName``), from their parts."""
     from zhusan.registry.text import match_keys, search_key
 
-    PersonName = apps.get_model("registry", "PersonName")
     changed = []
-    for name in PersonName.objects.only("pk", "given", "patronymic", "family").iterator(chunk_size=BATCH):
+    for name in names.only("pk", "given", "patronymic", "family").iterator(chunk_size=BATCH):
         name.search_key = search_key(name.given, name.patronymic, name.family)
         name.match_key = match_keys(name.given, name.patronymic, name.family)
         changed.append(name)

@@ -6,24 +6,18 @@ the registry as 0010 and 0012 did. Reversing leaves them (derived keys)."""
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from django.db import migrations
 from django.db.models import Q
 
+recompute = importlib.import_module("zhusan.registry.migrations.0010_refill_name_keys_central_asian_scripts").recompute
+
 
 def refill(apps: Any, schema_editor: Any) -> None:
-    from zhusan.registry.text import match_keys, search_key
-
     PersonName = apps.get_model("registry", "PersonName")
-    changed = []
-    touched = PersonName.objects.filter(Q(search_key__contains="yio") | Q(search_key__contains="ыйо"))
-    for name in touched.only("pk", "given", "patronymic", "family").iterator(chunk_size=2000):
-        name.search_key = search_key(name.given, name.patronymic, name.family)
-        name.match_key = match_keys(name.given, name.patronymic, name.family)
-        changed.append(name)
-    for start in range(0, len(changed), 2000):
-        PersonName.objects.bulk_update(changed[start : start + 2000], ["search_key", "match_key"])
+    recompute(PersonName, PersonName.objects.filter(Q(search_key__contains="yio") | Q(search_key__contains="ыйо")))
 
 
 class Migration(migrations.Migration):
