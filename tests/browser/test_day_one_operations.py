@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from zhusan.operations import services
 from zhusan.operations.models import EntryStatus, ManifestEntry, MovementStatus, OperationStatus
@@ -100,7 +101,7 @@ def test_the_boy_boards_and_arrives_only_with_his_mother(page, consul, liaison, 
     shot("1-boy-alone-refused")
     add(mother.case_number)
     add("Yusuf Abdurrahman")
-    assert page.locator("table.manifest tbody tr").count() == 2
+    expect(page.locator("table.manifest tbody tr")).to_have_count(2)  # waits for the page the last add loads
     shot("2-both-on-the-manifest")
 
     # Checklists complete (consents recorded, items ticked, security cleared), both cleared.
