@@ -103,6 +103,7 @@ def test_the_officer_records_a_breach_picks_the_records_sees_the_clock_notifies_
 
     # Closing needs the containment and the lessons: refused, then done.
     page.get_by_role("button", name="Close the breach").click()
+    page.wait_for_load_state()  # the refusal's page, loaded
     assert "Record how the breach was contained before closing it." in page.content()
     page.get_by_role("textbox", name="Containment").fill("Sessions and tokens revoked; the laptop wiped remotely.")
     page.get_by_role("textbox", name="Lessons learned").fill("Shorter sessions on laptops.")

@@ -43,6 +43,7 @@ def test_a_case_manager_prepares_and_downloads_an_encrypted_archive_of_chosen_fi
     page.fill("input[name=passphrase]", PASSPHRASE)
     page.fill("input[name=passphrase_confirm]", "not the same passphrase")
     page.locator("main form button[type=submit]").last.click()
+    page.wait_for_load_state()  # the refusal's page, loaded
     assert "The two passphrases do not match." in page.content()
     assert PASSPHRASE not in page.content()  # never written back into the page
 

@@ -45,6 +45,7 @@ def test_the_officer_approves_a_retention_batch_and_downloads_the_certificate(pa
 
     page.get_by_role("link", name="Batches").click()
     page.get_by_role("link", name=batch.listed_on.strftime("%Y-%m-%d")).click()
+    page.wait_for_url(re.compile(r"/batches/[0-9a-f-]{36}/$"))
     content = page.content()
     assert person.case_number in content and "Justice and security" in content
     assert "Court file" not in content and "Asthma" not in content
