@@ -57,8 +57,8 @@ from .access import (
 )
 from .dates import birth_window_for_age
 from .models import BestInterestsAssessment, CaseAssignment, Person, PersonName, PersonQuerySet, Site, Stage
-from .paging import Key, KeysetPage, datetime_key, keyset_page
-from .text import match_needles, match_tsquery, search_forms
+from .paging import COUNT_LIMIT, Key, KeysetPage, datetime_key, keyset_page
+from .text import REVERSED, in_arabic_script, match_needles, match_tsquery, search_forms, words_tsquery
 
 AGE_BANDS: dict[str, tuple[int, int | None]] = {
     "0-4": (0, 4),
@@ -189,16 +189,47 @@ class MatchesTerms(Func):
         return sql, (*column_params, *query_params)
 
 
+class ContainsWords(Func):
+    """``search_key`` contains a search form of several words: its words
+    (and each reversed) meet the form's ``text.words_tsquery`` — the
+    expression indexed by ``registry_name_search_words`` (registry 0015,
+    PostgreSQL only) — and the form is in it (``strpos``: the substring
+    itself, on the names the index found)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, form: str, tsquery: str) -> None:
+        super().__init__(F("search_key"), Value(tsquery), Value(form))
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:  # type: ignore[override]
+        column, tsquery, form = (compiler.compile(e) for e in self.get_source_expressions())
+        words = (
+            f"array_to_tsvector(array_remove(string_to_array({column[0]} || ' {REVERSED}' || "
+            f"replace(reverse({column[0]}), ' ', ' {REVERSED}'), ' '), ''))"
+        )
+        sql = f"({words} @@ ({tsquery[0]})::tsquery AND strpos({column[0]}, {form[0]}) > 0)"
+        return sql, (*column[1], *column[1], *tsquery[1], *column[1], *form[1])
+
+
 def _name_condition(query: str) -> Q | None:
     """Names whose folded original or Latin form contains the query, or
     whose every query word meets a word of the same name by the matching
     engine's keys (``text.match_keys``: spelling, script, name family). On
-    PostgreSQL the keys are matched as a ``tsquery`` (:class:`MatchesTerms`),
-    elsewhere by a ``LIKE`` per needle: the same names either way."""
+    PostgreSQL the keys are matched as a ``tsquery`` (:class:`MatchesTerms`)
+    and a form of several words through the words of the name
+    (:class:`ContainsWords`), elsewhere by a ``LIKE`` per form and per
+    needle: the same names either way."""
     cond = Q()
+    postgresql = connection.vendor == "postgresql"
+    # Names in Arabic script are chains of a few hundred given names (ism,
+    # nasab): each of their words is in tens of thousands of names at a
+    # million, and the trigrams across a space find a form of them sooner
+    # than its words do (28 against 10-17 ms; docs/benchmarks.md).
+    by_words = postgresql and not in_arabic_script(query)
     for key in search_forms(query):
-        cond |= Q(search_key__contains=key)
-    if connection.vendor == "postgresql":
+        several = words_tsquery(key) if by_words else ""
+        cond |= Q(ContainsWords(key, several)) if several else Q(search_key__contains=key)
+    if postgresql:
         tsquery = match_tsquery(query)
         if tsquery:
             cond |= Q(MatchesTerms(tsquery))
@@ -215,9 +246,12 @@ def _name_condition(query: str) -> Q | None:
 
 # A name search that finds more names than this is common enough for the
 # person list's order to find a page at once: it stays a sub-query, which
-# the planner may walk in that order. Below it, the persons found are given
-# to the list by id (``search_condition``).
-FOUND_LIMIT = 5000
+# the planner may walk in that order. Up to it, the persons found are given
+# to the list by id (``search_condition``), and the bounded count counts at
+# most that many ids: as many as it counts to (``paging.COUNT_LIMIT``).
+# (At 5,000, a kunya's 5,500 names were counted through a scan of every
+# person: 300 ms at a million, 155 ms by id; docs/benchmarks.md.)
+FOUND_LIMIT = COUNT_LIMIT
 
 
 @contextmanager

@@ -126,18 +126,46 @@ def match_needles(query: str) -> list[list[str]]:
     return [[f" {token}" if prefix else f" {token} " for token, prefix in terms] for terms in match_terms(query)]
 
 
+def _lexeme(token: str) -> str:
+    """A ``tsquery`` lexeme: quoted, so that nothing in it is syntax."""
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
 def match_tsquery(query: str) -> str:
     """:func:`match_terms` as a PostgreSQL ``tsquery`` over the tokens of
     ``match_key`` (``array_to_tsvector``, registry 0013): every word, each by
     any of its terms, a prefix one as ``:*``. Empty when nothing to look for."""
-
-    def lexeme(token: str) -> str:
-        return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
-
     return " & ".join(
-        "(" + " | ".join(lexeme(token) + (":*" if prefix else "") for token, prefix in terms) + ")"
+        "(" + " | ".join(_lexeme(token) + (":*" if prefix else "") for token, prefix in terms) + ")"
         for terms in match_terms(query)
     )
+
+
+# The marker of a reversed word among the words of ``search_key`` (registry
+# 0015): a folded or romanised word holds no colon.
+REVERSED = "r:"
+
+
+def in_arabic_script(query: str) -> bool:
+    return detect_script(query) == Detected.ARABIC
+
+
+def words_tsquery(form: str) -> str:
+    """For a search form (:func:`search_forms`) of two words or more, a
+    ``tsquery`` every ``search_key`` containing it meets, over the key's
+    space-separated words and each word reversed behind :data:`REVERSED`
+    (registry 0015): the form's first word ends a word of the key (its
+    reversal starts a reversed word), its last word starts one, the words
+    between are words of the key. A key meeting it may still not hold the
+    form (the words elsewhere, or apart): the caller checks the substring.
+    Empty for one word (found inside a word: the trigram index's case)."""
+    words = form.split(" ")
+    # Spaces at an end or in a row, or a word longer than a lexeme may be: the scan's case.
+    if len(words) < 2 or not all(0 < len(w.encode()) < 1024 for w in words):
+        return ""
+    first, *middle, last = words
+    terms = [_lexeme(REVERSED + first[::-1]) + ":*", *(_lexeme(w) for w in middle), _lexeme(last) + ":*"]
+    return " & ".join(terms)
 
 
 def resolve_script(chosen: str, *parts: str) -> str:
