@@ -151,17 +151,21 @@ def test_the_indexed_search_finds_exactly_what_the_scan_found(registry):
             assert found == expected, (query, withheld)
 
 
+def assert_finds_what_the_scan_found(registry: QuerySet[Person], queries: set[str]) -> None:
+    for query in sorted(queries):
+        new, old = search_condition(query), old_search_condition(query)
+        assert new is not None and old is not None, query
+        found = set(registry.filter(new).values_list("case_number", flat=True))
+        assert found == set(registry.filter(old).values_list("case_number", flat=True)), query
+
+
 def test_every_start_of_every_name_word_finds_exactly_what_the_scan_found(registry):
     # A name typed in part: the match keys are found by their start (a prefix
     # of the tsquery on PostgreSQL, LIKE ' m:…' elsewhere), the same names.
     words = {w for n in PersonName.objects.all() for part in (n.given, n.patronymic, n.family) for w in part.split()}
     queries = {w[:end] for w in words for end in range(2, len(w) + 1)}
     assert len(queries) > 100
-    for query in sorted(queries):
-        new, old = search_condition(query), old_search_condition(query)
-        assert new is not None and old is not None, query
-        found = set(registry.filter(new).values_list("case_number", flat=True))
-        assert found == set(registry.filter(old).values_list("case_number", flat=True)), query
+    assert_finds_what_the_scan_found(registry, queries)
 
 
 def _stretches(key: str) -> set[str]:
@@ -186,11 +190,7 @@ def test_every_stretch_of_several_words_of_a_name_finds_exactly_what_the_scan_fo
     # Spaces in a row, a word absent, one word repeated: each must find what LIKE found.
     queries |= {"aisha  nurlanova", "aisha nobody", "zaid zaid", "umm zayd umm", "a b", "ا ز"}
     assert len(queries) > 60
-    for query in sorted(queries):
-        new, old = search_condition(query), old_search_condition(query)
-        assert new is not None and old is not None, query
-        found = set(registry.filter(new).values_list("case_number", flat=True))
-        assert found == set(registry.filter(old).values_list("case_number", flat=True)), query
+    assert_finds_what_the_scan_found(registry, queries)
 
 
 def test_a_form_of_several_words_becomes_its_words_first_reversed_last_a_prefix():

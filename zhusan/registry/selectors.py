@@ -166,6 +166,13 @@ def _case_number_condition(query: str) -> Q | None:
     return Q(case_number__iexact=f"{head}-{int(digits):06d}") | Q(case_number__iexact=query)
 
 
+def _tokens(sql: str) -> str:
+    """The space-separated tokens of the text ``sql`` as a ``tsvector``, each
+    token one lexeme (no parsing): the shape of the indexes of registry 0013
+    and 0015."""
+    return f"array_to_tsvector(array_remove(string_to_array({sql}, ' '), ''))"
+
+
 class MatchesTerms(Func):
     """``match_key``'s tokens, as a ``tsvector``, match a ``tsquery``
     (``text.match_tsquery``). The expression is the one indexed by
@@ -183,10 +190,7 @@ class MatchesTerms(Func):
         column, tsquery = self.get_source_expressions()
         column_sql, column_params = compiler.compile(column)
         query_sql, query_params = compiler.compile(tsquery)
-        sql = (
-            f"array_to_tsvector(array_remove(string_to_array(btrim({column_sql}), ' '), '')) @@ ({query_sql})::tsquery"
-        )
-        return sql, (*column_params, *query_params)
+        return f"{_tokens(f'btrim({column_sql})')} @@ ({query_sql})::tsquery", (*column_params, *query_params)
 
 
 class ContainsWords(Func):
@@ -202,13 +206,12 @@ class ContainsWords(Func):
         super().__init__(F("search_key"), Value(tsquery), Value(form))
 
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:  # type: ignore[override]
-        column, tsquery, form = (compiler.compile(e) for e in self.get_source_expressions())
-        words = (
-            f"array_to_tsvector(array_remove(string_to_array({column[0]} || ' {REVERSED}' || "
-            f"replace(reverse({column[0]}), ' ', ' {REVERSED}'), ' '), ''))"
+        (key, key_params), (tsquery, tsquery_params), (form, form_params) = (
+            compiler.compile(e) for e in self.get_source_expressions()
         )
-        sql = f"({words} @@ ({tsquery[0]})::tsquery AND strpos({column[0]}, {form[0]}) > 0)"
-        return sql, (*column[1], *column[1], *tsquery[1], *column[1], *form[1])
+        words = _tokens(f"{key} || ' {REVERSED}' || replace(reverse({key}), ' ', ' {REVERSED}')")
+        sql = f"({words} @@ ({tsquery})::tsquery AND strpos({key}, {form}) > 0)"
+        return sql, (*key_params, *key_params, *tsquery_params, *key_params, *form_params)
 
 
 def _name_condition(query: str) -> Q | None:
