@@ -1,10 +1,13 @@
-"""Second-factor enforcement for the browser UI, and the privacy headers of every response."""
+"""Second-factor enforcement for the browser UI, the idle timeout, and the privacy headers of every response."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -34,6 +37,40 @@ class MFARequiredMiddleware:
         ):
             return redirect(reverse("accounts:verify") + "?next=" + request.path)
         return self.get_response(request)
+
+
+#: A signed-in session's idle timeout is moved at most this often.
+IDLE_RENEWAL_SECONDS = 60
+_RENEWED_AT = "_zhusan_renewed_at"
+
+
+class IdleTimeoutMiddleware:
+    """The idle timeout (``SESSION_COOKIE_AGE``) counts from a signed-in
+    user's last request, to the minute.
+
+    A session is saved again, and its expiry moved, when a minute has passed
+    since it last was: one write of the session's row per minute of work.
+    Django's ``SESSION_SAVE_EVERY_REQUEST`` wrote it on every page and API
+    call, a transaction of its own each time (docs/benchmarks.md, session
+    8). Placed just after ``SessionMiddleware``, which saves the session it
+    marks; an anonymous visitor gets no session from it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.get(SESSION_KEY):
+            if time.time() - session.get(_RENEWED_AT, 0) >= IDLE_RENEWAL_SECONDS:
+                renewed_now(session)
+        return response
+
+
+def renewed_now(session: SessionBase) -> None:
+    """The session is saved now (a sign-in saves it): its idle timeout starts again."""
+    session[_RENEWED_AT] = int(time.time())
 
 
 #: Browser features no page of Zhusan uses: refused to every page and any

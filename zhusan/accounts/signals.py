@@ -1,7 +1,8 @@
 """Login, logout and failed-login events into the audit trail.
 
 Django reports these through its auth signals; this is the one place they
-are turned into audit events.
+are turned into audit events. A sign-in also starts the idle timeout
+(``middleware.IdleTimeoutMiddleware``).
 """
 
 from __future__ import annotations
@@ -15,12 +16,21 @@ from django.http import HttpRequest
 from zhusan.audit.models import Action, ObjectType
 from zhusan.audit.services import Actor, record
 
+from .middleware import renewed_now
+
 
 @receiver(user_logged_in)
 def _logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     # The test client's force_login() sends a bare request without .user.
     actor = Actor.from_request(request) if request is not None and hasattr(request, "user") else Actor.system("login")
     record(Actor(**{**actor.__dict__, "user": user}), Action.LOGIN, object_type=ObjectType.USER, object_ref=user.uuid)
+
+
+@receiver(user_logged_in)
+def _idle_timeout_starts(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    # login() saves the session: the next minute's requests need not.
+    if request is not None and hasattr(request, "session"):
+        renewed_now(request.session)
 
 
 @receiver(user_logged_out)
