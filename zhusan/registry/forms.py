@@ -7,6 +7,7 @@ Forms only shape and type input; the rules live in ``services.py``, whose
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -66,6 +67,11 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
+def _site_choices(field: forms.ModelChoiceField[Site]) -> list[tuple[Any, str]]:
+    sites = field.queryset if field.queryset is not None else Site.objects.none()
+    return [("", str(field.empty_label)), *((field.prepare_value(s), field.label_from_instance(s)) for s in sites)]
+
+
 class PersonFilterForm(forms.Form):
     q = forms.CharField(label=_("Search names"), required=False, max_length=200)
     stage = forms.ChoiceField(label=_("Stage"), required=False, choices=_blank(Stage.choices, _("Any")))
@@ -96,6 +102,12 @@ class PersonFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.input_type = "search"
+        # Its options read as one plain query, when the list is drawn: a
+        # ModelChoiceField reads them with .iterator(), on PostgreSQL a
+        # server-side cursor (declare, fetch, close) at every list page.
+        site = self.fields["site"]
+        assert isinstance(site, forms.ModelChoiceField)
+        site.choices = partial(_site_choices, site)
 
     def filters(self) -> PersonFilters:
         # Invalid values are dropped one by one; the valid filters still apply.
