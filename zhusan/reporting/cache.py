@@ -43,6 +43,7 @@ from zhusan.registry.models import Person
 
 from .disclosure import PublishedTable
 from .indicators import (
+    Indicator,
     IndicatorResult,
     ReportFilters,
     arrival_period,
@@ -175,7 +176,11 @@ def dump_result(result: IndicatorResult) -> dict[str, Any]:
     }
 
 
-def load_result(data: dict[str, Any], filters: ReportFilters) -> IndicatorResult:
+def load_result(
+    data: dict[str, Any], filters: ReportFilters, *, indicators: dict[str, Indicator] | None = None
+) -> IndicatorResult:
+    """``data`` (``dump_result``) as the result it was; ``indicators`` is the
+    catalogue, given by a caller loading many (it is built anew per call)."""
     t = data["table"]
     table = PublishedTable(
         rows=tuple(t["rows"]),
@@ -192,9 +197,8 @@ def load_result(data: dict[str, Any], filters: ReportFilters) -> IndicatorResult
     )
     values = tuple(data["values"]) if data["values"] is not None else None
     quartiles = tuple((q[0], q[1]) if q else None for q in data["quartiles"]) if data["quartiles"] is not None else None
-    return IndicatorResult(
-        catalogue()[data["code"]], tuple(data["by"]), table, values=values, filters=filters, quartiles=quartiles
-    )
+    indicator = (indicators if indicators is not None else catalogue())[data["code"]]
+    return IndicatorResult(indicator, tuple(data["by"]), table, values=values, filters=filters, quartiles=quartiles)
 
 
 def compute_payload(filters: ReportFilters) -> dict[str, Any]:
@@ -218,8 +222,10 @@ def compute_payload(filters: ReportFilters) -> dict[str, Any]:
 
 
 def load_payload(payload: dict[str, Any], filters: ReportFilters) -> dict[str, Any]:
+    indicators = catalogue()  # once for the twenty-odd figures of a dashboard
+
     def one(data: dict[str, Any]) -> IndicatorResult:
-        return load_result(data, filters)
+        return load_result(data, filters, indicators=indicators)
 
     return {
         name: [one(item) for item in value] if isinstance(value, list) else one(value)
