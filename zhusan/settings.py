@@ -414,6 +414,7 @@ ZHUSAN_CELL_KEY_SECRET = env_str("ZHUSAN_CELL_KEY_SECRET") or ""
 # above, it shows stored figures (with their age) recomputed by a task when stale.
 ZHUSAN_DASHBOARD_INLINE_LIMIT = env_int("ZHUSAN_DASHBOARD_INLINE_LIMIT", 5000)
 ZHUSAN_DASHBOARD_MAX_AGE_SECONDS = env_int("ZHUSAN_DASHBOARD_MAX_AGE_SECONDS", 3600)
+ZHUSAN_DASHBOARD_MIN_INTERVAL_SECONDS = env_int("ZHUSAN_DASHBOARD_MIN_INTERVAL_SECONDS", 600)
 # Key of `zhusan backup` archives, kept apart from FIELD_ENCRYPTION_KEYS; the backup
 # commands refuse to run without it unless debug (docs/operations-runbook.md).
 ZHUSAN_BACKUP_KEY = env_str("ZHUSAN_BACKUP_KEY") or ""

@@ -87,7 +87,8 @@ def test_the_same_query_gets_the_same_perturbed_figures_stored_or_computed(large
     assert stored["pyramid"].table == compute("persons", by=("age_band", "sex")).table
 
 
-def test_a_write_makes_the_figures_stale_and_they_are_computed_again(large, programme, computations):
+def test_a_write_makes_the_figures_stale_and_they_are_computed_again(large, programme, computations, settings):
+    settings.ZHUSAN_DASHBOARD_MIN_INTERVAL_SECONDS = 0
     before = cache.dashboard_results(ReportFilters())
     assert before is not None
     row = DashboardFigures.objects.get()
@@ -129,8 +130,9 @@ def test_while_the_first_computation_waits_on_the_queue_the_dashboard_says_so(
 
 
 def test_stale_figures_are_shown_with_their_time_while_they_are_recomputed(
-    large, programme, analyst_client, queue_stopped
+    large, programme, analyst_client, queue_stopped, settings
 ):
+    settings.ZHUSAN_DASHBOARD_MIN_INTERVAL_SECONDS = 0
     cache.refresh(ReportFilters())
     computed_at = DashboardFigures.objects.get().computed_at
     make_person(programme["staff"], sex="male", birth_year=1980)
@@ -138,6 +140,34 @@ def test_stale_figures_are_shown_with_their_time_while_they_are_recomputed(
     assert "Figures as of" in body and "computed again" in body
     assert timezone.localtime(computed_at).strftime("%H:%M") in body
     assert len(queue_stopped) == 1
+
+
+def test_figures_younger_than_the_interval_are_shown_stale_after_a_write_and_not_computed_again(
+    large, programme, analyst_client, queue_stopped, computations
+):
+    cache.refresh(ReportFilters())
+    computed_at = DashboardFigures.objects.get().computed_at
+    make_person(programme["staff"], sex="male", birth_year=1980)  # an audited write: the figures are stale
+
+    body = analyst_client.get("/reports/").content.decode()
+
+    assert queue_stopped == [] and len(computations) == 1  # the refresh above, nothing more
+    next_at = timezone.localtime(computed_at + cache.min_interval()).strftime("%H:%M")
+    assert "Figures as of" in body and f"computed again at most every few minutes, next after {next_at}" in body
+    assert body.count("<svg") >= 3
+
+
+def test_once_the_interval_has_passed_stale_figures_are_queued_for_recomputation(
+    large, programme, analyst_client, queue_stopped
+):
+    cache.refresh(ReportFilters())
+    DashboardFigures.objects.update(computed_at=timezone.now() - cache.min_interval() - timedelta(seconds=1))
+    make_person(programme["staff"], sex="male", birth_year=1980)
+
+    body = analyst_client.get("/reports/").content.decode()
+
+    assert len(queue_stopped) == 1
+    assert "being computed again" in body
 
 
 def test_the_task_recomputes_the_figures_for_its_filters(programme):

@@ -86,6 +86,14 @@ def max_age() -> timedelta:
     return timedelta(seconds=float(getattr(settings, "ZHUSAN_DASHBOARD_MAX_AGE_SECONDS", 3600)))
 
 
+def min_interval() -> timedelta:
+    """Stale figures computed less than this long ago are shown as they are,
+    not computed again: at a million persons a computation holds one core
+    of the worker for a minute and a half, and a registry written to every
+    few minutes would keep it computing (docs/benchmarks.md, session 8)."""
+    return timedelta(seconds=float(getattr(settings, "ZHUSAN_DASHBOARD_MIN_INTERVAL_SECONDS", 600)))
+
+
 # A request put on the queue this long ago without result is taken as lost and made again.
 REQUEST_LOST_AFTER = timedelta(minutes=15)
 
@@ -98,6 +106,9 @@ class DashboardResults:
     computed_at: datetime
     seconds: float
     stale: bool = False
+    # Stale figures younger than ``min_interval()``: when their recomputation
+    # will be queued (None: it is queued or running).
+    recomputed_after: datetime | None = None
 
     def __getitem__(self, name: str) -> Any:
         return self.results[name]
@@ -291,20 +302,23 @@ def request_refresh(filters: ReportFilters) -> bool:
     return True
 
 
-def _results(row: DashboardFigures, filters: ReportFilters, *, stale: bool) -> DashboardResults | None:
+def _results(
+    row: DashboardFigures, filters: ReportFilters, *, stale: bool, recomputed_after: datetime | None = None
+) -> DashboardResults | None:
     if row.payload is None or row.computed_at is None:
         return None
     try:
         results = load_payload(row.payload, filters)
     except (KeyError, TypeError, ValueError):
         return None  # an indicator gone from the catalogue: compute again
-    return DashboardResults(results, row.computed_at, row.seconds, stale=stale)
+    return DashboardResults(results, row.computed_at, row.seconds, stale=stale, recomputed_after=recomputed_after)
 
 
 def dashboard_results(filters: ReportFilters) -> DashboardResults | None:
     """The dashboard's figures for ``filters``: computed now for a small registry;
-    else the stored ones (stale ones with a recomputation queued); None while
-    the first computation is still on the queue."""
+    else the stored ones (stale ones with a recomputation queued, or shown
+    as they are until ``min_interval()`` has passed since they were
+    computed); None while the first computation is still on the queue."""
     if registry_size() <= inline_limit():
         row = refresh(filters)
         return _results(row, filters, stale=False)
@@ -314,6 +328,12 @@ def dashboard_results(filters: ReportFilters) -> DashboardResults | None:
         fresh = _results(stored, filters, stale=False)
         if fresh is not None:
             return fresh
+    if stored is not None and stored.computed_at is not None:
+        next_at = stored.computed_at + min_interval()
+        if timezone.now() < next_at and timezone.localdate(stored.computed_at) == timezone.localdate():
+            recent = _results(stored, filters, stale=True, recomputed_after=next_at)
+            if recent is not None:
+                return recent
     request_refresh(filters)
     # The queue may have run it already (immediate backend, or a fast worker).
     stored = DashboardFigures.objects.filter(key=key).first()
