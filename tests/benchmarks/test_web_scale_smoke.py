@@ -2,7 +2,9 @@
 loaded with COPY into a database of its own, the production server (gunicorn,
 production settings) with its worker, 20 signed-in users for 15 seconds
 searching in three scripts, opening person pages, lists and the dashboard,
-and not one error. PostgreSQL only (the benchmark needs COPY)."""
+and not one error; then four persons registered through the form on the same
+registry (benchmarks/web_register_one_user.py). PostgreSQL only (the
+benchmark needs COPY)."""
 
 from __future__ import annotations
 
@@ -41,7 +43,7 @@ def bench_name():
             leftover.unlink()
 
 
-@pytest.mark.slow(110)
+@pytest.mark.slow(130)
 def test_the_web_scale_benchmark_runs_with_no_error_at_two_thousand_persons(bench_name, tmp_path):
     if importlib.util.find_spec("locust") is None:  # not imported: locust patches the process with gevent
         pytest.skip("the bench extra: pip install locust==2.47.0")
@@ -74,3 +76,20 @@ def test_the_web_scale_benchmark_runs_with_no_error_at_two_thousand_persons(benc
         assert stats[kind]["requests"] > 0, kind
         assert stats[kind]["errors"] == 0, (kind, stats[kind])
     assert "p95" in stats["Aggregated"]
+
+    # Registering through the form on the same registry: the duplicate check, then "Register anyway".
+    registering = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "web_register_one_user.py"),
+            "--registrations=4",
+            f"--database-url={URL}",
+            f"--db-name={bench_name}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert registering.returncode == 0, registering.stdout + registering.stderr
+    assert "post with the duplicate check" in registering.stdout
