@@ -614,6 +614,13 @@ def figures_computed_at() -> str:
     return row.computed_at.isoformat() if row is not None and row.computed_at is not None else ""
 
 
+def tasks_waiting() -> int:
+    """Tasks on the queue not yet done: the run's worker would run them during the load."""
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).count()
+
+
 def figures_fresh() -> bool:
     from zhusan.reporting.cache import figures_key, is_fresh
     from zhusan.reporting.indicators import ReportFilters
@@ -653,6 +660,7 @@ def _loader_main(persons: int, seed: int, quiet: bool, out: str, fresh: bool, as
     if not as_built or not figures_fresh():
         timings["dashboard_compute_s"] = round(warm_dashboard(), 2)
     data["figures_computed_at"] = figures_computed_at()
+    data["tasks_waiting"] = tasks_waiting()
     try:
         data["search_ms"] = time_searches(data)
         data["plans"] = explain(data)
@@ -835,6 +843,7 @@ def run_once(args: argparse.Namespace, persons: int) -> dict[str, Any]:
         "timings": timings,
         "plans": data.get("plans", {}),
         "figures_recomputed_during_run": recomputed,
+        "tasks_waiting_at_start": data.get("tasks_waiting", 0),
     }
 
 
@@ -848,6 +857,11 @@ def report(run: dict[str, Any], baseline: dict[str, Any] | None) -> str:
             else "its stored figures RECOMPUTED by the worker during the run"
             if run.get("figures_recomputed_during_run")
             else "its stored figures fresh all along (not recomputed during the run)"
+        )
+        + (
+            f"; {run['tasks_waiting_at_start']} TASKS were waiting on the queue at the start (run during the load)"
+            if run.get("tasks_waiting_at_start")
+            else "; no task waiting on the queue at the start"
         ),
         f"{'page kind':<18}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
         + (f"{'p95 ×':>8}" if baseline else ""),
