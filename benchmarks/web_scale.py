@@ -615,10 +615,11 @@ def figures_computed_at() -> str:
 
 
 def tasks_waiting() -> int:
-    """Tasks on the queue not yet done: the run's worker would run them during the load."""
+    """Tasks waiting on the queue: the run's worker would run them during the load.
+    (One left running by a worker stopped mid-way is not run again: a failure to see.)"""
     from django_tasks_db.models import DBTaskResult
 
-    return DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).count()
+    return DBTaskResult.objects.filter(status="READY").count()
 
 
 def figures_fresh() -> bool:
