@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhusan.accounts.models import Unit
+from zhusan.core.fields import ModelChoiceField
 from zhusan.engine.translit import script_of
 from zhusan.registry.dates import BirthPrecision
 from zhusan.registry.forms import DateInput, _blank, person_choice_label
@@ -76,7 +77,7 @@ class TracingRequestForm(forms.Form):
     relation_to_inquirer = forms.ChoiceField(
         label=_("The inquirer is the sought person's"), required=False, choices=_blank(RelationKind.choices)
     )
-    managing_unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), to_field_name="uuid")
+    managing_unit = ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), to_field_name="uuid")
 
     offered: list[Any] = []
 
@@ -113,7 +114,7 @@ class TracingReasonForm(forms.Form):
 
 
 class TracingMergeForm(forms.Form):
-    into: forms.ModelChoiceField[TracingRequest] = forms.ModelChoiceField(
+    into: forms.ModelChoiceField[TracingRequest] = ModelChoiceField(
         label=_("Merge into the request"), queryset=None, to_field_name="uuid", empty_label=None
     )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhusan.accounts.models import RoleGrant, Unit, User
 from zhusan.accounts.permissions import POLICIES, Capability
+from zhusan.core.fields import ModelChoiceField
 from zhusan.registry.models import DocumentType, EvidenceMethod, LawfulBasis, Person, Sex, Site
 from zhusan.registry.selectors import AGE_BANDS
 
@@ -55,7 +56,7 @@ class OperationUpdateForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     status = forms.ChoiceField(label=_("Status"), choices=OperationStatus.choices)
     country = forms.CharField(label=_("Programme country (ISO code)"), max_length=2, min_length=2)
-    lead = forms.ModelChoiceField(label=_("Lead"), queryset=User.objects.none(), required=False, to_field_name="uuid")
+    lead = ModelChoiceField(label=_("Lead"), queryset=User.objects.none(), required=False, to_field_name="uuid")
     clearance_kinds = forms.MultipleChoiceField(
         label=_("Required clearance items"), choices=ClearanceKind.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -99,14 +100,12 @@ class MovementStatusForm(forms.Form):
 class MovementForm(forms.Form):
     label = forms.CharField(label=_("Label"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=MovementKind.choices)
-    origin = forms.ModelChoiceField(
-        label=_("Origin"), queryset=Site.objects.all(), required=False, to_field_name="uuid"
-    )
+    origin = ModelChoiceField(label=_("Origin"), queryset=Site.objects.all(), required=False, to_field_name="uuid")
     transit_points = forms.CharField(
         label=_("Transit points"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     destination = forms.CharField(label=_("Destination"), max_length=200, required=False)
-    destination_site = forms.ModelChoiceField(
+    destination_site = ModelChoiceField(
         label=_("Destination site"),
         queryset=Site.objects.all(),
         required=False,
@@ -211,7 +210,7 @@ class ArrivalForm(forms.Form):
         max_length=300,
         help_text=_("Leave empty when the person stays at the movement's destination site."),
     )
-    receiving_unit = forms.ModelChoiceField(
+    receiving_unit = ModelChoiceField(
         label=_("Hand the case to the receiving unit"),
         queryset=Unit.objects.none(),
         required=False,

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhusan.core.fields import ModelChoiceField
 from zhusan.rehabilitation.models import Centre, Discipline
 
 from .planner import MAX_RUNS
@@ -38,7 +39,7 @@ def _resource_field(name: str, *, what_if: bool) -> forms.IntegerField:
 
 
 class ScenarioForm(forms.Form):
-    centre = forms.ModelChoiceField(
+    centre = ModelChoiceField(
         label=_("Centre"),
         queryset=Centre.objects.order_by("name"),
         required=False,

@@ -7,7 +7,6 @@ Forms only shape and type input; the rules live in ``services.py``, whose
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from django import forms
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhusan.accounts.models import Unit
 from zhusan.accounts.permissions import SEVERE_COMPARTMENTS, Compartment
+from zhusan.core.fields import ModelChoiceField
 
 from .dates import BirthPrecision
 from .models import (
@@ -67,17 +67,12 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
-def _site_choices(field: forms.ModelChoiceField[Site]) -> list[tuple[Any, str]]:
-    sites = field.queryset if field.queryset is not None else Site.objects.none()
-    return [("", str(field.empty_label)), *((field.prepare_value(s), field.label_from_instance(s)) for s in sites)]
-
-
 class PersonFilterForm(forms.Form):
     q = forms.CharField(label=_("Search names"), required=False, max_length=200)
     stage = forms.ChoiceField(label=_("Stage"), required=False, choices=_blank(Stage.choices, _("Any")))
     sex = forms.ChoiceField(label=_("Sex"), required=False, choices=_blank(Sex.choices, _("Any")))
     age_band = forms.ChoiceField(label=_("Age"), required=False, choices=_blank([(k, k) for k in AGE_BANDS], _("Any")))
-    site = forms.ModelChoiceField(
+    site = ModelChoiceField(
         label=_("Current location"),
         required=False,
         queryset=Site.objects.all(),
@@ -102,12 +97,6 @@ class PersonFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.input_type = "search"
-        # Its options read as one plain query, when the list is drawn: a
-        # ModelChoiceField reads them with .iterator(), on PostgreSQL a
-        # server-side cursor (declare, fetch, close) at every list page.
-        site = self.fields["site"]
-        assert isinstance(site, forms.ModelChoiceField)
-        site.choices = partial(_site_choices, site)
 
     def filters(self) -> PersonFilters:
         # Invalid values are dropped one by one; the valid filters still apply.
@@ -253,7 +242,7 @@ class PersonCreateForm(LawfulBasisMixin, PersonFieldsMixin, NameFieldsMixin):
     """Registration: the lawful basis, up to four names (the first one and
     three optional rows), the person, where they are now, the managing unit."""
 
-    site = forms.ModelChoiceField(
+    site = ModelChoiceField(
         label=_("Current location: site"),
         required=False,
         queryset=Site.objects.all(),
@@ -262,7 +251,7 @@ class PersonCreateForm(LawfulBasisMixin, PersonFieldsMixin, NameFieldsMixin):
         help_text=_("The camp, prison or centre where the person is now, if known."),
     )
     section = forms.CharField(label=_("Section, block or cell"), required=False, max_length=100)
-    managing_unit = forms.ModelChoiceField(label=_("Managing unit"), queryset=Unit.objects.none(), to_field_name="uuid")
+    managing_unit = ModelChoiceField(label=_("Managing unit"), queryset=Unit.objects.none(), to_field_name="uuid")
 
     field_order = [
         "lawful_basis",
@@ -431,7 +420,7 @@ class HouseholdForm(forms.Form):
 
 
 class HouseholdMemberForm(PersonPickerMixin):
-    household = forms.ModelChoiceField(label=_("Household"), queryset=Household.objects.none())
+    household = ModelChoiceField(label=_("Household"), queryset=Household.objects.none())
     role = forms.ChoiceField(label=_("Their role in the household"), choices=HouseholdRole.choices)
 
     field_order = ["household", "find", "other", "role"]
@@ -466,7 +455,7 @@ class EvidenceForm(forms.Form):
 
 class StayForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of place"), choices=SiteKind.choices)
-    site = forms.ModelChoiceField(
+    site = ModelChoiceField(
         label=_("Site"), required=False, queryset=Site.objects.all(), to_field_name="uuid", empty_label="—"
     )
     section = forms.CharField(label=_("Section, block or cell"), required=False, max_length=100)

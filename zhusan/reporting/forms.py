@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from zhusan.accounts.models import Organisation, Unit, User
 from zhusan.accounts.permissions import Compartment
+from zhusan.core.fields import ModelChoiceField
 from zhusan.operations.models import Operation
 from zhusan.registry.access import JUSTICE_STAGES
 from zhusan.registry.models import Script, Sex, Stage
@@ -164,7 +165,7 @@ class CaseExportForm(forms.Form):
         initial="xlsx",
         widget=forms.RadioSelect,
     )
-    recipient = forms.ModelChoiceField(
+    recipient = ModelChoiceField(
         label=_l("Receiving organisation"),
         queryset=Organisation.objects.order_by("name"),
         to_field_name="uuid",

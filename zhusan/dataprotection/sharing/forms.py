@@ -11,6 +11,7 @@ from django_stubs_ext import StrOrPromise
 
 from zhusan.accounts.models import Organisation
 from zhusan.accounts.permissions import Compartment
+from zhusan.core.fields import ModelChoiceField
 from zhusan.registry.extensions import SharingPurpose
 
 from .models import AssessmentDecision, CoverageKind, ImpactAssessment, NotificationDecision
@@ -54,7 +55,7 @@ class VersionForm(forms.Form):
 class AssessmentForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     covers = forms.ChoiceField(label=_("What it covers"), choices=CoverageKind.choices)
-    organisation = forms.ModelChoiceField(
+    organisation = ModelChoiceField(
         label=_("Partner organisation"),
         queryset=Organisation.objects.order_by("name"),
         to_field_name="uuid",
@@ -82,13 +83,13 @@ class DecisionForm(VersionForm):
     decided_on = _date(_("Decided on"), required=False, help_text=_("Today if left empty."))
 
 
-class AssessmentChoiceField(forms.ModelChoiceField[ImpactAssessment]):
+class AssessmentChoiceField(ModelChoiceField[ImpactAssessment]):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.title} — {obj.subject} ({obj.get_decision_display()})"
 
 
 class AgreementForm(forms.Form):
-    organisation = forms.ModelChoiceField(
+    organisation = ModelChoiceField(
         label=_("Partner organisation"), queryset=Organisation.objects.order_by("name"), to_field_name="uuid"
     )
     purposes = forms.MultipleChoiceField(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from zhusan.accounts.access import PersonAccess, active_grants
 from zhusan.accounts.models import User
 from zhusan.accounts.permissions import SEVERE_COMPARTMENTS, Compartment
+from zhusan.core.fields import ModelChoiceField
 
 from .models import DOMAIN_COMPARTMENT, MINUTE_COMPARTMENTS, Domain, GoalStatus, Level, NeedsAssessment
 from .services import ActionInput, AttendeeInput, NeedInput, may_write_notes
@@ -35,7 +36,7 @@ def owner_choices(user: Any) -> list[tuple[Any, str]]:
     return [("", "---------")] + [(u.pk, u.get_full_name() or u.get_username()) for u in colleagues(user)]
 
 
-class UserChoiceField(forms.ModelChoiceField[User]):
+class UserChoiceField(ModelChoiceField[User]):
     def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.get_username()
 

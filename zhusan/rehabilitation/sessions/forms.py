@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhusan.accounts.models import User
+from zhusan.core.fields import ModelMultipleChoiceField
 from zhusan.registry.forms import DateInput, PersonPickerMixin
 from zhusan.rehabilitation.models import Discipline
 
@@ -25,7 +26,7 @@ def _staff_label(user: User) -> str:
     return user.get_full_name() or user.get_username()
 
 
-class StaffChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  # django-stubs' generic takes the model
+class StaffChoiceField(ModelMultipleChoiceField):  # type: ignore[type-arg]  # django-stubs' generic takes the model
     def label_from_instance(self, obj: Any) -> str:
         return _staff_label(obj)
 

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhusan.core.fields import ModelChoiceField
 from zhusan.registry.forms import DateInput
 
 from .models import (
@@ -25,7 +26,7 @@ def _today() -> Any:
 
 
 class PlanForm(forms.Form):
-    template = forms.ModelChoiceField(
+    template = ModelChoiceField(
         label=_("Template"), queryset=FollowUpTemplate.objects.filter(active=True), empty_label=None
     )
     start_on = forms.DateField(

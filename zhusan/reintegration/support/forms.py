@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhusan.accounts.models import Organisation, Unit
+from zhusan.core.fields import ModelChoiceField
 from zhusan.registry.forms import DateInput
 
 from .models import ContractKind, HousingKind, IncomeSupportKind, ReferralKind
@@ -50,7 +51,7 @@ class HousingForm(forms.Form):
 
 class ReferralForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of referral"), choices=_blank(ReferralKind.choices))
-    organisation = forms.ModelChoiceField(
+    organisation = ModelChoiceField(
         label=_("Receiving organisation"),
         queryset=Organisation.objects.order_by("name"),
         required=False,
@@ -92,7 +93,7 @@ class ReferralAnswerForm(forms.Form):
 
 
 class TransferForm(forms.Form):
-    to_unit = forms.ModelChoiceField(
+    to_unit = ModelChoiceField(
         label=_("Receiving unit"),
         queryset=Unit.objects.select_related("organisation").order_by("organisation__name", "name"),
         to_field_name="uuid",
