@@ -17,12 +17,8 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import statistics
-import subprocess
 import sys
 import time
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -44,16 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     data = json.loads(data_file.read_text())
     port = web_scale.free_port()
     env = web_scale.server_env(web_scale.database_url(args, args.db_name), args.db_name, port, args.workers)
-    subprocess.run(  # noqa: S603
-        [str(web_scale.BIN / "zhusan"), "collectstatic", "--noinput", "-v0"], env=env, check=True, cwd=web_scale.ROOT
-    )
-    server = subprocess.Popen(  # noqa: S603
-        [str(web_scale.BIN / "gunicorn"), "--config", str(web_scale.ROOT / "deploy" / "gunicorn.conf.py")],
-        env=env,
-        cwd=web_scale.ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    web_scale.collect_static(env)
+    server = web_scale.start_server(env)
     rng = random.Random(args.seed)
     pages = {
         "search cyrillic": lambda: ("/persons/", {"q": rng.choice(data["cyrillic"])}),
@@ -64,35 +52,23 @@ def main(argv: list[str] | None = None) -> int:
         "dashboard": lambda: ("/reports/", {}),
     }
     # A fresh session of the bench user (those of the build expire after the idle timeout).
-    made = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", "import django, web_scale; django.setup(); print(web_scale.make_sessions(1)[0])"],
-        env={**env, "PYTHONPATH": str(Path(__file__).resolve().parent)},
-        cwd=web_scale.ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    cookie = f"sessionid={made.stdout.strip().splitlines()[-1]}"
+    user = web_scale.SignedIn(port, web_scale.bench_call(env, "make_sessions", 1)[0])
     try:
         web_scale.wait_for_health(port)
 
         def get(path: str, params: dict[str, str]) -> float:
-            url = f"http://127.0.0.1:{port}{path}" + (f"?{urllib.parse.urlencode(params)}" if params else "")
-            request = urllib.request.Request(url, headers={"Cookie": cookie})  # noqa: S310
             started = time.perf_counter()
-            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
-                response.read()
-                if response.status != 200 or "/accounts/login" in response.url:
-                    raise SystemExit(f"{response.status} {response.url} for {url}")
+            status, location, _body = user.request(path, params)
+            if status != 200:
+                raise SystemExit(f"{status} {location} for {path} {params}")
             return (time.perf_counter() - started) * 1000
 
         print(f"{'page kind':<18}{'p50 ms':>8}{'p95 ms':>8}{'max ms':>8}   ({args.db_name}, one user)")
         for kind, make in pages.items():
             for _ in range(2 * args.workers):  # each worker's first requests
                 get(*make())
-            times = sorted(get(*make()) for _ in range(args.requests))
-            p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
-            print(f"{kind:<18}{statistics.median(times):>8.1f}{p95:>8.1f}{times[-1]:>8.1f}")
+            times = web_scale.summary([get(*make()) for _ in range(args.requests)])
+            print(f"{kind:<18}{times['p50']:>8.1f}{times['p95']:>8.1f}{times['max']:>8.1f}")
     finally:
         web_scale.stop(server)
     return 0

@@ -41,16 +41,19 @@ import os
 import random
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 
@@ -569,8 +572,6 @@ def explain(queries: dict[str, list[str]]) -> dict[str, str]:
 def time_searches(queries: dict[str, list[str]], count: int = 50) -> dict[str, dict[str, float]]:
     """One user alone: the first page of a search (its reads, the bounded count, the page
     and its names) for ``count`` sample queries per script, in ms."""
-    import statistics
-
     from zhusan.accounts.models import User
     from zhusan.audit.services import Actor
     from zhusan.registry.selectors import PersonFilters, persons_for_user, persons_page
@@ -585,14 +586,60 @@ def time_searches(queries: dict[str, list[str]], count: int = 50) -> dict[str, d
             list(persons_page(persons_for_user(actor, filters), filters, size=25).object_list)
             times.append((time.perf_counter() - started) * 1000)
         if times:
-            times.sort()
-            out[script] = {
-                "n": len(times),
-                "p50": round(statistics.median(times), 1),
-                "p95": round(times[min(len(times) - 1, int(len(times) * 0.95))], 1),
-                "max": round(times[-1], 1),
-            }
+            out[script] = summary(times)
     return out
+
+
+def summary(times: list[float]) -> dict[str, float]:
+    """Count, p50, p95 and max of timings in ms (one decimal)."""
+    times = sorted(times)
+    return {
+        "n": len(times),
+        "p50": round(statistics.median(times), 1),
+        "p95": round(times[min(len(times) - 1, int(len(times) * 0.95))], 1),
+        "max": round(times[-1], 1),
+    }
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # a redirect is an answer here (a registration ends in one, a signed-out user gets one)
+
+
+class SignedIn:
+    """One signed-in user of the bench server over plain HTTP: a session of
+    ``make_sessions`` and the cookies the server sets (the CSRF token)."""
+
+    _opener = urllib.request.build_opener(_NoRedirect())
+
+    def __init__(self, port: int, session: str) -> None:
+        self.base = f"http://127.0.0.1:{port}"
+        self.cookies = {"sessionid": session}
+
+    def request(
+        self,
+        path: str,
+        params: dict[str, str] | None = None,
+        *,
+        form: dict[str, str] | None = None,
+        timeout: float = 60,
+    ) -> tuple[int, str, str]:
+        """GET ``path`` (or POST ``form`` to it): the status, the redirect's target and the body."""
+        url = self.base + path + (f"?{urllib.parse.urlencode(params)}" if params else "")
+        cookie = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        request = urllib.request.Request(  # noqa: S310
+            url,
+            data=urllib.parse.urlencode(form).encode() if form is not None else None,
+            headers={"Cookie": cookie, "Referer": url},
+        )
+        try:
+            response = self._opener.open(request, timeout=timeout)
+        except urllib.error.HTTPError as answer:  # a redirect or an error: an answer all the same
+            response = answer
+        with response:
+            for line in response.headers.get_all("Set-Cookie") or []:
+                self.cookies.update({name: morsel.value for name, morsel in SimpleCookie(line).items()})
+            return response.status, response.headers.get("Location", ""), response.read().decode()
 
 
 def warm_dashboard() -> float:
@@ -604,31 +651,105 @@ def warm_dashboard() -> float:
     return time.monotonic() - started
 
 
-def figures_computed_at() -> str:
-    """When the dashboard's stored figures (no filter) were computed; "" if never."""
+def _stored_figures() -> Any:
+    """The dashboard's stored figures with no filter (a ``DashboardFigures`` row), or None."""
     from zhusan.reporting.cache import figures_key
     from zhusan.reporting.indicators import ReportFilters
     from zhusan.reporting.models import DashboardFigures
 
-    row = DashboardFigures.objects.filter(key=figures_key(ReportFilters())).first()
+    return DashboardFigures.objects.filter(key=figures_key(ReportFilters())).first()
+
+
+def figures_computed_at() -> str:
+    """When the dashboard's stored figures were computed; "" if never."""
+    row = _stored_figures()
     return row.computed_at.isoformat() if row is not None and row.computed_at is not None else ""
 
 
-def tasks_waiting() -> int:
-    """Tasks waiting on the queue: the run's worker would run them during the load.
-    (One left running by a worker stopped mid-way is not run again: a failure to see.)"""
+def figures_fresh() -> bool:
+    from zhusan.reporting.cache import is_fresh
+
+    row = _stored_figures()
+    return row is not None and is_fresh(row)
+
+
+def tasks_waiting(running: bool = False) -> int:
+    """Tasks ready on the queue (``running``: and those being run): the run's
+    worker would run them during the load. (One left running by a worker
+    stopped mid-way is not run again: a failure to see.)"""
     from django_tasks_db.models import DBTaskResult
 
-    return DBTaskResult.objects.filter(status="READY").count()
+    return DBTaskResult.objects.filter(status__in=["READY", "RUNNING"] if running else ["READY"]).count()
 
 
-def figures_fresh() -> bool:
-    from zhusan.reporting.cache import figures_key, is_fresh
-    from zhusan.reporting.indicators import ReportFilters
-    from zhusan.reporting.models import DashboardFigures
+def registered_sample(seed: int, count: int) -> list[dict[str, Any]]:
+    """``count`` registered persons at random, to register again: their legal
+    name in Cyrillic or Arabic script, sex and year of birth."""
+    from zhusan.registry.models import PersonName
 
-    row = DashboardFigures.objects.filter(key=figures_key(ReportFilters())).first()
-    return row is not None and is_fresh(row)
+    names = PersonName.objects.filter(
+        kind="legal", script__in=["cyrillic", "arabic"], person__birth_year__isnull=False
+    ).select_related("person")
+    top = names.order_by("-pk").values_list("pk", flat=True).first() or 0
+    rng, out = random.Random(seed), []
+    while len(out) < count and top:
+        name = names.filter(pk__gte=rng.randint(1, top)).order_by("pk").first()
+        if name is not None:
+            out.append(
+                {
+                    "script": name.script,
+                    "given": name.given,
+                    "patronymic": name.patronymic,
+                    "family": name.family,
+                    "sex": name.person.sex,
+                    "birth_year": name.person.birth_year,
+                }
+            )
+    return out
+
+
+def bench_call(env: dict[str, str], function: str, *args: object) -> Any:
+    """``function(*args)`` of this module, run with Django set up on the bench
+    database of ``env`` (in a process of its own: locust, in this one, patches
+    the process with gevent); its result as JSON."""
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, str(Path(__file__).resolve()), "_call", function, *map(str, args)],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def collect_static(env: dict[str, str]) -> None:
+    """The production server's static files, collected for the bench database of ``env``."""
+    subprocess.run([str(BIN / "zhusan"), "collectstatic", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)  # noqa: S603
+
+
+def start_server(env: dict[str, str], *, quiet: bool = True) -> subprocess.Popen[bytes]:
+    """The production server (``deploy/gunicorn.conf.py``) on the bench database of ``env``."""
+    return subprocess.Popen(  # noqa: S603
+        [str(BIN / "gunicorn"), "--config", str(ROOT / "deploy" / "gunicorn.conf.py")],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL if quiet else None,
+        stderr=subprocess.DEVNULL if quiet else None,
+    )
+
+
+def start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """The task worker, without the day's jobs (sealing at majority, the
+    retention due list, reminders): they run once a day on the first worker
+    started that day, not inside a minute's measurement by chance of the hour."""
+    return subprocess.Popen(  # noqa: S603
+        [str(BIN / "zhusan"), "worker", "--no-daily"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def _loader_main(persons: int, seed: int, quiet: bool, out: str, fresh: bool, as_built: bool = False) -> None:
@@ -760,23 +881,8 @@ def run_once(args: argparse.Namespace, persons: int) -> dict[str, Any]:
             print(f"   waiting until {args.not_before} to start the load", file=sys.stderr)
             time.sleep((start - now).total_seconds())
 
-    server = subprocess.Popen(  # noqa: S603
-        [str(BIN / "gunicorn"), "--config", str(ROOT / "deploy" / "gunicorn.conf.py")],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL if args.quiet else None,
-        stderr=subprocess.DEVNULL if args.quiet else None,
-    )
-    # The day's jobs (sealing at majority, the retention due list, reminders)
-    # run once a day on the first worker started that day: not inside a
-    # minute's measurement of the pages, by chance of the hour.
-    worker = subprocess.Popen(  # noqa: S603
-        [str(BIN / "zhusan"), "worker", "--no-daily"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = start_server(env, quiet=args.quiet)
+    worker = start_worker(env)
     try:
         wait_for_health(port)
         with tempfile.TemporaryDirectory() as tmp:
@@ -834,10 +940,7 @@ def run_once(args: argparse.Namespace, persons: int) -> dict[str, Any]:
         stop(server)
         stop(worker)
     timings = {**data.get("timings", {}), "search_ms": data.get("search_ms", {})}
-    after = subprocess.run(  # noqa: S603
-        [sys.executable, str(Path(__file__).resolve()), "_figures"], env=env, cwd=ROOT, check=True, capture_output=True
-    )
-    recomputed = after.stdout.decode().strip() != data.get("figures_computed_at", "")
+    recomputed = bench_call(env, "figures_computed_at") != data.get("figures_computed_at", "")
     return {
         "persons": persons,
         "stats": stats,
@@ -881,12 +984,13 @@ def report(run: dict[str, Any], baseline: dict[str, Any] | None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] == "_figures":
+    if argv and argv[0] == "_call":  # bench_call's process
         sys.path.insert(0, str(ROOT))
         import django
 
         django.setup()
-        print(figures_computed_at())
+        function, *args = argv[1:]
+        print(json.dumps(globals()[function](*(int(a) if a.isdigit() else a for a in args))))
         return 0
     if argv and argv[0] == "_load":
         p = argparse.ArgumentParser()

@@ -43,27 +43,31 @@ def bench_name():
             leftover.unlink()
 
 
+def _bench(script: str, *args: str, timeout: int) -> subprocess.CompletedProcess[str]:
+    """A benchmark script run on the test run's PostgreSQL server."""
+    return subprocess.run(  # noqa: S603
+        [sys.executable, str(ROOT / "benchmarks" / script), *args, f"--database-url={URL}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
 @pytest.mark.slow(130)
 def test_the_web_scale_benchmark_runs_with_no_error_at_two_thousand_persons(bench_name, tmp_path):
     if importlib.util.find_spec("locust") is None:  # not imported: locust patches the process with gevent
         pytest.skip("the bench extra: pip install locust==2.47.0")
     out = tmp_path / "figures.json"
-    run = subprocess.run(  # noqa: S603
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "web_scale.py"),
-            "--persons=2000",
-            "--duration=15",
-            "--users=20",
-            "--warmup=3",
-            f"--database-url={URL}",
-            f"--db-name={bench_name}",
-            f"--json={out}",
-            "--quiet",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
+    run = _bench(
+        "web_scale.py",
+        "--persons=2000",
+        "--duration=15",
+        "--users=20",
+        "--warmup=3",
+        f"--db-name={bench_name}",
+        f"--json={out}",
+        "--quiet",
         timeout=600,
     )
     assert run.returncode == 0, run.stdout + run.stderr
@@ -78,18 +82,6 @@ def test_the_web_scale_benchmark_runs_with_no_error_at_two_thousand_persons(benc
     assert "p95" in stats["Aggregated"]
 
     # Registering through the form on the same registry: the duplicate check, then "Register anyway".
-    registering = subprocess.run(  # noqa: S603
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "web_register_one_user.py"),
-            "--registrations=4",
-            f"--database-url={URL}",
-            f"--db-name={bench_name}",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    registering = _bench("web_register_one_user.py", "--registrations=4", f"--db-name={bench_name}", timeout=300)
     assert registering.returncode == 0, registering.stdout + registering.stderr
     assert "post with the duplicate check" in registering.stdout
