@@ -132,7 +132,7 @@ INSTALLED_APPS = [
 ]
 
 # The task queue: Django's task framework with the database backend, so that a
-# queued job survives a restart and needs no other service; `zhusan db_worker`
+# queued job survives a restart and needs no other service; `zhusan worker`
 # runs the tasks (`make demo` starts one). ZHUSAN_TASKS=immediate runs each
 # task inside the call that enqueues it (the test suite does).
 TASKS_MODE = env_str("ZHUSAN_TASKS", "database")
@@ -175,6 +175,11 @@ MIDDLEWARE = [
 ZHUSAN_METRICS_TOKEN = env_str("ZHUSAN_METRICS_TOKEN") or ""
 ZHUSAN_HEALTH_QUEUE_STALE_SECONDS = env_int("ZHUSAN_HEALTH_QUEUE_STALE_SECONDS", 900)
 ZHUSAN_HEALTH_MIN_FREE_MB = env_int("ZHUSAN_HEALTH_MIN_FREE_MB", 512)
+# A job (or a worker) not heard of for this long has stopped (core.jobs,
+# core.workers); a task whose worker stopped runs again at most this many
+# times in all, when it is declared safe to.
+ZHUSAN_JOB_STALE_SECONDS = env_int("ZHUSAN_JOB_STALE_SECONDS", 120)
+ZHUSAN_TASK_ATTEMPTS = env_int("ZHUSAN_TASK_ATTEMPTS", 3)
 # Duplicate proposals at registration score at most this many candidates,
 # the most telling (matching.candidates.MAX_CANDIDATES; docs/benchmarks.md).
 ZHUSAN_DUPLICATE_CANDIDATES = env_int("ZHUSAN_DUPLICATE_CANDIDATES", 600)

@@ -2,8 +2,9 @@
 a database of their own (SQLite file or PostgreSQL database, by DATABASE_URL):
 
     python -m tests.trust.kill_drill migrate
-    python -m tests.trust.kill_drill setup import|export|linkage|merge N
+    python -m tests.trust.kill_drill setup import|export|linkage|merge|proposals N
     python -m tests.trust.kill_drill worker PERCENT MARK   # pauses at PERCENT
+    python -m tests.trust.kill_drill proposing-worker MARK # pauses proposing duplicates
     python -m tests.trust.kill_drill merge [MARK]          # pauses inside the merge
     python -m tests.trust.kill_drill import-merge          # queue an import's merge
     python -m tests.trust.kill_drill state KIND
@@ -45,6 +46,8 @@ def main(command: str, *args: str) -> None:
         setup(args[0], int(args[1]))
     elif command == "worker":
         paused_worker(int(args[0]), args[1])
+    elif command == "proposing-worker":
+        proposing_worker(args[0])
     elif command == "merge":
         merge_persons(args[0] if args else "")
     elif command == "import-merge":
@@ -123,6 +126,13 @@ def setup(kind: str, n: int) -> None:
             )
             records = read_person_file(path).records
         linkage_job_create(actor=actor("alice"), left_name="list.csv", left=records)
+    elif kind == "proposals":
+        # The first person's handlers run; the second's wait on the queue.
+        from django.core.management import call_command
+
+        make_person(alice, given="Aisha", family="Nurlanova", birth_year=1995)
+        call_command("worker", "--no-startup-delay", "--batch", "--interval", "0.1", "--no-daily")
+        make_person(alice, given="Aisha", family="Nurlanova", birth_year=1995)
     elif kind == "merge":
         from zhusan.matching.models import DuplicateCandidate
         from zhusan.registry.services import NameInput
@@ -152,6 +162,23 @@ def paused_worker(percent: int, mark: str) -> None:
     call_command("worker", "--no-startup-delay", "--interval", "0.1")
 
 
+def proposing_worker(mark: str) -> None:
+    """``zhusan worker``, pausing for its kill as it starts proposing the
+    duplicates of a person registered."""
+    from django.core.management import call_command
+
+    from zhusan.matching import services
+
+    check = services.duplicates_check
+
+    def pause_then_check(**kwargs: Any) -> Any:
+        pause(mark)
+        return check(**kwargs)
+
+    services.duplicates_check = pause_then_check  # type: ignore[assignment]
+    call_command("worker", "--no-startup-delay", "--interval", "0.1", "--no-daily")
+
+
 def merge_persons(mark: str) -> None:
     """Decide the drill's pair the same; with ``mark``, pause once every row
     has moved, inside the merge's transaction."""
@@ -177,6 +204,9 @@ def rerun(kind: str) -> None:
 
     if kind == "merge":
         merge_persons("")
+        return
+    if kind == "proposals":  # nobody asks: the next worker finds the task its predecessor left
+        call_command("worker", "--no-startup-delay", "--batch", "--interval", "0.1", "--no-daily")
         return
     if kind == "import":
         from zhusan.operations import imports
@@ -249,6 +279,16 @@ def _state(kind: str) -> dict[str, Any]:
             "message": linkage.message,
             "pairs": linkage.pairs,
             "result": len(linkage.result or ""),
+        }
+    elif kind == "proposals":
+        from django_tasks_db.models import DBTaskResult
+
+        from zhusan.matching.models import DuplicateCandidate
+
+        tasks = DBTaskResult.objects.filter(task_path="zhusan.registry.tasks.run_person_handler")
+        out |= {
+            "candidates": DuplicateCandidate.objects.count(),
+            "tasks": sorted(f"{t.args_kwargs['kwargs']['handler']} {t.status} {len(t.worker_ids)}" for t in tasks),
         }
     elif kind == "merge":
         from zhusan.matching.models import DuplicateCandidate, MergeRecord

@@ -218,3 +218,19 @@ def test_a_case_export_whose_worker_is_killed_reads_failed_and_is_prepared_when_
     done = drill.run("rerun", "export")
     assert (done["status"], done["count"], done["exported"], done["chain_ok"]) == ("done", 40, 0, True)
     assert done["content"] > 0
+
+
+def test_a_worker_killed_while_proposing_duplicates_leaves_the_task_to_the_next_worker(drill):
+    drill.run("setup", "proposals", "0")  # a person, then the same person registered again
+    before = drill.run("state", "proposals")
+    assert before["persons"] == 2 and before["candidates"] == 0
+    assert "matching.propose_duplicates READY 0" in before["tasks"]
+
+    drill.killed_in_the_middle("proposing-worker")
+    after = drill.run("state", "proposals")
+    assert after["candidates"] == 0 and "matching.propose_duplicates RUNNING 1" in after["tasks"]
+
+    done = drill.run("rerun", "proposals")  # a new worker, nobody asking
+    assert done["candidates"] == 1 and done["chain_ok"], done
+    assert "matching.propose_duplicates SUCCESSFUL 2" in done["tasks"]  # the same task, run by a second worker
+    assert not any(" RUNNING " in t or " READY " in t for t in done["tasks"])

@@ -61,17 +61,23 @@ def worker_identity() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _process_gone(worker: str) -> bool:
-    host, _sep, pid = worker.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False  # another machine's process: only its heartbeat tells
+def process_gone(host: str, pid: int) -> bool:
+    """True when ``pid`` on ``host`` is this machine's and no longer runs.
+    Another machine's process is never "gone": only its heartbeat tells."""
+    if host != socket.gethostname() or pid <= 0:
+        return False
     try:
-        os.kill(int(pid), 0)
+        os.kill(pid, 0)
     except ProcessLookupError:
         return True
     except PermissionError:
         return False
     return False
+
+
+def _process_gone(worker: str) -> bool:
+    host, _sep, pid = worker.rpartition(":")
+    return pid.isdigit() and process_gone(host, int(pid))
 
 
 def _task_failure(task_id: str) -> str | None:
@@ -86,7 +92,10 @@ def _task_failure(task_id: str) -> str | None:
         return None
     if result.status == TaskResultStatus.FAILED:
         errors = getattr(result, "errors", None) or []
-        what = errors[-1].exception_class_path.rsplit(".", 1)[-1] if errors else ""
+        path = errors[-1].exception_class_path if errors else ""
+        if path == "zhusan.core.workers.WorkerStoppedError":  # its worker stopped: found by another (core.workers)
+            return _("The worker process running it stopped.")
+        what = path.rsplit(".", 1)[-1]
         return _("The task failed (%(e)s).") % {"e": what or _("error")}
     return None
 

@@ -74,3 +74,21 @@ class DailyRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.last_day or 'never'})"
+
+
+class WorkerSeen(models.Model):
+    """A task worker (``zhusan worker``) that is running, or was: it refreshes
+    ``seen_at`` every few seconds (``zhusan.core.workers``), so that a task it
+    was running when it stopped can be told from one still running."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["started_at"]
+
+    def __str__(self) -> str:
+        return self.worker_id

@@ -22,6 +22,8 @@ from django.db import close_old_connections, transaction
 from django.utils import timezone
 from django_tasks import task
 
+from .workers import retried_after_worker_stops
+
 logger = logging.getLogger(__name__)
 
 DailyJob = Callable[[], None]
@@ -83,6 +85,9 @@ def run_now(name: str) -> None:
 def run_daily(*, name: str) -> None:
     """The task the worker queues for a daily job that is due."""
     run_now(name)
+
+
+retried_after_worker_stops(run_daily)  # a daily job may safely run twice
 
 
 def enqueue_due(today: date | None = None) -> list[str]:

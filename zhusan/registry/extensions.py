@@ -14,7 +14,9 @@ after-registration and after-consent handlers
     ``consent_recorded`` below, which run the handlers *after the transaction
     commits*: a fast handler in the same process, a slow one as a task of the
     queue (``tasks.run_person_handler``), so a registration never waits for
-    matching. A handler's error is logged; it never undoes the write.
+    matching. A handler's error is logged; it never undoes the write. A slow
+    handler must be safe to run twice: it runs again when its worker stopped
+    in the middle (``zhusan.core.workers``).
 
 merge participation
     A merge moves every row that relates to the merged person, derived from

@@ -2,7 +2,8 @@
 
 The queue is Django's task framework (``django_tasks``) with the database
 backend (``django_tasks_db``): a task survives a restart of the web process,
-and ``zhusan db_worker`` runs it (``make demo`` starts one). Tests run tasks
+and ``zhusan worker`` runs it (``make demo`` starts one); a handler whose
+worker stopped in the middle runs again. Tests run tasks
 immediately (``settings_test``).
 """
 
@@ -14,6 +15,7 @@ from django_tasks import task
 
 from zhusan.accounts.models import User
 from zhusan.audit.services import Actor
+from zhusan.core.workers import retried_after_worker_stops
 
 from .extensions import handler_named, run_handler
 from .models import Consent, Person
@@ -46,3 +48,9 @@ def run_person_handler(*, handler: str, person: str, consent: str, actor: dict[s
     subject = Person.objects.get(uuid=person)
     recorded = Consent.objects.get(uuid=consent) if consent else None
     run_handler(handler_named(handler), Actor(user=who, **actor), subject, recorded)
+
+
+# A handler must be safe to run twice for the same person (matching's
+# proposals and tracing matches are each stored once per pair): when the
+# worker stops in the middle, the handler runs again (core.workers).
+retried_after_worker_stops(run_person_handler)

@@ -6,6 +6,8 @@ from datetime import date
 
 from django_tasks import task
 
+from zhusan.core.workers import retried_after_worker_stops
+
 from .indicators import ReportFilters
 
 
@@ -30,6 +32,9 @@ def recompute_dashboard(*, filters: dict[str, str]) -> None:
     from .cache import refresh
 
     refresh(filters_from(filters))
+
+
+retried_after_worker_stops(recompute_dashboard)
 
 
 def queue_recompute(filters: dict[str, str]) -> None:
