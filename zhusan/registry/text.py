@@ -9,7 +9,10 @@ Its ``match_key`` holds the matching engine's keys of each word, so that search
 forgives spelling as matching does: the engine's match key (kh/h, zh/j, y/i,
 doubled letters: "umm zaid" meets "Umm Zayd", "Умм Зайд"), the given-name
 family (Zhusip meets Yusuf) and, for a word in Arabic script, which writes no
-short vowels, its consonant skeleton (Aisha meets عائشة).
+short vowels, its consonant skeleton (Aisha meets عائشة). A name may be typed
+in part, so the search takes the start of a match key: ``match_key`` also
+holds every start of each key as a token of its own (``p:``), which an index
+finds as one entry instead of uniting every key under the start.
 
 The script of a name is detected from its letters by the engine
 (:func:`zhusan.engine.scripts.detect_script`); :func:`resolve_script` fills it
@@ -71,11 +74,17 @@ def _words(text: str) -> list[str]:
     return [w for w in _WORDS.split(text) if w]
 
 
+# The shortest start of a match key stored as a token of its own: the start
+# of a key of one letter is found as a prefix of the keys (``m:x*``).
+PREFIX_FROM = 2
+
+
 def _word_tokens(word: str) -> set[str]:
     tokens = set()
     key = translit.match_key(word).replace(" ", "")
     if key:
         tokens.add(f"m:{key}")
+        tokens.update(f"p:{key[:n]}" for n in range(PREFIX_FROM, len(key) + 1))
     family = table().primary(word)
     if family:
         tokens.add(f"f:{family}")
@@ -100,13 +109,16 @@ def match_keys(*parts: str) -> str:
 def match_terms(query: str) -> list[list[tuple[str, bool]]]:
     """For each word of a query, the ``match_keys`` tokens that meet it (any
     one suffices), each with whether it is a prefix: the start of a match key
-    (a name may be typed in part), the word's given-name family and its
-    skeleton, whole tokens both."""
+    (a name may be typed in part: the stored start ``p:``, whole, or for a
+    key of one letter every key it starts), the word's given-name family and
+    its skeleton, whole tokens all."""
     out = []
     for word in _words(query):
         terms = []
         key = translit.match_key(word).replace(" ", "")
-        if key:
+        if len(key) >= PREFIX_FROM:
+            terms.append((f"p:{key}", False))
+        elif key:
             terms.append((f"m:{key}", True))
         family = table().primary(word)
         if family:
