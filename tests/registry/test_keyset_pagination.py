@@ -16,7 +16,7 @@ from zhusan.audit.services import Actor
 from zhusan.registry import paging
 from zhusan.registry.models import LawfulBasis, NameKind, Person, PersonName, Script, Stage
 from zhusan.registry.paging import BadCursorError
-from zhusan.registry.selectors import SORTS, PersonFilters, persons_for_user, persons_page
+from zhusan.registry.selectors import SORT_KEYS, SORTS, PersonFilters, persons_for_user, persons_page
 from zhusan.registry.text import match_keys, search_key
 
 from ..api.conftest import token_client
@@ -115,6 +115,32 @@ def test_the_count_stops_at_the_bound(manager, persons, monkeypatch):
     assert page.has_next
     # Offsets reach only as far as the bound: beyond, follow the cursor.
     assert persons_page(_list(manager), PersonFilters(), size=4, page=9).number == 2
+
+
+@pytest.mark.parametrize("sort", SORTS)
+@pytest.mark.parametrize(("size", "number"), [(4, 1), (4, 3), (4, 6), (4, 99), (25, 1)])
+def test_a_search_page_read_through_its_ids_is_the_page_and_count_read_apart(manager, persons, sort, size, number):
+    # A search counts and places its first page in one read of the ids
+    # (paging.keyset_page(ids_first=True)): the same rows, count and links.
+    search = PersonFilters(q="paged", sort=sort)
+    qs = persons_for_user(Actor.system("tests", user=manager), search)
+    apart = paging.keyset_page(qs, keys=SORT_KEYS[sort], tag=sort, size=size, page=number)
+    together = persons_page(qs, search, size=size, page=number)
+    assert [p.case_number for p in together.object_list] == [p.case_number for p in apart.object_list]
+    assert together.object_list and together.count == 23 and together.count_exact
+    for attr in ("number", "has_next", "has_previous", "next_cursor", "previous_cursor", "count", "count_exact"):
+        assert getattr(together, attr) == getattr(apart, attr), attr
+    following = persons_page(qs, search, size=size, cursor=together.next_cursor) if together.has_next else None
+    assert following is None or following.object_list[0].case_number not in {
+        p.case_number for p in together.object_list
+    }
+
+
+def test_a_search_page_beyond_the_bound_says_more(manager, persons, monkeypatch):
+    monkeypatch.setattr(paging, "COUNT_LIMIT", 5)
+    search = PersonFilters(q="paged")
+    page = persons_page(persons_for_user(Actor.system("tests", user=manager), search), search, size=4)
+    assert (page.count, page.count_exact, page.has_next, len(page.object_list)) == (5, False, True, 4)
 
 
 @pytest.mark.parametrize("cursor", ["nonsense", "e30", "eyJ0IjoibmFtZSIsImQiOiJuIiwidiI6WyJhIiwiYiJdfQ"])

@@ -125,6 +125,30 @@ def _values(row: Model, keys: Sequence[Key]) -> list[Any]:
     return [k.dump(getattr(row, k.name)) for k in keys]
 
 
+def _page_by_ids(
+    qs: QuerySet[M], ordered: QuerySet[M], *, keys: Sequence[Key], tag: str, size: int, number: int
+) -> KeysetPage[M]:
+    ids = list(ordered.prefetch_related(None).values_list("pk", flat=True)[: COUNT_LIMIT + 1])
+    count, exact = (len(ids), True) if len(ids) <= COUNT_LIMIT else (COUNT_LIMIT, False)
+    number = min(number, max(1, -(-count // size)))
+    offset = (number - 1) * size
+    wanted = ids[offset : offset + size]
+    found = {row.pk: row for row in qs.order_by().filter(pk__in=wanted)} if wanted else {}
+    rows = [found[pk] for pk in wanted if pk in found]  # a row gone since: left out
+    has_next, has_previous = len(ids) > offset + size, number > 1
+    return KeysetPage(
+        object_list=rows,
+        number=number,
+        has_next=has_next and bool(rows),
+        has_previous=has_previous,
+        next_cursor=encode_cursor(tag, "n", _values(rows[-1], keys)) if rows and has_next else "",
+        previous_cursor=encode_cursor(tag, "p", _values(rows[0], keys)) if rows and has_previous else "",
+        count=count,
+        count_exact=exact,
+        size=size,
+    )
+
+
 def keyset_page(
     qs: QuerySet[M],
     *,
@@ -133,16 +157,27 @@ def keyset_page(
     size: int,
     cursor: str | None = None,
     page: int | None = None,
+    ids_first: bool = False,
 ) -> KeysetPage[M]:
     """One page of ``qs`` in the order of ``keys`` (the last key unique).
 
     ``cursor`` continues from a page shown before (BadCursorError if it is not
     one of ours); without it, ``page`` picks a page by offset within the
     bounded count. ``tag`` names the order, so a cursor of another sort is
-    refused rather than misread."""
-    count, exact = bounded_count(qs)
+    refused rather than misread.
+
+    ``ids_first`` (a page without a cursor): the ids of the rows in order, as
+    many as the bounded count reaches, in one query that both counts them
+    and places the page, then the page's rows by id. For a search, whose
+    rows are found by id or through the names: the count and the page would
+    each read every row found (the page to sort them), where this reads them
+    once. Not for a whole list, whose page an index on its order reads
+    alone."""
     number = max(1, page or 1)
     ordered = qs.order_by(*_order(keys))
+    if ids_first and not cursor:
+        return _page_by_ids(qs, ordered, keys=keys, tag=tag, size=size, number=number)
+    count, exact = bounded_count(qs)
     if cursor:
         direction, values = decode_cursor(cursor, tag, keys)
         forward = direction == "n"

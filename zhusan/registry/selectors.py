@@ -399,7 +399,11 @@ def persons_page(
     (``paging.BadCursorError`` if it is not one of this sort's), else page number
     ``page`` within the bounded count (``paging.COUNT_LIMIT``)."""
     sort = filters.sort if filters.sort in SORT_KEYS else "case"
-    return keyset_page(qs, keys=SORT_KEYS[sort], tag=sort, size=size, cursor=cursor, page=page)
+    # A search's persons are counted and placed in one read (found by id, or
+    # through the names, the page could not be read alone from an index).
+    return keyset_page(
+        qs, keys=SORT_KEYS[sort], tag=sort, size=size, cursor=cursor, page=page, ids_first=bool(filters.q)
+    )
 
 
 PICK_LIMIT = 10
