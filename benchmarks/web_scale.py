@@ -676,7 +676,8 @@ def figures_fresh() -> bool:
 def tasks_waiting(running: bool = False) -> int:
     """Tasks ready on the queue (``running``: and those being run): the run's
     worker would run them during the load. (One left running by a worker
-    stopped mid-way is not run again: a failure to see.)"""
+    stopped mid-way is run again, or marked failed, by the next worker:
+    ``zhusan.core.workers``.)"""
     from django_tasks_db.models import DBTaskResult
 
     return DBTaskResult.objects.filter(status__in=["READY", "RUNNING"] if running else ["READY"]).count()

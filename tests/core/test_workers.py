@@ -90,10 +90,13 @@ def test_a_running_worker_keeps_its_task(db, stale):
     assert status(task) == TaskResultStatus.RUNNING
 
 
-def test_a_task_of_a_worker_that_keeps_no_row_is_left_alone(db, stale):
+def test_a_task_of_a_worker_that_keeps_no_row_is_left_alone_for_a_day(db, stale):
     task = running(RETRIED, "db-worker-started-by-hand")
     workers.recover_stopped()
     assert status(task) == TaskResultStatus.RUNNING
+    # A day later (a worker of the version before, killed): taken as stopped.
+    DBTaskResult.objects.filter(pk=task.pk).update(started_at=timezone.now() - timedelta(days=1, minutes=1))
+    assert workers.recover_stopped().requeued == [str(task.pk)]
 
 
 def test_a_handler_is_not_run_a_fourth_time_it_is_marked_failed(db, stale):

@@ -25,8 +25,9 @@ So every ``zhusan worker``:
     then says the worker stopped and offers to run it again
     (``zhusan.core.jobs``), as it did before any worker looked.
 
-A task of a worker that is not a ``zhusan worker`` (``db_worker`` run by
-hand: no row) is left alone; nothing can tell whether it still runs.
+A task of a worker that keeps no row (``db_worker`` run by hand, or a
+worker of a version before this) is left alone for a day, since nothing
+can tell whether it still runs; after a day it is taken as stopped.
 Two workers recovering at once change a task once: each update names the
 state it read.
 """
@@ -104,10 +105,14 @@ class Recovered:
     failed: list[str] = field(default_factory=list)
 
 
-def why_stopped(worker_id: str, seen: WorkerSeen | None, now: datetime) -> str | None:
-    """Why the worker ``worker_id`` is known to have stopped, or None while it
-    may still run (or is not a ``zhusan worker``)."""
+def why_stopped(
+    worker_id: str, seen: WorkerSeen | None, now: datetime, started_at: datetime | None = None
+) -> str | None:
+    """Why the worker ``worker_id`` running a task since ``started_at`` is
+    known to have stopped, or None while it may still run."""
     if seen is None:
+        if started_at is not None and now - started_at > FORGET_AFTER:
+            return f"its worker keeps no row and it has run since {started_at.isoformat(timespec='seconds')}"
         return None
     if process_gone(seen.host, seen.pid):
         return f"the process {seen.pid} on {seen.host} is gone"
@@ -135,7 +140,7 @@ def recover_stopped(*, now: datetime | None = None) -> Recovered:
     seen = {w.worker_id: w for w in WorkerSeen.objects.filter(worker_id__in=set(last.values()))}
     for row in running:
         worker_id = last[str(row["id"])]
-        why = why_stopped(worker_id, seen.get(worker_id), now)
+        why = why_stopped(worker_id, seen.get(worker_id), now, row["started_at"])
         if why is None:
             continue
         same = DBTaskResult.objects.filter(pk=row["id"], status=TaskResultStatus.RUNNING, started_at=row["started_at"])
