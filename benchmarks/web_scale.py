@@ -673,6 +673,22 @@ def figures_fresh() -> bool:
     return row is not None and is_fresh(row)
 
 
+# Settings of the server that move every figure: a commit (each page writes its
+# audit event) waits for the disk only with fsync and synchronous_commit on, as
+# in production; CI's throw-away server turns them off with ALTER SYSTEM, which
+# outlives a restart (docs/benchmarks.md, session 9).
+SERVER_SETTINGS = ("fsync", "synchronous_commit", "full_page_writes", "shared_buffers", "jit")
+
+
+def server_settings() -> dict[str, str]:
+    """The PostgreSQL settings of :data:`SERVER_SETTINGS` the run measured with."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, current_setting(name) FROM unnest(%s::text[]) AS name", [list(SERVER_SETTINGS)])
+        return dict(cursor.fetchall())
+
+
 def tasks_waiting(running: bool = False) -> int:
     """Tasks ready on the queue (``running``: and those being run): the run's
     worker would run them during the load. (One left running by a worker
@@ -949,6 +965,7 @@ def run_once(args: argparse.Namespace, persons: int) -> dict[str, Any]:
         "plans": data.get("plans", {}),
         "figures_recomputed_during_run": recomputed,
         "tasks_waiting_at_start": data.get("tasks_waiting", 0),
+        "server_settings": bench_call(env, "server_settings"),
     }
 
 
@@ -968,6 +985,7 @@ def report(run: dict[str, Any], baseline: dict[str, Any] | None) -> str:
             if run.get("tasks_waiting_at_start")
             else "; no task waiting on the queue at the start"
         ),
+        "PostgreSQL: " + ", ".join(f"{k} {v}" for k, v in run.get("server_settings", {}).items()),
         f"{'page kind':<18}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
         + (f"{'p95 ×':>8}" if baseline else ""),
     ]

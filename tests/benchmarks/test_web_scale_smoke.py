@@ -75,6 +75,15 @@ def test_the_web_scale_benchmark_runs_with_no_error_at_two_thousand_persons(benc
     stats = figures["stats"]
     # Whether the worker recomputed the stored figures inside the measured run (session 8).
     assert isinstance(figures["figures_recomputed_during_run"], bool)
+    # And the server's settings that move every figure (session 9: fsync left off by CI).
+    assert set(figures["server_settings"]) == {
+        "fsync",
+        "synchronous_commit",
+        "full_page_writes",
+        "shared_buffers",
+        "jit",
+    }
+    assert "PostgreSQL: fsync " in run.stdout
     kinds = ("search cyrillic", "search latin", "search arabic", "person page", "list page", "dashboard")
     for kind in kinds:
         assert stats[kind]["requests"] > 0, kind
