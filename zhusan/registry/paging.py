@@ -135,13 +135,28 @@ def _page_by_ids(
     wanted = ids[offset : offset + size]
     found = {row.pk: row for row in qs.order_by().filter(pk__in=wanted)} if wanted else {}
     rows = [found[pk] for pk in wanted if pk in found]  # a row gone since: left out
-    has_next, has_previous = len(ids) > offset + size, number > 1
+    return _page(rows, keys, tag, number, len(ids) > offset + size, number > 1, count, exact, size)
+
+
+def _page(
+    rows: list[M],
+    keys: Sequence[Key],
+    tag: str,
+    number: int,
+    has_next: bool,
+    has_previous: bool,
+    count: int,
+    exact: bool,
+    size: int,
+) -> KeysetPage[M]:
+    """The page of ``rows``, with the cursors of its first and last rows."""
+    has_next = has_next and bool(rows)
     return KeysetPage(
         object_list=rows,
         number=number,
-        has_next=has_next and bool(rows),
+        has_next=has_next,
         has_previous=has_previous,
-        next_cursor=encode_cursor(tag, "n", _values(rows[-1], keys)) if rows and has_next else "",
+        next_cursor=encode_cursor(tag, "n", _values(rows[-1], keys)) if has_next else "",
         previous_cursor=encode_cursor(tag, "p", _values(rows[0], keys)) if rows and has_previous else "",
         count=count,
         count_exact=exact,
@@ -197,16 +212,4 @@ def keyset_page(
         rows = list(ordered[offset : offset + size + 1])
         has_next, has_previous = len(rows) > size, number > 1
         rows = rows[:size]
-    if not rows:
-        has_next = False
-    return KeysetPage(
-        object_list=rows,
-        number=number,
-        has_next=has_next,
-        has_previous=has_previous,
-        next_cursor=encode_cursor(tag, "n", _values(rows[-1], keys)) if rows and has_next else "",
-        previous_cursor=encode_cursor(tag, "p", _values(rows[0], keys)) if rows and has_previous else "",
-        count=count,
-        count_exact=exact,
-        size=size,
-    )
+    return _page(rows, keys, tag, number, has_next, has_previous, count, exact, size)
