@@ -64,6 +64,13 @@ def main(command: str, *args: str) -> None:
         raise SystemExit(f"unknown command {command}")
 
 
+def worker(*options: str) -> None:
+    """``zhusan worker`` at once (no start-up delay), polling every 0.1 s."""
+    from django.core.management import call_command
+
+    call_command("worker", "--no-startup-delay", "--interval", "0.1", *options)
+
+
 def actor(username: str) -> Any:
     from zhusan.accounts.models import User
     from zhusan.audit.services import Actor
@@ -128,10 +135,8 @@ def setup(kind: str, n: int) -> None:
         linkage_job_create(actor=actor("alice"), left_name="list.csv", left=records)
     elif kind == "proposals":
         # The first person's handlers run; the second's wait on the queue.
-        from django.core.management import call_command
-
         make_person(alice, given="Aisha", family="Nurlanova", birth_year=1995)
-        call_command("worker", "--no-startup-delay", "--batch", "--interval", "0.1", "--no-daily")
+        worker("--batch", "--no-daily")
         make_person(alice, given="Aisha", family="Nurlanova", birth_year=1995)
     elif kind == "merge":
         from zhusan.matching.models import DuplicateCandidate
@@ -147,8 +152,6 @@ def setup(kind: str, n: int) -> None:
 
 def paused_worker(percent: int, mark: str) -> None:
     """``zhusan worker``, pausing for its kill once a job reports ``percent``."""
-    from django.core.management import call_command
-
     from zhusan.core import jobs
 
     report = jobs.Heartbeat.report
@@ -159,14 +162,12 @@ def paused_worker(percent: int, mark: str) -> None:
             pause(mark)
 
     jobs.Heartbeat.report = report_then_pause  # type: ignore[method-assign]
-    call_command("worker", "--no-startup-delay", "--interval", "0.1")
+    worker()
 
 
 def proposing_worker(mark: str) -> None:
     """``zhusan worker``, pausing for its kill as it starts proposing the
     duplicates of a person registered."""
-    from django.core.management import call_command
-
     from zhusan.matching import services
 
     check = services.duplicates_check
@@ -176,7 +177,7 @@ def proposing_worker(mark: str) -> None:
         return check(**kwargs)
 
     services.duplicates_check = pause_then_check  # type: ignore[assignment]
-    call_command("worker", "--no-startup-delay", "--interval", "0.1", "--no-daily")
+    worker("--no-daily")
 
 
 def merge_persons(mark: str) -> None:
@@ -200,13 +201,11 @@ def merge_persons(mark: str) -> None:
 def rerun(kind: str) -> None:
     """Run the drill's job again (the person merge: decide it again), then
     work through the queue once."""
-    from django.core.management import call_command
-
     if kind == "merge":
         merge_persons("")
         return
     if kind == "proposals":  # nobody asks: the next worker finds the task its predecessor left
-        call_command("worker", "--no-startup-delay", "--batch", "--interval", "0.1", "--no-daily")
+        worker("--batch", "--no-daily")
         return
     if kind == "import":
         from zhusan.operations import imports
@@ -223,7 +222,7 @@ def rerun(kind: str) -> None:
         from zhusan.matching.models import LinkageJob
 
         linkage_job_rerun(actor=actor("alice"), job=LinkageJob.objects.get())
-    call_command("worker", "--no-startup-delay", "--batch", "--interval", "0.1")
+    worker("--batch")
 
 
 def state(kind: str) -> dict[str, Any]:

@@ -91,9 +91,11 @@ def _task_failure(task_id: str) -> str | None:
     except Exception:  # noqa: BLE001 - an immediate backend keeps no results; an unknown id says nothing
         return None
     if result.status == TaskResultStatus.FAILED:
+        from .workers import WORKER_STOPPED  # core.workers builds on this module
+
         errors = getattr(result, "errors", None) or []
         path = errors[-1].exception_class_path if errors else ""
-        if path == "zhusan.core.workers.WorkerStoppedError":  # its worker stopped: found by another (core.workers)
+        if path == WORKER_STOPPED:  # its worker stopped: found by another worker
             return _("The worker process running it stopped.")
         what = path.rsplit(".", 1)[-1]
         return _("The task failed (%(e)s).") % {"e": what or _("error")}

@@ -83,8 +83,17 @@ def bounded_count(qs: QuerySet[Any], limit: int | None = None) -> tuple[int, boo
     """How many rows ``qs`` holds, counting at most ``limit`` (default
     :data:`COUNT_LIMIT`) + 1: (count, exact)."""
     limit = COUNT_LIMIT if limit is None else limit
-    n = qs.order_by().values("pk")[: limit + 1].count()
+    return _bounded(qs.order_by().values("pk")[: limit + 1].count(), limit)
+
+
+def _bounded(n: int, limit: int) -> tuple[int, bool]:
+    """``n`` rows read with a limit of ``limit`` + 1, as (count, exact)."""
     return (n, True) if n <= limit else (limit, False)
+
+
+def _within(number: int, count: int, size: int) -> int:
+    """Page ``number``, or the last page of ``count`` rows when it is past it."""
+    return min(number, max(1, -(-count // size)))
 
 
 def encode_cursor(tag: str, direction: str, values: Sequence[Any]) -> str:
@@ -129,8 +138,8 @@ def _page_by_ids(
     qs: QuerySet[M], ordered: QuerySet[M], *, keys: Sequence[Key], tag: str, size: int, number: int
 ) -> KeysetPage[M]:
     ids = list(ordered.prefetch_related(None).values_list("pk", flat=True)[: COUNT_LIMIT + 1])
-    count, exact = (len(ids), True) if len(ids) <= COUNT_LIMIT else (COUNT_LIMIT, False)
-    number = min(number, max(1, -(-count // size)))
+    count, exact = _bounded(len(ids), COUNT_LIMIT)
+    number = _within(number, count, size)
     offset = (number - 1) * size
     wanted = ids[offset : offset + size]
     found = {row.pk: row for row in qs.order_by().filter(pk__in=wanted)} if wanted else {}
@@ -206,8 +215,7 @@ def keyset_page(
         if not forward and not more:
             number = 1
     else:
-        last = max(1, -(-count // size))
-        number = min(number, last)
+        number = _within(number, count, size)
         offset = (number - 1) * size
         rows = list(ordered[offset : offset + size + 1])
         has_next, has_previous = len(rows) > size, number > 1
