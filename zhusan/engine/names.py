@@ -22,6 +22,10 @@ _UMM = {"um", "umu", "ume", "ummi", "umi"}
 _ABU = {"abu", "abi", "abo", "ebu"}
 _UMM_ARABIC = {"أم", "ام", "إم"}
 _ABU_ARABIC = {"أبو", "ابو", "أبي", "ابي"}
+# A kunya's marker written in full, as a searcher types it: every spelling's
+# match key (``kunya_marker_keys``). A Latin or Cyrillic "Abu", "Um" may be
+# the start of a Central Asian name (Abulkhair, Umit): not among them.
+_MARKERS_TYPED = {"umm": "umm", "умм": "umm", **dict.fromkeys(_UMM_ARABIC, "umm"), **dict.fromkeys(_ABU_ARABIC, "abu")}
 _LINEAGE = {"ibn", "ibni", "bin", "ben", "bint", "binti", "bent"}
 _LINEAGE_ARABIC = {"ابن", "إبن", "بن", "بنت"}
 # Separate patronymic words, by match key: Kazakh uly / kyzy (ұлы қызы),
@@ -121,6 +125,19 @@ def _take_name(tokens: list[str], i: int) -> tuple[str, int]:
         parts.append(tokens[j])
         j += 1
     return " ".join(parts), j
+
+
+def kunya_marker_keys(word: str) -> frozenset[str]:
+    """The match keys of every spelling of a kunya's marker, when ``word`` is
+    one written in full as its own word: Umm (أم, ام, إم, umm, умм: mother
+    of) or Abu (أبو, ابو, أبي, ابي: father of); none otherwise. A Latin or
+    Cyrillic "Abu" or "Um" may be the start of another name and is none."""
+    kind = _MARKERS_TYPED.get(word.casefold())
+    if kind == "umm":
+        return frozenset(_key(w) for w in _UMM | _UMM_ARABIC | {"umm"})
+    if kind == "abu":
+        return frozenset(_key(w) for w in _ABU | _ABU_ARABIC)
+    return frozenset()
 
 
 def is_patronymic_word(token: str) -> bool:

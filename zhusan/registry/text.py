@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from zhusan.engine import translit
 from zhusan.engine.name_families import table
+from zhusan.engine.names import kunya_marker_keys
 from zhusan.engine.scripts import Detected, detect_script
 
 from .models import Script
@@ -95,39 +96,75 @@ def _word_tokens(word: str) -> set[str]:
     return tokens
 
 
+# The mark of a token two words of a name hold (``match_keys``): a query
+# typing a word twice ("Muhammad Muhammad") asks for it (``match_terms``).
+TWICE = "2:"
+
+
 def match_keys(*parts: str) -> str:
     """What ``PersonName.match_key`` holds: the tokens of every word of the
-    name, space-separated with a space at each end (so a whole token is
-    found with its spaces)."""
+    name, and each token two of its words hold once more behind
+    :data:`TWICE`, space-separated with a space at each end (so a whole
+    token is found with its spaces)."""
     tokens: set[str] = set()
+    twice: set[str] = set()
     for part in parts:
         for word in _words(part or ""):
-            tokens |= _word_tokens(word)
+            of_word = _word_tokens(word)
+            twice |= tokens & of_word
+            tokens |= of_word
+    tokens |= {TWICE + token for token in twice}
     return f" {' '.join(sorted(tokens))} " if tokens else ""
 
 
-def match_terms(query: str) -> list[list[tuple[str, bool]]]:
+Terms = list[tuple[str, bool]]
+
+
+def _word_terms(word: str, *, last: bool) -> Terms:
+    markers = set() if last else kunya_marker_keys(fold(word))
+    if markers:
+        # "أم محمد": the kunya's marker is a word of its own, in any of its
+        # spellings, not the start of every name beginning so (أمينة, Umida).
+        return [(f"m:{key}", False) for key in sorted(markers)]
+    terms = []
+    key = translit.match_key(word).replace(" ", "")
+    if len(key) >= PREFIX_FROM:
+        terms.append((f"p:{key}", False))
+    elif key:
+        terms.append((f"m:{key}", True))
+    family = table().primary(word)
+    if family:
+        terms.append((f"f:{family}", False))
+    skeleton = translit.skeleton(word)
+    # A skeleton of one letter would find half the register.
+    if len(skeleton) >= 2:
+        terms.append((f"s:{skeleton}", False))
+    return terms
+
+
+def match_terms(query: str) -> list[Terms]:
     """For each word of a query, the ``match_keys`` tokens that meet it (any
     one suffices), each with whether it is a prefix: the start of a match key
     (a name may be typed in part: the stored start ``p:``, whole, or for a
     key of one letter every key it starts), the word's given-name family and
-    its skeleton, whole tokens all."""
-    out = []
-    for word in _words(query):
-        terms = []
-        key = translit.match_key(word).replace(" ", "")
-        if len(key) >= PREFIX_FROM:
-            terms.append((f"p:{key}", False))
-        elif key:
-            terms.append((f"m:{key}", True))
-        family = table().primary(word)
-        if family:
-            terms.append((f"f:{family}", False))
-        skeleton = translit.skeleton(word)
-        # A skeleton of one letter would find half the register.
-        if len(skeleton) >= 2:
-            terms.append((f"s:{skeleton}", False))
-        if terms:
+    its skeleton, whole tokens all. A kunya's marker followed by another
+    word (Umm, أبو) is the marker in any spelling, whole.
+
+    A word typed twice (the same terms) asks for two words of the name
+    meeting it (:data:`TWICE`): "صهيب صهيب" is Suhayb son of Suhayb, not
+    every Suhayb. Two words meeting it by different terms only (a start of
+    one, the family of the other) are not found that way: the words'
+    substring (``search_forms``) may still find them."""
+    words = _words(query)
+    out: list[Terms] = []
+    for i, word in enumerate(words):
+        terms = _word_terms(word, last=i == len(words) - 1)
+        if not terms:
+            continue
+        if terms in out and not any(prefix for _token, prefix in terms):
+            at = out.index(terms)
+            out[at] = [(TWICE + token, False) for token, _prefix in terms]
+        elif [(TWICE + token, False) for token, _prefix in terms] not in out:
             out.append(terms)
     return out
 

@@ -1,0 +1,123 @@
+"""A word typed twice asks for two words of the name, and a kunya's marker
+is a word of its own.
+
+"محمد محمد" is Muhammad son of Muhammad: before, the stored keys being a
+set, it found every name holding محمد once (at a million, the search's
+slowest queries). A token two words of a name hold is stored once more
+behind ``text.TWICE``, by new registrations and, for the names stored
+before, by a data migration. "أم محمد" is the kunya Umm Muhammad, in any
+spelling of the marker, not every Amina whose father is Muhammad.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from django.apps import apps
+from django.db import connection
+
+from zhusan.registry import services
+from zhusan.registry.models import NameKind, Person, PersonName, Script
+from zhusan.registry.selectors import search_condition
+from zhusan.registry.text import TWICE, match_keys, match_terms
+
+from ..factories import make_person
+
+pytestmark = pytest.mark.django_db
+
+migration = importlib.import_module("zhusan.registry.migrations.0017_match_key_twice")
+
+
+class Editor:
+    """What the data step uses of a schema editor (SQLite's may not open
+    inside the test's transaction)."""
+
+    connection = connection
+
+
+def _birth(given: str, father: str) -> services.NameInput:
+    return services.NameInput(script=Script.ARABIC, kind=NameKind.BIRTH, given=given, patronymic=father)
+
+
+def _kunya(kunya: str, script: str = Script.ARABIC) -> services.NameInput:
+    return services.NameInput(script=script, kind=NameKind.KUNYA, given=kunya)
+
+
+@pytest.fixture
+def registry(alice):
+    def person(label: str, *names: services.NameInput) -> Person:
+        return make_person(alice, given=label, family="Camp", extra_names=list(names))
+
+    return {
+        "muhammad son of muhammad": person("One", _birth("محمد", "محمد")),
+        "muhammad son of zayd": person("Two", _birth("محمد", "زيد")),
+        "zayd son of muhammad": person("Three", _birth("زيد", "محمد")),
+        "muhammad muhammadov": person(
+            "Four", services.NameInput(Script.LATIN, NameKind.ALIAS, "Muhammad", "", "Muhammad")
+        ),
+        "umm muhammad": person("Five", _kunya("أم محمد")),
+        "umm muhammad in latin": person("Six", _kunya("Umm Muhammad", Script.LATIN)),
+        "amina daughter of muhammad": person("Seven", _birth("أمينة", "محمد")),
+        "umit": person("Umit", services.NameInput(Script.CYRILLIC, NameKind.ALIAS, "Умит", "", "Серикова")),
+    }
+
+
+def found(registry: dict[str, Person], query: str) -> set[str]:
+    cond = search_condition(query)
+    assert cond is not None, query
+    pks = set(Person.objects.filter(cond).values_list("pk", flat=True))
+    return {label for label, person in registry.items() if person.pk in pks}
+
+
+def test_a_token_two_words_of_a_name_hold_is_stored_once_more_behind_the_mark():
+    tokens = match_keys("محمد", "محمد").split()
+    assert {"m:mhmd", TWICE + "m:mhmd", TWICE + "p:mh", TWICE + "f:muhammad"} <= set(tokens)
+    assert tokens == sorted(tokens)
+    # Two words starting alike share their starts, not their whole keys.
+    assert {TWICE + "p:al", TWICE + "p:ali"} <= set(match_keys("Aliya", "Alimova").split())
+    assert TWICE + "m:alia" not in match_keys("Aliya", "Alimova")
+    assert TWICE not in match_keys("Aisha", "Nurlanova")
+
+
+def test_a_word_typed_twice_asks_for_two_words_of_the_name():
+    assert match_terms("صهيب صهيب") == [
+        [(TWICE + "p:shib", False), (TWICE + "f:shuayb", False), (TWICE + "s:sb", False)]
+    ]
+    assert match_terms("صهيب صهيب صهيب") == match_terms("صهيب صهيب")
+    assert len(match_terms("صهيب صه")) == 2  # a start of it is another word
+    assert match_terms("a a") == [[("m:a", True)], [("m:a", True)]]  # a key of one letter: every key it starts
+
+
+def test_a_word_typed_twice_finds_the_names_holding_it_twice(registry):
+    both = {"muhammad son of muhammad", "muhammad muhammadov"}
+    assert found(registry, "محمد محمد") == both
+    assert found(registry, "Muhammad Muhammad") == both
+    assert found(registry, "محمد زيد") == {"muhammad son of zayd", "zayd son of muhammad"}
+
+
+def test_a_kunyas_marker_is_a_word_of_its_own_in_any_spelling(registry):
+    assert match_terms("أم محمد")[0] == match_terms("Umm Muhammad")[0] == match_terms("ام محمد")[0]
+    kunyas = {"umm muhammad", "umm muhammad in latin"}
+    assert found(registry, "أم محمد") == kunyas  # not Amina daughter of Muhammad
+    assert found(registry, "Umm Muhammad") == kunyas
+    # Typed last, or in Latin and Cyrillic short, it may be the start of a name.
+    assert "amina daughter of muhammad" in found(registry, "محمد أم")
+    assert found(registry, "Ум Сер") == {"umit"}
+
+
+def test_the_migration_gives_the_names_stored_before_the_mark_and_leaves_the_others(registry):
+    stale = {n.pk: n.match_key for n in PersonName.objects.all()}
+    for pk, key in stale.items():
+        PersonName.objects.filter(pk=pk).update(
+            match_key=" ".join(t for t in key.split(" ") if not t.startswith(TWICE))
+        )
+    untouched = PersonName.objects.get(person=registry["umit"], script=Script.CYRILLIC)
+    PersonName.objects.filter(pk=untouched.pk).update(version=41)
+
+    migration.add_twice(apps, Editor())
+
+    for name in PersonName.objects.all():
+        assert name.match_key == match_keys(name.given, name.patronymic, name.family), name.pk
+    assert PersonName.objects.get(pk=untouched.pk).version == 41
+    assert found(registry, "محمد محمد") == {"muhammad son of muhammad", "muhammad muhammadov"}
