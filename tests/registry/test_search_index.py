@@ -388,3 +388,17 @@ def test_on_postgresql_the_names_query_runs_with_sequential_scans_off_and_puts_t
         cursor.execute("SELECT current_setting('enable_seqscan')")
         assert cursor.fetchone()[0] == "on"
     assert seen == ["off"]
+
+
+@pytest.mark.postgres
+@postgres_only
+def test_on_postgresql_the_names_indexes_keep_a_small_pending_list():
+    # Every search reads a GIN index's whole pending list: 64 kB, not 4 MB.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, c.reloptions FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid"
+            " JOIN pg_am a ON a.oid = c.relam WHERE a.amname = 'gin' AND i.indrelid = 'registry_personname'::regclass"
+        )
+        options = dict(cursor.fetchall())
+    assert set(options) == {"registry_name_search_key_trgm", "registry_name_match_terms", "registry_name_search_words"}
+    assert all(o == ["gin_pending_list_limit=64"] for o in options.values()), options
