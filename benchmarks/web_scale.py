@@ -100,7 +100,7 @@ def secrets_for(name: str) -> dict[str, str]:
     return values
 
 
-def server_env(url: str, name: str, port: int, workers: int) -> dict[str, str]:
+def server_env(url: str, name: str, port: int, workers: int, threads: int = 0) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ZHUSAN_", "DJANGO_")) and k != "DATABASE_URL"}
     env.update(secrets_for(name))
     env.update(
@@ -110,6 +110,8 @@ def server_env(url: str, name: str, port: int, workers: int) -> dict[str, str]:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "ZHUSAN_BIND": f"127.0.0.1:{port}",
             "ZHUSAN_WEB_WORKERS": str(workers),
+            # Threads per worker: deploy/gunicorn.conf.py's default unless asked.
+            **({"ZHUSAN_WEB_THREADS": str(threads)} if threads else {}),
             # The load registers no one: the block index of duplicate proposals is not
             # built (minutes of each worker at a million); block_index_memory.py measures it.
             "ZHUSAN_WARM_BLOCK_INDEX": "false",
@@ -857,7 +859,7 @@ def run_once(args: argparse.Namespace, persons: int) -> dict[str, Any]:
     name = args.db_name if persons == args.persons else f"{args.db_name}_{persons}"
     url = database_url(args, name)
     port = free_port()
-    env = server_env(url, name, port, args.workers)
+    env = server_env(url, name, port, args.workers, args.threads)
     workdir = ROOT / "var" / "bench"
     workdir.mkdir(parents=True, exist_ok=True)
     data_file = workdir / f"{name}.data.json"
@@ -1036,6 +1038,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--users", type=int, default=20, help="concurrent signed-in users (default 20)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
+    parser.add_argument(
+        "--threads", type=int, default=0, help="threads per gunicorn worker (default: deploy/gunicorn.conf.py's)"
+    )
     parser.add_argument("--compare", type=int, default=0, help="also run at this many persons; print the growth")
     parser.add_argument("--database-url", default="", help="PostgreSQL URL of a role that may create databases")
     parser.add_argument("--db-name", default="zhusan_bench")
