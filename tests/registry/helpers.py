@@ -1,9 +1,11 @@
-"""Test-client helpers for the server-rendered UI."""
+"""Helpers for the registry's tests: the test client of the server-rendered
+UI, a schema editor for data migrations."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
@@ -15,3 +17,14 @@ def login(client: Client, user: Any) -> Client:
     session[DEVICE_ID_SESSION_KEY] = user.totpdevice_set.first().persistent_id
     session.save()
     return client
+
+
+class Editor:
+    """What a data migration's step uses of a schema editor (SQLite's may
+    not open inside the test's transaction)."""
+
+    connection = connection
+
+    def execute(self, sql: str, params: object = None) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)

@@ -16,6 +16,7 @@ from zhusan.registry.models import PersonName, Script
 from zhusan.registry.text import PREFIX_FROM, match_keys, match_terms
 
 from ..factories import UnitFactory, make_person, make_staff
+from .helpers import Editor
 
 pytestmark = pytest.mark.django_db
 
@@ -28,17 +29,6 @@ NAMES = [
     ("Ли", "Ан", Script.CYRILLIC),  # keys of two letters
     ("O", "Ng", Script.LATIN),  # a key of one letter: no start of its own
 ]
-
-
-class Editor:
-    """What the data step uses of a schema editor (SQLite's may not open
-    inside the test's transaction)."""
-
-    connection = connection
-
-    def execute(self, sql: str, params: object = None) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
 
 
 def without_starts(key: str) -> str:

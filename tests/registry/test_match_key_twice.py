@@ -15,7 +15,6 @@ import importlib
 
 import pytest
 from django.apps import apps
-from django.db import connection
 
 from zhusan.registry import services
 from zhusan.registry.models import NameKind, Person, PersonName, Script
@@ -23,17 +22,11 @@ from zhusan.registry.selectors import search_condition
 from zhusan.registry.text import TWICE, match_keys, match_terms
 
 from ..factories import make_person
+from .helpers import Editor
 
 pytestmark = pytest.mark.django_db
 
 migration = importlib.import_module("zhusan.registry.migrations.0017_match_key_twice")
-
-
-class Editor:
-    """What the data step uses of a schema editor (SQLite's may not open
-    inside the test's transaction)."""
-
-    connection = connection
 
 
 def _birth(given: str, father: str) -> services.NameInput:

@@ -11,6 +11,7 @@ spelling of every part is kept; comparison keys come from
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -133,11 +134,12 @@ def kunya_marker_keys(word: str) -> frozenset[str]:
     of) or Abu (أبو, ابو, أبي, ابي: father of); none otherwise. A Latin or
     Cyrillic "Abu" or "Um" may be the start of another name and is none."""
     kind = _MARKERS_TYPED.get(word.casefold())
-    if kind == "umm":
-        return frozenset(_key(w) for w in _UMM | _UMM_ARABIC | {"umm"})
-    if kind == "abu":
-        return frozenset(_key(w) for w in _ABU | _ABU_ARABIC)
-    return frozenset()
+    return _marker_keys(kind) if kind else frozenset()
+
+
+@functools.cache
+def _marker_keys(kind: str) -> frozenset[str]:
+    return frozenset(_key(w) for w in (_UMM | _UMM_ARABIC if kind == "umm" else _ABU | _ABU_ARABIC))
 
 
 def is_patronymic_word(token: str) -> bool:

@@ -161,10 +161,12 @@ def match_terms(query: str) -> list[Terms]:
         terms = _word_terms(word, last=i == len(words) - 1)
         if not terms:
             continue
+        twice = [(TWICE + token, False) for token, _prefix in terms]
+        if twice in out:  # a third time counts as twice
+            continue
         if terms in out and not any(prefix for _token, prefix in terms):
-            at = out.index(terms)
-            out[at] = [(TWICE + token, False) for token, _prefix in terms]
-        elif [(TWICE + token, False) for token, _prefix in terms] not in out:
+            out[out.index(terms)] = twice
+        else:
             out.append(terms)
     return out
 

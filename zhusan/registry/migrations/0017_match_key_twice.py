@@ -41,11 +41,9 @@ def add_twice(apps: Any, schema_editor: Any) -> None:
             cursor.execute(
                 "UPDATE registry_personname AS n SET match_key = t.match_key FROM name_twice AS t WHERE n.id = t.id"
             )
-            cursor.execute("DROP TABLE name_twice")
         return
-    for start in range(0, len(changed), BATCH):
-        batch = [PersonName(pk=pk, match_key=key) for pk, key in changed[start : start + BATCH]]
-        PersonName.objects.bulk_update(batch, ["match_key"])
+    names = [PersonName(pk=pk, match_key=key) for pk, key in changed]
+    PersonName.objects.bulk_update(names, ["match_key"], batch_size=BATCH)
 
 
 class Migration(migrations.Migration):
