@@ -8,11 +8,13 @@ existence of a record is not revealed.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from functools import reduce
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
@@ -58,7 +60,7 @@ from .access import (
 from .dates import birth_window_for_age
 from .models import BestInterestsAssessment, CaseAssignment, Person, PersonName, PersonQuerySet, Site, Stage
 from .paging import COUNT_LIMIT, Key, KeysetPage, datetime_key, keyset_page
-from .text import REVERSED, in_arabic_script, match_needles, match_tsquery, search_forms, words_tsquery
+from .text import match_needles, match_tsquery, pairs_tsquery, search_forms
 
 AGE_BANDS: dict[str, tuple[int, int | None]] = {
     "0-4": (0, 4),
@@ -193,10 +195,10 @@ class MatchesTerms(Func):
         return f"{_tokens(f'btrim({column_sql})')} @@ ({query_sql})::tsquery", (*column_params, *query_params)
 
 
-class ContainsWords(Func):
-    """``search_key`` contains a search form of several words: its words
-    (and each reversed) meet the form's ``text.words_tsquery`` — the
-    expression indexed by ``registry_name_search_words`` (registry 0015,
+class ContainsPairs(Func):
+    """``search_key`` contains a search form of several words: the pairs of
+    its neighbouring words meet the form's ``text.pairs_tsquery`` — the
+    expression indexed by ``registry_name_search_pairs`` (registry 0019,
     PostgreSQL only) — and the form is in it (``strpos``: the substring
     itself, on the names the index found)."""
 
@@ -209,33 +211,29 @@ class ContainsWords(Func):
         (key, key_params), (tsquery, tsquery_params), (form, form_params) = (
             compiler.compile(e) for e in self.get_source_expressions()
         )
-        words = _tokens(f"{key} || ' {REVERSED}' || replace(reverse({key}), ' ', ' {REVERSED}')")
-        sql = f"({words} @@ ({tsquery})::tsquery AND strpos({key}, {form}) > 0)"
-        return sql, (*key_params, *key_params, *tsquery_params, *key_params, *form_params)
+        pairs = f"array_to_tsvector(registry_name_word_pairs({key}))"
+        sql = f"({pairs} @@ ({tsquery})::tsquery AND strpos({key}, {form}) > 0)"
+        return sql, (*key_params, *tsquery_params, *key_params, *form_params)
 
 
-def _name_condition(query: str) -> Q | None:
-    """Names whose folded original or Latin form contains the query, or
-    whose every query word meets a word of the same name by the matching
-    engine's keys (``text.match_keys``: spelling, script, name family). On
-    PostgreSQL the keys are matched as a ``tsquery`` (:class:`MatchesTerms`)
-    and a form of several words through the words of the name
-    (:class:`ContainsWords`), elsewhere by a ``LIKE`` per form and per
+def _name_conditions(query: str) -> list[Q]:
+    """The ways a name meets ``query``, any of which finds it: its folded
+    original or Latin form contains one of the query's forms, or every
+    query word meets a word of the same name by the matching engine's keys
+    (``text.match_keys``: spelling, script, name family). On PostgreSQL the
+    keys are matched as a ``tsquery`` (:class:`MatchesTerms`) and a form of
+    several words through the pairs of neighbouring words of the name
+    (:class:`ContainsPairs`), elsewhere by a ``LIKE`` per form and per
     needle: the same names either way."""
-    cond = Q()
+    conds: list[Q] = []
     postgresql = connection.vendor == "postgresql"
-    # Names in Arabic script are chains of a few hundred given names (ism,
-    # nasab): each of their words is in tens of thousands of names at a
-    # million, and the trigrams across a space find a form of them sooner
-    # than its words do (28 against 10-17 ms; docs/benchmarks.md).
-    by_words = postgresql and not in_arabic_script(query)
     for key in search_forms(query):
-        several = words_tsquery(key) if by_words else ""
-        cond |= Q(ContainsWords(key, several)) if several else Q(search_key__contains=key)
+        pairs = pairs_tsquery(key) if postgresql else ""
+        conds.append(Q(ContainsPairs(key, pairs)) if pairs else Q(search_key__contains=key))
     if postgresql:
         tsquery = match_tsquery(query)
         if tsquery:
-            cond |= Q(MatchesTerms(tsquery))
+            conds.append(Q(MatchesTerms(tsquery)))
     elif words := match_needles(query):
         every_word = Q()
         for needles in words:
@@ -243,8 +241,8 @@ def _name_condition(query: str) -> Q | None:
             for needle in needles:
                 any_needle |= Q(match_key__contains=needle)
             every_word &= any_needle
-        cond |= every_word
-    return cond if cond else None
+        conds.append(every_word)
+    return conds
 
 
 # A name search that finds more names than this is common enough for the
@@ -257,27 +255,36 @@ def _name_condition(query: str) -> Q | None:
 FOUND_LIMIT = COUNT_LIMIT
 
 
+# The settings of the names' query (:func:`_indexes_only`).
+_NAMES_QUERY = {"enable_seqscan": "off", "max_parallel_workers_per_gather": "0", "jit": "off"}
+
+
 @contextmanager
 def _indexes_only() -> Iterator[None]:
-    """On PostgreSQL, the names' query reads its indexes, never the table.
+    """On PostgreSQL, the names' query reads its indexes, never the table,
+    in this process alone and uncompiled.
 
     Its ``LIMIT`` (``FOUND_LIMIT`` + 1) invites a sequential scan that stops
     once enough names are found, and the planner's guess of how many names
     a query finds can be thirty times too high (a ``tsquery`` of two common
     words, docs/benchmarks.md): it then reads all 2.76 million names of a
-    million persons, 3.3 s, for the 2,065 there are. Sequential scans are
-    turned off for this one query (``set_config(…, true)`` lasts to the end
-    of the transaction, so the setting is put back after)."""
+    million persons, 3.3 s, for the 2,065 there are. The same guess makes
+    the union of its ways (:func:`search_condition`) look worth parallel
+    workers and compiling (JIT, 8 ms), each costing more than the few
+    milliseconds of index it would save. Sequential scans, parallel workers
+    and JIT are turned off for this one query (``set_config(…, true)`` lasts
+    to the end of the transaction, so the settings are put back after)."""
     if connection.vendor != "postgresql":
         yield
         return
+    # Read before set, in one statement (a target list is evaluated in order).
+    read = ", ".join(f"current_setting('{name}')" for name in _NAMES_QUERY)
+    put = ", ".join(f"set_config('{name}', %s, true)" for name in _NAMES_QUERY)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)")
-        (before, _off) = cursor.fetchone()
-        try:
-            yield
-        finally:
-            cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
+        cursor.execute(f"SELECT {read}, {put}", list(_NAMES_QUERY.values()))
+        before = cursor.fetchone()[: len(_NAMES_QUERY)]
+        yield  # a failed query rolls the settings back with its savepoint or transaction
+        cursor.execute(f"SELECT {put}", list(before))
 
 
 def search_condition(query: str, *, withheld: frozenset[Detail] = frozenset()) -> Q | None:
@@ -286,34 +293,42 @@ def search_condition(query: str, *, withheld: frozenset[Detail] = frozenset()) -
     person). None when the query holds nothing to search for.
 
     Shaped for indexes (docs/architecture.md, "Search at scale"): the names
-    are found first, on their own, by ``LIKE '%key%'`` on
-    ``search_key``/``match_key`` (GIN trigram indexes on PostgreSQL), and
-    the persons by case number (an index on ``UPPER(case_number)``); the
-    list then reads those persons by id, in its own order. As a sub-query of
-    the list, the names' condition leaves the planner to guess how many
-    persons it finds; a guess a few times too high (common words of an
-    Arabic name) makes it walk every person in case-number order looking
-    for a page that is not there. A query finding more than
-    :data:`FOUND_LIMIT` names stays a sub-query (a UNION of ids): then the
-    walk is the fast plan. On SQLite the names are scanned."""
+    are found first, on their own — on PostgreSQL each way of
+    :func:`_name_conditions` by its own index (a form of one word by the
+    trigrams of ``search_key``, of several by the pairs of its words, the
+    match keys by their terms), the ids united; one scan of the names
+    would check every way on each name found, the pairs' function included
+    — and the persons by case number (an index on ``UPPER(case_number)``);
+    the list then reads those persons by id, in its own order. As a
+    sub-query of the list, the names' condition leaves the planner to guess
+    how many persons it finds; a guess a few times too high (common words
+    of an Arabic name) makes it walk every person in case-number order
+    looking for a page that is not there. A query finding more than
+    :data:`FOUND_LIMIT` persons stays a sub-query (a UNION of ids): then the
+    walk is the fast plan. On SQLite the names are scanned once."""
     query = query.strip()
-    by_case, by_name = _case_number_condition(query), _name_condition(query)
-    if by_case is None and by_name is None:
+    by_case, ways = _case_number_condition(query), _name_conditions(query)
+    if by_case is None and not ways:
         return None
-    names = names_shown(withheld).order_by().filter(by_name) if by_name is not None else None
-    numbered = Person.objects.order_by().filter(by_case) if by_case is not None else None
-    found: set[int] = set()
-    if names is not None:
+    arms: list[QuerySet[Any]] = []
+    if ways:
+        shown = names_shown(withheld).order_by()
+        if connection.vendor == "postgresql":
+            arms = [shown.filter(way).values_list("person_id", flat=True) for way in ways]
+        else:
+            arms = [shown.filter(reduce(operator.or_, ways)).values_list("person_id", flat=True)]
+        names = arms[0].union(*arms[1:]) if len(arms) > 1 else arms[0]
         with _indexes_only():
-            person_ids = list(names.values_list("person_id", flat=True)[: FOUND_LIMIT + 1])
+            person_ids = list(names[: FOUND_LIMIT + 1])
         if len(person_ids) > FOUND_LIMIT:
-            common: QuerySet[Any] = names.values("person_id")
-            if numbered is not None:
-                common = common.union(numbered.values("pk"))
-            return Q(pk__in=common)
-        found.update(person_ids)
-    if numbered is not None:
-        found.update(numbered.values_list("pk", flat=True))
+            if by_case is not None:
+                arms.append(Person.objects.order_by().filter(by_case).values_list("pk", flat=True))
+            return Q(pk__in=arms[0].union(*arms[1:]) if len(arms) > 1 else arms[0])
+        found = set(person_ids)
+    else:
+        found = set()
+    if by_case is not None:
+        found.update(Person.objects.order_by().filter(by_case).values_list("pk", flat=True))
     # One array parameter on PostgreSQL (its length known to the planner).
     return among("pk", found)
 

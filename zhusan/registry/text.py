@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import pairwise
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -192,31 +193,40 @@ def match_tsquery(query: str) -> str:
     )
 
 
-# The marker of a reversed word among the words of ``search_key`` (registry
-# 0015): a folded or romanised word holds no colon.
-REVERSED = "r:"
-
-
 def in_arabic_script(query: str) -> bool:
     return detect_script(query) == Detected.ARABIC
 
 
-def words_tsquery(form: str) -> str:
+# How much of two neighbouring words of ``search_key`` a pair holds
+# (:func:`pairs_tsquery`, registry 0019): the last letters of one and the
+# first of the next, one or two of each, and three of each.
+PAIR_LONG = 3
+PAIR_SHORT = 2
+
+
+def word_pair(first: str, then: str) -> str:
+    """The pair of ``first`` followed by ``then`` a query looks for: three
+    letters of each when both have three, else up to two of each. The index
+    (``registry_name_word_pairs``, registry 0019) holds every one of these of
+    every two neighbouring words of a name, so each is found."""
+    size = PAIR_LONG if len(first) >= PAIR_LONG and len(then) >= PAIR_LONG else PAIR_SHORT
+    return f"{first[-size:]}:{then[:size]}"
+
+
+def pairs_tsquery(form: str) -> str:
     """For a search form (:func:`search_forms`) of two words or more, a
-    ``tsquery`` every ``search_key`` containing it meets, over the key's
-    space-separated words and each word reversed behind :data:`REVERSED`
-    (registry 0015): the form's first word ends a word of the key (its
-    reversal starts a reversed word), its last word starts one, the words
-    between are words of the key. A key meeting it may still not hold the
-    form (the words elsewhere, or apart): the caller checks the substring.
-    Empty for one word (found inside a word: the trigram index's case)."""
+    ``tsquery`` every ``search_key`` containing it meets, over the pairs of
+    neighbouring words of the key (registry 0019): the form's first word
+    ends a word of the key, its words between are whole, its last starts
+    one, each next to the one before — so each two neighbouring words of
+    the form end and start two neighbouring words of the key. A key meeting
+    it may still not hold the form (the pairs elsewhere): the caller checks
+    the substring. Empty for one word (found inside a word: the trigram
+    index's case) and for spaces at an end or in a row (the scan's)."""
     words = form.split(" ")
-    # Spaces at an end or in a row, or a word longer than a lexeme may be: the scan's case.
-    if len(words) < 2 or not all(0 < len(w.encode()) < 1024 for w in words):
+    if len(words) < 2 or not all(words):
         return ""
-    first, *middle, last = words
-    terms = [_lexeme(REVERSED + first[::-1]) + ":*", *(_lexeme(w) for w in middle), _lexeme(last) + ":*"]
-    return " & ".join(terms)
+    return " & ".join(sorted({_lexeme(word_pair(first, then)) for first, then in pairwise(words)}))
 
 
 def resolve_script(chosen: str, *parts: str) -> str:
