@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from zhusan.accounts.models import Unit
 from zhusan.accounts.permissions import SEVERE_COMPARTMENTS, Compartment
 from zhusan.core.fields import ModelChoiceField
+from zhusan.core.widgets import QuickSelect
 
 from .dates import BirthPrecision
 from .models import (
@@ -69,18 +70,23 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
 
 class PersonFilterForm(forms.Form):
     q = forms.CharField(label=_("Search names"), required=False, max_length=200)
-    stage = forms.ChoiceField(label=_("Stage"), required=False, choices=_blank(Stage.choices, _("Any")))
-    sex = forms.ChoiceField(label=_("Sex"), required=False, choices=_blank(Sex.choices, _("Any")))
-    age_band = forms.ChoiceField(label=_("Age"), required=False, choices=_blank([(k, k) for k in AGE_BANDS], _("Any")))
+    stage = forms.ChoiceField(
+        label=_("Stage"), required=False, choices=_blank(Stage.choices, _("Any")), widget=QuickSelect
+    )
+    sex = forms.ChoiceField(label=_("Sex"), required=False, choices=_blank(Sex.choices, _("Any")), widget=QuickSelect)
+    age_band = forms.ChoiceField(
+        label=_("Age"), required=False, choices=_blank([(k, k) for k in AGE_BANDS], _("Any")), widget=QuickSelect
+    )
     site = ModelChoiceField(
         label=_("Current location"),
         required=False,
         queryset=Site.objects.all(),
         to_field_name="uuid",
         empty_label=_("Any"),
+        widget=QuickSelect,
     )
     vulnerability = forms.ChoiceField(
-        label=_("Vulnerability"), required=False, choices=_blank(Vulnerability.choices, _("Any"))
+        label=_("Vulnerability"), required=False, choices=_blank(Vulnerability.choices, _("Any")), widget=QuickSelect
     )
     sort = forms.ChoiceField(
         label=_("Sort by"),
@@ -91,6 +97,7 @@ class PersonFilterForm(forms.Form):
             ("stage", _("Stage")),
             ("activity", _("Last activity")),
         ],
+        widget=QuickSelect,
     )
     mine = forms.BooleanField(label=_("My cases only"), required=False)
 
