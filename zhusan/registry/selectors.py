@@ -287,6 +287,10 @@ def _indexes_only() -> Iterator[None]:
         cursor.execute(f"SELECT {put}", list(before))
 
 
+def _united(arms: list[QuerySet[Any]]) -> QuerySet[Any]:
+    return arms[0].union(*arms[1:]) if len(arms) > 1 else arms[0]
+
+
 def search_condition(query: str, *, withheld: frozenset[Detail] = frozenset()) -> Q | None:
     """Persons a free-text query finds: by case number, or by one of the
     names the reader may see (a kunya withheld from them never finds a
@@ -310,25 +314,21 @@ def search_condition(query: str, *, withheld: frozenset[Detail] = frozenset()) -
     by_case, ways = _case_number_condition(query), _name_conditions(query)
     if by_case is None and not ways:
         return None
-    arms: list[QuerySet[Any]] = []
+    numbered = Person.objects.order_by().filter(by_case).values_list("pk", flat=True) if by_case is not None else None
+    found: set[int] = set()
     if ways:
         shown = names_shown(withheld).order_by()
         if connection.vendor == "postgresql":
             arms = [shown.filter(way).values_list("person_id", flat=True) for way in ways]
         else:
             arms = [shown.filter(reduce(operator.or_, ways)).values_list("person_id", flat=True)]
-        names = arms[0].union(*arms[1:]) if len(arms) > 1 else arms[0]
         with _indexes_only():
-            person_ids = list(names[: FOUND_LIMIT + 1])
+            person_ids = list(_united(arms)[: FOUND_LIMIT + 1])
         if len(person_ids) > FOUND_LIMIT:
-            if by_case is not None:
-                arms.append(Person.objects.order_by().filter(by_case).values_list("pk", flat=True))
-            return Q(pk__in=arms[0].union(*arms[1:]) if len(arms) > 1 else arms[0])
-        found = set(person_ids)
-    else:
-        found = set()
-    if by_case is not None:
-        found.update(Person.objects.order_by().filter(by_case).values_list("pk", flat=True))
+            return Q(pk__in=_united([*arms, numbered] if numbered is not None else arms))
+        found.update(person_ids)
+    if numbered is not None:
+        found.update(numbered)
     # One array parameter on PostgreSQL (its length known to the planner).
     return among("pk", found)
 

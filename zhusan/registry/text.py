@@ -193,10 +193,6 @@ def match_tsquery(query: str) -> str:
     )
 
 
-def in_arabic_script(query: str) -> bool:
-    return detect_script(query) == Detected.ARABIC
-
-
 # How much of two neighbouring words of ``search_key`` a pair holds
 # (:func:`pairs_tsquery`, registry 0019): the last letters of one and the
 # first of the next, one or two of each, and three of each.
