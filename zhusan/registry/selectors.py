@@ -255,8 +255,11 @@ def _name_conditions(query: str) -> list[Q]:
 FOUND_LIMIT = COUNT_LIMIT
 
 
-# The settings of the names' query (:func:`_indexes_only`).
+# The settings of the names' query (:func:`_indexes_only`), read before set
+# in one statement (a target list is evaluated in order).
 _NAMES_QUERY = {"enable_seqscan": "off", "max_parallel_workers_per_gather": "0", "jit": "off"}
+_READ_SETTINGS = ", ".join(f"current_setting('{name}')" for name in _NAMES_QUERY)
+_PUT_SETTINGS = ", ".join(f"set_config('{name}', %s, true)" for name in _NAMES_QUERY)
 
 
 @contextmanager
@@ -277,14 +280,11 @@ def _indexes_only() -> Iterator[None]:
     if connection.vendor != "postgresql":
         yield
         return
-    # Read before set, in one statement (a target list is evaluated in order).
-    read = ", ".join(f"current_setting('{name}')" for name in _NAMES_QUERY)
-    put = ", ".join(f"set_config('{name}', %s, true)" for name in _NAMES_QUERY)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"SELECT {read}, {put}", list(_NAMES_QUERY.values()))
+        cursor.execute(f"SELECT {_READ_SETTINGS}, {_PUT_SETTINGS}", list(_NAMES_QUERY.values()))
         before = cursor.fetchone()[: len(_NAMES_QUERY)]
         yield  # a failed query rolls the settings back with its savepoint or transaction
-        cursor.execute(f"SELECT {put}", list(before))
+        cursor.execute(f"SELECT {_PUT_SETTINGS}", list(before))
 
 
 def _united(arms: list[QuerySet[Any]]) -> QuerySet[Any]:
