@@ -359,6 +359,8 @@ def test_on_postgresql_search_and_list_plans_use_the_indexes(large_registry, man
         assert not any("Seq Scan on registry_personname" in plan for plan in found), (query, found)
         if " " in query:
             assert not any("registry_name_search_key_trgm" in plan for plan in found), (query, found)
+            # Its forms (the original, its Latin form) in one read of the pairs: a name both find is read once.
+            assert sum(plan.count("on registry_name_search_pairs") for plan in found) == 1, (query, found)
         # Each way by its own index: no parallel workers, no function per name found.
         lines = [line.strip() for plan in found for line in plan.splitlines()]
         assert not any("Gather" in line for line in lines), (query, found)

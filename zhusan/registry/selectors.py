@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -196,24 +196,32 @@ class MatchesTerms(Func):
 
 
 class ContainsPairs(Func):
-    """``search_key`` contains a search form of several words: the pairs of
-    its neighbouring words meet the form's ``text.pairs_tsquery`` — the
-    expression indexed by ``registry_name_search_pairs`` (registry 0019,
-    PostgreSQL only) — and the form is in it (``strpos``: the substring
-    itself, on the names the index found)."""
+    """``search_key`` contains one of a query's search forms of several
+    words: the pairs of its neighbouring words meet one of the forms'
+    ``text.pairs_tsquery`` — the expression indexed by
+    ``registry_name_search_pairs`` (registry 0019, PostgreSQL only) — and a
+    form is in it (``strpos``: the substring itself, on the names the index
+    found). The forms (the folded original and its Latin form) are asked in
+    one ``tsquery``, so that a name both find is read once: a key holding a
+    form holds its pairs, so the pairs of one form and the substring of the
+    other find no name the two conditions apart would not."""
 
     output_field = BooleanField()
 
-    def __init__(self, form: str, tsquery: str) -> None:
-        super().__init__(F("search_key"), Value(tsquery), Value(form))
+    def __init__(self, forms: Sequence[str]) -> None:
+        tsquery = " | ".join(f"({pairs_tsquery(form)})" for form in forms)
+        super().__init__(F("search_key"), Value(tsquery), *(Value(form) for form in forms))
 
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:  # type: ignore[override]
-        (key, key_params), (tsquery, tsquery_params), (form, form_params) = (
+        (key, key_params), (tsquery, tsquery_params), *forms = (
             compiler.compile(e) for e in self.get_source_expressions()
         )
         pairs = f"array_to_tsvector(registry_name_word_pairs({key}))"
-        sql = f"({pairs} @@ ({tsquery})::tsquery AND strpos({key}, {form}) > 0)"
-        return sql, (*key_params, *tsquery_params, *key_params, *form_params)
+        found = " OR ".join(f"strpos({key}, {form}) > 0" for form, _params in forms)
+        params = [*key_params, *tsquery_params]
+        for _form, form_params in forms:
+            params += [*key_params, *form_params]
+        return f"({pairs} @@ ({tsquery})::tsquery AND ({found}))", tuple(params)
 
 
 def _name_conditions(query: str) -> list[Q]:
@@ -227,9 +235,11 @@ def _name_conditions(query: str) -> list[Q]:
     needle: the same names either way."""
     conds: list[Q] = []
     postgresql = connection.vendor == "postgresql"
-    for key in search_forms(query):
-        pairs = pairs_tsquery(key) if postgresql else ""
-        conds.append(Q(ContainsPairs(key, pairs)) if pairs else Q(search_key__contains=key))
+    forms = search_forms(query)
+    paired = [form for form in forms if postgresql and pairs_tsquery(form)]
+    if paired:
+        conds.append(Q(ContainsPairs(paired)))
+    conds.extend(Q(search_key__contains=form) for form in forms if form not in paired)
     if postgresql:
         tsquery = match_tsquery(query)
         if tsquery:
