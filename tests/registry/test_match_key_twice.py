@@ -114,3 +114,32 @@ def test_the_migration_gives_the_names_stored_before_the_mark_and_leaves_the_oth
         assert name.match_key == match_keys(name.given, name.patronymic, name.family), name.pk
     assert PersonName.objects.get(pk=untouched.pk).version == 41
     assert found(registry, "محمد محمد") == {"muhammad son of muhammad", "muhammad muhammadov"}
+
+
+def test_two_words_sharing_a_token_ask_for_it_twice_or_for_their_other_terms():
+    aisha, isa = match_terms("عائشة عيسى")[:2]
+    assert ("s:as", False) in aisha and ("s:as", False) in isa
+    assert match_terms("عائشة عيسى")[2:] == [
+        [*[t for t in aisha if t[0] != "s:as"], (TWICE + "s:as", False)],
+        [*[t for t in isa if t[0] != "s:as"], (TWICE + "s:as", False)],
+    ]
+    assert len(match_terms("يحيى زكريا")) == 2  # nothing shared, nothing more
+
+
+def test_one_word_meeting_two_query_words_by_a_shared_token_is_not_taken_for_two(alice):
+    def person(label: str, given: str, father: str) -> tuple[str, Person]:
+        return label, make_person(alice, given=label, family="Camp", extra_names=[_birth(given, father)])
+
+    registry = dict(
+        [
+            person("aisha daughter of isa", "عائشة", "عيسى"),
+            person("isa son of aisha's brother", "عيسى", "عائشة"),
+            person("aisha daughter of karim", "عائشة", "كريم"),
+            person("isa son of yusuf", "عيسى", "يوسف"),
+        ]
+    )
+    both = {"aisha daughter of isa", "isa son of aisha's brother"}
+    # Before, عائشة met عيسى by its skeleton (s:as): every Aisha and every Isa.
+    assert found(registry, "عائشة عيسى") == both
+    assert found(registry, "Aisha Isa") == both
+    assert found(registry, "عائشة") == set(registry)  # one word alone: its skeleton meets عيسى's

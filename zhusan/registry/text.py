@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from itertools import pairwise
+from itertools import combinations, pairwise
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -155,7 +155,8 @@ def match_terms(query: str) -> list[Terms]:
     meeting it (:data:`TWICE`): "صهيب صهيب" is Suhayb son of Suhayb, not
     every Suhayb. Two words meeting it by different terms only (a start of
     one, the family of the other) are not found that way: the words'
-    substring (``search_forms``) may still find them."""
+    substring (``search_forms``) may still find them. Two words sharing a
+    token ask for two words of the name as well (:func:`_apart`)."""
     words = _words(query)
     out: list[Terms] = []
     for i, word in enumerate(words):
@@ -169,7 +170,31 @@ def match_terms(query: str) -> list[Terms]:
             out[out.index(terms)] = twice
         else:
             out.append(terms)
-    return out
+    return out + _apart(out)
+
+
+def _apart(words: list[Terms]) -> list[Terms]:
+    """For each two query words sharing one whole token (عائشة and عيسى,
+    whose skeletons are both ``s:as``), two more clauses: each word is met
+    by another of its terms or the name holds the token twice
+    (:data:`TWICE`). Else one word of the name meeting one query word by
+    the token and the other by anything was taken for two: "عائشة عيسى"
+    found every Aisha (10,000 persons and more of a million), not Aisha
+    daughter of Isa. Two words sharing more tokens than one, or one with no
+    term but the token, are left as they are. A name whose word meets one of
+    them by another term alone, without the token, and whose other word
+    meets the second by the token alone, is not found that way: its words'
+    substring (``search_forms``) may still find it."""
+    clauses: list[Terms] = []
+    for first, second in combinations(words, 2):
+        shared = {token for token, prefix in first if not prefix} & {token for token, prefix in second if not prefix}
+        if len(shared) != 1:
+            continue
+        (token,) = shared
+        others = [[term for term in terms if term[0] != token] for terms in (first, second)]
+        if all(others):
+            clauses += [[*terms, (TWICE + token, False)] for terms in others]
+    return clauses
 
 
 def match_needles(query: str) -> list[list[str]]:
