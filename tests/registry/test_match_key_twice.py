@@ -6,7 +6,9 @@ set, it found every name holding محمد once (at a million, the search's
 slowest queries). A token two words of a name hold is stored once more
 behind ``text.TWICE``, by new registrations and, for the names stored
 before, by a data migration. "أم محمد" is the kunya Umm Muhammad, in any
-spelling of the marker, not every Amina whose father is Muhammad.
+spelling of the marker, not every Amina whose father is Muhammad: the tokens
+of the word behind a marker are stored once more behind it (by a data
+migration too, for the names stored before).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from .helpers import Editor
 pytestmark = pytest.mark.django_db
 
 migration = importlib.import_module("zhusan.registry.migrations.0017_match_key_twice")
+kunya_migration = importlib.import_module("zhusan.registry.migrations.0020_match_key_kunya")
 
 
 def _birth(given: str, father: str) -> services.NameInput:
@@ -52,6 +55,7 @@ def registry(alice):
         "umm muhammad": person("Five", _kunya("أم محمد")),
         "umm muhammad in latin": person("Six", _kunya("Umm Muhammad", Script.LATIN)),
         "amina daughter of muhammad": person("Seven", _birth("أمينة", "محمد")),
+        "umm ahmad muhammad": person("Eight", _kunya("أم أحمد محمد")),
         "umit": person("Umit", services.NameInput(Script.CYRILLIC, NameKind.ALIAS, "Умит", "", "Серикова")),
     }
 
@@ -89,11 +93,18 @@ def test_a_word_typed_twice_finds_the_names_holding_it_twice(registry):
     assert found(registry, "محمد زيد") == {"muhammad son of zayd", "zayd son of muhammad"}
 
 
-def test_a_kunyas_marker_is_a_word_of_its_own_in_any_spelling(registry):
-    assert match_terms("أم محمد")[0] == match_terms("Umm Muhammad")[0] == match_terms("ام محمد")[0]
+def test_a_kunyas_marker_asks_for_the_word_behind_it_in_any_spelling(registry):
+    assert match_terms("أم محمد") == match_terms("ام محمد") == match_terms("إم محمد")
+    (arabic,), (latin,) = match_terms("أم محمد"), match_terms("Umm Muhammad")
+    assert ("umm:f:muhammad", False) in arabic and ("umm:f:muhammad", False) in latin
+    assert all(token.startswith("umm:") for token, _prefix in arabic + latin)
+    assert {"umm:p:mhmd", "umm:f:muhammad", "m:am", "p:mhmd"} <= set(match_keys("أم محمد").split())
+    assert "umm:" not in match_keys("أمينة", "محمد")  # not a marker: a word of its own
     kunyas = {"umm muhammad", "umm muhammad in latin"}
-    assert found(registry, "أم محمد") == kunyas  # not Amina daughter of Muhammad
+    # Not Amina daughter of Muhammad, nor Umm Ahmad (daughter of) Muhammad.
+    assert found(registry, "أم محمد") == kunyas
     assert found(registry, "Umm Muhammad") == kunyas
+    assert found(registry, "أم أحمد") == {"umm ahmad muhammad"}
     # Typed last, or in Latin and Cyrillic short, it may be the start of a name.
     assert "amina daughter of muhammad" in found(registry, "محمد أم")
     assert found(registry, "Ум Сер") == {"umit"}
@@ -143,3 +154,19 @@ def test_one_word_meeting_two_query_words_by_a_shared_token_is_not_taken_for_two
     assert found(registry, "عائشة عيسى") == both
     assert found(registry, "Aisha Isa") == both
     assert found(registry, "عائشة") == set(registry)  # one word alone: its skeleton meets عيسى's
+
+
+def test_the_kunya_migration_gives_the_names_stored_before_their_marked_tokens_and_leaves_the_others(registry):
+    for name in PersonName.objects.all():
+        stale = " ".join(t for t in name.match_key.split(" ") if not t.startswith(("umm:", "abu:")))
+        PersonName.objects.filter(pk=name.pk).update(match_key=stale)
+    untouched = PersonName.objects.get(person=registry["amina daughter of muhammad"], script=Script.ARABIC)
+    PersonName.objects.filter(pk=untouched.pk).update(version=41)
+    assert found(registry, "أم محمد") == {"umm muhammad"}  # by its letters alone: not Umm Muhammad in Latin
+
+    kunya_migration.add_kunya_tokens(apps, Editor())
+
+    for name in PersonName.objects.all():
+        assert name.match_key == match_keys(name.given, name.patronymic, name.family), name.pk
+    assert PersonName.objects.get(pk=untouched.pk).version == 41
+    assert found(registry, "أم محمد") == {"umm muhammad", "umm muhammad in latin"}

@@ -11,7 +11,6 @@ spelling of every part is kept; comparison keys come from
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 
@@ -23,9 +22,9 @@ _UMM = {"um", "umu", "ume", "ummi", "umi"}
 _ABU = {"abu", "abi", "abo", "ebu"}
 _UMM_ARABIC = {"أم", "ام", "إم"}
 _ABU_ARABIC = {"أبو", "ابو", "أبي", "ابي"}
-# A kunya's marker written in full, as a searcher types it: every spelling's
-# match key (``kunya_marker_keys``). A Latin or Cyrillic "Abu", "Um" may be
-# the start of a Central Asian name (Abulkhair, Umit): not among them.
+# A kunya's marker written in full, as a searcher types it, and which marker
+# it is (``kunya_marker``). A Latin or Cyrillic "Abu", "Um" may be the start
+# of a Central Asian name (Abulkhair, Umit): not among them.
 _MARKERS_TYPED = {"umm": "umm", "умм": "umm", **dict.fromkeys(_UMM_ARABIC, "umm"), **dict.fromkeys(_ABU_ARABIC, "abu")}
 _LINEAGE = {"ibn", "ibni", "bin", "ben", "bint", "binti", "bent"}
 _LINEAGE_ARABIC = {"ابن", "إبن", "بن", "بنت"}
@@ -128,18 +127,12 @@ def _take_name(tokens: list[str], i: int) -> tuple[str, int]:
     return " ".join(parts), j
 
 
-def kunya_marker_keys(word: str) -> frozenset[str]:
-    """The match keys of every spelling of a kunya's marker, when ``word`` is
-    one written in full as its own word: Umm (أم, ام, إم, umm, умм: mother
-    of) or Abu (أبو, ابو, أبي, ابي: father of); none otherwise. A Latin or
-    Cyrillic "Abu" or "Um" may be the start of another name and is none."""
-    kind = _MARKERS_TYPED.get(word.casefold())
-    return _marker_keys(kind) if kind else frozenset()
-
-
-@functools.cache
-def _marker_keys(kind: str) -> frozenset[str]:
-    return frozenset(_key(w) for w in (_UMM | _UMM_ARABIC if kind == "umm" else _ABU | _ABU_ARABIC))
+def kunya_marker(word: str) -> str | None:
+    """Which kunya's marker ``word`` is, written in full as its own word:
+    ``"umm"`` (أم, ام, إم, umm, умм: mother of) or ``"abu"`` (أبو, ابو, أبي,
+    ابي: father of); None otherwise. A Latin or Cyrillic "Abu" or "Um" may
+    be the start of another name and is none."""
+    return _MARKERS_TYPED.get(word.casefold())
 
 
 def is_patronymic_word(token: str) -> bool:

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from zhusan.engine import translit
 from zhusan.engine.name_families import table
-from zhusan.engine.names import kunya_marker_keys
+from zhusan.engine.names import kunya_marker
 from zhusan.engine.scripts import Detected, detect_script
 
 from .models import Script
@@ -104,29 +104,45 @@ TWICE = "2:"
 
 def match_keys(*parts: str) -> str:
     """What ``PersonName.match_key`` holds: the tokens of every word of the
-    name, and each token two of its words hold once more behind
-    :data:`TWICE`, space-separated with a space at each end (so a whole
-    token is found with its spaces)."""
+    name, each token two of its words hold once more behind :data:`TWICE`,
+    and the tokens of a word following a kunya's marker once more behind
+    the marker (:func:`_behind`), space-separated with a space at each end
+    (so a whole token is found with its spaces)."""
     tokens: set[str] = set()
     twice: set[str] = set()
-    for part in parts:
-        for word in _words(part or ""):
-            of_word = _word_tokens(word)
-            twice |= tokens & of_word
-            tokens |= of_word
-    tokens |= {TWICE + token for token in twice}
+    kunya: set[str] = set()
+    words = [word for part in parts for word in _words(part or "")]
+    for i, word in enumerate(words):
+        of_word = _word_tokens(word)
+        twice |= tokens & of_word
+        tokens |= of_word
+        marker = kunya_marker(fold(word)) if i + 1 < len(words) else None
+        if marker:
+            kunya |= {_behind(marker, token) for token in _word_tokens(words[i + 1])}
+    tokens |= {TWICE + token for token in twice} | kunya
     return f" {' '.join(sorted(tokens))} " if tokens else ""
+
+
+def marks_a_kunya(*parts: str) -> bool:
+    """Whether a word of the name other than its last is a kunya's marker:
+    the names to whose match key :func:`match_keys` adds tokens behind it."""
+    words = [word for part in parts for word in _words(part or "")]
+    return any(kunya_marker(fold(word)) for word in words[:-1])
+
+
+def _behind(marker: str, token: str) -> str:
+    """A token of the word following a kunya's marker (``kunya_marker``:
+    ``umm`` or ``abu``), marked as such: ``umm:p:mhmd`` is a word starting
+    ``mhmd`` right after Umm, in any spelling of it. "أم محمد" asks for that
+    token alone, in a short list, where the marker and the word apart each
+    met thousands of names (docs/benchmarks.md)."""
+    return f"{marker}:{token}"
 
 
 Terms = list[tuple[str, bool]]
 
 
-def _word_terms(word: str, *, last: bool) -> Terms:
-    markers = set() if last else kunya_marker_keys(fold(word))
-    if markers:
-        # "أم محمد": the kunya's marker is a word of its own, in any of its
-        # spellings, not the start of every name beginning so (أمينة, Umida).
-        return [(f"m:{key}", False) for key in sorted(markers)]
+def _word_terms(word: str) -> Terms:
     terms = []
     key = translit.match_key(word).replace(" ", "")
     if len(key) >= PREFIX_FROM:
@@ -149,7 +165,9 @@ def match_terms(query: str) -> list[Terms]:
     (a name may be typed in part: the stored start ``p:``, whole, or for a
     key of one letter every key it starts), the word's given-name family and
     its skeleton, whole tokens all. A kunya's marker followed by another
-    word (Umm, أبو) is the marker in any spelling, whole.
+    word (Umm, أبو) asks for that word right behind the marker, in any
+    spelling of it (:func:`_behind`): "أم محمد" is Umm Muhammad, not every
+    Amina whose father is Muhammad nor every Umm Ahmad Muhammad.
 
     A word typed twice (the same terms) asks for two words of the name
     meeting it (:data:`TWICE`): "صهيب صهيب" is Suhayb son of Suhayb, not
@@ -159,8 +177,14 @@ def match_terms(query: str) -> list[Terms]:
     token ask for two words of the name as well (:func:`_apart`)."""
     words = _words(query)
     out: list[Terms] = []
+    marker = None
     for i, word in enumerate(words):
-        terms = _word_terms(word, last=i == len(words) - 1)
+        if i + 1 < len(words) and (typed := kunya_marker(fold(word))):
+            marker = typed  # typed last, it may be the start of a name (أمينة, Umida)
+            continue
+        terms = _word_terms(word)
+        if marker:
+            terms, marker = [(_behind(marker, token), prefix) for token, prefix in terms], None
         if not terms:
             continue
         twice = [(TWICE + token, False) for token, _prefix in terms]
