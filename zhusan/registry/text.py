@@ -111,7 +111,7 @@ def match_keys(*parts: str) -> str:
     tokens: set[str] = set()
     twice: set[str] = set()
     kunya: set[str] = set()
-    words = [word for part in parts for word in _words(part or "")]
+    words = _name_words(parts)
     for i, word in enumerate(words):
         of_word = _word_tokens(word)
         twice |= tokens & of_word
@@ -126,8 +126,11 @@ def match_keys(*parts: str) -> str:
 def marks_a_kunya(*parts: str) -> bool:
     """Whether a word of the name other than its last is a kunya's marker:
     the names to whose match key :func:`match_keys` adds tokens behind it."""
-    words = [word for part in parts for word in _words(part or "")]
-    return any(kunya_marker(fold(word)) for word in words[:-1])
+    return any(kunya_marker(fold(word)) for word in _name_words(parts)[:-1])
+
+
+def _name_words(parts: tuple[str, ...]) -> list[str]:
+    return [word for part in parts for word in _words(part or "")]
 
 
 def _behind(marker: str, token: str) -> str:
@@ -203,8 +206,8 @@ def _apart(words: list[Terms]) -> list[Terms]:
     by another of its terms or the name holds the token twice
     (:data:`TWICE`). Else one word of the name meeting one query word by
     the token and the other by anything was taken for two: "عائشة عيسى"
-    found every Aisha (10,000 persons and more of a million), not Aisha
-    daughter of Isa. Two words sharing more tokens than one, or one with no
+    found every Aisha and every Isa (65,539 persons of a million), not
+    Aisha daughter of Isa. Two words sharing more tokens than one, or one with no
     term but the token, are left as they are. A name whose word meets one of
     them by another term alone, without the token, and whose other word
     meets the second by the token alone, is not found that way: its words'
