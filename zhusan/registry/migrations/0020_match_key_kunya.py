@@ -6,8 +6,7 @@ thousands of names at a million, read to find the 7,039 holding both
 
 The data step recomputes the match key of each name one of whose words is a
 marker written in full (the others do not change), and writes those that
-change: on PostgreSQL through a temporary table (``COPY``) and one
-``UPDATE``, elsewhere by ``bulk_update``, as registry 0017 did. Reversing
+change (``registry.rekey``, as registry 0017 does). Reversing
 leaves them (a search without the marked tokens ignores them)."""
 
 from __future__ import annotations
@@ -16,34 +15,12 @@ from typing import Any
 
 from django.db import migrations
 
-BATCH = 5000
-
 
 def add_kunya_tokens(apps: Any, schema_editor: Any) -> None:
-    from zhusan.registry.text import marks_a_kunya, match_keys
+    from zhusan.registry.rekey import rewrite_match_keys
+    from zhusan.registry.text import marks_a_kunya
 
-    PersonName = apps.get_model("registry", "PersonName")
-    rows = PersonName.objects.order_by().values_list("pk", "given", "patronymic", "family", "match_key")
-    changed = [
-        (pk, key)
-        for pk, given, patronymic, family, stored in rows.iterator(chunk_size=BATCH)
-        if marks_a_kunya(given, patronymic, family) and (key := match_keys(given, patronymic, family)) != stored
-    ]
-    if not changed:
-        return
-    connection = schema_editor.connection
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("CREATE TEMPORARY TABLE name_kunya (id bigint PRIMARY KEY, match_key text) ON COMMIT DROP")
-            with cursor.copy("COPY name_kunya (id, match_key) FROM STDIN") as copy:
-                for row in changed:
-                    copy.write_row(row)
-            cursor.execute(
-                "UPDATE registry_personname AS n SET match_key = t.match_key FROM name_kunya AS t WHERE n.id = t.id"
-            )
-        return
-    names = [PersonName(pk=pk, match_key=key) for pk, key in changed]
-    PersonName.objects.bulk_update(names, ["match_key"], batch_size=BATCH)
+    rewrite_match_keys(apps, schema_editor, only=marks_a_kunya)
 
 
 class Migration(migrations.Migration):
