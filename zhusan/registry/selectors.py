@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -208,9 +208,10 @@ class ContainsPairs(Func):
 
     output_field = BooleanField()
 
-    def __init__(self, forms: Sequence[str]) -> None:
-        tsquery = " | ".join(f"({pairs_tsquery(form)})" for form in forms)
-        super().__init__(F("search_key"), Value(tsquery), *(Value(form) for form in forms))
+    def __init__(self, pairs: Mapping[str, str]) -> None:
+        """``pairs``: each form and its ``text.pairs_tsquery``."""
+        tsquery = " | ".join(f"({form_pairs})" for form_pairs in pairs.values())
+        super().__init__(F("search_key"), Value(tsquery), *(Value(form) for form in pairs))
 
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:  # type: ignore[override]
         (key, key_params), (tsquery, tsquery_params), *forms = (
@@ -236,7 +237,7 @@ def _name_conditions(query: str) -> list[Q]:
     conds: list[Q] = []
     postgresql = connection.vendor == "postgresql"
     forms = search_forms(query)
-    paired = [form for form in forms if postgresql and pairs_tsquery(form)]
+    paired = {form: pairs for form in forms if postgresql and (pairs := pairs_tsquery(form))}
     if paired:
         conds.append(Q(ContainsPairs(paired)))
     conds.extend(Q(search_key__contains=form) for form in forms if form not in paired)

@@ -110,15 +110,17 @@ def match_keys(*parts: str) -> str:
     (so a whole token is found with its spaces)."""
     tokens: set[str] = set()
     twice: set[str] = set()
-    kunya: set[str] = set()
     words = _name_words(parts)
-    for i, word in enumerate(words):
-        of_word = _word_tokens(word)
+    of_words = [_word_tokens(word) for word in words]
+    for of_word in of_words:
         twice |= tokens & of_word
         tokens |= of_word
-        marker = kunya_marker(fold(word)) if i + 1 < len(words) else None
-        if marker:
-            kunya |= {_behind(marker, token) for token in _word_tokens(words[i + 1])}
+    kunya = {
+        _behind(marker, token)
+        for marker, of_next in zip(_markers(words), of_words[1:], strict=True)
+        if marker
+        for token in of_next
+    }
     tokens |= {TWICE + token for token in twice} | kunya
     return f" {' '.join(sorted(tokens))} " if tokens else ""
 
@@ -126,11 +128,17 @@ def match_keys(*parts: str) -> str:
 def marks_a_kunya(*parts: str) -> bool:
     """Whether a word of the name other than its last is a kunya's marker:
     the names to whose match key :func:`match_keys` adds tokens behind it."""
-    return any(kunya_marker(fold(word)) for word in _name_words(parts)[:-1])
+    return any(_markers(_name_words(parts)))
 
 
 def _name_words(parts: tuple[str, ...]) -> list[str]:
     return [word for part in parts for word in _words(part or "")]
+
+
+def _markers(words: list[str]) -> list[str | None]:
+    """For each word but the last, the kunya's marker it is (``kunya_marker``)
+    or None: a marker typed last may be the start of a name (أمينة, Umida)."""
+    return [kunya_marker(fold(word)) for word in words[:-1]]
 
 
 def _behind(marker: str, token: str) -> str:
@@ -179,15 +187,14 @@ def match_terms(query: str) -> list[Terms]:
     substring (``search_forms``) may still find them. Two words sharing a
     token ask for two words of the name as well (:func:`_apart`)."""
     words = _words(query)
+    markers = [*_markers(words), None]
     out: list[Terms] = []
-    marker = None
     for i, word in enumerate(words):
-        if i + 1 < len(words) and (typed := kunya_marker(fold(word))):
-            marker = typed  # typed last, it may be the start of a name (أمينة, Umida)
+        if markers[i]:
             continue
         terms = _word_terms(word)
-        if marker:
-            terms, marker = [(_behind(marker, token), prefix) for token, prefix in terms], None
+        if i and (marker := markers[i - 1]):
+            terms = [(_behind(marker, token), prefix) for token, prefix in terms]
         if not terms:
             continue
         twice = [(TWICE + token, False) for token, _prefix in terms]
