@@ -28,13 +28,12 @@ def test_among_finds_the_persons_given_whatever_their_order_and_repeats(alice):
 def test_on_postgresql_the_ids_go_as_one_array_written_as_text(alice):
     persons = [make_person(alice, given=f"Ids{letters(n)}", family="Test") for n in range(3)]
     ids = [p.pk for p in reversed(persons)]
-    value = ids_value(ids)
-    assert not isinstance(value, list)
-    assert value.params == ("{" + ",".join(str(pk) for pk in sorted(ids)) + "}",)
+    assert ids_value(ids) == "{" + ",".join(str(pk) for pk in sorted(ids)) + "}"
     with CaptureQueriesContext(connection) as run:
         assert sorted(Person.objects.filter(among("pk", ids)).values_list("pk", flat=True)) == sorted(ids)
     (sql,) = [q["sql"] for q in run.captured_queries if "registry_person" in q["sql"]]
-    assert "unnest('{" in sql
+    # A sub-select: the planner does not weigh the array's length (docs in core.ids).
+    assert "= ANY(CAST((SELECT '{" in sql
 
 
 def test_elsewhere_the_ids_are_the_usual_list_in_order():
