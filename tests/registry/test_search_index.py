@@ -206,6 +206,26 @@ def test_a_form_of_several_words_becomes_the_pairs_of_its_neighbouring_words():
     assert text.pairs_tsquery("akhmet") == text.pairs_tsquery("a  b") == text.pairs_tsquery(" a b") == ""
 
 
+def test_each_query_word_is_its_own_tsquery_and_together_they_are_the_whole():
+    words = text.match_tsqueries("Aisha Isa")
+    assert len(words) == len(text.match_terms("Aisha Isa")) > 2  # two words and the two clauses of _apart
+    assert text.match_tsquery("Aisha Isa") == " & ".join(f"({word})" for word in words)
+    assert text.match_tsqueries("") == [] and text.match_tsquery("") == ""
+
+
+@pytest.mark.postgres
+@postgres_only
+def test_on_postgresql_the_names_query_asks_each_word_apart_in_one_scan_of_the_match_terms(large_registry, manager):
+    # A key per word: the scan steps through each word's names to those the
+    # other holds, where one tsquery of both read every term's names whole.
+    actor = Actor.system("tests", user=manager)
+    found, _page = _search_plans(actor, "حليمة زيد")
+    (plan,) = [plan for plan in found if "registry_name_match_terms" in plan]
+    assert plan.count("Bitmap Index Scan on registry_name_match_terms") == 1, plan
+    (cond,) = [line for line in plan.splitlines() if "Index Cond" in line and "btrim(match_key)" in line]
+    assert cond.count("@@") == 2, cond
+
+
 @pytest.mark.postgres
 @postgres_only
 def test_on_postgresql_a_names_pairs_hold_every_pair_a_query_may_ask_for(db):

@@ -60,7 +60,7 @@ from .access import (
 from .dates import birth_window_for_age
 from .models import BestInterestsAssessment, CaseAssignment, Person, PersonName, PersonQuerySet, Site, Stage
 from .paging import COUNT_LIMIT, Key, KeysetPage, datetime_key, keyset_page
-from .text import match_needles, match_tsquery, pairs_tsquery, search_forms
+from .text import match_needles, match_tsqueries, pairs_tsquery, search_forms
 
 AGE_BANDS: dict[str, tuple[int, int | None]] = {
     "0-4": (0, 4),
@@ -176,12 +176,18 @@ def _tokens(sql: str) -> str:
 
 
 class MatchesTerms(Func):
-    """``match_key``'s tokens, as a ``tsvector``, match a ``tsquery``
-    (``text.match_tsquery``). The expression is the one indexed by
-    ``registry_name_match_terms`` (registry 0013, PostgreSQL only): one scan
-    of that index finds the names meeting every word of a query, where a
-    ``LIKE`` per needle reads each needle's trigrams (and the trigrams of its
-    marker, common to every name) and intersects them after."""
+    """``match_key``'s tokens, as a ``tsvector``, match a ``tsquery`` (one
+    of ``text.match_tsqueries``: a query word). The expression is the one
+    indexed by ``registry_name_match_terms`` (registry 0013, PostgreSQL
+    only): one scan of that index finds the names meeting every word of a
+    query, where a ``LIKE`` per needle reads each needle's trigrams (and the
+    trigrams of its marker, common to every name) and intersects them after.
+
+    One condition per word, not one ``tsquery`` of every word: the scan then
+    has a key per word and steps through each word's names to the next
+    name the others hold, where one key whose every term is optional (each
+    word met by any of three) reads every term's names whole — "محمد عيسى",
+    two words of 47,000 to 93,000 names each, 18.9 → 8.2 ms."""
 
     output_field = BooleanField()
 
@@ -242,9 +248,8 @@ def _name_conditions(query: str) -> list[Q]:
         conds.append(Q(ContainsPairs(paired)))
     conds.extend(Q(search_key__contains=form) for form in forms if form not in paired)
     if postgresql:
-        tsquery = match_tsquery(query)
-        if tsquery:
-            conds.append(Q(MatchesTerms(tsquery)))
+        if tsqueries := match_tsqueries(query):
+            conds.append(reduce(operator.and_, (Q(MatchesTerms(words)) for words in tsqueries)))
     elif words := match_needles(query):
         every_word = Q()
         for needles in words:
