@@ -771,6 +771,16 @@ def start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
     )
 
 
+def unapplied_migrations() -> list[str]:
+    """The migrations the code has and the bench database has not applied."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
+
+
 def _loader_main(persons: int, seed: int, quiet: bool, out: str, fresh: bool, as_built: bool = False) -> None:
     """In a child process with the bench database's settings: migrate, build, analyse, warm."""
     import django
@@ -782,6 +792,13 @@ def _loader_main(persons: int, seed: int, quiet: bool, out: str, fresh: bool, as
     started = time.monotonic()
     if not as_built:
         call_command("migrate", verbosity=0, interactive=False)
+    elif behind := unapplied_migrations():
+        # Measuring code against a database it does not expect measures neither.
+        raise SystemExit(
+            f"the bench database is behind the code: {len(behind)} migration(s) not applied "
+            f"({', '.join(behind[:5])}{', …' if len(behind) > 5 else ''}); "
+            "run without --as-built (it migrates), or migrate it first"
+        )
     call_command("collectstatic", verbosity=0, interactive=False)  # the production server's manifest
     timings["migrate_s"] = round(time.monotonic() - started, 1)
     if fresh:
@@ -878,15 +895,17 @@ def run_once(args: argparse.Namespace, persons: int) -> dict[str, Any]:
         "--out",
         str(data_file),
     ]
-    subprocess.run(  # noqa: S603
+    loaded = subprocess.run(  # noqa: S603
         loader
         + ([] if fresh else ["--reuse"])
         + (["--as-built"] if args.as_built and not fresh else [])
         + (["--quiet"] if args.quiet else []),
         env=env,
         cwd=ROOT,
-        check=True,
+        check=False,
     )
+    if loaded.returncode:
+        raise SystemExit(f"the bench database was not loaded (exit {loaded.returncode}; its reason above)")
     data = json.loads(data_file.read_text())
     if args.build_only:
         timings = {**data.get("timings", {}), "search_ms": data.get("search_ms", {})}

@@ -94,3 +94,19 @@ def test_the_web_scale_benchmark_runs_with_no_error_at_two_thousand_persons(benc
     registering = _bench("web_register_one_user.py", "--registrations=4", f"--db-name={bench_name}", timeout=300)
     assert registering.returncode == 0, registering.stdout + registering.stderr
     assert "post with the duplicate check" in registering.stdout
+
+    # A database behind the code is refused, not measured, as built: here its last migration forgotten.
+    import psycopg
+
+    with psycopg.connect(URL.rsplit("/", 1)[0] + f"/{bench_name}", autocommit=True) as conn:
+        conn.execute(
+            "DELETE FROM django_migrations WHERE id = (SELECT max(id) FROM django_migrations WHERE app = 'registry')"
+        )
+    behind = _bench(
+        "web_scale.py", "--persons=2000", "--reuse", "--as-built", f"--db-name={bench_name}", "--quiet", timeout=300
+    )
+    assert behind.returncode != 0
+    assert "the bench database is behind the code: 1 migration(s) not applied (registry." in behind.stderr, (
+        behind.stdout + behind.stderr
+    )
+    assert "Traceback" not in behind.stderr
