@@ -246,17 +246,11 @@ def match_tsqueries(query: str) -> list[str]:
     """:func:`match_terms` as PostgreSQL ``tsquery``s over the tokens of
     ``match_key`` (``array_to_tsvector``, registry 0013), one per word (and
     per clause of :func:`_apart`), each met by any of its terms, a prefix
-    one as ``:*``; a name meets the query when it meets every one. None
+    one as ``:*``; a name meets the query when it meets every one. Empty
     when nothing to look for."""
     return [
         " | ".join(_lexeme(token) + (":*" if prefix else "") for token, prefix in terms) for terms in match_terms(query)
     ]
-
-
-def match_tsquery(query: str) -> str:
-    """:func:`match_tsqueries` as one ``tsquery`` (every word). Empty when
-    nothing to look for."""
-    return " & ".join(f"({words})" for words in match_tsqueries(query))
 
 
 # How much of two neighbouring words of ``search_key`` a pair holds
