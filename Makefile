@@ -15,6 +15,10 @@ $(BIN)/.installed: requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet uv==$(UV_VERSION)
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	# pyspark ships only a source archive, and uv builds it again on every
+	# install, keeping each build (1.4 GB) in its cache: prune what no install
+	# refers to any more, or a machine's disk fills install by install.
+	$(BIN)/uv cache prune --quiet
 	touch $@
 
 install: $(BIN)/.installed
