@@ -371,6 +371,16 @@ def test_any_word_meets_its_latin_spelling_in_any_case(alphabet, data):
     assert key.isascii() and key.isalpha()
 
 
+@pytest.mark.parametrize(
+    ("cyrillic", "latin"),
+    [("Йижо", "Yizho"), ("Бийижо", "Biyizho"), ("Ийжон", "Iyzhon"), ("Айжан", "Ayzhan"), ("Зийо", "Ziyo")],
+)
+def test_every_i_before_a_j_is_read_as_one_whatever_script_wrote_it(cyrillic, latin):
+    # Cyrillic йи and ий are "ii" in Latin letters where Latin writes yi and iy:
+    # the property above found Йижо (iijo) apart from Yizho (ijo).
+    assert match_key(cyrillic) == match_key(latin) == match_key(latin.upper())
+
+
 @given(data=st.data())
 def test_any_uzbek_latin_word_has_one_key_whatever_apostrophe_it_is_typed_with(data):
     syllables = data.draw(_word(UZBEK))

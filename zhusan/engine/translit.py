@@ -193,12 +193,14 @@ def _x_of(word: str) -> str:
 
 # Ordered rewrites that bring informal spellings together. Applied to the
 # lower-case ASCII Latin form.
-_KEY_RULES = [
+_KEY_RULES: list[tuple[str | re.Pattern[str], str]] = [
     ("dzh", "j"), ("dj", "j"), ("zh", "j"), ("kh", "h"), ("gh", "g"), ("ph", "f"), ("q", "k"),
     ("ck", "k"), ("c", "k"), ("w", "v"), ("ou", "u"), ("oo", "u"), ("ee", "i"),
     # ij after y → i: Айжан, Aizhan and Ayzhan all give aian (ij before it left
-    # Ayzhan's aijan apart, and йыжа apart from yyzha).
-    ("iy", "i"), ("yi", "i"), ("y", "i"), ("ij", "i"), ("kk", "k"),
+    # Ayzhan's aijan apart, and йыжа apart from yyzha). Every i before the j
+    # goes with it: Cyrillic йи and ий are ii where Latin yi and iy are i, so
+    # йижо (iijo) meets yizho (ijo), бийижо meets biyizho.
+    ("iy", "i"), ("yi", "i"), ("y", "i"), (re.compile("i+j"), "i"), ("kk", "k"),
 ]  # fmt: skip
 _DOUBLES = re.compile(r"(.)\1+")
 
@@ -247,7 +249,7 @@ def _fold(text: str, *, loose: bool) -> str:
     # 'sh', 'ch' and 'ts' must survive the c→k rewrite
     key = key.replace("shch", "\x01").replace("sh", "\x02").replace("ch", "\x03").replace("ts", "\x04")
     for old, new in _KEY_RULES:
-        key = key.replace(old, new)
+        key = old.sub(new, key) if isinstance(old, re.Pattern) else key.replace(old, new)
     key = key.replace("\x01", "sh").replace("\x02", "sh").replace("\x03", "ch").replace("\x04", "ts")
     if loose:
         # ICAO writes Kazakh and Kyrgyz ң as n, informal Latin as ng (Жеңиш

@@ -1,5 +1,5 @@
 """Rewriting the stored match keys of the names, for the data migrations
-that change what ``text.match_keys`` holds (registry 0017, 0020).
+that change what ``text.match_keys`` holds (registry 0017, 0020, 0021).
 
 Each name's key is recomputed from its parts and only the keys that change
 are written: on PostgreSQL through a temporary table filled by ``COPY`` and
@@ -11,17 +11,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.db.models import Q
+
 from .text import match_keys
 
 BATCH = 5000
 
 
-def rewrite_match_keys(apps: Any, schema_editor: Any, *, only: Callable[..., bool] | None = None) -> int:
-    """Recompute the match key of every name (of those whose parts ``only``
-    accepts, when given: the others cannot change) and write those that
-    change; how many were written."""
+def rewrite_match_keys(
+    apps: Any, schema_editor: Any, *, only: Callable[..., bool] | None = None, where: Q | None = None
+) -> int:
+    """Recompute the match key of every name (of those the database finds by
+    ``where`` and whose parts ``only`` accepts, when given: the others cannot
+    change) and write those that change; how many were written."""
     PersonName = apps.get_model("registry", "PersonName")
-    rows = PersonName.objects.order_by().values_list("pk", "given", "patronymic", "family", "match_key")
+    names = PersonName.objects.order_by() if where is None else PersonName.objects.filter(where).order_by()
+    rows = names.values_list("pk", "given", "patronymic", "family", "match_key")
     changed = [
         (pk, key)
         for pk, given, patronymic, family, stored in rows.iterator(chunk_size=BATCH)
