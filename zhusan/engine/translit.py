@@ -195,7 +195,10 @@ def _x_of(word: str) -> str:
 # lower-case ASCII Latin form.
 _KEY_RULES: list[tuple[str | re.Pattern[str], str]] = [
     ("dzh", "j"), ("dj", "j"), ("zh", "j"), ("kh", "h"), ("gh", "g"), ("ph", "f"), ("q", "k"),
-    ("ck", "k"), ("c", "k"), ("w", "v"), ("ou", "u"), ("oo", "u"), ("ee", "i"),
+    # ee is the i of English spellings (Fareed, Saeed), but before v it is
+    # Cyrillic ее or ёе (Сергеев SERGEEV, Сергеевна, Зиёев ZIEEV), which Latin
+    # also writes eyev, yoyev or yoev: ev, the ending of -ev, -eva, -evich.
+    ("ck", "k"), ("c", "k"), ("w", "v"), ("ou", "u"), ("oo", "u"), ("eev", "ev"), ("ee", "i"),
     # ij after y → i: Айжан, Aizhan and Ayzhan all give aian (ij before it left
     # Ayzhan's aijan apart, and йыжа apart from yyzha). Every i before the j
     # goes with it: Cyrillic йи and ий are ii where Latin yi and iy are i, so

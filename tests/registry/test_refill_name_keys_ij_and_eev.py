@@ -1,6 +1,6 @@
-"""Names whose Latin form holds two i before a j (Tajik Йижо: ``iizho``) get
-their match keys recomputed by a data migration; every other name is left
-as it is."""
+"""Names whose Latin form holds two i before a j (Tajik Йижо: ``iizho``) or
+an ee before a v (Сергеева: ``sergeeva``) get their match keys recomputed by
+a data migration; every other name is left as it is."""
 
 from __future__ import annotations
 
@@ -18,11 +18,11 @@ from .helpers import Editor
 
 pytestmark = pytest.mark.django_db
 
-migration = importlib.import_module("zhusan.registry.migrations.0021_match_key_i_before_j")
+migration = importlib.import_module("zhusan.registry.migrations.0021_match_key_ij_and_eev")
 
 
 def _migrate() -> None:
-    migration.Migration("0021_match_key_i_before_j", "registry").operations[0].code(apps, Editor())
+    migration.Migration("0021_match_key_ij_and_eev", "registry").operations[0].code(apps, Editor())
 
 
 def test_a_name_with_two_i_before_a_j_is_rekeyed_and_then_meets_its_latin_spelling() -> None:
@@ -38,10 +38,23 @@ def test_a_name_with_two_i_before_a_j_is_rekeyed_and_then_meets_its_latin_spelli
     assert set(match_keys("Yizho").split()) <= set(name.match_key.split())
 
 
+def test_a_name_with_ee_before_a_v_is_rekeyed_and_then_meets_its_latin_spelling() -> None:
+    officer = make_staff(Role.CONSULAR_OFFICER, UnitFactory(), username="officer")
+    russian = make_person(officer, given="Мария", family="Сергеева", script=Script.CYRILLIC)
+    # The key the rule before gave: "sergeeva" read as "sergiva".
+    PersonName.objects.filter(person=russian).update(match_key=" f:sergiva ")
+
+    _migrate()
+
+    name = PersonName.objects.get(person=russian)
+    assert name.match_key == match_keys("Мария", "", "Сергеева")
+    assert set(match_keys("Sergeyeva").split()) <= set(name.match_key.split())
+
+
 def test_every_other_name_is_left_as_it_was() -> None:
     officer = make_staff(Role.CONSULAR_OFFICER, UnitFactory(), username="officer")
     others = [
-        make_person(officer, given="Aisha", family="Nurlanova"),
+        make_person(officer, given="Saeed", family="Fareed"),  # an ee read as i: not before a v
         make_person(officer, given="Айжан", family="Есенова", script=Script.CYRILLIC),  # one i before the j
     ]
     PersonName.objects.filter(person__in=others).update(match_key=" left-as-it-was ")
