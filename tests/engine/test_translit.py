@@ -136,3 +136,27 @@ def test_a_kyrgyz_y_and_i_before_o_meet_their_latin_yyo():
     assert match_key("быйо") == match_key("byyo") == match_key("BYYO") == "bie"
     assert match_key("быйоу") == match_key("byyou")
     assert match_key("Sergio") == "serge"  # an io after another letter is as before
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ["Ерлан", "ERLAN", "Yerlan", "Erlan"],
+        ["Елена", "ELENA", "Yelena", "Elena"],
+        ["Евгений", "EVGENII", "Yevgeniy", "Evgeny"],
+        ["Есенова", "ESENOVA", "Yesenova"],
+        ["Васильев", "VASILEV", "Vasilyev", "Vasilev"],
+        ["Юрьевна", "IUREVNA", "Yuryevna"],
+        ["Соловьёв", "SOLOVEV", "Solovyov", "Solovyev"],
+        ["Алиев", "ALIEV", "Aliyev", "Aliev"],  # after a vowel, as before
+    ],
+)
+def test_a_ye_starting_a_word_or_after_a_soft_sign_is_the_cyrillic_e(spellings):
+    """ICAO writes Е starting a word, and ье, as E; informal Latin as Ye."""
+    assert len({match_key(spelling) for spelling in spellings}) == 1, {s: match_key(s) for s in spellings}
+
+
+def test_an_ee_before_a_v_is_the_cyrillic_ee_not_the_english_i():
+    assert match_key("Сергеев") == match_key("SERGEEV") == match_key("Sergeyev") == match_key("Sergeev")
+    assert match_key("Зиёев") == match_key("ZIEEV") == match_key("Ziyoyev") == match_key("Ziyoev")
+    assert match_key("Saeed") == match_key("Said") and match_key("Fareed") == match_key("Farid")

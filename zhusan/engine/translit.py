@@ -235,6 +235,11 @@ _YO = re.compile("yo(?![uo])")
 _VOWEL_YE = re.compile("([aeiou\x05])[yi]([e\x05])")
 # ый + о (yio) where Latin writes yyo: the io is a yo (as _YO reads it).
 _YIO = re.compile("yio(?![uo])")
+# The Cyrillic е that starts a word or follows ь, which ICAO writes E and
+# informal Latin Ye (Ерлан ERLAN Yerlan, Елена Yelena, Васильев VASILEV
+# Vasilyev, Юрьевна Yuryevna): e. A rare Cyrillic Йе or Йё starting a word
+# (IE) is the same e, as is Latin Yyo there. After a vowel it is _VOWEL_YE's.
+_SOFT_YE = re.compile("(?:^|(?<=[ bcdfghjklmnpqrstvwxz]))ye|(?:^|(?<= ))(?:ie|y\x05)")
 
 
 def _fold(text: str, *, loose: bool) -> str:
@@ -248,6 +253,7 @@ def _fold(text: str, *, loose: bool) -> str:
         # Kyrgyz and Kazakh ый before о is yio here and yyo in Latin (Быйо
         # BYYO): the io is the yo that became e above, not the i of yi.
         key = _YIO.sub("y\x05", key)
+        key = _SOFT_YE.sub("e", key)
     key = " ".join(_x_of(word) for word in key.split()) if "x" in key else key
     # 'sh', 'ch' and 'ts' must survive the c→k rewrite
     key = key.replace("shch", "\x01").replace("sh", "\x02").replace("ch", "\x03").replace("ts", "\x04")

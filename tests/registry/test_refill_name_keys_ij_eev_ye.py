@@ -1,6 +1,7 @@
 """Names whose Latin form holds two i before a j (Tajik Йижо: ``iizho``) or
-an ee before a v (Сергеева: ``sergeeva``) get their match keys recomputed by
-a data migration; every other name is left as it is."""
+an ee before a v (Сергеева: ``sergeeva``) or a ye starting a word or after a
+consonant (Yerlan, Vasilyeva) get their match keys recomputed by a data
+migration; every other name is left as it is."""
 
 from __future__ import annotations
 
@@ -18,11 +19,11 @@ from .helpers import Editor
 
 pytestmark = pytest.mark.django_db
 
-migration = importlib.import_module("zhusan.registry.migrations.0021_match_key_ij_and_eev")
+migration = importlib.import_module("zhusan.registry.migrations.0021_match_key_ij_eev_ye")
 
 
 def _migrate() -> None:
-    migration.Migration("0021_match_key_ij_and_eev", "registry").operations[0].code(apps, Editor())
+    migration.Migration("0021_match_key_ij_eev_ye", "registry").operations[0].code(apps, Editor())
 
 
 def test_a_name_with_two_i_before_a_j_is_rekeyed_and_then_meets_its_latin_spelling() -> None:
@@ -49,6 +50,19 @@ def test_a_name_with_ee_before_a_v_is_rekeyed_and_then_meets_its_latin_spelling(
     name = PersonName.objects.get(person=russian)
     assert name.match_key == match_keys("Мария", "", "Сергеева")
     assert set(match_keys("Sergeyeva").split()) <= set(name.match_key.split())
+
+
+def test_a_name_with_a_soft_ye_is_rekeyed_and_then_meets_its_cyrillic_spelling() -> None:
+    officer = make_staff(Role.CONSULAR_OFFICER, UnitFactory(), username="officer")
+    latin = make_person(officer, given="Yerlan", family="Vasilyev", script=Script.LATIN)
+    # The keys the rules before gave: ye read as ie.
+    PersonName.objects.filter(person=latin).update(match_key=" f:ierlan f:vasiliev ")
+
+    _migrate()
+
+    name = PersonName.objects.get(person=latin)
+    assert name.match_key == match_keys("Yerlan", "", "Vasilyev")
+    assert name.match_key == match_keys("Ерлан", "", "Васильев")
 
 
 def test_every_other_name_is_left_as_it_was() -> None:
