@@ -25,8 +25,11 @@ def rewrite_match_keys(
     ``where`` and whose parts ``only`` accepts, when given: the others cannot
     change) and write those that change; how many were written."""
     PersonName = apps.get_model("registry", "PersonName")
-    names = PersonName.objects.order_by() if where is None else PersonName.objects.filter(where).order_by()
-    rows = names.values_list("pk", "given", "patronymic", "family", "match_key")
+    rows = (
+        PersonName.objects.filter(where or Q())
+        .order_by()
+        .values_list("pk", "given", "patronymic", "family", "match_key")
+    )
     changed = [
         (pk, key)
         for pk, given, patronymic, family, stored in rows.iterator(chunk_size=BATCH)
